@@ -1,0 +1,39 @@
+# Shared by the scripts in bin/: finds a JDK >= 21 and Maven, or says clearly what is missing.
+# Sourced, not run. Sets UDPNET_ROOT, JAVA_HOME and JAVA.
+
+UDPNET_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+UDPNET_MIN_JAVA=21
+
+# Prints the feature version (17, 21, 25, ...) of the java binary given, or nothing.
+udpnet_java_version() {
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+udpnet_find_java() {
+  local candidates=() c v
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  # Newest first, so that a machine with several JDKs uses the best one.
+  for c in $(ls -d /usr/lib/jvm/*/ /opt/java/*/ /opt/*jdk*/ 2>/dev/null | sort -rV); do candidates+=("${c%/}"); done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(udpnet_java_version "$c/bin/java")
+    if [ -n "$v" ] && [ "$v" -ge "$UDPNET_MIN_JAVA" ]; then
+      export JAVA_HOME="$c"
+      JAVA="$c/bin/java"
+      return 0
+    fi
+  done
+  echo "udpnet: needs a JDK $UDPNET_MIN_JAVA or newer (javac included); none found in JAVA_HOME, on the PATH or under /usr/lib/jvm." >&2
+  echo "udpnet: install one (e.g. 'apt-get install openjdk-21-jdk' where available) or set JAVA_HOME to it." >&2
+  return 1
+}
+
+udpnet_find_maven() {
+  if command -v mvn >/dev/null 2>&1; then MVN=mvn; return 0; fi
+  echo "udpnet: needs Apache Maven 3.8+ ('apt-get install maven')." >&2
+  return 1
+}

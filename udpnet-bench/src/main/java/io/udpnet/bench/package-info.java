@@ -1,0 +1,2 @@
+/** JMH benchmarks of the udpnet engine and transports. */
+package io.udpnet.bench;

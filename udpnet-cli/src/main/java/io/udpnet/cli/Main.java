@@ -1,0 +1,28 @@
+package io.udpnet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/udpnet}. */
+@Command(name = "udpnet", mixinStandardHelpOptions = true, version = "udpnet 0.1.0",
+        description = "Sessions, messages and reliability over UDP.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every subcommand; exit code 2 for bad arguments. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+}

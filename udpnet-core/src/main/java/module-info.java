@@ -1,0 +1,7 @@
+/**
+ * udpnet core: wire codecs, the sans-IO protocol engine, the network simulator and the UDP transports.
+ */
+module io.udpnet {
+    exports io.udpnet;
+    exports io.udpnet.sim;
+}

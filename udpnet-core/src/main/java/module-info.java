@@ -4,4 +4,6 @@
 module io.udpnet {
     exports io.udpnet;
     exports io.udpnet.sim;
+    exports io.udpnet.engine;
+    exports io.udpnet.wire;
 }

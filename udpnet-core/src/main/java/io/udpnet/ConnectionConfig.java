@@ -1,0 +1,246 @@
+package io.udpnet;
+
+import io.udpnet.wire.DataHeader;
+import io.udpnet.wire.PacketHeader;
+import io.udpnet.wire.WireFormat;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of one connection's data path. Both ends must configure the same channels. Immutable; build one with
+ * {@link #builder()}. Every value is checked when built, with an {@link IllegalArgumentException} naming it.
+ */
+public final class ConnectionConfig {
+    /** Most channels a connection may have (the channel field is one byte). */
+    public static final int MAX_CHANNELS = 256;
+
+    private final Delivery[] channels;
+    private final int maxDatagramSize;
+    private final int maxMessageSize;
+    private final int maxUnreliableFragments;
+    private final int sendWindow;
+    private final int sendBufferBytes;
+    private final int receiveBufferBytes;
+    private final int ackFrequency;
+    private final long maxAckDelayNanos;
+    private final long initialRttNanos;
+
+    private ConnectionConfig(Builder b) {
+        this.channels = b.channels.clone();
+        this.maxDatagramSize = b.maxDatagramSize;
+        this.maxMessageSize = b.maxMessageSize;
+        this.maxUnreliableFragments = b.maxUnreliableFragments;
+        this.sendWindow = b.sendWindow;
+        this.sendBufferBytes = b.sendBufferBytes;
+        this.receiveBufferBytes = b.receiveBufferBytes;
+        this.ackFrequency = b.ackFrequency;
+        this.maxAckDelayNanos = b.maxAckDelayNanos;
+        this.initialRttNanos = b.initialRttNanos;
+    }
+
+    /** A builder with the defaults: channels 0..3 are reliable-ordered, reliable-unordered, sequenced, unreliable. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default configuration. */
+    public static ConnectionConfig defaults() {
+        return builder().build();
+    }
+
+    public int channelCount() {
+        return channels.length;
+    }
+
+    /** Delivery mode of a channel. */
+    public Delivery delivery(int channel) {
+        return channels[channel];
+    }
+
+    /** The channels' delivery modes, by index. */
+    public List<Delivery> channels() {
+        return List.of(channels);
+    }
+
+    /** Largest datagram this connection sends, in bytes (UDP payload). */
+    public int maxDatagramSize() {
+        return maxDatagramSize;
+    }
+
+    /** Largest message accepted by {@code send}, in bytes. */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Most fragments a message may have on an unreliable or sequenced channel (each lost fragment loses it). */
+    public int maxUnreliableFragments() {
+        return maxUnreliableFragments;
+    }
+
+    /** Most messages in flight (sent, not yet acknowledged) per reliable channel: a power of two. */
+    public int sendWindow() {
+        return sendWindow;
+    }
+
+    /** Most bytes of messages held for sending or retransmission, over all channels of the connection. */
+    public int sendBufferBytes() {
+        return sendBufferBytes;
+    }
+
+    /** Most bytes of out-of-order or partly received messages buffered, over all channels of the connection. */
+    public int receiveBufferBytes() {
+        return receiveBufferBytes;
+    }
+
+    /** An ack goes out at once after this many ack-eliciting datagrams have arrived unacknowledged. */
+    public int ackFrequency() {
+        return ackFrequency;
+    }
+
+    /** Longest an ack for a received datagram waits for data to ride on. */
+    public long maxAckDelayNanos() {
+        return maxAckDelayNanos;
+    }
+
+    /** Round-trip time assumed until the first measurement. */
+    public long initialRttNanos() {
+        return initialRttNanos;
+    }
+
+    /** Largest payload of one fragment: a fragment packet fills a whole datagram. */
+    public int maxFragmentPayload() {
+        return maxDatagramSize - DataHeader.OVERHEAD - PacketHeader.FRAGMENT_HEADER;
+    }
+
+    /** Largest message that travels unfragmented. */
+    public int maxWholePayload() {
+        return maxDatagramSize - DataHeader.OVERHEAD - PacketHeader.MESSAGE_HEADER;
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionConfig{channels=" + Arrays.toString(channels) + ", maxDatagramSize=" + maxDatagramSize
+                + ", maxMessageSize=" + maxMessageSize + ", sendWindow=" + sendWindow + '}';
+    }
+
+    /** Builds a {@link ConnectionConfig}. */
+    public static final class Builder {
+        private Delivery[] channels = {Delivery.RELIABLE_ORDERED, Delivery.RELIABLE_UNORDERED,
+                Delivery.UNRELIABLE_SEQUENCED, Delivery.UNRELIABLE};
+        private int maxDatagramSize = WireFormat.DEFAULT_DATAGRAM_SIZE;
+        private int maxMessageSize = 1 << 20;
+        private int maxUnreliableFragments = 32;
+        private int sendWindow = 1024;
+        private int sendBufferBytes = 4 << 20;
+        private int receiveBufferBytes = 4 << 20;
+        private int ackFrequency = 2;
+        private long maxAckDelayNanos = Duration.ofMillis(5).toNanos();
+        private long initialRttNanos = Duration.ofMillis(100).toNanos();
+
+        private Builder() {
+        }
+
+        /** Sets every channel's delivery mode, by index (1 to 256 channels). */
+        public Builder channels(Delivery... deliveries) {
+            Objects.requireNonNull(deliveries, "deliveries");
+            if (deliveries.length < 1 || deliveries.length > MAX_CHANNELS) {
+                throw new IllegalArgumentException("channels: 1.." + MAX_CHANNELS + " expected, got " + deliveries.length);
+            }
+            for (Delivery d : deliveries) {
+                Objects.requireNonNull(d, "channel delivery");
+            }
+            this.channels = deliveries.clone();
+            return this;
+        }
+
+        /** Sets every channel's delivery mode, by index. */
+        public Builder channels(List<Delivery> deliveries) {
+            return channels(deliveries.toArray(new Delivery[0]));
+        }
+
+        /** Largest datagram sent: 1200..1472 bytes (use at most 1452 on IPv6 paths). */
+        public Builder maxDatagramSize(int bytes) {
+            this.maxDatagramSize = check("maxDatagramSize", bytes, WireFormat.MIN_DATAGRAM_SIZE,
+                    WireFormat.MAX_DATAGRAM_SIZE_IPV4);
+            return this;
+        }
+
+        /** Largest message, 1 byte .. 64 MiB. Default 1 MiB. */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = check("maxMessageSize", bytes, 1, 64 << 20);
+            return this;
+        }
+
+        /** Most fragments per message on unreliable and sequenced channels, 1..65535. Default 32. */
+        public Builder maxUnreliableFragments(int fragments) {
+            this.maxUnreliableFragments = check("maxUnreliableFragments", fragments, 1, 65535);
+            return this;
+        }
+
+        /** Messages in flight per reliable channel: a power of two, 16..16384. Default 1024. */
+        public Builder sendWindow(int messages) {
+            check("sendWindow", messages, 16, 16384);
+            if (Integer.bitCount(messages) != 1) {
+                throw new IllegalArgumentException("sendWindow must be a power of two, got " + messages);
+            }
+            this.sendWindow = messages;
+            return this;
+        }
+
+        /** Bytes held for sending per connection, 4 KiB .. 1 GiB. Default 4 MiB. */
+        public Builder sendBufferBytes(int bytes) {
+            this.sendBufferBytes = check("sendBufferBytes", bytes, 4096, 1 << 30);
+            return this;
+        }
+
+        /** Bytes buffered for reassembly and reordering per connection, 4 KiB .. 1 GiB. Default 4 MiB. */
+        public Builder receiveBufferBytes(int bytes) {
+            this.receiveBufferBytes = check("receiveBufferBytes", bytes, 4096, 1 << 30);
+            return this;
+        }
+
+        /** Ack after this many ack-eliciting datagrams, 1..32. Default 2. */
+        public Builder ackFrequency(int datagrams) {
+            this.ackFrequency = check("ackFrequency", datagrams, 1, 32);
+            return this;
+        }
+
+        /** Longest delay of an ack, 0..100 ms. Default 5 ms. */
+        public Builder maxAckDelay(Duration delay) {
+            long nanos = delay.toNanos();
+            if (nanos < 0 || nanos > Duration.ofMillis(100).toNanos()) {
+                throw new IllegalArgumentException("maxAckDelay: 0..100 ms expected, got " + delay);
+            }
+            this.maxAckDelayNanos = nanos;
+            return this;
+        }
+
+        /** Round-trip time assumed before the first sample, 1 ms .. 10 s. Default 100 ms. */
+        public Builder initialRtt(Duration rtt) {
+            long nanos = rtt.toNanos();
+            if (nanos < Duration.ofMillis(1).toNanos() || nanos > Duration.ofSeconds(10).toNanos()) {
+                throw new IllegalArgumentException("initialRtt: 1 ms .. 10 s expected, got " + rtt);
+            }
+            this.initialRttNanos = nanos;
+            return this;
+        }
+
+        public ConnectionConfig build() {
+            if (sendBufferBytes < maxMessageSize) {
+                throw new IllegalArgumentException("sendBufferBytes (" + sendBufferBytes
+                        + ") must hold at least one message of maxMessageSize (" + maxMessageSize + ")");
+            }
+            return new ConnectionConfig(this);
+        }
+
+        private static int check(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + ": " + min + ".." + max + " expected, got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.udpnet.engine;
+
+import io.udpnet.wire.Seq;
+import io.udpnet.wire.WireFormat;
+
+import java.util.Arrays;
+
+/**
+ * Receive side of the datagram ack system: which sequences arrived (to drop duplicates), which may be acknowledged,
+ * and when the next ack is due.
+ *
+ * <p>Two windows of {@value #WINDOW} sequences are kept. "Seen" filters duplicates; "acked" is what the ack fields
+ * report. They differ when a datagram is processed but cannot be acknowledged because a reliable packet in it had
+ * no room: its unreliable packets must not be delivered twice, yet the sender must retransmit the reliable ones.
+ */
+final class AckTracker {
+    static final int WINDOW = 256;
+    private static final int MASK = WINDOW - 1;
+
+    /** Result of {@link #classify}. */
+    static final int NEW = 0;
+    static final int DUPLICATE = 1;
+    static final int TOO_OLD = 2;
+
+    private final int[] seen = new int[WINDOW];
+    private final int[] acked = new int[WINDOW];
+    private boolean anySeen;
+    private int newestSeen;
+    private boolean anyAcked;
+    private int newestAcked;
+    private long newestAckedReceivedAt;
+
+    private int unackedElicting;
+    private long ackDeadline = Long.MAX_VALUE;
+    private boolean ackNow;
+    private final int ackFrequency;
+    private final long maxAckDelay;
+
+    AckTracker(int ackFrequency, long maxAckDelayNanos) {
+        this.ackFrequency = ackFrequency;
+        this.maxAckDelay = maxAckDelayNanos;
+        Arrays.fill(seen, -1);
+        Arrays.fill(acked, -1);
+    }
+
+    /** Whether {@code seq} is new, already seen, or too old to tell. */
+    int classify(int seq) {
+        if (!anySeen) {
+            return NEW;
+        }
+        int d = Seq.distance(newestSeen, seq);
+        if (d > 0) {
+            return NEW;
+        }
+        if (d <= -WINDOW) {
+            return TOO_OLD;
+        }
+        return seen[seq & MASK] == seq ? DUPLICATE : NEW;
+    }
+
+    /**
+     * Records a processed datagram. {@code ackable} is false when it must not be acknowledged;
+     * {@code ackEliciting} when it carried anything but acks and padding.
+     */
+    void onReceived(int seq, boolean ackable, boolean ackEliciting, long now) {
+        boolean inOrder = !anySeen || seq == Seq.add(newestSeen, 1);
+        if (!anySeen || Seq.newer(seq, newestSeen)) {
+            newestSeen = seq;
+            anySeen = true;
+        }
+        seen[seq & MASK] = seq;
+        if (!ackable) {
+            return;
+        }
+        acked[seq & MASK] = seq;
+        if (!anyAcked || Seq.newer(seq, newestAcked)) {
+            newestAcked = seq;
+            newestAckedReceivedAt = now;
+            anyAcked = true;
+        }
+        if (ackEliciting) {
+            unackedElicting++;
+            if (ackDeadline == Long.MAX_VALUE) {
+                ackDeadline = now + maxAckDelay;
+            }
+            // A gap means loss or reordering: tell the sender at once so it can recover quickly.
+            if (!inOrder || unackedElicting >= ackFrequency) {
+                ackNow = true;
+            }
+        }
+    }
+
+    /** Whether an ack should go out now even if there is no data to carry it. */
+    boolean ackDue(long now) {
+        return ackNow || now >= ackDeadline;
+    }
+
+    /** When a pending ack falls due, or {@link Long#MAX_VALUE}. */
+    long ackDeadline() {
+        return ackNow ? Long.MIN_VALUE : ackDeadline;
+    }
+
+    /** Called when a datagram carrying the current ack state is sent. */
+    void onAckSent() {
+        unackedElicting = 0;
+        ackDeadline = Long.MAX_VALUE;
+        ackNow = false;
+    }
+
+    boolean hasAck() {
+        return anyAcked;
+    }
+
+    /** The ack field: newest acknowledged sequence. */
+    int ack() {
+        return newestAcked;
+    }
+
+    /** The ack bits: bit i set when sequence {@code ack - 1 - i} is acknowledged. */
+    long ackBits() {
+        long bits = 0;
+        for (int i = 0; i < 64; i++) {
+            int s = Seq.add(newestAcked, -1 - i);
+            if (acked[s & MASK] == s) {
+                bits |= 1L << i;
+            }
+        }
+        return bits;
+    }
+
+    /** The ack-delay field for a datagram sent at {@code now}. */
+    int ackDelayField(long now) {
+        if (!anyAcked) {
+            return WireFormat.ACK_DELAY_NONE;
+        }
+        long units = Math.max(0, now - newestAckedReceivedAt) / WireFormat.ACK_DELAY_UNIT_NANOS;
+        return (int) Math.min(units, WireFormat.ACK_DELAY_NONE - 1);
+    }
+}

@@ -1,0 +1,25 @@
+package io.udpnet.engine;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Receive side of one channel. Packets reach it already validated (channel, lengths, fragment geometry); it decides
+ * delivery, ordering and buffering. Results tell the connection whether the datagram may be acknowledged.
+ */
+interface ChannelReceiver {
+    /** Taken (delivered, buffered or, for unreliable modes, dropped by the mode's rules). */
+    int ACCEPTED = 0;
+    /** Already had it, or too old: nothing to do, and the datagram may be acknowledged. */
+    int DUPLICATE = 1;
+    /** No room now: the datagram must not be acknowledged, so that the sender sends it again. */
+    int REFUSED = 2;
+    /** Contradicts what was received before (a protocol violation). */
+    int MALFORMED = 3;
+
+    int onMessage(int seq, ByteBuffer src, int at, int len);
+
+    int onFragment(int seq, int index, int count, int messageLength, ByteBuffer src, int at, int len);
+
+    /** Frees every buffer held. */
+    void clear();
+}

@@ -1,0 +1,113 @@
+package io.udpnet.engine;
+
+/**
+ * Counters of one connection. Updated only by the thread that drives the connection; {@link #copy()} takes a
+ * snapshot for reporting.
+ */
+public final class ConnectionStats {
+    long datagramsSent;
+    long datagramsReceived;
+    long bytesSent;
+    long bytesReceived;
+    long messagesSent;
+    long messagesDelivered;
+    long retransmissions;
+    long datagramsLost;
+    long duplicateDatagrams;
+    long tooOldDatagrams;
+    long malformedDatagrams;
+    long badChecksums;
+    long wrongToken;
+    long foreignDatagrams;
+    long refusedDatagrams;
+    long staleMessages;
+    long reassemblyDrops;
+    long duplicatePackets;
+
+    /** A copy of the current values. */
+    public ConnectionStats copy() {
+        ConnectionStats c = new ConnectionStats();
+        c.datagramsSent = datagramsSent;
+        c.datagramsReceived = datagramsReceived;
+        c.bytesSent = bytesSent;
+        c.bytesReceived = bytesReceived;
+        c.messagesSent = messagesSent;
+        c.messagesDelivered = messagesDelivered;
+        c.retransmissions = retransmissions;
+        c.datagramsLost = datagramsLost;
+        c.duplicateDatagrams = duplicateDatagrams;
+        c.tooOldDatagrams = tooOldDatagrams;
+        c.malformedDatagrams = malformedDatagrams;
+        c.badChecksums = badChecksums;
+        c.wrongToken = wrongToken;
+        c.foreignDatagrams = foreignDatagrams;
+        c.refusedDatagrams = refusedDatagrams;
+        c.staleMessages = staleMessages;
+        c.reassemblyDrops = reassemblyDrops;
+        c.duplicatePackets = duplicatePackets;
+        return c;
+    }
+
+    /** Datagrams sent, acks and retransmissions included. */
+    public long datagramsSent() { return datagramsSent; }
+
+    /** Datagrams that passed every check and were processed. */
+    public long datagramsReceived() { return datagramsReceived; }
+
+    public long bytesSent() { return bytesSent; }
+
+    public long bytesReceived() { return bytesReceived; }
+
+    /** Messages accepted by {@code send}. */
+    public long messagesSent() { return messagesSent; }
+
+    /** Messages handed to the application. */
+    public long messagesDelivered() { return messagesDelivered; }
+
+    /** Reliable packets sent again after their datagram was declared lost. */
+    public long retransmissions() { return retransmissions; }
+
+    /** Ack-eliciting datagrams declared lost. */
+    public long datagramsLost() { return datagramsLost; }
+
+    /** Dropped: a datagram sequence already processed. */
+    public long duplicateDatagrams() { return duplicateDatagrams; }
+
+    /** Dropped: a datagram sequence too far behind the newest to tell whether it is a duplicate. */
+    public long tooOldDatagrams() { return tooOldDatagrams; }
+
+    /** Dropped: a datagram whose packets do not parse or contradict the configuration. */
+    public long malformedDatagrams() { return malformedDatagrams; }
+
+    /** Dropped: the CRC32C did not match (corruption on the way). */
+    public long badChecksums() { return badChecksums; }
+
+    /** Dropped: a well-formed data datagram carrying another connection's token. */
+    public long wrongToken() { return wrongToken; }
+
+    /** Dropped: not a udpnet data datagram of this version (stray traffic, too short, other kind). */
+    public long foreignDatagrams() { return foreignDatagrams; }
+
+    /** Processed but not acknowledged, because a reliable packet had no room (it will be sent again). */
+    public long refusedDatagrams() { return refusedDatagrams; }
+
+    /** Sequenced messages dropped because a newer one had already been delivered. */
+    public long staleMessages() { return staleMessages; }
+
+    /** Unreliable fragmented messages abandoned incomplete (a fragment lost, or no room). */
+    public long reassemblyDrops() { return reassemblyDrops; }
+
+    /** Reliable packets received again (the ack was lost or a retransmission crossed the original). */
+    public long duplicatePackets() { return duplicatePackets; }
+
+    @Override
+    public String toString() {
+        return "ConnectionStats{sent=" + datagramsSent + " dgrams/" + bytesSent + " B, received=" + datagramsReceived
+                + " dgrams/" + bytesReceived + " B, messagesSent=" + messagesSent + ", delivered=" + messagesDelivered
+                + ", retransmissions=" + retransmissions + ", lost=" + datagramsLost + ", duplicates="
+                + duplicateDatagrams + ", tooOld=" + tooOldDatagrams + ", malformed=" + malformedDatagrams
+                + ", badChecksums=" + badChecksums + ", wrongToken=" + wrongToken + ", foreign=" + foreignDatagrams
+                + ", refused=" + refusedDatagrams + ", stale=" + staleMessages + ", reassemblyDrops="
+                + reassemblyDrops + '}';
+    }
+}

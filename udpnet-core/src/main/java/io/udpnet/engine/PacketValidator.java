@@ -1,0 +1,74 @@
+package io.udpnet.engine;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.wire.PacketHeader;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Checks, before anything is acted on, that the packets of a data datagram parse and agree with the configuration:
+ * known types, existing channels, lengths inside the datagram, fragment geometry that adds up, sizes within the
+ * limits. A datagram that fails is dropped whole, so a malformed packet never leaves half its datagram applied.
+ */
+final class PacketValidator {
+    private final ConnectionConfig config;
+
+    PacketValidator(ConnectionConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Validates the packets in {@code [from, end)}. Returns 1 when they carry something to acknowledge,
+     * 0 when only padding (or nothing), -1 when malformed.
+     */
+    int validate(ByteBuffer b, int from, int end) {
+        int eliciting = 0;
+        int at = from;
+        while (at < end) {
+            int type = PacketHeader.type(b, at);
+            if (type == PacketHeader.TYPE_PADDING) {
+                return eliciting;
+            }
+            if (type == PacketHeader.TYPE_PING) {
+                at += PacketHeader.PING_SIZE;
+                eliciting = 1;
+                continue;
+            }
+            int header = type == PacketHeader.TYPE_MESSAGE ? PacketHeader.MESSAGE_HEADER
+                    : type == PacketHeader.TYPE_FRAGMENT ? PacketHeader.FRAGMENT_HEADER : -1;
+            if (header < 0 || end - at < header) {
+                return -1;
+            }
+            int channel = PacketHeader.channel(b, at);
+            int len = PacketHeader.payloadLength(b, at);
+            if (channel >= config.channelCount() || end - at - header < len) {
+                return -1;
+            }
+            if (type == PacketHeader.TYPE_MESSAGE ? len > config.maxMessageSize() : !validFragment(b, at, channel, len)) {
+                return -1;
+            }
+            at += header + len;
+            eliciting = 1;
+        }
+        return eliciting;
+    }
+
+    private boolean validFragment(ByteBuffer b, int at, int channel, int len) {
+        int index = PacketHeader.fragmentIndex(b, at);
+        int count = PacketHeader.fragmentCount(b, at);
+        long messageLength = PacketHeader.messageLength(b, at);
+        if (count < 2 || index >= count || messageLength > config.maxMessageSize()) {
+            return false;
+        }
+        if (!config.delivery(channel).isReliable() && count > config.maxUnreliableFragments()) {
+            return false;
+        }
+        int stride = PacketHeader.fragmentStride((int) messageLength, count);
+        long beforeLast = (long) stride * (count - 1);
+        if (beforeLast >= messageLength) {
+            return false;
+        }
+        long expected = index < count - 1 ? stride : messageLength - beforeLast;
+        return len == expected;
+    }
+}

@@ -1,0 +1,169 @@
+package io.udpnet.engine;
+
+import io.udpnet.wire.Seq;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Receive side of a reliable channel, ordered or not. A window of {@code W} message sequences starts at
+ * {@code base}, the oldest message not yet delivered: messages before it are duplicates, and the sender never sends
+ * one at or beyond {@code base + W}. The message at {@code base} is always accepted, even over the receive budget,
+ * so that a budget full of later messages can never stall the channel.
+ *
+ * <p>A whole message that may be delivered at once is handed over straight from the datagram, without a copy.
+ */
+final class ReliableReceiver implements ChannelReceiver {
+    private static final byte EMPTY = 0;
+    private static final byte PARTIAL = 1;
+    private static final byte COMPLETE = 2;
+    private static final byte DELIVERED = 3;
+
+    private final int channel;
+    private final boolean ordered;
+    private final int window;
+    private final MessageHandler handler;
+    private final BufferPool pool;
+    private final ByteBudget budget;
+    private final byte[] state;
+    private final PartialMessage[] slots;
+    private int base;
+
+    ReliableReceiver(int channel, boolean ordered, int window, MessageHandler handler, BufferPool pool,
+                     ByteBudget budget) {
+        this.channel = channel;
+        this.ordered = ordered;
+        this.window = window;
+        this.handler = handler;
+        this.pool = pool;
+        this.budget = budget;
+        this.state = new byte[window];
+        this.slots = new PartialMessage[window];
+    }
+
+    @Override
+    public int onMessage(int seq, ByteBuffer src, int at, int len) {
+        int d = Seq.distance(base, seq);
+        if (d < 0) {
+            return DUPLICATE;
+        }
+        if (d >= window) {
+            return REFUSED;
+        }
+        int slot = seq & (window - 1);
+        if (state[slot] != EMPTY) {
+            return DUPLICATE;
+        }
+        if (d == 0) {
+            base = Seq.add(base, 1);
+            handler.onMessage(channel, src, at, len);
+            drain();
+            return ACCEPTED;
+        }
+        if (!ordered) {
+            state[slot] = DELIVERED;
+            handler.onMessage(channel, src, at, len);
+            return ACCEPTED;
+        }
+        if (!budget.canTake(len)) {
+            return REFUSED;
+        }
+        budget.take(len);
+        slot(slot).hold(seq, src, at, len, pool.acquire(len));
+        state[slot] = COMPLETE;
+        return ACCEPTED;
+    }
+
+    @Override
+    public int onFragment(int seq, int index, int count, int messageLength, ByteBuffer src, int at, int len) {
+        int d = Seq.distance(base, seq);
+        if (d < 0) {
+            return DUPLICATE;
+        }
+        if (d >= window) {
+            return REFUSED;
+        }
+        int slot = seq & (window - 1);
+        PartialMessage m;
+        switch (state[slot]) {
+            case EMPTY -> {
+                if (d != 0 && !budget.canTake(messageLength)) {
+                    return REFUSED;
+                }
+                budget.take(messageLength);
+                m = slot(slot);
+                m.start(seq, messageLength, count, pool.acquire(messageLength));
+                state[slot] = PARTIAL;
+            }
+            case PARTIAL -> {
+                m = slots[slot];
+                if (!m.matches(messageLength, count)) {
+                    return MALFORMED;
+                }
+            }
+            default -> {
+                return DUPLICATE;
+            }
+        }
+        if (!m.add(index, src, at, len)) {
+            return DUPLICATE;
+        }
+        if (m.complete()) {
+            if (d == 0) {
+                drain();
+            } else if (ordered) {
+                state[slot] = COMPLETE;
+            } else {
+                state[slot] = DELIVERED;
+                deliverHeld(m);
+            }
+        }
+        return ACCEPTED;
+    }
+
+    /** Delivers, in order, every message from {@code base} on that is ready. */
+    private void drain() {
+        while (true) {
+            int slot = base & (window - 1);
+            byte s = state[slot];
+            boolean completeHere = s == COMPLETE || (s == PARTIAL && slots[slot].complete());
+            if (!completeHere && s != DELIVERED) {
+                return;
+            }
+            state[slot] = EMPTY;
+            base = Seq.add(base, 1);
+            if (completeHere) {
+                deliverHeld(slots[slot]);
+            }
+        }
+    }
+
+    private void deliverHeld(PartialMessage m) {
+        ByteBuffer b = m.takeBuffer();
+        budget.give(m.length);
+        try {
+            handler.onMessage(channel, b, 0, m.length);
+        } finally {
+            pool.release(b);
+        }
+    }
+
+    private PartialMessage slot(int slot) {
+        PartialMessage m = slots[slot];
+        if (m == null) {
+            m = new PartialMessage();
+            slots[slot] = m;
+        }
+        return m;
+    }
+
+    @Override
+    public void clear() {
+        for (int i = 0; i < window; i++) {
+            if (state[i] == PARTIAL || state[i] == COMPLETE) {
+                budget.give(slots[i].length);
+                pool.release(slots[i].takeBuffer());
+            }
+            state[i] = EMPTY;
+        }
+    }
+}

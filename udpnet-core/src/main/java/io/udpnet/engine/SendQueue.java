@@ -1,0 +1,274 @@
+package io.udpnet.engine;
+
+import io.udpnet.Delivery;
+import io.udpnet.wire.PacketHeader;
+import io.udpnet.wire.Seq;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The messages of one channel waiting to be sent, and for reliable channels also those waiting for an ack.
+ *
+ * <p>Message bytes live in a {@link ByteRing}; each packet (a whole message or one fragment) has a descriptor in
+ * parallel arrays indexed by a packet number that only increases. Packets leave in order: first those queued for
+ * retransmission, then new ones. An unreliable packet is released as soon as it is written into a datagram; a
+ * reliable one when its datagram is acknowledged, and is queued again when its last datagram is declared lost.
+ * Memory is released from the oldest packet, so it is bounded by the window of messages in flight.
+ */
+final class SendQueue {
+    private static final byte QUEUED = 0;
+    private static final byte IN_FLIGHT = 1;
+    private static final byte LOST = 2;
+    private static final byte DONE = 3;
+
+    private final int channel;
+    private final boolean reliable;
+    private final int window;
+    private final int maxWholePayload;
+    private final int maxFragmentPayload;
+    private final int maxFragments;
+    private final ByteBudget budget;
+    private final ConnectionStats stats;
+    private final ByteRing bytes = new ByteRing(256);
+
+    private int capacity = 16;
+    private long[] dataPos = new long[capacity];
+    private int[] length = new int[capacity];
+    private int[] msgSeq = new int[capacity];
+    private int[] fragIndex = new int[capacity];
+    private int[] fragCount = new int[capacity];
+    private int[] msgLength = new int[capacity];
+    private byte[] state = new byte[capacity];
+    private int[] lastDatagram = new int[capacity];
+    private long head;
+    private long next;
+    private long tail;
+    private long[] retransmit = new long[capacity];
+    private long retransmitHead;
+    private long retransmitTail;
+
+    private int nextMsgSeq;
+    private int queuedMessages;
+
+    SendQueue(int channel, Delivery delivery, int window, int maxWholePayload, int maxFragmentPayload,
+              int maxUnreliableFragments, ByteBudget budget, ConnectionStats stats) {
+        this.channel = channel;
+        this.reliable = delivery.isReliable();
+        this.window = window;
+        this.maxWholePayload = maxWholePayload;
+        this.maxFragmentPayload = maxFragmentPayload;
+        this.maxFragments = reliable ? 65535 : maxUnreliableFragments;
+        this.budget = budget;
+        this.stats = stats;
+    }
+
+    /** Number of fragments a message of {@code n} bytes needs on this connection (1 when it travels whole). */
+    int fragmentsFor(int n) {
+        return n <= maxWholePayload ? 1 : (n + maxFragmentPayload - 1) / maxFragmentPayload;
+    }
+
+    /** Whether a message of {@code n} bytes can be queued now. */
+    boolean canAccept(int n) {
+        return queuedMessages < window && budget.canTake(n);
+    }
+
+    /**
+     * Queues the remaining bytes of {@code message} (position unchanged). Returns false when the window or the
+     * send buffer is full. The caller has checked the size against the connection's maximum.
+     */
+    boolean offer(ByteBuffer message) {
+        int n = message.remaining();
+        int count = fragmentsFor(n);
+        if (count > maxFragments) {
+            throw new IllegalArgumentException("message of " + n + " bytes needs " + count
+                    + " fragments; channel " + channel + " allows at most " + maxFragments);
+        }
+        if (!canAccept(n)) {
+            return false;
+        }
+        budget.take(n);
+        long start = bytes.append(message);
+        int seq = nextMsgSeq;
+        nextMsgSeq = Seq.add(nextMsgSeq, 1);
+        queuedMessages++;
+        if (count == 1) {
+            addPacket(start, n, seq, 0, 1, n);
+        } else {
+            int stride = PacketHeader.fragmentStride(n, count);
+            for (int i = 0; i < count; i++) {
+                int len = i < count - 1 ? stride : n - stride * (count - 1);
+                addPacket(start + (long) i * stride, len, seq, i, count, n);
+            }
+        }
+        return true;
+    }
+
+    /** Whether a packet is waiting to be written. */
+    boolean hasPending() {
+        skipStaleRetransmits();
+        return retransmitHead < retransmitTail || next < tail;
+    }
+
+    /** Size on the wire of the next packet to write; only valid when {@link #hasPending()}. */
+    int nextPacketSize() {
+        int i = index(nextPacket());
+        return (fragCount[i] == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length[i];
+    }
+
+    /**
+     * Writes the next packet into {@code out} at {@code at} as part of datagram {@code datagramSeq}; returns its
+     * packet number, which the caller logs for reliable channels. Only valid when {@link #hasPending()}.
+     */
+    long writeNext(ByteBuffer out, int at, int datagramSeq) {
+        long p = nextPacket();
+        boolean isRetransmit = retransmitHead < retransmitTail;
+        if (isRetransmit) {
+            retransmitHead++;
+            stats.retransmissions++;
+        } else {
+            next++;
+        }
+        int i = index(p);
+        int len = length[i];
+        if (fragCount[i] == 1) {
+            PacketHeader.writeMessage(out, at, channel, msgSeq[i], len);
+            bytes.copyOut(dataPos[i], len, out, at + PacketHeader.MESSAGE_HEADER);
+        } else {
+            PacketHeader.writeFragment(out, at, channel, msgSeq[i], len, fragIndex[i], fragCount[i], msgLength[i]);
+            bytes.copyOut(dataPos[i], len, out, at + PacketHeader.FRAGMENT_HEADER);
+        }
+        if (reliable) {
+            state[i] = IN_FLIGHT;
+            lastDatagram[i] = datagramSeq;
+        } else {
+            state[i] = DONE;
+            release();
+        }
+        return p;
+    }
+
+    /** The datagram carrying packet {@code p} was acknowledged. */
+    void onAcked(long p) {
+        if (p < head || p >= next) {
+            return;
+        }
+        int i = index(p);
+        if (state[i] != DONE) {
+            state[i] = DONE;
+            release();
+        }
+    }
+
+    /**
+     * Datagram {@code datagramSeq}, which carried packet {@code p}, was declared lost. Returns true when the packet
+     * was queued for retransmission (it was not acknowledged and not already sent again in a later datagram).
+     */
+    boolean onLost(long p, int datagramSeq) {
+        if (p < head || p >= next) {
+            return false;
+        }
+        int i = index(p);
+        if (state[i] != IN_FLIGHT || lastDatagram[i] != datagramSeq) {
+            return false;
+        }
+        state[i] = LOST;
+        skipStaleRetransmits();
+        if (retransmitTail - retransmitHead == capacity) {
+            grow();
+        }
+        retransmit[(int) (retransmitTail & (capacity - 1))] = p;
+        retransmitTail++;
+        return true;
+    }
+
+    /** Messages accepted and not yet released (sent for unreliable channels, acknowledged for reliable ones). */
+    int queuedMessages() {
+        return queuedMessages;
+    }
+
+    private long nextPacket() {
+        return retransmitHead < retransmitTail ? retransmit[(int) (retransmitHead & (capacity - 1))] : next;
+    }
+
+    /** Drops queued retransmissions of packets acknowledged (and perhaps released) since they were queued. */
+    private void skipStaleRetransmits() {
+        while (retransmitHead < retransmitTail) {
+            long p = retransmit[(int) (retransmitHead & (capacity - 1))];
+            if (p >= head && state[index(p)] == LOST) {
+                return;
+            }
+            retransmitHead++;
+        }
+    }
+
+    private void addPacket(long pos, int len, int seq, int fragment, int count, int messageLength) {
+        if (tail - head == capacity) {
+            grow();
+        }
+        int i = index(tail);
+        dataPos[i] = pos;
+        length[i] = len;
+        msgSeq[i] = seq;
+        fragIndex[i] = fragment;
+        fragCount[i] = count;
+        msgLength[i] = messageLength;
+        state[i] = QUEUED;
+        tail++;
+    }
+
+    /** Frees every finished packet at the head, with its bytes. */
+    private void release() {
+        long before = bytes.size();
+        while (head < next && state[index(head)] == DONE) {
+            int i = index(head);
+            if (fragIndex[i] == fragCount[i] - 1) {
+                queuedMessages--;
+            }
+            head++;
+        }
+        bytes.releaseTo(head < tail ? dataPos[index(head)] : bytes.tail());
+        budget.give(before - bytes.size());
+    }
+
+    private int index(long p) {
+        return (int) (p & (capacity - 1));
+    }
+
+    private void grow() {
+        int bigger = capacity * 2;
+        dataPos = regrow(dataPos, bigger);
+        length = regrow(length, bigger);
+        msgSeq = regrow(msgSeq, bigger);
+        fragIndex = regrow(fragIndex, bigger);
+        fragCount = regrow(fragCount, bigger);
+        msgLength = regrow(msgLength, bigger);
+        lastDatagram = regrow(lastDatagram, bigger);
+        byte[] s = new byte[bigger];
+        long[] r = new long[bigger];
+        for (long p = head; p < tail; p++) {
+            s[(int) (p & (bigger - 1))] = state[index(p)];
+        }
+        for (long q = retransmitHead; q < retransmitTail; q++) {
+            r[(int) (q & (bigger - 1))] = retransmit[(int) (q & (capacity - 1))];
+        }
+        state = s;
+        retransmit = r;
+        capacity = bigger;
+    }
+
+    private long[] regrow(long[] a, int bigger) {
+        long[] b = new long[bigger];
+        for (long p = head; p < tail; p++) {
+            b[(int) (p & (bigger - 1))] = a[index(p)];
+        }
+        return b;
+    }
+
+    private int[] regrow(int[] a, int bigger) {
+        int[] b = new int[bigger];
+        for (long p = head; p < tail; p++) {
+            b[(int) (p & (bigger - 1))] = a[index(p)];
+        }
+        return b;
+    }
+}

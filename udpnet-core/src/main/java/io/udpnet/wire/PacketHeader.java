@@ -1,0 +1,92 @@
+package io.udpnet.wire;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Flyweight codec of the packets inside a data datagram. Each method takes the absolute offset of the packet.
+ *
+ * <pre>
+ * PADDING  0 u8 type 0x00: every byte from here to the CRC is padding (zero)
+ * MESSAGE  0 u8 type 0x01   1 u8 channel   2 u16 message sequence   4 u16 payload length   6 payload
+ * FRAGMENT 0 u8 type 0x02   1 u8 channel   2 u16 message sequence   4 u16 payload length
+ *          6 u16 fragment index   8 u16 fragment count (2..65535)   10 u32 message length   14 payload
+ * PING     0 u8 type 0x20: no body; asks for an ack
+ * </pre>
+ *
+ * Fragment {@code i} of a message of length {@code L} split into {@code n} fragments starts at byte
+ * {@code i * ceil(L / n)} of the message; every fragment but the last carries exactly {@code ceil(L / n)} bytes.
+ */
+public final class PacketHeader {
+    public static final int TYPE_PADDING = 0x00;
+    public static final int TYPE_MESSAGE = 0x01;
+    public static final int TYPE_FRAGMENT = 0x02;
+    public static final int TYPE_PING = 0x20;
+
+    public static final int CHANNEL_OFFSET = 1;
+    public static final int MESSAGE_SEQUENCE_OFFSET = 2;
+    public static final int PAYLOAD_LENGTH_OFFSET = 4;
+    public static final int FRAGMENT_INDEX_OFFSET = 6;
+    public static final int FRAGMENT_COUNT_OFFSET = 8;
+    public static final int MESSAGE_LENGTH_OFFSET = 10;
+    /** Header size of a whole message. */
+    public static final int MESSAGE_HEADER = 6;
+    /** Header size of a fragment. */
+    public static final int FRAGMENT_HEADER = 14;
+    /** Size of a ping packet. */
+    public static final int PING_SIZE = 1;
+
+    private PacketHeader() {
+    }
+
+    public static void writeMessage(ByteBuffer b, int at, int channel, int sequence, int payloadLength) {
+        b.put(at, (byte) TYPE_MESSAGE);
+        b.put(at + CHANNEL_OFFSET, (byte) channel);
+        b.putShort(at + MESSAGE_SEQUENCE_OFFSET, (short) sequence);
+        b.putShort(at + PAYLOAD_LENGTH_OFFSET, (short) payloadLength);
+    }
+
+    public static void writeFragment(ByteBuffer b, int at, int channel, int sequence, int payloadLength,
+                                     int index, int count, int messageLength) {
+        b.put(at, (byte) TYPE_FRAGMENT);
+        b.put(at + CHANNEL_OFFSET, (byte) channel);
+        b.putShort(at + MESSAGE_SEQUENCE_OFFSET, (short) sequence);
+        b.putShort(at + PAYLOAD_LENGTH_OFFSET, (short) payloadLength);
+        b.putShort(at + FRAGMENT_INDEX_OFFSET, (short) index);
+        b.putShort(at + FRAGMENT_COUNT_OFFSET, (short) count);
+        b.putInt(at + MESSAGE_LENGTH_OFFSET, messageLength);
+    }
+
+    public static int type(ByteBuffer b, int at) {
+        return b.get(at) & 0xFF;
+    }
+
+    public static int channel(ByteBuffer b, int at) {
+        return b.get(at + CHANNEL_OFFSET) & 0xFF;
+    }
+
+    public static int sequence(ByteBuffer b, int at) {
+        return b.getShort(at + MESSAGE_SEQUENCE_OFFSET) & 0xFFFF;
+    }
+
+    public static int payloadLength(ByteBuffer b, int at) {
+        return b.getShort(at + PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
+    }
+
+    public static int fragmentIndex(ByteBuffer b, int at) {
+        return b.getShort(at + FRAGMENT_INDEX_OFFSET) & 0xFFFF;
+    }
+
+    public static int fragmentCount(ByteBuffer b, int at) {
+        return b.getShort(at + FRAGMENT_COUNT_OFFSET) & 0xFFFF;
+    }
+
+    /** Message length as an unsigned value; callers bound it by their maximum message size. */
+    public static long messageLength(ByteBuffer b, int at) {
+        return b.getInt(at + MESSAGE_LENGTH_OFFSET) & 0xFFFF_FFFFL;
+    }
+
+    /** Bytes per fragment (all but the last) of a message of {@code messageLength} bytes in {@code count} parts. */
+    public static int fragmentStride(int messageLength, int count) {
+        return (int) (((long) messageLength + count - 1) / count);
+    }
+}

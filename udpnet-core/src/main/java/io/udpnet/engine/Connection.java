@@ -240,17 +240,19 @@ public final class Connection implements SentLog.Listener, MessageHandler {
         boolean progress = true;
         while (progress) {
             progress = false;
-            for (int k = 0; k < liveCount; k++) {
-                int channel = liveChannels[(roundRobin + k) % liveCount];
-                SendQueue q = queues[channel];
+            int k = roundRobin;
+            for (int n = 0; n < liveCount; n++) {
+                SendQueue q = queues[liveChannels[k]];
+                if (++k == liveCount) {
+                    k = 0;
+                }
                 // A packet that does not fit is left for the next datagram; other channels may still fill this one.
-                if (q.hasPending() && q.nextPacketSize() <= end - at) {
-                    int size = q.nextPacketSize();
-                    long packet = q.writeNext(out, at, seq);
-                    if (config.delivery(channel).isReliable()) {
-                        sent.addEntry(((long) channel << CHANNEL_SHIFT) | packet);
+                int after = q.write(out, at, end, seq);
+                if (after != at) {
+                    if (q.reliable()) {
+                        sent.addEntry(((long) q.channel() << CHANNEL_SHIFT) | q.lastWritten());
                     }
-                    at += size;
+                    at = after;
                     progress = true;
                 }
             }

@@ -48,6 +48,7 @@ final class SendQueue {
     private long retransmitTail;
 
     private int nextMsgSeq;
+    private long lastWritten;
     private int queuedMessages;
 
     SendQueue(int channel, Delivery delivery, int window, int maxWholePayload, int maxFragmentPayload,
@@ -109,34 +110,43 @@ final class SendQueue {
         return retransmitHead < retransmitTail || next < tail;
     }
 
-    /** Size on the wire of the next packet to write; only valid when {@link #hasPending()}. */
-    int nextPacketSize() {
-        int i = index(nextPacket());
-        return (fragCount[i] == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length[i];
-    }
-
     /**
-     * Writes the next packet into {@code out} at {@code at} as part of datagram {@code datagramSeq}; returns its
-     * packet number, which the caller logs for reliable channels. Only valid when {@link #hasPending()}.
+     * Writes the next packet into {@code out} at {@code at} if it fits before {@code end}, as part of datagram
+     * {@code datagramSeq}. Returns the offset after it, or {@code at} when nothing was written (nothing pending, or
+     * the next packet does not fit). The packet's number is then available from {@link #lastWritten()}, for the
+     * caller to log on reliable channels.
      */
-    long writeNext(ByteBuffer out, int at, int datagramSeq) {
-        long p = nextPacket();
+    int write(ByteBuffer out, int at, int end, int datagramSeq) {
+        skipStaleRetransmits();
         boolean isRetransmit = retransmitHead < retransmitTail;
+        long p;
+        if (isRetransmit) {
+            p = retransmit[(int) (retransmitHead & (capacity - 1))];
+        } else if (next < tail) {
+            p = next;
+        } else {
+            return at;
+        }
+        int i = index(p);
+        int len = length[i];
+        boolean whole = fragCount[i] == 1;
+        int header = whole ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER;
+        if (header + len > end - at) {
+            return at;
+        }
+        if (whole) {
+            PacketHeader.writeMessage(out, at, channel, msgSeq[i], len);
+        } else {
+            PacketHeader.writeFragment(out, at, channel, msgSeq[i], len, fragIndex[i], fragCount[i], msgLength[i]);
+        }
+        bytes.copyOut(dataPos[i], len, out, at + header);
         if (isRetransmit) {
             retransmitHead++;
             stats.retransmissions++;
         } else {
             next++;
         }
-        int i = index(p);
-        int len = length[i];
-        if (fragCount[i] == 1) {
-            PacketHeader.writeMessage(out, at, channel, msgSeq[i], len);
-            bytes.copyOut(dataPos[i], len, out, at + PacketHeader.MESSAGE_HEADER);
-        } else {
-            PacketHeader.writeFragment(out, at, channel, msgSeq[i], len, fragIndex[i], fragCount[i], msgLength[i]);
-            bytes.copyOut(dataPos[i], len, out, at + PacketHeader.FRAGMENT_HEADER);
-        }
+        lastWritten = p;
         if (reliable) {
             state[i] = IN_FLIGHT;
             lastDatagram[i] = datagramSeq;
@@ -144,7 +154,20 @@ final class SendQueue {
             state[i] = DONE;
             release();
         }
-        return p;
+        return at + header + len;
+    }
+
+    /** Number of the packet written by the last successful {@link #write}. */
+    long lastWritten() {
+        return lastWritten;
+    }
+
+    boolean reliable() {
+        return reliable;
+    }
+
+    int channel() {
+        return channel;
     }
 
     /** The datagram carrying packet {@code p} was acknowledged. */
@@ -155,7 +178,9 @@ final class SendQueue {
         int i = index(p);
         if (state[i] != DONE) {
             state[i] = DONE;
-            release();
+            if (p == head) {
+                release();
+            }
         }
     }
 
@@ -184,10 +209,6 @@ final class SendQueue {
     /** Messages accepted and not yet released (sent for unreliable channels, acknowledged for reliable ones). */
     int queuedMessages() {
         return queuedMessages;
-    }
-
-    private long nextPacket() {
-        return retransmitHead < retransmitTail ? retransmit[(int) (retransmitHead & (capacity - 1))] : next;
     }
 
     /** Drops queued retransmissions of packets acknowledged (and perhaps released) since they were queued. */

@@ -315,6 +315,11 @@ public final class Connection implements SentLog.Listener, MessageHandler {
         return q == null ? 0 : q.queuedMessages();
     }
 
+    /** Bytes currently held in reassembly and reorder buffers. */
+    long receiveBufferedBytes() {
+        return receiveBudget.used();
+    }
+
     /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */
     public int datagramsInFlight() {
         return sent.inFlight();

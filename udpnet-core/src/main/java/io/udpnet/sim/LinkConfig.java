@@ -35,9 +35,6 @@ import java.util.Objects;
  */
 public final class LinkConfig {
 
-    /** A link that delivers everything at once, unchanged and in order. */
-    public static final LinkConfig PERFECT = new Builder().build();
-
     /** Default extra delay of a reordered datagram. */
     public static final Duration DEFAULT_REORDER_DELAY = Duration.ofMillis(10);
 
@@ -46,6 +43,9 @@ public final class LinkConfig {
 
     /** Longest latency, jitter or reorder delay accepted; keeps every sum of delays far from overflow. */
     public static final Duration MAX_DELAY = Duration.ofDays(1);
+
+    /** A link that delivers everything at once, unchanged and in order. Declared after the defaults it uses. */
+    public static final LinkConfig PERFECT = new Builder().build();
 
     private final double lossProbability;
     private final double duplicationProbability;

@@ -249,7 +249,7 @@ class SimulationTest {
     }
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void nodeWithADeadlineAlwaysInThePastCannotHangTheRun() {
         Simulation sim = new Simulation(1);
         long[] polls = {0};
@@ -285,7 +285,7 @@ class SimulationTest {
     }
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void zeroLatencyPingPongIsReportedAsALivelock() {
         Simulation sim = new Simulation(1);
         sim.setMaxEventsPerInstant(10_000);

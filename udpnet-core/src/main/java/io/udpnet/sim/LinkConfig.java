@@ -29,6 +29,9 @@ import java.util.Objects;
  *       {@link #reorderDelayNanos()}, so datagrams sent up to that long after it overtake it.</li>
  * </ol>
  *
+ * <p>Sizes are those of the datagram payload as the node sent it: no IP or UDP header overhead is added when
+ * applying the bandwidth, queue or size limits.
+ *
  * <p>The default values, also those of {@link #PERFECT}, describe a perfect link: no loss, duplication, reordering
  * or corruption, zero latency, no bandwidth limit and no size limit; a reorder delay of 10 ms and a queue capacity
  * of 64 KiB apply once reordering or a bandwidth limit is switched on.

@@ -2,9 +2,7 @@ package io.udpnet.sim;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -69,28 +67,10 @@ public final class Simulation {
     private record Route(InetSocketAddress from, InetSocketAddress to) {
     }
 
-    /** A registered node and the bookkeeping the simulation keeps about it. */
-    private static final class NodeEntry {
-        final InetSocketAddress address;
-        final SimNode node;
-        final DatagramOutbox outbox;
-        /** Instant of the last poll; a deadline not after it is overdue and waits for the clock to move. */
-        long lastPollNanos = Long.MIN_VALUE;
-        boolean removed;
-
-        NodeEntry(InetSocketAddress address, SimNode node, DatagramOutbox outbox) {
-            this.address = address;
-            this.node = node;
-            this.outbox = outbox;
-        }
-    }
-
     private final long seed;
     private final DatagramPool pool = new DatagramPool();
     private final EventQueue events = new EventQueue();
-    private final Map<InetSocketAddress, NodeEntry> nodes = new HashMap<>();
-    /** Nodes in the order they were added: the tie-break order for deadlines and polls. */
-    private final List<NodeEntry> nodeOrder = new ArrayList<>();
+    private final NodeTable nodes = new NodeTable();
     private final Map<Route, Link> links = new HashMap<>();
     private final Link.Sink linkSink = new Link.Sink() {
         @Override
@@ -136,13 +116,11 @@ public final class Simulation {
     public void addNode(InetSocketAddress address, SimNode node) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(node, "node");
-        if (nodes.containsKey(address)) {
+        if (nodes.contains(address)) {
             throw new IllegalArgumentException("a node is already registered at " + address);
         }
         DatagramOutbox outbox = (to, datagram) -> transmit(address, to, datagram);
-        NodeEntry entry = new NodeEntry(address, node, outbox);
-        nodes.put(address, entry);
-        nodeOrder.add(entry);
+        nodes.add(new NodeTable.Entry(address, node, outbox));
     }
 
     /**
@@ -152,13 +130,7 @@ public final class Simulation {
      * @return whether a node was registered there
      */
     public boolean removeNode(InetSocketAddress address) {
-        NodeEntry entry = nodes.remove(Objects.requireNonNull(address, "address"));
-        if (entry == null) {
-            return false;
-        }
-        entry.removed = true;
-        nodeOrder.remove(entry);
-        return true;
+        return nodes.remove(Objects.requireNonNull(address, "address"));
     }
 
     /**
@@ -340,15 +312,8 @@ public final class Simulation {
 
     /** Handles the earliest pending thing if it is due no later than {@code limit}; returns whether it did. */
     private boolean stepUntil(long limit) {
-        NodeEntry timerNode = null;
-        long timerAt = Long.MAX_VALUE;
-        for (NodeEntry entry : nodeOrder) {
-            long due = timerDue(entry);
-            if (due < timerAt) {
-                timerAt = due;
-                timerNode = entry;
-            }
-        }
+        NodeTable.Entry timerNode = nodes.earliestDue(nowNanos);
+        long timerAt = nodes.earliestDueNanos();
         boolean haveEvent = !events.isEmpty();
         if (timerNode != null && (!haveEvent || timerAt <= events.peekTime())) {
             if (timerAt > limit) {
@@ -371,19 +336,6 @@ public final class Simulation {
         return true;
     }
 
-    /** When the node's deadline should be served, or {@link Long#MAX_VALUE} for not before the clock moves. */
-    private long timerDue(NodeEntry entry) {
-        long deadline = entry.node.nextDeadline();
-        if (deadline == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        if (deadline > entry.lastPollNanos) {
-            return Math.max(deadline, nowNanos);
-        }
-        // Overdue although already polled at or after it: serve it once the clock has moved past that poll.
-        return nowNanos > entry.lastPollNanos ? nowNanos : Long.MAX_VALUE;
-    }
-
     private void advanceTo(long timeNanos) {
         if (timeNanos > nowNanos) {
             nowNanos = timeNanos;
@@ -401,7 +353,7 @@ public final class Simulation {
 
     private void deliver(EventQueue.Delivery d) {
         Link link = d.link;
-        NodeEntry destination = nodes.get(link.to);
+        NodeTable.Entry destination = nodes.get(link.to);
         try {
             if (destination == null) {
                 unknownDestinationDrops++;
@@ -426,14 +378,14 @@ public final class Simulation {
     private void runAction(EventQueue.Action a) {
         a.action.run();
         // Snapshot: the action or a poll may add or remove nodes.
-        for (NodeEntry entry : nodeOrder.toArray(new NodeEntry[0])) {
+        for (NodeTable.Entry entry : nodes.snapshot()) {
             if (!entry.removed) {
                 poll(entry);
             }
         }
     }
 
-    private void poll(NodeEntry entry) {
+    private void poll(NodeTable.Entry entry) {
         entry.lastPollNanos = nowNanos;
         entry.node.poll(nowNanos, entry.outbox);
     }
@@ -445,7 +397,7 @@ public final class Simulation {
         if (listener != NO_LISTENER) {
             listener.sent(nowNanos, from, to, datagram.asReadOnlyBuffer());
         }
-        if (!nodes.containsKey(to)) {
+        if (!nodes.contains(to)) {
             unknownDestinationDrops++;
             listener.dropped(nowNanos, from, to, datagram.remaining(), DropReason.UNKNOWN_DESTINATION);
             return;

@@ -9,12 +9,17 @@ import java.nio.ByteBuffer;
  *
  * <p>The simulation calls {@link #poll} after every datagram it delivers to the node, whenever the node's
  * {@linkplain #nextDeadline() deadline} is reached, and after every scheduled action; the node sends whatever is
- * due through the outbox it is given.
+ * due through the outbox it is given. A node is not polled when it is added: to send first, it reports a deadline.
+ *
+ * <p>A node is polled for its deadline at most once per virtual instant. A deadline at or before the instant of the
+ * node's last poll is served the next time the clock moves for some other reason, so a node whose deadline stays in
+ * the past slows nothing down and cannot hang the simulation; see {@link Simulation}.
  */
 public interface SimNode {
 
     /**
-     * A datagram arrived. The buffer's position..limit hold the datagram; it is only valid during the call.
+     * A datagram arrived. The buffer's position..limit hold the datagram; it is only valid during the call (its
+     * memory is reused afterwards), so copy anything that must outlive it. The node may modify it.
      */
     void onDatagram(InetSocketAddress from, ByteBuffer datagram, long nowNanos);
 

@@ -41,6 +41,22 @@ public final class ConnectionConfig {
         this.initialRttNanos = b.initialRttNanos;
     }
 
+    /** A builder starting from this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.channels = channels.clone();
+        b.maxDatagramSize = maxDatagramSize;
+        b.maxMessageSize = maxMessageSize;
+        b.maxUnreliableFragments = maxUnreliableFragments;
+        b.sendWindow = sendWindow;
+        b.sendBufferBytes = sendBufferBytes;
+        b.receiveBufferBytes = receiveBufferBytes;
+        b.ackFrequency = ackFrequency;
+        b.maxAckDelayNanos = maxAckDelayNanos;
+        b.initialRttNanos = initialRttNanos;
+        return b;
+    }
+
     /** A builder with the defaults: channels 0..3 are reliable-ordered, reliable-unordered, sequenced, unreliable. */
     public static Builder builder() {
         return new Builder();

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * no room: its unreliable packets must not be delivered twice, yet the sender must retransmit the reliable ones.
  */
 final class AckTracker {
-    static final int WINDOW = 256;
+    static final int WINDOW = 1024;
     private static final int MASK = WINDOW - 1;
 
     /** Result of {@link #classify}. */

@@ -154,7 +154,7 @@ public final class Connection implements SentLog.Listener, MessageHandler {
         if (sentAt >= 0) {
             rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
         }
-        sent.detectLosses(now, rtt.lossDelayNanos());
+        sent.detectLosses(now, rtt.lossReferenceNanos());
     }
 
     /** Hands every packet to its channel; returns false when one was refused and the datagram must not be acked. */
@@ -264,7 +264,7 @@ public final class Connection implements SentLog.Listener, MessageHandler {
     private void runTimers(long now) {
         if (sent.lossTimerArmed()) {
             if (now >= sent.deadline(probeTimeout())) {
-                sent.detectLosses(now, rtt.lossDelayNanos());
+                sent.detectLosses(now, rtt.lossReferenceNanos());
             }
         } else if (sent.inFlight() > 0 && now >= sent.deadline(probeTimeout())) {
             sent.onProbeTimeout();

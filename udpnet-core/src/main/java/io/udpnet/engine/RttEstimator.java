@@ -68,8 +68,8 @@ public final class RttEstimator {
         return smoothed + Math.max(4 * variance, GRANULARITY_NANOS) + maxAckDelayNanos;
     }
 
-    /** A datagram sent this long before a later one was acknowledged is lost: 9/8 of max(srtt, latest). */
-    long lossDelayNanos() {
-        return Math.max(GRANULARITY_NANOS, Math.max(smoothed, latest) * 9 / 8);
+    /** The round trip that the time threshold of loss detection is a multiple of: max(srtt, latest sample). */
+    long lossReferenceNanos() {
+        return Math.max(smoothed, latest);
     }
 }

@@ -2,22 +2,38 @@ package io.udpnet.engine;
 
 import io.udpnet.wire.Seq;
 
+import java.util.Arrays;
+
 /**
  * Send side of the ack system: a record per ack-eliciting datagram in flight (when it was sent and which reliable
  * packets it carried), acknowledgement processing, and loss detection in the manner of RFC 9002: a datagram is
- * lost when one sent at least {@value #PACKET_THRESHOLD} sequences later is acknowledged, or when a later one is
- * acknowledged and it has been outstanding for 9/8 of the round-trip time. Datagrams that can no longer be
- * acknowledged (more than 64 sequences behind the newest ack) are lost too. A probe time-out covers the tail,
+ * lost when one sent at least {@code packetThreshold} sequences later is acknowledged, or when a later one is
+ * acknowledged and it has been outstanding for {@code timeThreshold} round trips. A probe time-out covers the tail,
  * when nothing later is ever acknowledged.
  *
+ * <p>A record declared lost stays as a tombstone while an ack may still name it (up to 64 sequences behind the
+ * newest ack). If it is acknowledged after all, the loss was spurious (reordering, not loss): its packets are
+ * reported acknowledged, which cancels their pending retransmission, and both thresholds are raised so that the
+ * same reordering is tolerated from then on, as RFC 9002 section 6.1 allows.
+ *
  * <p>Reliable packets are identified by "entries": a long chosen by the channel layer. All state lives in
- * preallocated arrays; the entry log grows by doubling up to what the records in flight need and is then reused.
+ * preallocated arrays; the entry log grows by doubling up to what the records alive need and is then reused.
  */
 final class SentLog {
     static final int CAPACITY = 1024;
-    static final int PACKET_THRESHOLD = 3;
+    static final int INITIAL_PACKET_THRESHOLD = 3;
+    static final int MAX_PACKET_THRESHOLD = 256;
+    /** Time threshold in eighths of a round trip: starts at 9/8 (RFC 9002), doubles on spurious loss up to 4. */
+    static final int INITIAL_TIME_EIGHTHS = 9;
+    static final int MAX_TIME_EIGHTHS = 32;
+    /** An ack names at most this many sequences behind its newest one. */
+    private static final int ACK_REACH = 64;
     private static final int MASK = CAPACITY - 1;
-    private static final int EMPTY = -1;
+    private static final byte EMPTY = 0;
+    private static final byte IN_FLIGHT = 1;
+    private static final byte LOST = 2;
+    /** Declared lost by a probe time-out: a late ack means a slow ack, not reordering. */
+    private static final byte PROBED = 3;
 
     /** Receives the fate of every entry. */
     interface Listener {
@@ -26,6 +42,7 @@ final class SentLog {
         void onEntryLost(long entry, int datagramSeq);
     }
 
+    private final byte[] state = new byte[CAPACITY];
     private final int[] seq = new int[CAPACITY];
     private final long[] sentAt = new long[CAPACITY];
     private final long[] entryStart = new long[CAPACITY];
@@ -35,6 +52,7 @@ final class SentLog {
     private long entryHead;
     private long entryTail;
 
+    private int records;
     private int inFlight;
     private int bytesInFlight;
     private int oldest;
@@ -45,30 +63,37 @@ final class SentLog {
     private int probeCount;
     private long lastAckedSentAt;
     private long declaredLost;
+    private long spuriousLosses;
+    private int packetThreshold = INITIAL_PACKET_THRESHOLD;
+    private int timeEighths = INITIAL_TIME_EIGHTHS;
 
-    private int open = EMPTY;
+    private int open = -1;
     private final Listener listener;
 
     SentLog(Listener listener) {
         this.listener = listener;
-        java.util.Arrays.fill(seq, EMPTY);
     }
 
     /** Starts the record of an ack-eliciting datagram; entries follow through {@link #addEntry}. */
     void begin(int datagramSeq, long now) {
         int slot = datagramSeq & MASK;
-        if (seq[slot] != EMPTY) {
-            // The slot's previous datagram is 1024 sequences old: no ack can name it any more.
+        if (state[slot] == IN_FLIGHT) {
+            // 1024 sequences later no ack can name the slot's previous datagram any more.
             declareLost(slot);
         }
-        if (inFlight == 0) {
+        if (state[slot] != EMPTY) {
+            free(slot);
+        }
+        if (records == 0) {
             oldest = datagramSeq;
         }
+        state[slot] = IN_FLIGHT;
         seq[slot] = datagramSeq;
         sentAt[slot] = now;
         entryStart[slot] = entryTail;
         entryCount[slot] = 0;
         open = slot;
+        records++;
     }
 
     void addEntry(long entry) {
@@ -86,27 +111,24 @@ final class SentLog {
         bytesInFlight += datagramBytes;
         inFlight++;
         lastElicitingSentAt = now;
-        open = EMPTY;
+        open = -1;
     }
 
     /**
-     * Processes the ack fields of a received datagram. Returns the send time of the largest sequence newly
-     * acknowledged (for an RTT sample) or -1 when it was not newly acknowledged.
+     * Processes the ack fields of a received datagram. Returns the send time of the largest sequence if it was
+     * newly acknowledged (for an RTT sample), else -1.
      */
     long onAck(int ack, long ackBits, long now) {
-        long rttSentAt = -1;
-        if (acknowledge(ack)) {
-            rttSentAt = lastAckedSentAt;
+        if (!anyAcked || Seq.newer(ack, largestAcked)) {
+            largestAcked = ack;
+            anyAcked = true;
         }
+        long rttSentAt = acknowledge(ack) ? lastAckedSentAt : -1;
         long bits = ackBits;
         while (bits != 0) {
             int i = Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
             acknowledge(Seq.add(ack, -1 - i));
-        }
-        if (!anyAcked || Seq.newer(ack, largestAcked)) {
-            largestAcked = ack;
-            anyAcked = true;
         }
         if (rttSentAt >= 0) {
             probeCount = 0;
@@ -116,31 +138,51 @@ final class SentLog {
 
     private boolean acknowledge(int s) {
         int slot = s & MASK;
-        if (seq[slot] != s) {
+        if (state[slot] == EMPTY || seq[slot] != s) {
             return false;
         }
-        long start = entryStart[slot];
-        for (int i = 0, n = entryCount[slot]; i < n; i++) {
-            listener.onEntryAcked(entries[(int) ((start + i) & (entries.length - 1))]);
+        if (state[slot] == LOST) {
+            onSpuriousLoss(s);
+        } else if (state[slot] == IN_FLIGHT) {
+            inFlight--;
+            bytesInFlight -= bytes[slot];
         }
+        forEachEntry(slot, true);
         lastAckedSentAt = sentAt[slot];
-        remove(slot);
+        free(slot);
         return true;
     }
 
-    /** Declares lost what the latest acks and {@code lossDelay} imply, and arms the loss timer for the rest. */
-    void detectLosses(long now, long lossDelay) {
+    /** A datagram declared lost was acknowledged: tolerate this much reordering from now on. */
+    private void onSpuriousLoss(int s) {
+        spuriousLosses++;
+        int reordering = Seq.distance(s, largestAcked) + 1;
+        packetThreshold = Math.min(MAX_PACKET_THRESHOLD, Math.max(packetThreshold, reordering));
+        timeEighths = Math.min(MAX_TIME_EIGHTHS, timeEighths * 2);
+    }
+
+    /** Declares lost what the latest acks and the round trip imply, and arms the loss timer for the rest. */
+    void detectLosses(long now, long rtt) {
         lossTime = Long.MAX_VALUE;
-        if (!anyAcked || inFlight == 0) {
+        if (!anyAcked || records == 0) {
             return;
         }
-        for (int s = oldest; inFlight > 0 && Seq.newer(largestAcked, s); s = Seq.add(s, 1)) {
+        long lossDelay = Math.max(RttEstimator.GRANULARITY_NANOS, rtt * timeEighths / 8);
+        for (int s = oldest; records > 0 && Seq.newer(largestAcked, s); s = Seq.add(s, 1)) {
             int slot = s & MASK;
-            if (seq[slot] != s) {
+            if (state[slot] == EMPTY || seq[slot] != s) {
                 continue;
             }
-            if (Seq.distance(s, largestAcked) >= PACKET_THRESHOLD || sentAt[slot] + lossDelay <= now) {
+            int behind = Seq.distance(s, largestAcked);
+            if (state[slot] != IN_FLIGHT) {
+                if (behind > ACK_REACH) {
+                    free(slot);
+                }
+            } else if (behind >= packetThreshold || sentAt[slot] + lossDelay <= now) {
                 declareLost(slot);
+                if (behind > ACK_REACH) {
+                    free(slot);
+                }
             } else {
                 lossTime = Math.min(lossTime, sentAt[slot] + lossDelay);
             }
@@ -150,8 +192,13 @@ final class SentLog {
     /** The probe time-out fired: the oldest datagram in flight is declared lost so its packets go again. */
     void onProbeTimeout() {
         probeCount++;
-        if (inFlight > 0) {
-            declareLost(oldestSlot());
+        for (int s = oldest, n = 0; inFlight > 0 && n < CAPACITY; s = Seq.add(s, 1), n++) {
+            int slot = s & MASK;
+            if (state[slot] == IN_FLIGHT && seq[slot] == s) {
+                declareLost(slot);
+                state[slot] = PROBED;
+                return;
+            }
         }
     }
 
@@ -182,42 +229,52 @@ final class SentLog {
         return declaredLost;
     }
 
+    long spuriousLosses() {
+        return spuriousLosses;
+    }
+
+    int packetThreshold() {
+        return packetThreshold;
+    }
+
     int probeCount() {
         return probeCount;
     }
 
-    private int oldestSlot() {
-        for (int s = oldest; ; s = Seq.add(s, 1)) {
-            if (seq[s & MASK] == s) {
-                return s & MASK;
+    private void declareLost(int slot) {
+        declaredLost++;
+        state[slot] = LOST;
+        inFlight--;
+        bytesInFlight -= bytes[slot];
+        forEachEntry(slot, false);
+    }
+
+    private void forEachEntry(int slot, boolean acked) {
+        long start = entryStart[slot];
+        int s = seq[slot];
+        for (int i = 0, n = entryCount[slot]; i < n; i++) {
+            long entry = entries[(int) ((start + i) & (entries.length - 1))];
+            if (acked) {
+                listener.onEntryAcked(entry);
+            } else {
+                listener.onEntryLost(entry, s);
             }
         }
     }
 
-    private void declareLost(int slot) {
-        declaredLost++;
+    /** Forgets a record; entry log space is reclaimed up to the oldest record still alive. */
+    private void free(int slot) {
         int s = seq[slot];
-        long start = entryStart[slot];
-        for (int i = 0, n = entryCount[slot]; i < n; i++) {
-            listener.onEntryLost(entries[(int) ((start + i) & (entries.length - 1))], s);
-        }
-        remove(slot);
-    }
-
-    private void remove(int slot) {
-        int s = seq[slot];
-        seq[slot] = EMPTY;
-        inFlight--;
-        bytesInFlight -= bytes[slot];
-        if (inFlight == 0) {
+        state[slot] = EMPTY;
+        records--;
+        if (records == 0) {
             entryHead = entryTail;
             return;
         }
         if (s == oldest) {
-            oldest = Seq.add(oldest, 1);
-            while (seq[oldest & MASK] != oldest) {
+            do {
                 oldest = Seq.add(oldest, 1);
-            }
+            } while (state[oldest & MASK] == EMPTY || seq[oldest & MASK] != oldest);
             entryHead = entryStart[oldest & MASK];
         }
     }

@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Receive side of an unreliable channel, sequenced or not. Whole messages are delivered straight from the datagram.
- * Fragmented ones are reassembled in a small table of {@value #PARTIALS} messages: when it is full the oldest is
- * abandoned, and so is any partial message {@value #MAX_AGE} sequences behind the newest seen, which makes sure
+ * Fragmented ones are reassembled in a small table of {@value #PARTIALS} messages: when it is full the one with the
+ * oldest sequence is abandoned, and so is any partial message {@value #MAX_AGE} sequences behind the newest seen, which makes sure
  * fragments of two messages that share a sequence number after wrap-around are never stitched together.
  *
  * <p>Sequenced: a message is delivered only if it is newer than every message delivered before it; partial
@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  * unsequenced message is not delivered twice.
  */
 final class UnreliableReceiver implements ChannelReceiver {
-    static final int PARTIALS = 8;
+    static final int PARTIALS = 16;
     static final int MAX_AGE = 1024;
 
     private final int channel;
@@ -26,8 +26,6 @@ final class UnreliableReceiver implements ChannelReceiver {
     private final ConnectionStats stats;
     private final PartialMessage[] partials = new PartialMessage[PARTIALS];
     private final boolean[] active = new boolean[PARTIALS];
-    private final long[] startedAt = new long[PARTIALS];
-    private long arrivals;
     private int activeCount;
     private boolean anySeen;
     private int newest;
@@ -129,7 +127,7 @@ final class UnreliableReceiver implements ChannelReceiver {
         return -1;
     }
 
-    /** Takes a table entry for a new message, evicting the oldest if needed; -1 when the budget has no room. */
+    /** Takes a table entry for a new message, evicting the oldest sequence if needed; -1 when the budget has no room. */
     private int startPartial(int seq, int messageLength, int count) {
         int free = -1;
         int oldest = -1;
@@ -138,7 +136,7 @@ final class UnreliableReceiver implements ChannelReceiver {
                 free = i;
                 break;
             }
-            if (oldest < 0 || startedAt[i] < startedAt[oldest]) {
+            if (oldest < 0 || Seq.newer(partials[oldest].seq, partials[i].seq)) {
                 oldest = i;
             }
         }
@@ -157,7 +155,6 @@ final class UnreliableReceiver implements ChannelReceiver {
         }
         m.start(seq, messageLength, count, pool.acquire(messageLength));
         active[free] = true;
-        startedAt[free] = arrivals++;
         activeCount++;
         return free;
     }

@@ -1,0 +1,50 @@
+package io.udpnet.sim;
+
+import io.udpnet.engine.Connection;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A {@link SimNode} that runs one udpnet {@link Connection} talking to one peer address: received datagrams go to
+ * the connection, and each poll sends every datagram the connection has ready. Override {@link #beforeTransmit} to
+ * queue application messages just before the connection is asked for datagrams.
+ */
+public class ConnectionNode implements SimNode {
+    private final Connection connection;
+    private final InetSocketAddress peer;
+    private final ByteBuffer out = ByteBuffer.allocate(2048);
+
+    public ConnectionNode(Connection connection, InetSocketAddress peer) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.peer = Objects.requireNonNull(peer, "peer");
+    }
+
+    /** The connection this node drives. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Called at the start of every poll: a place to send application messages. Does nothing by default. */
+    protected void beforeTransmit(long nowNanos) {
+    }
+
+    @Override
+    public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
+        connection.handleDatagram(datagram, nowNanos);
+    }
+
+    @Override
+    public void poll(long nowNanos, DatagramOutbox outbox) {
+        beforeTransmit(nowNanos);
+        while (connection.pollTransmit(out, nowNanos) > 0) {
+            outbox.send(peer, out);
+        }
+    }
+
+    @Override
+    public long nextDeadline() {
+        return connection.nextDeadline();
+    }
+}

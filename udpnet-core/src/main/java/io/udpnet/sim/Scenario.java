@@ -1,0 +1,180 @@
+package io.udpnet.sim;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.Delivery;
+import io.udpnet.engine.Connection;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A ready-made traffic test: a sender streams {@code messages} self-checking messages ({@link MessagePattern}) on one
+ * channel of the chosen delivery mode to a receiver, through a simulated link with the given impairments in both
+ * directions, and the receiver's {@link DeliveryLedger} checks every guarantee. Deterministic for a seed.
+ *
+ * <pre>{@code
+ * ScenarioReport r = Scenario.builder().delivery(Delivery.RELIABLE_ORDERED).messages(1000).sizes(32, 5000)
+ *         .link(LinkConfig.builder().loss(0.05).latency(Duration.ofMillis(25)).build()).seed(7).build().run();
+ * }</pre>
+ */
+public final class Scenario {
+    static final InetSocketAddress SENDER = new InetSocketAddress("127.0.0.1", 40001);
+    static final InetSocketAddress RECEIVER = new InetSocketAddress("127.0.0.2", 40002);
+
+    private final Delivery delivery;
+    private final int messages;
+    private final int[] sizes;
+    private final LinkConfig link;
+    private final long seed;
+    private final ConnectionConfig config;
+    private final long timeLimitNanos;
+
+    private Scenario(Builder b) {
+        this.delivery = b.delivery;
+        this.messages = b.messages;
+        this.sizes = b.sizes.clone();
+        this.link = b.link;
+        this.seed = b.seed;
+        this.config = b.config.toBuilder().channels(b.delivery).build();
+        this.timeLimitNanos = b.timeLimit.toNanos();
+        for (int s : sizes) {
+            if (s < MessagePattern.MIN_SIZE || s > config.maxMessageSize()) {
+                throw new IllegalArgumentException("message sizes must be " + MessagePattern.MIN_SIZE + ".."
+                        + config.maxMessageSize() + " bytes, got " + s);
+            }
+            if (!delivery.isReliable() && fragments(s) > config.maxUnreliableFragments()) {
+                throw new IllegalArgumentException("a " + s + "-byte message needs " + fragments(s)
+                        + " fragments; " + delivery + " allows at most " + config.maxUnreliableFragments());
+            }
+        }
+    }
+
+    private int fragments(int size) {
+        return size <= config.maxWholePayload() ? 1
+                : (size + config.maxFragmentPayload() - 1) / config.maxFragmentPayload();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs the scenario to completion or to its time limit. */
+    public ScenarioReport run() {
+        Simulation sim = new Simulation(seed);
+        long token = 0x5CE7A210L ^ seed;
+        DeliveryLedger ledger = new DeliveryLedger(sizes);
+        Connection receiver = new Connection(config, token, ledger);
+        Sender sender = new Sender(new Connection(config, token, (c, b, o, l) -> { }));
+        ConnectionNode receiverNode = new ConnectionNode(receiver, SENDER);
+        sim.addNode(SENDER, sender);
+        sim.addNode(RECEIVER, receiverNode);
+        sim.linkBoth(SENDER, RECEIVER, link);
+        sim.schedule(0, () -> { });
+        Connection s = sender.connection();
+        boolean completed = sim.runUntil(() -> delivery.isReliable()
+                ? ledger.delivered() == messages
+                : sender.next == messages && s.queuedMessages(0) == 0 && s.datagramsInFlight() == 0, timeLimitNanos);
+        return new ScenarioReport(delivery, seed, s.stats().messagesSent(), ledger.delivered(),
+                ledger.deliveredBytes(), ledger.duplicates(), ledger.outOfOrder(), ledger.corrupted(),
+                s.stats().datagramsSent() + receiver.stats().datagramsSent(), s.stats().retransmissions(),
+                sim.nowNanos() / 1e6, completed, s.rtt().smoothedNanos() / 1e6);
+    }
+
+    /** Sends pattern messages as fast as the connection accepts them. */
+    private final class Sender extends ConnectionNode {
+        private final ByteBuffer message = ByteBuffer.allocate(Math.max(MessagePattern.MIN_SIZE, maxSize()));
+        int next;
+
+        Sender(Connection connection) {
+            super(connection, RECEIVER);
+        }
+
+        @Override
+        protected void beforeTransmit(long nowNanos) {
+            while (next < messages) {
+                MessagePattern.fill(message, next, sizes[next % sizes.length]);
+                if (!connection().send(0, message)) {
+                    return;
+                }
+                next++;
+            }
+        }
+    }
+
+    private int maxSize() {
+        int max = 0;
+        for (int s : sizes) {
+            max = Math.max(max, s);
+        }
+        return max;
+    }
+
+    /** Builds a {@link Scenario}; every setting has a default. */
+    public static final class Builder {
+        private Delivery delivery = Delivery.RELIABLE_ORDERED;
+        private int messages = 1000;
+        private int[] sizes = {32};
+        private LinkConfig link = LinkConfig.PERFECT;
+        private long seed = 1;
+        private ConnectionConfig config = ConnectionConfig.defaults();
+        private Duration timeLimit = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        public Builder delivery(Delivery delivery) {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /** Number of messages, 1 .. 100,000,000. */
+        public Builder messages(int messages) {
+            if (messages < 1 || messages > 100_000_000) {
+                throw new IllegalArgumentException("messages: 1..100000000 expected, got " + messages);
+            }
+            this.messages = messages;
+            return this;
+        }
+
+        /** Message sizes in bytes, used in turn (at least 4 bytes each). */
+        public Builder sizes(int... sizes) {
+            if (sizes.length == 0) {
+                throw new IllegalArgumentException("sizes: at least one size expected");
+            }
+            this.sizes = sizes.clone();
+            return this;
+        }
+
+        /** Impairments of the link, applied in both directions. */
+        public Builder link(LinkConfig link) {
+            this.link = Objects.requireNonNull(link, "link");
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Connection settings; the channel list is replaced by one channel of the chosen delivery mode. */
+        public Builder connection(ConnectionConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Most simulated time the run may take. Default 10 minutes. */
+        public Builder timeLimit(Duration limit) {
+            if (limit.isNegative() || limit.isZero()) {
+                throw new IllegalArgumentException("timeLimit must be positive, got " + limit);
+            }
+            this.timeLimit = limit;
+            return this;
+        }
+
+        public Scenario build() {
+            return new Scenario(this);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.udpnet.sim;
+
+import io.udpnet.Delivery;
+
+/**
+ * Outcome of a {@link Scenario}: what was sent and delivered, what the guarantees of the delivery mode allow, and
+ * what it cost on the simulated network.
+ *
+ * @param delivery         the delivery mode exercised
+ * @param seed             the simulation seed (replays the run exactly)
+ * @param sent             messages the sender's connection accepted
+ * @param delivered        distinct messages delivered intact
+ * @param deliveredBytes   bytes of those messages
+ * @param duplicates       messages delivered more than once (must be 0 on every mode)
+ * @param outOfOrder       messages delivered after a newer one (must be 0 on ordered and sequenced modes)
+ * @param corrupted        messages delivered with bytes that differ from those sent (must be 0)
+ * @param datagramsSent    datagrams sent by both ends, acks included
+ * @param retransmissions  reliable packets sent again
+ * @param simulatedMillis  virtual time until the run finished (every message delivered, or for unreliable modes
+ *                         every datagram acknowledged or declared lost)
+ * @param completed        whether it finished within the time limit
+ * @param rttMillis        the sender's smoothed round-trip time at the end
+ */
+public record ScenarioReport(
+        Delivery delivery,
+        long seed,
+        long sent,
+        long delivered,
+        long deliveredBytes,
+        long duplicates,
+        long outOfOrder,
+        long corrupted,
+        long datagramsSent,
+        long retransmissions,
+        double simulatedMillis,
+        boolean completed,
+        double rttMillis) {
+
+    /** Whether every guarantee of the delivery mode held. */
+    public boolean guaranteesHeld() {
+        boolean ordered = delivery == Delivery.RELIABLE_ORDERED || delivery == Delivery.UNRELIABLE_SEQUENCED;
+        return duplicates == 0 && corrupted == 0 && (!ordered || outOfOrder == 0)
+                && (!delivery.isReliable() || (completed && delivered == sent));
+    }
+
+    /** One JSON object with every field and {@code guaranteesHeld}. */
+    public String toJson() {
+        return "{\"delivery\":\"" + delivery + "\",\"seed\":" + seed + ",\"sent\":" + sent + ",\"delivered\":"
+                + delivered + ",\"deliveredBytes\":" + deliveredBytes + ",\"duplicates\":" + duplicates
+                + ",\"outOfOrder\":" + outOfOrder + ",\"corrupted\":" + corrupted + ",\"datagramsSent\":"
+                + datagramsSent + ",\"retransmissions\":" + retransmissions + ",\"simulatedMillis\":"
+                + round(simulatedMillis) + ",\"completed\":" + completed + ",\"rttMillis\":" + round(rttMillis)
+                + ",\"guaranteesHeld\":" + guaranteesHeld() + "}";
+    }
+
+    private static String round(double v) {
+        return String.valueOf(Math.round(v * 1000) / 1000.0);
+    }
+}

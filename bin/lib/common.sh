@@ -33,6 +33,11 @@ udpnet_find_java() {
 }
 
 udpnet_find_maven() {
+  # Maven's own libraries call sun.misc.Unsafe, which JDK 24+ warns about on every run; the flag does not exist
+  # before JDK 23, so it is only added where it is understood.
+  if [ "$(udpnet_java_version "$JAVA")" -ge 24 ] && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe* ]]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
   if command -v mvn >/dev/null 2>&1; then MVN=mvn; return 0; fi
   echo "udpnet: needs Apache Maven 3.8+ ('apt-get install maven')." >&2
   return 1

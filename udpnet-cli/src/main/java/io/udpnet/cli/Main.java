@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/udpnet}. */
 @Command(name = "udpnet", mixinStandardHelpOptions = true, version = "udpnet 0.1.0",
         description = "Sessions, messages and reliability over UDP.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -23,6 +23,13 @@ public final class Main implements Runnable {
 
     /** The command line with every subcommand; exit code 2 for bad arguments. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("udpnet: " + e.getMessage());
+            failed.getErr().println("Try 'udpnet " + failed.getCommandName() + " --help'.");
+            return 2;
+        });
+        return cl;
     }
 }

@@ -1,0 +1,138 @@
+package io.udpnet.cli;
+
+import io.udpnet.Delivery;
+import io.udpnet.sim.LinkConfig;
+import io.udpnet.sim.Scenario;
+import io.udpnet.sim.ScenarioReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code udpnet sim}: a sender and a receiver over the simulated network, and a summary of what arrived. */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+        description = {"Runs a sender and a receiver over the in-process network simulator (virtual time, faster than "
+                + "real time) and prints what arrived.",
+                "Exit status: 0 when every guarantee of the delivery mode held, 1 when one did not, 2 for bad arguments."})
+final class SimCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--delivery", paramLabel = "MODE", defaultValue = "reliable-ordered",
+            description = "unreliable, sequenced, reliable-unordered or reliable-ordered (default: ${DEFAULT-VALUE})")
+    String delivery;
+
+    @Option(names = "--messages", paramLabel = "N", defaultValue = "10000",
+            description = "messages to send (default: ${DEFAULT-VALUE})")
+    int messages;
+
+    @Option(names = "--sizes", paramLabel = "B1,B2,...", split = ",", defaultValue = "32",
+            description = "message sizes in bytes, used in turn; each at least 4 (default: ${DEFAULT-VALUE})")
+    List<Integer> sizes;
+
+    @Option(names = "--loss", paramLabel = "P", defaultValue = "0", description = "loss probability, percent")
+    double loss;
+
+    @Option(names = "--duplicate", paramLabel = "P", defaultValue = "0", description = "duplication probability, percent")
+    double duplicate;
+
+    @Option(names = "--reorder", paramLabel = "P", defaultValue = "0",
+            description = "probability, percent, that a datagram is held back 10 ms so later ones overtake it")
+    double reorder;
+
+    @Option(names = "--corrupt", paramLabel = "P", defaultValue = "0",
+            description = "probability, percent, that bits of a datagram are flipped")
+    double corrupt;
+
+    @Option(names = "--latency", paramLabel = "MS", defaultValue = "0", description = "one-way latency, each direction")
+    double latency;
+
+    @Option(names = "--jitter", paramLabel = "MS", defaultValue = "0", description = "uniform jitter (+/-) on latency")
+    double jitter;
+
+    @Option(names = "--bandwidth", paramLabel = "KBITS", defaultValue = "0",
+            description = "link rate in kbit/s, each direction; 0 = unlimited")
+    long bandwidth;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "simulation seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", description = "print one JSON object instead of a summary")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Scenario scenario;
+        try {
+            LinkConfig link = LinkConfig.builder()
+                    .loss(percent("--loss", loss)).duplication(percent("--duplicate", duplicate))
+                    .reorder(percent("--reorder", reorder)).corruption(percent("--corrupt", corrupt))
+                    .latency(millis("--latency", latency)).jitter(millis("--jitter", jitter))
+                    .bandwidth(kbits(bandwidth)).build();
+            scenario = Scenario.builder().delivery(parseDelivery(delivery)).messages(messages)
+                    .sizes(sizes.stream().mapToInt(Integer::intValue).toArray()).link(link).seed(seed).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        ScenarioReport r = scenario.run();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(r.toJson());
+        } else {
+            printSummary(out, r);
+        }
+        out.flush();
+        return r.guaranteesHeld() ? 0 : 1;
+    }
+
+    static Delivery parseDelivery(String name) {
+        return switch (name) {
+            case "unreliable" -> Delivery.UNRELIABLE;
+            case "sequenced" -> Delivery.UNRELIABLE_SEQUENCED;
+            case "reliable-unordered" -> Delivery.RELIABLE_UNORDERED;
+            case "reliable-ordered" -> Delivery.RELIABLE_ORDERED;
+            default -> throw new IllegalArgumentException("--delivery: unknown mode '" + name
+                    + "'; expected unreliable, sequenced, reliable-unordered or reliable-ordered");
+        };
+    }
+
+    private static double percent(String option, double p) {
+        if (!(p >= 0 && p <= 100)) {
+            throw new IllegalArgumentException(option + ": a percentage 0..100 expected, got " + p);
+        }
+        return p / 100;
+    }
+
+    private static Duration millis(String option, double ms) {
+        if (!(ms >= 0 && ms <= 60_000)) {
+            throw new IllegalArgumentException(option + ": 0..60000 ms expected, got " + ms);
+        }
+        return Duration.ofNanos(Math.round(ms * 1_000_000));
+    }
+
+    private static long kbits(long kbits) {
+        if (kbits < 0 || kbits > 100_000_000) {
+            throw new IllegalArgumentException("--bandwidth: 0..100000000 kbit/s expected, got " + kbits);
+        }
+        return kbits * 1000;
+    }
+
+    private static void printSummary(PrintWriter out, ScenarioReport r) {
+        out.printf("delivery        %s (seed %d)%n", r.delivery(), r.seed());
+        out.printf("messages        %d sent, %d delivered (%.1f%%), %d bytes%n", r.sent(), r.delivered(),
+                r.sent() == 0 ? 0 : 100.0 * r.delivered() / r.sent(), r.deliveredBytes());
+        out.printf("violations      %d duplicates, %d out of order, %d corrupted%n", r.duplicates(), r.outOfOrder(),
+                r.corrupted());
+        out.printf("network         %d datagrams, %d retransmissions, RTT %.1f ms%n", r.datagramsSent(),
+                r.retransmissions(), r.rttMillis());
+        out.printf("simulated time  %.1f ms%s%n", r.simulatedMillis(), r.completed() ? "" : " (time limit reached)");
+        out.printf("guarantees      %s%n", r.guaranteesHeld() ? "held" : "BROKEN");
+    }
+}

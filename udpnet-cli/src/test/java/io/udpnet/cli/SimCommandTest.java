@@ -1,0 +1,66 @@
+package io.udpnet.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SimCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    private long field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(-?[0-9.]+)").matcher(json);
+        assertTrue(m.find(), name + " missing in " + json);
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void jsonReportsEveryFieldAndReliableDeliveryIsComplete() {
+        int code = run("sim", "--json", "--delivery", "reliable-ordered", "--messages", "500", "--sizes", "32,3000",
+                "--loss", "5", "--duplicate", "2", "--reorder", "3", "--latency", "20", "--jitter", "1", "--seed", "9");
+        String json = out.toString().trim();
+        assertEquals(0, code, json + err);
+        assertTrue(json.startsWith("{") && json.endsWith("}"), json);
+        assertEquals(500, field(json, "sent"));
+        assertEquals(500, field(json, "delivered"));
+        assertEquals(0, field(json, "duplicates"));
+        assertEquals(0, field(json, "outOfOrder"));
+        assertEquals(0, field(json, "corrupted"));
+        assertTrue(field(json, "datagramsSent") > 0);
+        assertTrue(field(json, "retransmissions") > 0, "5% loss must cause retransmissions: " + json);
+        assertTrue(field(json, "simulatedMillis") >= 40, "at least one 40 ms round trip: " + json);
+    }
+
+    @Test
+    void summaryIsReadable() {
+        assertEquals(0, run("sim", "--delivery", "sequenced", "--messages", "200", "--loss", "10"));
+        assertTrue(out.toString().contains("UNRELIABLE_SEQUENCED"), out.toString());
+        assertTrue(out.toString().contains("guarantees      held"), out.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--loss=-1", "--loss=101", "--delivery=fast", "--sizes=2", "--messages=0",
+            "--latency=-5", "--bandwidth=-1", "--jitter=abc", "--no-such-flag"})
+    void badArgumentsExitWithTwoAndSayWhy(String arg) {
+        assertEquals(2, run("sim", arg));
+        assertTrue(err.toString().startsWith("udpnet: "), err.toString());
+        assertTrue(err.toString().contains("--help"), err.toString());
+        assertEquals("", out.toString());
+    }
+}

@@ -4,4 +4,5 @@
 module io.udpnet {
     exports io.udpnet;
     exports io.udpnet.sim;
+    exports io.udpnet.transport;
 }

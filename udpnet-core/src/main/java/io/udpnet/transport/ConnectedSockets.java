@@ -63,10 +63,12 @@ final class ConnectedSockets {
             drain(ch, session, strays);
             ch.connect(session.remoteAddress());
             ch.configureBlocking(true);
-            attached = session.attachChannel(ch);
+            DatagramChannel own = ch;
+            Thread reader = Thread.ofVirtual().name("udpnet-peer-" + session.remoteAddress())
+                    .unstarted(() -> read(own, session));
+            attached = session.attachChannel(ch, reader);
             if (attached) {
-                DatagramChannel own = ch;
-                Thread.ofVirtual().name("udpnet-peer-" + session.remoteAddress()).start(() -> read(own, session));
+                reader.start();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "no connected socket for " + session.remoteAddress()

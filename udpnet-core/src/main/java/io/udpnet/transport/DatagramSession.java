@@ -41,6 +41,8 @@ public final class DatagramSession implements AutoCloseable {
     private final LongAdder received = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private volatile DatagramChannel own;
+    /** The virtual thread reading {@link #own}, if any. */
+    private volatile Thread ownReader;
     private volatile SessionHandler handler;
     private volatile CloseReason closeReason;
     private volatile IOException closeError;
@@ -216,14 +218,18 @@ public final class DatagramSession implements AutoCloseable {
         return lastReceiveNanos;
     }
 
-    /** Gives the session its own connected socket; false (socket not taken) if the session already closed. */
-    boolean attachChannel(DatagramChannel channel) {
+    /**
+     * Gives the session its own connected socket and the (not yet started) thread that reads it; false (nothing
+     * taken) if the session already closed.
+     */
+    boolean attachChannel(DatagramChannel channel, Thread reader) {
         stateLock.lock();
         try {
             if (!isOpen()) {
                 return false;
             }
             own = channel;
+            ownReader = reader;
             return true;
         } finally {
             stateLock.unlock();
@@ -279,14 +285,38 @@ public final class DatagramSession implements AutoCloseable {
         } finally {
             stateLock.unlock();
         }
-        queue.close();
+        // Leave the routing table and release the socket before waking receivers: whoever sees the session closed
+        // can rely on the next datagram from the address opening a new session.
         owner.sessionClosed(this);
         DatagramChannel c = own;
         if (c != null) {
             Sockets.closeQuietly(c);
             owner.counters().connectedSockets.decrementAndGet();
+            awaitReader();
+        }
+        for (int i = queue.close().size(); i > 0; i--) {
+            owner.counters().drop(DropCause.SESSION_CLOSED);
         }
         notifyHandler(reason, error);
+    }
+
+    /**
+     * The JDK releases a socket that a (virtual) thread is blocked reading only once that thread has left read().
+     * Until then the kernel still routes the peer's datagrams to the dying socket, where they are lost; waiting here
+     * makes close() mean "from now on the address opens a new session".
+     */
+    private void awaitReader() {
+        Thread r = ownReader;
+        if (r == null || r == Thread.currentThread()) {
+            return;
+        }
+        try {
+            if (!r.join(Duration.ofSeconds(5))) {
+                LOG.log(Level.WARNING, "reader of " + remote + " did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void notifyHandler(CloseReason reason, IOException error) {

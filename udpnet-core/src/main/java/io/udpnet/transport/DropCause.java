@@ -15,7 +15,10 @@ public enum DropCause {
     BACKLOG_FULL,
     /** The datagram was larger than the configured maximum datagram size. */
     OVERSIZE,
-    /** The session was closed between routing the datagram and delivering it, or the server was closing. */
+    /**
+     * The session was closed between routing the datagram and delivering it, the server was closing, or the
+     * datagram was still unread in the session's queue when the session closed.
+     */
     SESSION_CLOSED,
     /** An I/O error while receiving, or an exception thrown by a {@link SessionHandler} while handling it. */
     ERROR

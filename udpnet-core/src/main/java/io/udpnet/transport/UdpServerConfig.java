@@ -52,67 +52,119 @@ public final class UdpServerConfig {
         return new Builder();
     }
 
-    /** @return the local address to bind; port 0 picks a free port */
+    /**
+     * The local address to bind; port 0 picks a free port.
+     *
+     * @return the local address to bind; port 0 picks a free port
+     */
     public InetSocketAddress bindAddress() {
         return bindAddress;
     }
 
-    /** @return the requested strategy */
+    /**
+     * The requested strategy.
+     *
+     * @return the requested strategy
+     */
     public ServerMode mode() {
         return mode;
     }
 
-    /** @return the number of sockets in {@link ServerMode#SHARDED} mode */
+    /**
+     * The number of sockets in {@link ServerMode#SHARDED} mode.
+     *
+     * @return the number of sockets in {@link ServerMode#SHARDED} mode
+     */
     public int shards() {
         return shards;
     }
 
-    /** @return the maximum number of open sessions */
+    /**
+     * The maximum number of open sessions.
+     *
+     * @return the maximum number of open sessions
+     */
     public int maxSessions() {
         return maxSessions;
     }
 
-    /** @return the maximum number of per-peer connected sockets in {@link ServerMode#CONNECTED} mode */
+    /**
+     * The maximum number of per-peer connected sockets in {@link ServerMode#CONNECTED} mode.
+     *
+     * @return the maximum number of per-peer connected sockets in {@link ServerMode#CONNECTED} mode
+     */
     public int maxConnectedSockets() {
         return maxConnectedSockets;
     }
 
-    /** @return how long a session may receive nothing before it is closed; {@link Duration#ZERO} for never */
+    /**
+     * How long a session may receive nothing before it is closed; {@link Duration#ZERO} for never.
+     *
+     * @return how long a session may receive nothing before it is closed; {@link Duration#ZERO} for never
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
-    /** @return the maximum number of datagrams waiting in one session's receive queue */
+    /**
+     * The maximum number of datagrams waiting in one session's receive queue.
+     *
+     * @return the maximum number of datagrams waiting in one session's receive queue
+     */
     public int receiveQueueCapacity() {
         return receiveQueueCapacity;
     }
 
-    /** @return the maximum number of new sessions waiting for {@link UdpServer#accept()} */
+    /**
+     * The maximum number of new sessions waiting for {@link UdpServer#accept()}.
+     *
+     * @return the maximum number of new sessions waiting for {@link UdpServer#accept()}
+     */
     public int acceptBacklog() {
         return acceptBacklog;
     }
 
-    /** @return the largest datagram accepted; larger ones are dropped */
+    /**
+     * The largest datagram accepted; larger ones are dropped.
+     *
+     * @return the largest datagram accepted; larger ones are dropped
+     */
     public int maxDatagramSize() {
         return maxDatagramSize;
     }
 
-    /** @return {@code SO_RCVBUF} for every socket, or 0 for the system default */
+    /**
+     * {@code SO_RCVBUF} for every socket, or 0 for the system default.
+     *
+     * @return {@code SO_RCVBUF} for every socket, or 0 for the system default
+     */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
-    /** @return {@code SO_SNDBUF} for every socket, or 0 for the system default */
+    /**
+     * {@code SO_SNDBUF} for every socket, or 0 for the system default.
+     *
+     * @return {@code SO_SNDBUF} for every socket, or 0 for the system default
+     */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /** @return the admission check for new peers */
+    /**
+     * The admission check for new peers.
+     *
+     * @return the admission check for new peers
+     */
     public PeerFilter peerFilter() {
         return peerFilter;
     }
 
-    /** @return the listener for event-driven use, or {@code null} when sessions are taken with accept() */
+    /**
+     * The listener for event-driven use, or {@code null} when sessions are taken with accept().
+     *
+     * @return the listener for event-driven use, or {@code null} when sessions are taken with accept()
+     */
     public SessionListener sessionListener() {
         return sessionListener;
     }

@@ -63,7 +63,8 @@ class ServerBehaviourTest {
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void echoThroughAcceptReceiveSendOnVirtualThreads(ServerMode mode) throws Exception {
-        try (UdpServer server = open(mode, b -> { })) {
+        UdpServer server = open(mode, b -> { });
+        try {
             Thread acceptor = Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
@@ -106,6 +107,8 @@ class ServerBehaviourTest {
             for (TestPeer p : peers) {
                 p.close();
             }
+        } finally {
+            server.close();
         }
     }
 

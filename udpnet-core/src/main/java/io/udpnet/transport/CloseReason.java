@@ -10,6 +10,6 @@ public enum CloseReason {
     SERVER_CLOSED,
     /** The peer's host reported (ICMP) that nothing listens on the peer's port. Only connected sockets see this. */
     PORT_UNREACHABLE,
-    /** Another I/O error on the session's own socket. */
+    /** Another I/O error on the session's own socket, or the {@link SessionListener} threw for this session. */
     IO_ERROR
 }

@@ -8,6 +8,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +38,9 @@ final class ConnectedSockets {
     private final Dispatcher dispatcher;
     private final UdpServerConfig config;
     private final boolean reusePort;
+    /** Datagrams of peers not yet admitted, found while draining. Only the listener's thread touches these two. */
+    private final ArrayDeque<Stray> pending = new ArrayDeque<>();
+    private boolean handingOff;
 
     ConnectedSockets(Dispatcher dispatcher, UdpServerConfig config, boolean reusePort) {
         this.dispatcher = dispatcher;
@@ -79,14 +83,25 @@ final class ConnectedSockets {
                 dispatcher.counters().connectedSockets.decrementAndGet();
             }
         }
-        // New peers found while draining are admitted only now, so one hand-off never nests inside another.
-        for (Stray s : strays) {
-            try {
-                dispatcher.dispatch(s.from(), ByteBuffer.wrap(s.data()), listener);
-            } catch (RuntimeException e) {
-                dispatcher.counters().drop(DropCause.ERROR);
-                LOG.log(Level.WARNING, "failed to route a datagram from " + s.from(), e);
+        // New peers found while draining are admitted only after this hand-off. Admitting one starts another
+        // hand-off, which may find more: the outermost call works through them in a loop, not by recursion.
+        pending.addAll(strays);
+        if (handingOff) {
+            return;
+        }
+        handingOff = true;
+        try {
+            Stray s;
+            while ((s = pending.pollFirst()) != null) {
+                try {
+                    dispatcher.dispatch(s.from(), ByteBuffer.wrap(s.data()), listener);
+                } catch (RuntimeException e) {
+                    dispatcher.counters().drop(DropCause.ERROR);
+                    LOG.log(Level.WARNING, "failed to route a datagram from " + s.from(), e);
+                }
             }
+        } finally {
+            handingOff = false;
         }
     }
 
@@ -118,7 +133,7 @@ final class ConnectedSockets {
             } else if (from.equals(session.remoteAddress())) {
                 session.deliver(buf);
             } else if (!dispatcher.dispatchKnown(from, buf)) {
-                if (strays.size() < MAX_STRAYS) {
+                if (strays.size() + pending.size() < MAX_STRAYS) {
                     byte[] copy = new byte[buf.remaining()];
                     buf.get(copy);
                     strays.add(new Stray(from, copy));

@@ -95,8 +95,12 @@ final class Dispatcher {
             counters.drop(DropCause.REFUSED);
             return;
         }
+        // Several shard threads may admit at once: reserve the slot atomically so the cap is never exceeded.
+        if (!reserveSessionSlot()) {
+            counters.drop(DropCause.SESSION_LIMIT);
+            return;
+        }
         DatagramSession session = new DatagramSession(this, from, via);
-        counters.activeSessions.incrementAndGet();
         counters.sessionsOpened.increment();
         sessions.put(from, session);
         if (acceptQueue == null && !installHandler(session)) {
@@ -110,6 +114,18 @@ final class Dispatcher {
         if (acceptQueue != null && !acceptQueue.offer(session)) {
             // Only when the server closed meanwhile: the backlog was checked above and only this thread fills it.
             session.closeWith(CloseReason.SERVER_CLOSED, null);
+        }
+    }
+
+    private boolean reserveSessionSlot() {
+        while (true) {
+            int n = counters.activeSessions.get();
+            if (n >= config.maxSessions()) {
+                return false;
+            }
+            if (counters.activeSessions.compareAndSet(n, n + 1)) {
+                return true;
+            }
         }
     }
 

@@ -3,7 +3,8 @@
  */
 module io.udpnet {
     exports io.udpnet;
-    exports io.udpnet.sim;
-    exports io.udpnet.engine;
     exports io.udpnet.wire;
+    exports io.udpnet.engine;
+    exports io.udpnet.sim;
+    exports io.udpnet.transport;
 }

@@ -1,0 +1,48 @@
+package io.udpnet.transport;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The server's live counters, updated from I/O and application threads without locking. */
+final class Counters {
+    final LongAdder datagramsIn = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder datagramsOut = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder sessionsOpened = new LongAdder();
+    final LongAdder sessionsClosed = new LongAdder();
+    final AtomicInteger activeSessions = new AtomicInteger();
+    final AtomicInteger connectedSockets = new AtomicInteger();
+    private final LongAdder[] drops = new LongAdder[DropCause.values().length];
+
+    Counters() {
+        for (int i = 0; i < drops.length; i++) {
+            drops[i] = new LongAdder();
+        }
+    }
+
+    void received(int bytes) {
+        datagramsIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    void sent(int bytes) {
+        datagramsOut.increment();
+        bytesOut.add(bytes);
+    }
+
+    void drop(DropCause cause) {
+        drops[cause.ordinal()].increment();
+    }
+
+    ServerStats snapshot() {
+        Map<DropCause, Long> d = new EnumMap<>(DropCause.class);
+        for (DropCause c : DropCause.values()) {
+            d.put(c, drops[c.ordinal()].sum());
+        }
+        return new ServerStats(datagramsIn.sum(), bytesIn.sum(), datagramsOut.sum(), bytesOut.sum(),
+                sessionsOpened.sum(), sessionsClosed.sum(), activeSessions.get(), connectedSockets.get(), d);
+    }
+}

@@ -1,0 +1,358 @@
+package io.udpnet.transport;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One remote peer (one source address) of a {@link UdpServer}: it receives only that peer's datagrams and sends to
+ * it. Obtained from {@link UdpServer#accept()} or a {@link SessionListener}. All public methods are thread-safe.
+ *
+ * <p>Datagrams are read either with {@link #receive} (blocking; suited to one virtual thread per session) or, when
+ * the {@link SessionListener} returned a {@link SessionHandler}, pushed to that handler. The receive queue is
+ * bounded: when it is full, new datagrams are dropped and counted ({@link DropCause#QUEUE_FULL}).
+ *
+ * <p>The raw level does not deduplicate: a retransmitted datagram is delivered again. Datagrams that took different
+ * kernel paths (the listening socket and the peer's own connected socket, in {@link ServerMode#CONNECTED}) may be
+ * delivered out of order, as UDP allows.
+ */
+public final class DatagramSession implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.udpnet.transport");
+
+    private final Dispatcher owner;
+    private final InetSocketAddress remote;
+    /** The unconnected socket that first heard the peer; used for sending until (unless) a connected one exists. */
+    private final DatagramChannel shared;
+    private final ClosableQueue<byte[]> queue;
+    /** Serialises handler calls, and makes close() and an in-flight handler call mutually exclusive. */
+    private final ReentrantLock handlerLock = new ReentrantLock();
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private volatile DatagramChannel own;
+    /** The virtual thread reading {@link #own}, if any. */
+    private volatile Thread ownReader;
+    private volatile SessionHandler handler;
+    private volatile CloseReason closeReason;
+    private volatile IOException closeError;
+    private volatile long lastReceiveNanos = System.nanoTime();
+
+    DatagramSession(Dispatcher owner, InetSocketAddress remote, DatagramChannel shared) {
+        this.owner = owner;
+        this.remote = remote;
+        this.shared = shared;
+        this.queue = new ClosableQueue<>(owner.config().receiveQueueCapacity());
+    }
+
+    /**
+     * The peer's address (IP and port). A peer that changes port is a different session.
+     *
+     * @return the remote address
+     */
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /**
+     * The server's local address this session talks through.
+     *
+     * @return the local address, or {@code null} once the server's socket is closed
+     */
+    public SocketAddress localAddress() {
+        DatagramChannel c = own;
+        return Sockets.localAddress(c != null ? c : shared);
+    }
+
+    /**
+     * Whether this session has its own connected socket ({@link ServerMode#CONNECTED}, within the cap). Only such a
+     * session can learn of ICMP port unreachable.
+     *
+     * @return true when the session reads and writes through its own connected socket
+     */
+    public boolean hasOwnSocket() {
+        return own != null;
+    }
+
+    /**
+     * Whether the session is open.
+     *
+     * @return false once closed, for whatever reason
+     */
+    public boolean isOpen() {
+        return closeReason == null;
+    }
+
+    /**
+     * Why the session closed.
+     *
+     * @return the reason, or empty while open
+     */
+    public Optional<CloseReason> closeReason() {
+        return Optional.ofNullable(closeReason);
+    }
+
+    /**
+     * The datagrams delivered to this session (queued or handed to its handler).
+     *
+     * @return the count
+     */
+    public long receivedCount() {
+        return received.sum();
+    }
+
+    /**
+     * The datagrams from this peer dropped because the receive queue was full or the session was closing.
+     *
+     * @return the count
+     */
+    public long droppedCount() {
+        return dropped.sum();
+    }
+
+    /**
+     * Waits for the next datagram and copies it into {@code dst}.
+     *
+     * @param dst where the datagram goes, from its position; if it has less room than the datagram, the rest is
+     *            discarded (compare the return value with the bytes written)
+     * @return the datagram's full length
+     * @throws SessionClosedException when the session is closed (the reason tells why)
+     * @throws InterruptedIOException when the thread is interrupted while waiting
+     * @throws IllegalStateException when a {@link SessionHandler} receives this session's datagrams
+     */
+    public int receive(ByteBuffer dst) throws IOException {
+        return receive(dst, -1L);
+    }
+
+    /**
+     * Like {@link #receive(ByteBuffer)}, but waits at most {@code timeout}.
+     *
+     * @param dst where the datagram goes
+     * @param timeout the longest wait; zero or negative polls without waiting
+     * @return the datagram's full length, or -1 if none arrived in time
+     * @throws IOException as {@link #receive(ByteBuffer)}
+     */
+    public int receive(ByteBuffer dst, Duration timeout) throws IOException {
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+        return receive(dst, nanos);
+    }
+
+    private int receive(ByteBuffer dst, long nanos) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (handler != null) {
+            throw new IllegalStateException("datagrams of this session go to its SessionHandler");
+        }
+        byte[] datagram;
+        try {
+            datagram = queue.poll(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a datagram");
+        }
+        if (datagram == null) {
+            if (queue.isClosed()) {
+                throw closedException();
+            }
+            return -1;
+        }
+        dst.put(datagram, 0, Math.min(datagram.length, dst.remaining()));
+        return datagram.length;
+    }
+
+    /**
+     * Sends the bytes between {@code src}'s position and limit to the peer as one datagram.
+     *
+     * @param src the datagram; its position advances by the bytes sent
+     * @return the number of bytes sent (0 only if a non-blocking send found no room, which blocking sockets avoid)
+     * @throws SessionClosedException when the session is closed
+     * @throws PortUnreachableException when the peer's port is known to be closed (connected sockets only); the
+     *                                  session is closed with {@link CloseReason#PORT_UNREACHABLE}
+     * @throws IOException on other I/O errors
+     */
+    public int send(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        if (!isOpen()) {
+            throw closedException();
+        }
+        int n;
+        try {
+            DatagramChannel c = own;
+            n = c != null ? c.write(src) : shared.send(src, remote);
+        } catch (PortUnreachableException e) {
+            fail(CloseReason.PORT_UNREACHABLE, e);
+            throw e;
+        } catch (ClosedChannelException e) {
+            if (!isOpen()) {
+                throw closedException();
+            }
+            throw e;
+        }
+        owner.counters().sent(n);
+        return n;
+    }
+
+    /** Closes the session: later datagrams from the same address open a new session. Idempotent. */
+    @Override
+    public void close() {
+        closeWith(CloseReason.LOCAL_CLOSE, null);
+    }
+
+    // ---- package-private: used by the server's threads ----
+
+    void installHandler(SessionHandler h) {
+        this.handler = h;
+    }
+
+    long lastReceiveNanos() {
+        return lastReceiveNanos;
+    }
+
+    /**
+     * Gives the session its own connected socket and the (not yet started) thread that reads it; false (nothing
+     * taken) if the session already closed.
+     */
+    boolean attachChannel(DatagramChannel channel, Thread reader) {
+        stateLock.lock();
+        try {
+            if (!isOpen()) {
+                return false;
+            }
+            own = channel;
+            ownReader = reader;
+            return true;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** Hands a datagram (position..limit) to the handler or the queue. Never throws. */
+    void deliver(ByteBuffer datagram) {
+        lastReceiveNanos = System.nanoTime();
+        SessionHandler h = handler;
+        if (h == null) {
+            byte[] copy = new byte[datagram.remaining()];
+            datagram.get(copy);
+            if (queue.offer(copy)) {
+                received.increment();
+            } else {
+                dropped.increment();
+                owner.counters().drop(isOpen() ? DropCause.QUEUE_FULL : DropCause.SESSION_CLOSED);
+            }
+            return;
+        }
+        handlerLock.lock();
+        try {
+            if (!isOpen()) {
+                dropped.increment();
+                owner.counters().drop(DropCause.SESSION_CLOSED);
+                return;
+            }
+            received.increment();
+            h.onDatagram(this, datagram.asReadOnlyBuffer());
+        } catch (RuntimeException e) {
+            owner.counters().drop(DropCause.ERROR);
+            LOG.log(Level.WARNING, "session handler threw for " + remote, e);
+        } finally {
+            handlerLock.unlock();
+        }
+    }
+
+    /** Closes the session because of an I/O error, telling the handler first. */
+    void fail(CloseReason reason, IOException error) {
+        closeWith(reason, error);
+    }
+
+    /** Closes with a reason; the first reason wins. */
+    void closeWith(CloseReason reason, IOException error) {
+        stateLock.lock();
+        try {
+            if (closeReason != null) {
+                return;
+            }
+            closeError = error;
+            closeReason = reason;
+        } finally {
+            stateLock.unlock();
+        }
+        // Leave the routing table and release the socket before waking receivers: whoever sees the session closed
+        // can rely on the next datagram from the address opening a new session.
+        owner.sessionClosed(this);
+        DatagramChannel c = own;
+        if (c != null) {
+            Sockets.closeQuietly(c);
+            owner.counters().connectedSockets.decrementAndGet();
+            awaitReader();
+        }
+        for (int i = queue.close().size(); i > 0; i--) {
+            owner.counters().drop(DropCause.SESSION_CLOSED);
+        }
+        notifyHandler(reason, error);
+    }
+
+    /**
+     * The JDK releases a socket that a (virtual) thread is blocked reading only once that thread has left read().
+     * Until then the kernel still routes the peer's datagrams to the dying socket, where they are lost; waiting here
+     * makes close() mean "from now on the address opens a new session".
+     */
+    private void awaitReader() {
+        Thread r = ownReader;
+        if (r == null || r == Thread.currentThread()) {
+            return;
+        }
+        try {
+            if (!r.join(Duration.ofSeconds(5))) {
+                LOG.log(Level.WARNING, "reader of " + remote + " did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void notifyHandler(CloseReason reason, IOException error) {
+        SessionHandler h = handler;
+        if (h == null) {
+            return;
+        }
+        // Wait for an in-flight onDatagram, so the handler never sees onClosed before a concurrent onDatagram ends.
+        // A handler that closes its own session from inside onDatagram re-enters the (reentrant) lock.
+        handlerLock.lock();
+        try {
+            if (error != null) {
+                h.onError(this, error);
+            }
+            h.onClosed(this, reason);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "session handler threw on close of " + remote, e);
+        } finally {
+            handlerLock.unlock();
+        }
+    }
+
+    private SessionClosedException closedException() {
+        return new SessionClosedException(closeReason == null ? CloseReason.LOCAL_CLOSE : closeReason, closeError);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DatagramSession[" + remote + (isOpen() ? "" : ", closed: " + closeReason) + "]";
+    }
+}

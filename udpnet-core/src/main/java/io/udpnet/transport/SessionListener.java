@@ -1,0 +1,18 @@
+package io.udpnet.transport;
+
+/**
+ * Receives new sessions in event-driven use, instead of {@link UdpServer#accept()}. Called on an I/O thread before
+ * the peer's first datagram is delivered, so the returned handler sees every datagram; keep it short.
+ */
+@FunctionalInterface
+public interface SessionListener {
+
+    /**
+     * A new peer became a session.
+     *
+     * @param session the new session; it may be used (sent on, closed) from inside this call
+     * @return the handler for the session's datagrams, or {@code null} to read them with
+     *         {@link DatagramSession#receive} instead
+     */
+    SessionHandler sessionOpened(DatagramSession session);
+}

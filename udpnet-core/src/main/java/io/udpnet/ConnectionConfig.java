@@ -27,6 +27,9 @@ public final class ConnectionConfig {
     private final int ackFrequency;
     private final long maxAckDelayNanos;
     private final long initialRttNanos;
+    private final long connectTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final long keepAliveNanos;
 
     private ConnectionConfig(Builder b) {
         this.channels = b.channels.clone();
@@ -39,6 +42,9 @@ public final class ConnectionConfig {
         this.ackFrequency = b.ackFrequency;
         this.maxAckDelayNanos = b.maxAckDelayNanos;
         this.initialRttNanos = b.initialRttNanos;
+        this.connectTimeoutNanos = b.connectTimeoutNanos;
+        this.idleTimeoutNanos = b.idleTimeoutNanos;
+        this.keepAliveNanos = b.keepAliveNanos;
     }
 
     /** A builder starting from this configuration's values. */
@@ -54,6 +60,9 @@ public final class ConnectionConfig {
         b.ackFrequency = ackFrequency;
         b.maxAckDelayNanos = maxAckDelayNanos;
         b.initialRttNanos = initialRttNanos;
+        b.connectTimeoutNanos = connectTimeoutNanos;
+        b.idleTimeoutNanos = idleTimeoutNanos;
+        b.keepAliveNanos = keepAliveNanos;
         return b;
     }
 
@@ -126,6 +135,37 @@ public final class ConnectionConfig {
         return initialRttNanos;
     }
 
+    /** How long a client tries to connect before giving up. */
+    public long connectTimeoutNanos() {
+        return connectTimeoutNanos;
+    }
+
+    /** A connection that receives nothing for this long is closed as timed out. */
+    public long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    /** An idle connection sends a keep-alive after this long without sending anything the peer must acknowledge. */
+    public long keepAliveNanos() {
+        return keepAliveNanos;
+    }
+
+    /**
+     * A digest of the settings both ends must share (channels and their modes, maximum message size, unreliable
+     * fragment limit, send window). Exchanged in the handshake, so that mismatched ends are refused with a clear
+     * reason instead of misbehaving later.
+     */
+    public int digest() {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + channels.length);
+        b.putInt(maxMessageSize).putInt(maxUnreliableFragments).putInt(sendWindow).putInt(channels.length);
+        for (Delivery d : channels) {
+            b.put((byte) d.ordinal());
+        }
+        crc.update(b.flip());
+        return (int) crc.getValue();
+    }
+
     /** Largest payload of one fragment: a fragment packet fills a whole datagram. */
     public int maxFragmentPayload() {
         return maxDatagramSize - DataHeader.OVERHEAD - PacketHeader.FRAGMENT_HEADER;
@@ -155,6 +195,9 @@ public final class ConnectionConfig {
         private int ackFrequency = 2;
         private long maxAckDelayNanos = Duration.ofMillis(5).toNanos();
         private long initialRttNanos = Duration.ofMillis(100).toNanos();
+        private long connectTimeoutNanos = Duration.ofSeconds(5).toNanos();
+        private long idleTimeoutNanos = Duration.ofSeconds(10).toNanos();
+        private long keepAliveNanos = Duration.ofSeconds(2).toNanos();
 
         private Builder() {
         }
@@ -244,7 +287,37 @@ public final class ConnectionConfig {
             return this;
         }
 
+        /** How long a client tries to connect, 100 ms .. 10 min. Default 5 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeoutNanos = checkDuration("connectTimeout", timeout, Duration.ofMillis(100),
+                    Duration.ofMinutes(10));
+            return this;
+        }
+
+        /** Silence after which a connection is closed as timed out, 100 ms .. 1 h. Default 10 s. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeoutNanos = checkDuration("idleTimeout", timeout, Duration.ofMillis(100), Duration.ofHours(1));
+            return this;
+        }
+
+        /** Interval of keep-alives on an idle connection, 10 ms .. 1 h, below the idle time-out. Default 2 s. */
+        public Builder keepAlive(Duration interval) {
+            this.keepAliveNanos = checkDuration("keepAlive", interval, Duration.ofMillis(10), Duration.ofHours(1));
+            return this;
+        }
+
+        private static long checkDuration(String name, Duration d, Duration min, Duration max) {
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + ": " + min + " .. " + max + " expected, got " + d);
+            }
+            return d.toNanos();
+        }
+
         public ConnectionConfig build() {
+            if (keepAliveNanos >= idleTimeoutNanos) {
+                throw new IllegalArgumentException("keepAlive (" + Duration.ofNanos(keepAliveNanos)
+                        + ") must be shorter than idleTimeout (" + Duration.ofNanos(idleTimeoutNanos) + ")");
+            }
             if (sendBufferBytes < maxMessageSize) {
                 throw new IllegalArgumentException("sendBufferBytes (" + sendBufferBytes
                         + ") must hold at least one message of maxMessageSize (" + maxMessageSize + ")");

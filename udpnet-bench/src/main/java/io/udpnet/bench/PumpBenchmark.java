@@ -53,8 +53,8 @@ public class PumpBenchmark {
     public void setUp() {
         ConnectionConfig config = ConnectionConfig.builder().channels(delivery).build();
         MessageHandler count = (channel, buffer, offset, length) -> delivered++;
-        sender = new Connection(config, 7, (channel, buffer, offset, length) -> { });
-        receiver = new Connection(config, 7, count);
+        sender = Connection.established(config, 7, (channel, buffer, offset, length) -> { });
+        receiver = Connection.established(config, 7, count);
         message.limit(size);
     }
 

@@ -22,12 +22,12 @@ final class AckTracker {
     static final int DUPLICATE = 1;
     static final int TOO_OLD = 2;
 
-    private final int[] seen = new int[WINDOW];
-    private final int[] acked = new int[WINDOW];
+    private final long[] seen = new long[WINDOW];
+    private final long[] acked = new long[WINDOW];
     private boolean anySeen;
-    private int newestSeen;
+    private long newestSeen;
     private boolean anyAcked;
-    private int newestAcked;
+    private long newestAcked;
     private long newestAckedReceivedAt;
 
     private int unackedElicting;
@@ -39,8 +39,13 @@ final class AckTracker {
     AckTracker(int ackFrequency, long maxAckDelayNanos) {
         this.ackFrequency = ackFrequency;
         this.maxAckDelay = maxAckDelayNanos;
-        Arrays.fill(seen, -1);
-        Arrays.fill(acked, -1);
+        Arrays.fill(seen, Long.MIN_VALUE);
+        Arrays.fill(acked, Long.MIN_VALUE);
+    }
+
+    /** The unwrapped sequence closest to the newest seen that has these low 16 bits. */
+    private long unwrap(int seq) {
+        return anySeen ? newestSeen + Seq.distance((int) newestSeen & Seq.MASK, seq) : seq;
     }
 
     /** Whether {@code seq} is new, already seen, or too old to tell. */
@@ -48,32 +53,33 @@ final class AckTracker {
         if (!anySeen) {
             return NEW;
         }
-        int d = Seq.distance(newestSeen, seq);
-        if (d > 0) {
+        long s = unwrap(seq);
+        if (s > newestSeen) {
             return NEW;
         }
-        if (d <= -WINDOW) {
+        if (s <= newestSeen - WINDOW) {
             return TOO_OLD;
         }
-        return seen[seq & MASK] == seq ? DUPLICATE : NEW;
+        return seen[(int) s & MASK] == s ? DUPLICATE : NEW;
     }
 
     /**
      * Records a processed datagram. {@code ackable} is false when it must not be acknowledged;
      * {@code ackEliciting} when it carried anything but acks and padding.
      */
-    void onReceived(int seq, boolean ackable, boolean ackEliciting, long now) {
-        boolean inOrder = !anySeen || seq == Seq.add(newestSeen, 1);
-        if (!anySeen || Seq.newer(seq, newestSeen)) {
+    void onReceived(int seq16, boolean ackable, boolean ackEliciting, long now) {
+        long seq = unwrap(seq16);
+        boolean inOrder = !anySeen || seq == newestSeen + 1;
+        if (!anySeen || seq > newestSeen) {
             newestSeen = seq;
             anySeen = true;
         }
-        seen[seq & MASK] = seq;
+        seen[(int) seq & MASK] = seq;
         if (!ackable) {
             return;
         }
-        acked[seq & MASK] = seq;
-        if (!anyAcked || Seq.newer(seq, newestAcked)) {
+        acked[(int) seq & MASK] = seq;
+        if (!anyAcked || seq > newestAcked) {
             newestAcked = seq;
             newestAckedReceivedAt = now;
             anyAcked = true;
@@ -113,15 +119,15 @@ final class AckTracker {
 
     /** The ack field: newest acknowledged sequence. */
     int ack() {
-        return newestAcked;
+        return (int) newestAcked & Seq.MASK;
     }
 
     /** The ack bits: bit i set when sequence {@code ack - 1 - i} is acknowledged. */
     long ackBits() {
         long bits = 0;
         for (int i = 0; i < 64; i++) {
-            int s = Seq.add(newestAcked, -1 - i);
-            if (acked[s & MASK] == s) {
+            long s = newestAcked - 1 - i;
+            if (acked[(int) s & MASK] == s) {
                 bits |= 1L << i;
             }
         }

@@ -1,388 +1,315 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.Delivery;
-import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
-import io.udpnet.wire.Seq;
 import io.udpnet.wire.WireFormat;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 /**
- * The data path of one udpnet connection as a pure state machine: it owns no socket, thread or clock. Feed it the
- * datagrams that arrive ({@link #handleDatagram}) and the current time; ask it for datagrams to send
- * ({@link #pollTransmit}) until it has none; call it again at {@link #nextDeadline()}. Messages are queued with
- * {@link #send} and delivered to the {@link MessageHandler} given at construction, from inside
- * {@link #handleDatagram}.
+ * One udpnet connection as a pure state machine: it owns no socket, thread or clock. Feed it the datagrams that
+ * arrive from its peer ({@link #handleDatagram}) with the current time; ask it for datagrams to send
+ * ({@link #pollTransmit}) until it has none; call {@link #pollTransmit} again at {@link #nextDeadline()} even if
+ * nothing arrives. Messages go out with {@link #send} and come in through the {@link ConnectionListener}.
+ *
+ * <p>Life cycle: a client starts {@link State#CONNECTING} ({@link #connect}); a server's connections are created
+ * {@link State#CONNECTED} by a {@link ServerEndpoint} once the client has echoed its cookie. A connection ends when
+ * the application {@linkplain #close closes} it (it then sends DISCONNECT three times), the peer closes it, nothing
+ * arrives for the idle time-out, or the peer breaks the protocol. Keep-alives keep an idle connection open.
  *
  * <p>Not thread-safe: one thread drives a connection. In steady state no method allocates.
  */
-public final class Connection implements SentLog.Listener, MessageHandler {
-    /** Most ack-eliciting datagrams in flight; past it only acks are sent until some are acknowledged or lost. */
-    static final int MAX_IN_FLIGHT = SentLog.CAPACITY / 2;
-    private static final int CHANNEL_SHIFT = 48;
-    private static final long PACKET_MASK = (1L << CHANNEL_SHIFT) - 1;
+public final class Connection {
+    /** Where a connection is in its life. */
+    public enum State {
+        /** Client handshake in progress; messages sent now wait for it. */
+        CONNECTING,
+        /** Established: messages flow. */
+        CONNECTED,
+        /** Closed by this end; the DISCONNECT copies are still being sent. */
+        CLOSING,
+        /** Over: nothing is sent or delivered. */
+        CLOSED
+    }
 
     private final ConnectionConfig config;
-    private final long token;
-    private final MessageHandler handler;
-    private final ConnectionStats stats = new ConnectionStats();
-    private final Crc crc = new Crc();
-    private final PacketValidator validator;
-    private final AckTracker acks;
-    private final SentLog sent = new SentLog(this);
-    private final RttEstimator rtt;
-    private final ByteBudget sendBudget;
-    private final ByteBudget receiveBudget;
-    private final BufferPool pool = new BufferPool();
-    private final SendQueue[] queues;
-    private final ChannelReceiver[] receivers;
-    private final int[] liveChannels;
-    private int liveCount;
-    private int roundRobin;
-    private int nextSeq;
-    private boolean pingPending;
-    private ByteBuffer scratch;
+    private final ConnectionListener listener;
+    private final DataPath data;
+    private final ClientHandshake handshake;
+    private final long createdAt;
+    private State state;
+    private DisconnectReason reason;
+    private long connectedAt = Long.MIN_VALUE;
+    private long lastReceivedAt;
+    /** Owner bookkeeping, used by {@link ServerEndpoint}. */
+    Object owner;
+    int heapIndex = -1;
+    boolean ready;
 
-    /**
-     * Creates the data path of a connection whose datagrams carry {@code token}.
-     *
-     * @param handler receives delivered messages
-     */
-    public Connection(ConnectionConfig config, long token, MessageHandler handler) {
+    private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,
+                       State state, long now) {
         this.config = Objects.requireNonNull(config, "config");
-        this.handler = Objects.requireNonNull(handler, "handler");
-        this.token = token;
-        this.validator = new PacketValidator(config);
-        this.acks = new AckTracker(config.ackFrequency(), config.maxAckDelayNanos());
-        this.rtt = new RttEstimator(config.initialRttNanos());
-        this.sendBudget = new ByteBudget(config.sendBufferBytes());
-        this.receiveBudget = new ByteBudget(config.receiveBufferBytes());
-        this.queues = new SendQueue[config.channelCount()];
-        this.receivers = new ChannelReceiver[config.channelCount()];
-        this.liveChannels = new int[config.channelCount()];
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.data = new DataPath(config, token, listener);
+        this.handshake = handshake;
+        this.state = state;
+        this.createdAt = now;
+        this.lastReceivedAt = now;
+        if (state == State.CONNECTED) {
+            connectedAt = now;
+        }
     }
 
     /**
-     * Queues a message: the bytes between {@code message}'s position and limit are copied, the position is left
-     * unchanged. Returns false, queuing nothing, when the channel's window or the connection's send buffer is full:
-     * try again after datagrams have been acknowledged ({@link #canSend} tells without trying).
+     * A client connection that starts its handshake at {@code now}. {@code payload} (up to 1152 bytes, e.g. an
+     * authentication token) reaches the server's acceptor; {@code random} draws the handshake nonce.
+     */
+    public static Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener,
+                                     RandomGenerator random, long now) {
+        ClientHandshake h = new ClientHandshake(config, random.nextLong(), payload, now);
+        return new Connection(config, 0, listener, h, State.CONNECTING, now);
+    }
+
+    /**
+     * A connection whose two ends agreed on {@code token} out of band, established at once: for simulations,
+     * benchmarks and tests of the data path. Real peers use {@link #connect} and a {@link ServerEndpoint}.
+     */
+    public static Connection established(ConnectionConfig config, long token, MessageHandler handler) {
+        ConnectionListener l = handler instanceof ConnectionListener cl ? cl : handler::onMessage;
+        return new Connection(config, token, l, null, State.CONNECTED, 0);
+    }
+
+    /** A server-side connection, established when the client's cookie was verified. */
+    static Connection accepted(ConnectionConfig config, long token, ConnectionListener listener, long now) {
+        return new Connection(config, token, listener, null, State.CONNECTED, now);
+    }
+
+    /**
+     * Queues a message (the bytes between position and limit are copied; the position is unchanged). Returns false,
+     * queuing nothing, when the channel's window or the send buffer is full: try again once datagrams have been
+     * acknowledged. While connecting, messages wait for the handshake.
      *
-     * @throws IllegalArgumentException for a channel that does not exist, a message over the maximum size, or one
-     *                                  that needs more fragments than an unreliable channel allows
+     * @throws IllegalStateException    if the connection is closing or closed
+     * @throws IllegalArgumentException for a channel that does not exist or a message over the size limits
      */
     public boolean send(int channel, ByteBuffer message) {
-        SendQueue q = queue(channel);
-        int n = message.remaining();
-        if (n > config.maxMessageSize()) {
-            throw new IllegalArgumentException("message of " + n + " bytes exceeds maxMessageSize "
-                    + config.maxMessageSize());
+        if (state == State.CLOSING || state == State.CLOSED) {
+            throw new IllegalStateException("connection is " + state + ": " + reason);
         }
-        if (!q.offer(message)) {
-            return false;
-        }
-        stats.messagesSent++;
-        return true;
+        return data.send(channel, message);
     }
 
     /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
     public boolean canSend(int channel, int length) {
-        return length <= config.maxMessageSize() && queue(channel).canAccept(length);
+        return (state == State.CONNECTING || state == State.CONNECTED) && data.canSend(channel, length);
     }
 
     /**
-     * Processes one received datagram: the bytes between position and limit (consumed: position moves to limit).
-     * Anything not a valid datagram of this connection is dropped and counted in {@link #stats()}; nothing throws.
+     * Processes one datagram from the peer (position..limit; the position moves to the limit). Anything invalid is
+     * dropped and counted; nothing throws, whatever the bytes.
      */
-    public void handleDatagram(ByteBuffer datagram, long nowNanos) {
-        ByteBuffer b = datagram;
-        if (b.position() != 0) {
-            b = copyToScratch(datagram);
+    public void handleDatagram(ByteBuffer datagram, long now) {
+        if (state == State.CLOSED || datagram.remaining() < 4) {
+            datagram.position(datagram.limit());
+            return;
         }
-        int len = b.limit();
+        int kind = datagram.get(datagram.position() + DataHeader.KIND_OFFSET) & 0xFF;
+        if (kind >= WireFormat.KIND_CONTROL_FIRST && kind <= WireFormat.KIND_CONTROL_LAST) {
+            handleControl(datagram, now);
+            return;
+        }
+        if (state == State.CONNECTING) {
+            datagram.position(datagram.limit());
+            return;
+        }
+        int result = data.handleDatagram(datagram, now);
+        if (result == DataPath.PROCESSED) {
+            lastReceivedAt = now;
+            if (data.peerDisconnectCode() >= 0) {
+                end(new DisconnectReason(DisconnectCode.fromWire(data.peerDisconnectCode()),
+                        data.peerDisconnectText(), true));
+            }
+        } else if (result == DataPath.VIOLATION) {
+            close(DisconnectCode.PROTOCOL_VIOLATION, "malformed datagram");
+        }
+    }
+
+    private void handleControl(ByteBuffer datagram, long now) {
+        ByteBuffer b = datagram.position() == 0 ? datagram : datagram.slice();
+        int length = b.limit();
         datagram.position(datagram.limit());
-        if (len < DataHeader.OVERHEAD || DataHeader.protocolId(b) != (WireFormat.PROTOCOL_ID & 0xFFFF)
-                || DataHeader.version(b) != WireFormat.VERSION || DataHeader.kind(b) != WireFormat.KIND_DATA) {
-            stats.foreignDatagrams++;
+        if (handshake == null || state != State.CONNECTING) {
             return;
         }
-        if (!crc.verify(b, len)) {
-            stats.badChecksums++;
-            return;
-        }
-        if (DataHeader.token(b) != token) {
-            stats.wrongToken++;
-            return;
-        }
-        int seq = DataHeader.sequence(b);
-        int seen = acks.classify(seq);
-        if (seen != AckTracker.NEW) {
-            if (seen == AckTracker.DUPLICATE) {
-                stats.duplicateDatagrams++;
-            } else {
-                stats.tooOldDatagrams++;
+        switch (handshake.onControl(b, length, now)) {
+            case ClientHandshake.ACCEPTED -> {
+                data.token(handshake.token());
+                state = State.CONNECTED;
+                connectedAt = now;
+                lastReceivedAt = now;
+                listener.onConnected(this);
             }
-            return;
+            case ClientHandshake.REJECTED -> end(handshake.rejection());
+            default -> { }
         }
-        int end = len - WireFormat.CRC_SIZE;
-        int eliciting = validator.validate(b, DataHeader.LENGTH, end);
-        if (eliciting < 0) {
-            stats.malformedDatagrams++;
-            return;
-        }
-        stats.datagramsReceived++;
-        stats.bytesReceived += len;
-        processAcks(b, nowNanos);
-        boolean ackable = processPackets(b, end);
-        if (!ackable) {
-            stats.refusedDatagrams++;
-        }
-        acks.onReceived(seq, ackable, eliciting == 1, nowNanos);
-    }
-
-    private void processAcks(ByteBuffer b, long now) {
-        int delayField = DataHeader.ackDelay(b);
-        int ack = DataHeader.ack(b);
-        // Ignore ack fields naming a sequence not sent yet: only a broken or hostile peer does that.
-        if (delayField == WireFormat.ACK_DELAY_NONE || !Seq.newer(nextSeq, ack)) {
-            return;
-        }
-        long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
-        if (sentAt >= 0) {
-            rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
-        }
-        sent.detectLosses(now, rtt.lossReferenceNanos());
-    }
-
-    /** Hands every packet to its channel; returns false when one was refused and the datagram must not be acked. */
-    private boolean processPackets(ByteBuffer b, int end) {
-        boolean ackable = true;
-        int at = DataHeader.LENGTH;
-        while (at < end) {
-            int type = PacketHeader.type(b, at);
-            if (type == PacketHeader.TYPE_PADDING) {
-                break;
-            }
-            if (type == PacketHeader.TYPE_PING) {
-                at += PacketHeader.PING_SIZE;
-                continue;
-            }
-            int channel = PacketHeader.channel(b, at);
-            int seq = PacketHeader.sequence(b, at);
-            int len = PacketHeader.payloadLength(b, at);
-            int result;
-            if (type == PacketHeader.TYPE_MESSAGE) {
-                result = receiver(channel).onMessage(seq, b, at + PacketHeader.MESSAGE_HEADER, len);
-                at += PacketHeader.MESSAGE_HEADER + len;
-            } else {
-                result = receiver(channel).onFragment(seq, PacketHeader.fragmentIndex(b, at),
-                        PacketHeader.fragmentCount(b, at), (int) PacketHeader.messageLength(b, at),
-                        b, at + PacketHeader.FRAGMENT_HEADER, len);
-                at += PacketHeader.FRAGMENT_HEADER + len;
-            }
-            switch (result) {
-                case ChannelReceiver.DUPLICATE -> stats.duplicatePackets++;
-                case ChannelReceiver.REFUSED -> ackable = false;
-                case ChannelReceiver.MALFORMED -> {
-                    stats.malformedDatagrams++;
-                    ackable = false;
-                }
-                default -> { }
-            }
-        }
-        return ackable;
     }
 
     /**
-     * Writes the next datagram to send into {@code out} (from index 0; on return its position is 0 and its limit
-     * the datagram's length) and returns its length, or returns 0 when there is nothing to send now. Call it until
-     * it returns 0. {@code out} must hold at least {@link ConnectionConfig#maxDatagramSize()} bytes.
+     * Writes the next datagram to send into {@code out} (from index 0: on return position 0, limit its length) and
+     * returns its length, or 0 when nothing is due. Call until it returns 0. Also runs the timers: connect and idle
+     * time-outs, keep-alives, retransmissions. {@code out} must hold {@link ConnectionConfig#maxDatagramSize()}
+     * bytes, and at least 1200.
      */
-    public int pollTransmit(ByteBuffer out, long nowNanos) {
-        runTimers(nowNanos);
-        boolean data = (pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT;
-        if (!data && !acks.ackDue(nowNanos)) {
-            return 0;
-        }
-        out.clear();
-        int seq = nextSeq;
-        nextSeq = Seq.add(nextSeq, 1);
-        int at = DataHeader.LENGTH;
-        if (data) {
-            sent.begin(seq, nowNanos);
-            at = pack(out, at, config.maxDatagramSize() - WireFormat.CRC_SIZE, seq);
-        }
-        int ackDelay = acks.ackDelayField(nowNanos);
-        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
-                ackDelay);
-        int len = at + WireFormat.CRC_SIZE;
-        crc.seal(out, len);
-        if (data) {
-            sent.end(len, nowNanos);
-        }
-        acks.onAckSent();
-        stats.datagramsSent++;
-        stats.bytesSent += len;
-        out.position(0).limit(len);
-        return len;
-    }
-
-    /** Fills the datagram with packets, one per channel per round, so that no channel starves another. */
-    private int pack(ByteBuffer out, int at, int end, int seq) {
-        if (pingPending) {
-            out.put(at, (byte) PacketHeader.TYPE_PING);
-            at += PacketHeader.PING_SIZE;
-            pingPending = false;
-        }
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            int k = roundRobin;
-            for (int n = 0; n < liveCount; n++) {
-                SendQueue q = queues[liveChannels[k]];
-                if (++k == liveCount) {
-                    k = 0;
+    public int pollTransmit(ByteBuffer out, long now) {
+        switch (state) {
+            case CONNECTING -> {
+                if (now - createdAt >= config.connectTimeoutNanos()) {
+                    end(new DisconnectReason(DisconnectCode.CONNECT_TIMED_OUT, "no answer from the server", false));
+                    return 0;
                 }
-                // A packet that does not fit is left for the next datagram; other channels may still fill this one.
-                int after = q.write(out, at, end, seq);
-                if (after != at) {
-                    if (q.reliable()) {
-                        sent.addEntry(((long) q.channel() << CHANNEL_SHIFT) | q.lastWritten());
-                    }
-                    at = after;
-                    progress = true;
+                return handshake.poll(out, now);
+            }
+            case CONNECTED -> {
+                if (now - lastReceivedAt >= config.idleTimeoutNanos()) {
+                    end(new DisconnectReason(DisconnectCode.TIMED_OUT, "nothing received for "
+                            + config.idleTimeoutNanos() / 1_000_000 + " ms", false));
+                    return 0;
                 }
+                if (now >= keepAliveDue()) {
+                    data.requestPing();
+                }
+                return data.pollTransmit(out, now);
+            }
+            case CLOSING -> {
+                int n = data.pollTransmit(out, now);
+                if (data.disconnectsToSend() == 0) {
+                    state = State.CLOSED;
+                    listener.onDisconnected(this, reason);
+                }
+                return n;
+            }
+            default -> {
+                return 0;
             }
         }
-        roundRobin = liveCount == 0 ? 0 : (roundRobin + 1) % liveCount;
-        return at;
     }
 
-    private void runTimers(long now) {
-        if (sent.lossTimerArmed()) {
-            if (now >= sent.deadline(probeTimeout())) {
-                sent.detectLosses(now, rtt.lossReferenceNanos());
-            }
-        } else if (sent.inFlight() > 0 && now >= sent.deadline(probeTimeout())) {
-            sent.onProbeTimeout();
-            if (!anyPending()) {
-                pingPending = true;
-            }
-        }
-    }
-
-    /** The next time {@link #pollTransmit} must be called even if nothing arrives, or {@link Long#MAX_VALUE}. */
+    /** When {@link #pollTransmit} must be called next even if nothing arrives: {@link Long#MAX_VALUE} for never. */
     public long nextDeadline() {
-        long d = Math.min(acks.ackDeadline(), sent.deadline(probeTimeout()));
-        return (pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT ? Long.MIN_VALUE : d;
+        return switch (state) {
+            case CONNECTING -> Math.min(handshake.nextDeadline(), createdAt + config.connectTimeoutNanos());
+            case CONNECTED -> Math.min(data.nextDeadline(),
+                    Math.min(lastReceivedAt + config.idleTimeoutNanos(), keepAliveDue()));
+            case CLOSING -> Long.MIN_VALUE;
+            case CLOSED -> Long.MAX_VALUE;
+        };
     }
 
-    private long probeTimeout() {
-        return rtt.probeTimeoutNanos(config.maxAckDelayNanos());
+    /** A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval. */
+    private long keepAliveDue() {
+        long last = Math.max(connectedAt, Math.max(data.lastElicitingSentAt(), data.lastElicitingReceivedAt()));
+        return last + config.keepAliveNanos();
     }
 
-    private boolean anyPending() {
-        for (int k = 0; k < liveCount; k++) {
-            if (queues[liveChannels[k]].hasPending()) {
-                return true;
-            }
+    /** Closes the connection with {@link DisconnectCode#APPLICATION} and {@code text} (up to 255 UTF-8 bytes). */
+    public void close(String text) {
+        close(DisconnectCode.APPLICATION, text);
+    }
+
+    /**
+     * Closes the connection: an established one sends DISCONNECT with the reason three times (in the next
+     * {@link #pollTransmit} calls) and then is {@link State#CLOSED}; a connecting one is closed at once.
+     * Closing a closed connection does nothing.
+     */
+    public void close(DisconnectCode code, String text) {
+        if (state == State.CLOSING || state == State.CLOSED) {
+            return;
         }
-        return false;
+        byte[] bytes = utf8(text, PacketHeader.MAX_DISCONNECT_TEXT);
+        DisconnectReason r = new DisconnectReason(code, new String(bytes, StandardCharsets.UTF_8), false);
+        if (state == State.CONNECTING) {
+            end(r);
+            return;
+        }
+        reason = r;
+        state = State.CLOSING;
+        data.queueDisconnect(code.wire(), bytes);
+    }
+
+    private void end(DisconnectReason r) {
+        reason = r;
+        state = State.CLOSED;
+        listener.onDisconnected(this, r);
+    }
+
+    /** {@code text} as UTF-8, cut to at most {@code max} bytes without splitting a character. */
+    static byte[] utf8(String text, int max) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= max) {
+            return bytes;
+        }
+        int n = max;
+        while (n > 0 && (bytes[n] & 0xC0) == 0x80) {
+            n--;
+        }
+        return java.util.Arrays.copyOf(bytes, n);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Why the connection ended, or null while it has not. */
+    public DisconnectReason disconnectReason() {
+        return reason;
+    }
+
+    /** Time from {@link #connect} to the handshake's completion, or -1 (server side, or not connected yet). */
+    public long handshakeNanos() {
+        return handshake == null || connectedAt == Long.MIN_VALUE ? -1 : connectedAt - createdAt;
+    }
+
+    /** The token this connection's data datagrams carry (0 while a client is still connecting). */
+    public long token() {
+        return data.token();
     }
 
     /** A snapshot of this connection's counters. */
     public ConnectionStats stats() {
-        stats.datagramsLost = sent.declaredLost();
-        return stats.copy();
+        return data.stats();
     }
 
     /** Round-trip time estimates. */
     public RttEstimator rtt() {
-        return rtt;
+        return data.rtt();
     }
 
-    /** The connection's configuration. */
     public ConnectionConfig config() {
         return config;
     }
 
-    /** Messages accepted by {@link #send} on {@code channel} and not yet acknowledged (or sent, if unreliable). */
+    /** Messages accepted on {@code channel} and not yet acknowledged (reliable) or sent (unreliable). */
     public int queuedMessages(int channel) {
-        SendQueue q = queues[checkChannel(channel)];
-        return q == null ? 0 : q.queuedMessages();
-    }
-
-    /** Bytes currently held in reassembly and reorder buffers. */
-    long receiveBufferedBytes() {
-        return receiveBudget.used();
+        return data.queuedMessages(channel);
     }
 
     /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */
     public int datagramsInFlight() {
-        return sent.inFlight();
+        return data.datagramsInFlight();
+    }
+
+    /** Bytes currently held in reassembly and reorder buffers. */
+    public long receiveBufferedBytes() {
+        return data.receiveBufferedBytes();
     }
 
     @Override
-    public void onEntryAcked(long entry) {
-        queues[(int) (entry >>> CHANNEL_SHIFT)].onAcked(entry & PACKET_MASK);
-    }
-
-    @Override
-    public void onEntryLost(long entry, int datagramSeq) {
-        queues[(int) (entry >>> CHANNEL_SHIFT)].onLost(entry & PACKET_MASK, datagramSeq);
-    }
-
-    /** Counts and forwards every delivered message. */
-    @Override
-    public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
-        stats.messagesDelivered++;
-        handler.onMessage(channel, buffer, offset, length);
-    }
-
-    private int checkChannel(int channel) {
-        if (channel < 0 || channel >= queues.length) {
-            throw new IllegalArgumentException("channel " + channel + " does not exist; this connection has "
-                    + queues.length + " channels (0.." + (queues.length - 1) + ")");
-        }
-        return channel;
-    }
-
-    private SendQueue queue(int channel) {
-        SendQueue q = queues[checkChannel(channel)];
-        if (q == null) {
-            q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
-                    config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
-            queues[channel] = q;
-            liveChannels[liveCount++] = channel;
-        }
-        return q;
-    }
-
-    private ChannelReceiver receiver(int channel) {
-        ChannelReceiver r = receivers[channel];
-        if (r == null) {
-            Delivery d = config.delivery(channel);
-            r = d.isReliable()
-                    ? new ReliableReceiver(channel, d == Delivery.RELIABLE_ORDERED, config.sendWindow(), this, pool,
-                    receiveBudget)
-                    : new UnreliableReceiver(channel, d == Delivery.UNRELIABLE_SEQUENCED, this, pool, receiveBudget,
-                    stats);
-            receivers[channel] = r;
-        }
-        return r;
-    }
-
-    private ByteBuffer copyToScratch(ByteBuffer datagram) {
-        int n = datagram.remaining();
-        if (scratch == null || scratch.capacity() < n) {
-            scratch = ByteBuffer.allocate(Math.max(n, WireFormat.MAX_DATAGRAM_SIZE_IPV4));
-        }
-        scratch.clear();
-        scratch.put(0, datagram, datagram.position(), n);
-        scratch.limit(n);
-        return scratch;
+    public String toString() {
+        return "Connection{" + state + ", token=" + Long.toHexString(data.token())
+                + (reason == null ? "" : ", " + reason) + '}';
     }
 }

@@ -34,6 +34,14 @@ final class PacketValidator {
                 eliciting = 1;
                 continue;
             }
+            if (type == PacketHeader.TYPE_DISCONNECT) {
+                if (end - at < PacketHeader.DISCONNECT_HEADER
+                        || end - at - PacketHeader.DISCONNECT_HEADER < PacketHeader.disconnectTextLength(b, at)) {
+                    return -1;
+                }
+                at += PacketHeader.DISCONNECT_HEADER + PacketHeader.disconnectTextLength(b, at);
+                continue;
+            }
             int header = type == PacketHeader.TYPE_MESSAGE ? PacketHeader.MESSAGE_HEADER
                     : type == PacketHeader.TYPE_FRAGMENT ? PacketHeader.FRAGMENT_HEADER : -1;
             if (header < 0 || end - at < header) {

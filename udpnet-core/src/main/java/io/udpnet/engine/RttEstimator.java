@@ -72,4 +72,12 @@ public final class RttEstimator {
     long lossReferenceNanos() {
         return Math.max(smoothed, latest);
     }
+
+    /**
+     * Floor of the loss time threshold: srtt + 4 rttvar. On a path whose samples vary a lot, a multiple of the
+     * smoothed RTT alone would declare datagrams lost that are merely slow.
+     */
+    long lossFloorNanos() {
+        return smoothed + 4 * variance;
+    }
 }

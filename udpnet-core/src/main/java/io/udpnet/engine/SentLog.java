@@ -59,7 +59,7 @@ final class SentLog {
     private boolean anyAcked;
     private int largestAcked;
     private long lossTime = Long.MAX_VALUE;
-    private long lastElicitingSentAt;
+    private long lastElicitingSentAt = Long.MIN_VALUE;
     private int probeCount;
     private long lastAckedSentAt;
     private long declaredLost;
@@ -162,12 +162,12 @@ final class SentLog {
     }
 
     /** Declares lost what the latest acks and the round trip imply, and arms the loss timer for the rest. */
-    void detectLosses(long now, long rtt) {
+    void detectLosses(long now, long rtt, long floor) {
         lossTime = Long.MAX_VALUE;
         if (!anyAcked || records == 0) {
             return;
         }
-        long lossDelay = Math.max(RttEstimator.GRANULARITY_NANOS, rtt * timeEighths / 8);
+        long lossDelay = Math.max(Math.max(RttEstimator.GRANULARITY_NANOS, floor), rtt * timeEighths / 8);
         for (int s = oldest; records > 0 && Seq.newer(largestAcked, s); s = Seq.add(s, 1)) {
             int slot = s & MASK;
             if (state[slot] == EMPTY || seq[slot] != s) {
@@ -223,6 +223,11 @@ final class SentLog {
 
     int bytesInFlight() {
         return bytesInFlight;
+    }
+
+    /** When the last ack-eliciting datagram was sent, or Long.MIN_VALUE. */
+    long lastElicitingSentAt() {
+        return lastElicitingSentAt;
     }
 
     long declaredLost() {

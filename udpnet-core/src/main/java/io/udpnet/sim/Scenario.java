@@ -65,8 +65,8 @@ public final class Scenario {
         Simulation sim = new Simulation(seed);
         long token = 0x5CE7A210L ^ seed;
         DeliveryLedger ledger = new DeliveryLedger(sizes);
-        Connection receiver = new Connection(config, token, ledger);
-        Sender sender = new Sender(new Connection(config, token, (c, b, o, l) -> { }));
+        Connection receiver = Connection.established(config, token, ledger);
+        Sender sender = new Sender(Connection.established(config, token, (c, b, o, l) -> { }));
         ConnectionNode receiverNode = new ConnectionNode(receiver, SENDER);
         sim.addNode(SENDER, sender);
         sim.addNode(RECEIVER, receiverNode);
@@ -76,6 +76,7 @@ public final class Scenario {
         boolean completed = sim.runUntil(() -> delivery.isReliable()
                 ? ledger.delivered() == messages
                 : sender.next == messages && s.queuedMessages(0) == 0 && s.datagramsInFlight() == 0, timeLimitNanos);
+        if (System.getProperty("udpnet.debug") != null) System.err.println("DEBUG receiver " + receiver + receiver.stats() + " rb=" + receiver.receiveBufferedBytes() + "\nDEBUG sender " + s + s.stats() + " inflight=" + s.datagramsInFlight() + " queued=" + s.queuedMessages(0));
         return new ScenarioReport(delivery, seed, s.stats().messagesSent(), ledger.delivered(),
                 ledger.deliveredBytes(), ledger.duplicates(), ledger.outOfOrder(), ledger.corrupted(),
                 s.stats().datagramsSent() + receiver.stats().datagramsSent(), s.stats().retransmissions(),

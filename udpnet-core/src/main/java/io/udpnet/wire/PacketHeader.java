@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
  * FRAGMENT 0 u8 type 0x02   1 u8 channel   2 u16 message sequence   4 u16 payload length
  *          6 u16 fragment index   8 u16 fragment count (2..65535)   10 u32 message length   14 payload
  * PING     0 u8 type 0x20: no body; asks for an ack
+ * DISCONNECT 0 u8 type 0x21   1 u8 reason code   2 u8 text length   3 text (UTF-8)
  * </pre>
  *
  * Fragment {@code i} of a message of length {@code L} split into {@code n} fragments starts at byte
@@ -21,6 +22,7 @@ public final class PacketHeader {
     public static final int TYPE_MESSAGE = 0x01;
     public static final int TYPE_FRAGMENT = 0x02;
     public static final int TYPE_PING = 0x20;
+    public static final int TYPE_DISCONNECT = 0x21;
 
     public static final int CHANNEL_OFFSET = 1;
     public static final int MESSAGE_SEQUENCE_OFFSET = 2;
@@ -34,6 +36,10 @@ public final class PacketHeader {
     public static final int FRAGMENT_HEADER = 14;
     /** Size of a ping packet. */
     public static final int PING_SIZE = 1;
+    /** Header size of a disconnect packet; the reason text follows. */
+    public static final int DISCONNECT_HEADER = 3;
+    /** Most bytes of reason text in a disconnect packet. */
+    public static final int MAX_DISCONNECT_TEXT = 255;
 
     private PacketHeader() {
     }
@@ -54,6 +60,22 @@ public final class PacketHeader {
         b.putShort(at + FRAGMENT_INDEX_OFFSET, (short) index);
         b.putShort(at + FRAGMENT_COUNT_OFFSET, (short) count);
         b.putInt(at + MESSAGE_LENGTH_OFFSET, messageLength);
+    }
+
+    /** Writes a DISCONNECT packet; {@code text} must be at most {@value #MAX_DISCONNECT_TEXT} bytes. */
+    public static void writeDisconnect(ByteBuffer b, int at, int code, byte[] text) {
+        b.put(at, (byte) TYPE_DISCONNECT);
+        b.put(at + 1, (byte) code);
+        b.put(at + 2, (byte) text.length);
+        b.put(at + DISCONNECT_HEADER, text);
+    }
+
+    public static int disconnectCode(ByteBuffer b, int at) {
+        return b.get(at + 1) & 0xFF;
+    }
+
+    public static int disconnectTextLength(ByteBuffer b, int at) {
+        return b.get(at + 2) & 0xFF;
     }
 
     public static int type(ByteBuffer b, int at) {

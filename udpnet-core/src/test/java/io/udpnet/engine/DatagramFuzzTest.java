@@ -36,7 +36,7 @@ class DatagramFuzzTest {
     private static int inputs;
 
     private static Connection newConnection() {
-        return new Connection(CONFIG, TOKEN, (channel, buffer, offset, length) -> {
+        return Connection.established(CONFIG, TOKEN, (channel, buffer, offset, length) -> {
             if (offset < 0 || length < 0 || offset + length > buffer.limit()) {
                 throw new AssertionError("delivered a message outside its buffer: " + offset + "+" + length);
             }

@@ -20,8 +20,8 @@ class DirectPumpTest {
     void mixedSizesArriveIntactOnEveryMode(Delivery delivery) {
         ConnectionConfig config = ConnectionConfig.builder().channels(delivery).build();
         List<byte[]> received = new ArrayList<>();
-        Connection a = new Connection(config, 42, (ch, b, off, len) -> { });
-        Connection b = new Connection(config, 42, (ch, buf, off, len) -> {
+        Connection a = Connection.established(config, 42, (ch, b, off, len) -> { });
+        Connection b = Connection.established(config, 42, (ch, buf, off, len) -> {
             byte[] m = new byte[len];
             buf.get(off, m);
             received.add(m);

@@ -32,10 +32,10 @@ class MultiChannelTest {
         }
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", 5000);
         InetSocketAddress b = new InetSocketAddress("127.0.0.2", 5000);
-        Connection receiver = new Connection(config, 9, (ch, buf, off, len) -> ledgers[ch].onMessage(ch, buf, off, len));
+        Connection receiver = Connection.established(config, 9, (ch, buf, off, len) -> ledgers[ch].onMessage(ch, buf, off, len));
         int[] next = new int[CHANNELS.length];
         ByteBuffer message = ByteBuffer.allocate(32 * 1024);
-        ConnectionNode sender = new ConnectionNode(new Connection(config, 9, (ch, buf, off, len) -> { }), b) {
+        ConnectionNode sender = new ConnectionNode(Connection.established(config, 9, (ch, buf, off, len) -> { }), b) {
             @Override
             protected void beforeTransmit(long now) {
                 // Interleave: one message per channel in turn, as long as every channel accepts.

@@ -60,7 +60,7 @@ class ProtocolVectorsTest {
     @Test
     void vector1IsDeliveredByAConnection() throws IOException {
         List<String> got = new ArrayList<>();
-        Connection c = new Connection(ConnectionConfig.defaults(), 0x0102030405060708L,
+        Connection c = Connection.established(ConnectionConfig.defaults(), 0x0102030405060708L,
                 (ch, buf, off, len) -> got.add(ch + ":" + StandardCharsets.US_ASCII.decode(buf.slice(off, len))));
         c.handleDatagram(ByteBuffer.wrap(vector("vector-1")), 0);
         assertEquals(List.of("0:hi"), got);

@@ -1,0 +1,484 @@
+package io.udpnet.engine;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.Delivery;
+import io.udpnet.wire.Crc;
+import io.udpnet.wire.DataHeader;
+import io.udpnet.wire.PacketHeader;
+import io.udpnet.wire.Seq;
+import io.udpnet.wire.WireFormat;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The data path of an established connection: channels, packing, acks, loss detection and retransmission. A pure
+ * state machine like {@link Connection}, which owns it and adds the handshake, liveness and closing around it.
+ * Messages are delivered to the {@link MessageHandler} given at construction, from inside {@link #handleDatagram}.
+ *
+ * <p>Not thread-safe: one thread drives a connection. In steady state no method allocates.
+ */
+final class DataPath implements SentLog.Listener, MessageHandler {
+    /** {@link #handleDatagram} result: the datagram was valid and processed. */
+    static final int PROCESSED = 0;
+    /** {@link #handleDatagram} result: dropped (foreign, corrupted, wrong token, duplicate or too old). */
+    static final int DROPPED = 1;
+    /** {@link #handleDatagram} result: carried this connection's token and a valid CRC but broke the protocol. */
+    static final int VIOLATION = 2;
+    /** Copies of a DISCONNECT sent, in separate datagrams, so that one loss does not hide it. */
+    static final int DISCONNECT_COPIES = 3;
+
+    /** Most ack-eliciting datagrams in flight; past it only acks are sent until some are acknowledged or lost. */
+    static final int MAX_IN_FLIGHT = SentLog.CAPACITY / 2;
+    private static final int CHANNEL_SHIFT = 48;
+    private static final long PACKET_MASK = (1L << CHANNEL_SHIFT) - 1;
+
+    private final ConnectionConfig config;
+    private long token;
+    private final MessageHandler handler;
+    private final ConnectionStats stats = new ConnectionStats();
+    private final Crc crc = new Crc();
+    private final PacketValidator validator;
+    private final AckTracker acks;
+    private final SentLog sent = new SentLog(this);
+    private final RttEstimator rtt;
+    private final ByteBudget sendBudget;
+    private final ByteBudget receiveBudget;
+    private final BufferPool pool = new BufferPool();
+    private final SendQueue[] queues;
+    private final ChannelReceiver[] receivers;
+    private final int[] liveChannels;
+    private int liveCount;
+    private int roundRobin;
+    private int nextSeq;
+    private boolean pingPending;
+    private ByteBuffer scratch;
+    private int disconnectsToSend;
+    private int disconnectCode;
+    private byte[] disconnectText = new byte[0];
+    private int peerDisconnectCode = -1;
+    private String peerDisconnectText;
+    private long lastElicitingReceivedAt = Long.MIN_VALUE;
+
+    /** Creates the data path of a connection whose datagrams carry {@code token}. */
+    DataPath(ConnectionConfig config, long token, MessageHandler handler) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.token = token;
+        this.validator = new PacketValidator(config);
+        this.acks = new AckTracker(config.ackFrequency(), config.maxAckDelayNanos());
+        this.rtt = new RttEstimator(config.initialRttNanos());
+        this.sendBudget = new ByteBudget(config.sendBufferBytes());
+        this.receiveBudget = new ByteBudget(config.receiveBufferBytes());
+        this.queues = new SendQueue[config.channelCount()];
+        this.receivers = new ChannelReceiver[config.channelCount()];
+        this.liveChannels = new int[config.channelCount()];
+    }
+
+    /**
+     * Queues a message: the bytes between {@code message}'s position and limit are copied, the position is left
+     * unchanged. Returns false, queuing nothing, when the channel's window or the connection's send buffer is full:
+     * try again after datagrams have been acknowledged ({@link #canSend} tells without trying).
+     *
+     * @throws IllegalArgumentException for a channel that does not exist, a message over the maximum size, or one
+     *                                  that needs more fragments than an unreliable channel allows
+     */
+    boolean send(int channel, ByteBuffer message) {
+        SendQueue q = queue(channel);
+        int n = message.remaining();
+        if (n > config.maxMessageSize()) {
+            throw new IllegalArgumentException("message of " + n + " bytes exceeds maxMessageSize "
+                    + config.maxMessageSize());
+        }
+        if (!q.offer(message)) {
+            return false;
+        }
+        stats.messagesSent++;
+        return true;
+    }
+
+    /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
+    boolean canSend(int channel, int length) {
+        return length <= config.maxMessageSize() && queue(channel).canAccept(length);
+    }
+
+    /**
+     * Processes one received datagram: the bytes between position and limit (consumed: position moves to limit).
+     * Anything not a valid datagram of this connection is dropped and counted in {@link #stats()}; nothing throws.
+     */
+    int handleDatagram(ByteBuffer datagram, long nowNanos) {
+        ByteBuffer b = datagram;
+        if (b.position() != 0) {
+            b = copyToScratch(datagram);
+        }
+        int len = b.limit();
+        datagram.position(datagram.limit());
+        if (len < DataHeader.OVERHEAD || DataHeader.protocolId(b) != (WireFormat.PROTOCOL_ID & 0xFFFF)
+                || DataHeader.version(b) != WireFormat.VERSION || DataHeader.kind(b) != WireFormat.KIND_DATA) {
+            stats.foreignDatagrams++;
+            return DROPPED;
+        }
+        if (!crc.verify(b, len)) {
+            stats.badChecksums++;
+            return DROPPED;
+        }
+        if (DataHeader.token(b) != token) {
+            stats.wrongToken++;
+            return DROPPED;
+        }
+        int seq = DataHeader.sequence(b);
+        int seen = acks.classify(seq);
+        if (seen != AckTracker.NEW) {
+            if (seen == AckTracker.DUPLICATE) {
+                stats.duplicateDatagrams++;
+            } else {
+                stats.tooOldDatagrams++;
+            }
+            return DROPPED;
+        }
+        int end = len - WireFormat.CRC_SIZE;
+        int eliciting = validator.validate(b, DataHeader.LENGTH, end);
+        if (eliciting < 0) {
+            stats.malformedDatagrams++;
+            return VIOLATION;
+        }
+        stats.datagramsReceived++;
+        stats.bytesReceived += len;
+        processAcks(b, nowNanos);
+        int result = processPackets(b, end);
+        if (result == ChannelReceiver.REFUSED) {
+            stats.refusedDatagrams++;
+        }
+        acks.onReceived(seq, result == ChannelReceiver.ACCEPTED, eliciting == 1, nowNanos);
+        if (eliciting == 1) {
+            lastElicitingReceivedAt = nowNanos;
+        }
+        return result == ChannelReceiver.MALFORMED ? VIOLATION : PROCESSED;
+    }
+
+    private void processAcks(ByteBuffer b, long now) {
+        int delayField = DataHeader.ackDelay(b);
+        int ack = DataHeader.ack(b);
+        // Ignore ack fields naming a sequence not sent yet: only a broken or hostile peer does that.
+        if (delayField == WireFormat.ACK_DELAY_NONE || !Seq.newer(nextSeq, ack)) {
+            return;
+        }
+        long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
+        if (sentAt >= 0) {
+            rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
+        }
+        sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());
+    }
+
+    /**
+     * Hands every packet to its channel. Returns ACCEPTED, REFUSED when one was refused (the datagram must not be
+     * acknowledged) or MALFORMED when one contradicted what came before.
+     */
+    private int processPackets(ByteBuffer b, int end) {
+        int outcome = ChannelReceiver.ACCEPTED;
+        int at = DataHeader.LENGTH;
+        while (at < end) {
+            int type = PacketHeader.type(b, at);
+            if (type == PacketHeader.TYPE_PADDING) {
+                break;
+            }
+            if (type == PacketHeader.TYPE_PING) {
+                at += PacketHeader.PING_SIZE;
+                continue;
+            }
+            if (type == PacketHeader.TYPE_DISCONNECT) {
+                int n = PacketHeader.disconnectTextLength(b, at);
+                if (peerDisconnectCode < 0) {
+                    peerDisconnectCode = PacketHeader.disconnectCode(b, at);
+                    byte[] text = new byte[n];
+                    b.get(at + PacketHeader.DISCONNECT_HEADER, text);
+                    peerDisconnectText = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+                }
+                at += PacketHeader.DISCONNECT_HEADER + n;
+                continue;
+            }
+            int channel = PacketHeader.channel(b, at);
+            int seq = PacketHeader.sequence(b, at);
+            int len = PacketHeader.payloadLength(b, at);
+            int result;
+            if (type == PacketHeader.TYPE_MESSAGE) {
+                result = receiver(channel).onMessage(seq, b, at + PacketHeader.MESSAGE_HEADER, len);
+                at += PacketHeader.MESSAGE_HEADER + len;
+            } else {
+                result = receiver(channel).onFragment(seq, PacketHeader.fragmentIndex(b, at),
+                        PacketHeader.fragmentCount(b, at), (int) PacketHeader.messageLength(b, at),
+                        b, at + PacketHeader.FRAGMENT_HEADER, len);
+                at += PacketHeader.FRAGMENT_HEADER + len;
+            }
+            switch (result) {
+                case ChannelReceiver.DUPLICATE -> stats.duplicatePackets++;
+                case ChannelReceiver.REFUSED -> outcome = Math.max(outcome, ChannelReceiver.REFUSED);
+                case ChannelReceiver.MALFORMED -> {
+                    stats.malformedDatagrams++;
+                    outcome = ChannelReceiver.MALFORMED;
+                }
+                default -> { }
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * Writes the next datagram to send into {@code out} (from index 0; on return its position is 0 and its limit
+     * the datagram's length) and returns its length, or returns 0 when there is nothing to send now. Call it until
+     * it returns 0. {@code out} must hold at least {@link ConnectionConfig#maxDatagramSize()} bytes.
+     */
+    int pollTransmit(ByteBuffer out, long nowNanos) {
+        if (disconnectsToSend > 0) {
+            return writeDisconnect(out, nowNanos);
+        }
+        runTimers(nowNanos);
+        boolean data = (pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT;
+        if (!data && !acks.ackDue(nowNanos)) {
+            return 0;
+        }
+        out.clear();
+        int seq = nextSeq;
+        nextSeq = Seq.add(nextSeq, 1);
+        int at = DataHeader.LENGTH;
+        if (data) {
+            sent.begin(seq, nowNanos);
+            at = pack(out, at, config.maxDatagramSize() - WireFormat.CRC_SIZE, seq);
+        }
+        int ackDelay = acks.ackDelayField(nowNanos);
+        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
+                ackDelay);
+        int len = at + WireFormat.CRC_SIZE;
+        crc.seal(out, len);
+        if (data) {
+            sent.end(len, nowNanos);
+        }
+        acks.onAckSent();
+        stats.datagramsSent++;
+        stats.bytesSent += len;
+        out.position(0).limit(len);
+        return len;
+    }
+
+    /** A datagram carrying only the DISCONNECT packet (and acks); not ack-eliciting, never retransmitted. */
+    private int writeDisconnect(ByteBuffer out, long now) {
+        out.clear();
+        int seq = nextSeq;
+        nextSeq = Seq.add(nextSeq, 1);
+        int at = DataHeader.LENGTH;
+        PacketHeader.writeDisconnect(out, at, disconnectCode, disconnectText);
+        at += PacketHeader.DISCONNECT_HEADER + disconnectText.length;
+        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
+                acks.ackDelayField(now));
+        int len = at + WireFormat.CRC_SIZE;
+        crc.seal(out, len);
+        disconnectsToSend--;
+        stats.datagramsSent++;
+        stats.bytesSent += len;
+        out.position(0).limit(len);
+        return len;
+    }
+
+    /** Queues the DISCONNECT copies; {@code text} is UTF-8, at most 255 bytes. */
+    void queueDisconnect(int code, byte[] text) {
+        disconnectCode = code;
+        disconnectText = text;
+        disconnectsToSend = DISCONNECT_COPIES;
+    }
+
+    /** Copies of DISCONNECT still to send. */
+    int disconnectsToSend() {
+        return disconnectsToSend;
+    }
+
+    /** The reason code of a DISCONNECT received from the peer, or -1. */
+    int peerDisconnectCode() {
+        return peerDisconnectCode;
+    }
+
+    String peerDisconnectText() {
+        return peerDisconnectText;
+    }
+
+    /** Makes the next datagram ack-eliciting even if no message waits (keep-alive). */
+    void requestPing() {
+        pingPending = true;
+    }
+
+    /** When an ack-eliciting datagram was last sent, or Long.MIN_VALUE. */
+    long lastElicitingSentAt() {
+        return sent.lastElicitingSentAt();
+    }
+
+    /** When an ack-eliciting datagram was last received, or Long.MIN_VALUE. */
+    long lastElicitingReceivedAt() {
+        return lastElicitingReceivedAt;
+    }
+
+    void token(long token) {
+        this.token = token;
+    }
+
+    long token() {
+        return token;
+    }
+
+    /** Fills the datagram with packets, one per channel per round, so that no channel starves another. */
+    private int pack(ByteBuffer out, int at, int end, int seq) {
+        if (pingPending) {
+            out.put(at, (byte) PacketHeader.TYPE_PING);
+            at += PacketHeader.PING_SIZE;
+            pingPending = false;
+        }
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            int k = roundRobin;
+            for (int n = 0; n < liveCount; n++) {
+                SendQueue q = queues[liveChannels[k]];
+                if (++k == liveCount) {
+                    k = 0;
+                }
+                // A packet that does not fit is left for the next datagram; other channels may still fill this one.
+                int after = q.write(out, at, end, seq);
+                if (after != at) {
+                    if (q.reliable()) {
+                        sent.addEntry(((long) q.channel() << CHANNEL_SHIFT) | q.lastWritten());
+                    }
+                    at = after;
+                    progress = true;
+                }
+            }
+        }
+        roundRobin = liveCount == 0 ? 0 : (roundRobin + 1) % liveCount;
+        return at;
+    }
+
+    private void runTimers(long now) {
+        if (sent.lossTimerArmed()) {
+            if (now >= sent.deadline(probeTimeout())) {
+                sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());
+            }
+        } else if (sent.inFlight() > 0 && now >= sent.deadline(probeTimeout())) {
+            sent.onProbeTimeout();
+            if (!anyPending()) {
+                pingPending = true;
+            }
+        }
+    }
+
+    /** The next time {@link #pollTransmit} must be called even if nothing arrives, or {@link Long#MAX_VALUE}. */
+    long nextDeadline() {
+        if (disconnectsToSend > 0) {
+            return Long.MIN_VALUE;
+        }
+        long d = Math.min(acks.ackDeadline(), sent.deadline(probeTimeout()));
+        return (pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT ? Long.MIN_VALUE : d;
+    }
+
+    private long probeTimeout() {
+        return rtt.probeTimeoutNanos(config.maxAckDelayNanos());
+    }
+
+    private boolean anyPending() {
+        for (int k = 0; k < liveCount; k++) {
+            if (queues[liveChannels[k]].hasPending()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A snapshot of this connection's counters. */
+    ConnectionStats stats() {
+        stats.datagramsLost = sent.declaredLost();
+        return stats.copy();
+    }
+
+    /** Round-trip time estimates. */
+    RttEstimator rtt() {
+        return rtt;
+    }
+
+    /** The connection's configuration. */
+    ConnectionConfig config() {
+        return config;
+    }
+
+    /** Messages accepted by {@link #send} on {@code channel} and not yet acknowledged (or sent, if unreliable). */
+    int queuedMessages(int channel) {
+        SendQueue q = queues[checkChannel(channel)];
+        return q == null ? 0 : q.queuedMessages();
+    }
+
+    /** Bytes currently held in reassembly and reorder buffers. */
+    long receiveBufferedBytes() {
+        return receiveBudget.used();
+    }
+
+    /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */
+    int datagramsInFlight() {
+        return sent.inFlight();
+    }
+
+    @Override
+    public void onEntryAcked(long entry) {
+        queues[(int) (entry >>> CHANNEL_SHIFT)].onAcked(entry & PACKET_MASK);
+    }
+
+    @Override
+    public void onEntryLost(long entry, int datagramSeq) {
+        queues[(int) (entry >>> CHANNEL_SHIFT)].onLost(entry & PACKET_MASK, datagramSeq);
+    }
+
+    /** Counts and forwards every delivered message. */
+    @Override
+    public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
+        stats.messagesDelivered++;
+        handler.onMessage(channel, buffer, offset, length);
+    }
+
+    private int checkChannel(int channel) {
+        if (channel < 0 || channel >= queues.length) {
+            throw new IllegalArgumentException("channel " + channel + " does not exist; this connection has "
+                    + queues.length + " channels (0.." + (queues.length - 1) + ")");
+        }
+        return channel;
+    }
+
+    private SendQueue queue(int channel) {
+        SendQueue q = queues[checkChannel(channel)];
+        if (q == null) {
+            q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
+                    config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
+            queues[channel] = q;
+            liveChannels[liveCount++] = channel;
+        }
+        return q;
+    }
+
+    private ChannelReceiver receiver(int channel) {
+        ChannelReceiver r = receivers[channel];
+        if (r == null) {
+            Delivery d = config.delivery(channel);
+            r = d.isReliable()
+                    ? new ReliableReceiver(channel, d == Delivery.RELIABLE_ORDERED, config.sendWindow(), this, pool,
+                    receiveBudget)
+                    : new UnreliableReceiver(channel, d == Delivery.UNRELIABLE_SEQUENCED, this, pool, receiveBudget,
+                    stats);
+            receivers[channel] = r;
+        }
+        return r;
+    }
+
+    private ByteBuffer copyToScratch(ByteBuffer datagram) {
+        int n = datagram.remaining();
+        if (scratch == null || scratch.capacity() < n) {
+            scratch = ByteBuffer.allocate(Math.max(n, WireFormat.MAX_DATAGRAM_SIZE_IPV4));
+        }
+        scratch.clear();
+        scratch.put(0, datagram, datagram.position(), n);
+        scratch.limit(n);
+        return scratch;
+    }
+}

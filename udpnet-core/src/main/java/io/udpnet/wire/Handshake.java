@@ -1,0 +1,171 @@
+package io.udpnet.wire;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Flyweight codec of the connection-control datagrams (kinds {@code 0x10}..{@code 0x14}). Every one starts with the
+ * same four bytes as a data datagram (protocol id, version, kind) and ends with a CRC32C of everything before it.
+ * Offsets are absolute from index 0; nothing allocates.
+ *
+ * <pre>
+ * REQUEST   (client, padded to 1200 bytes)   4 u8 min version  5 u8 max version  6 u16 0  8 u64 nonce
+ *                                            16 u32 config digest  20.. zero padding  1196 u32 CRC32C
+ * CHALLENGE (server, 44 bytes)               4 u8 version  5..7 0  8 u64 nonce  16 cookie (24 bytes)  40 u32 CRC
+ * RESPONSE  (client, padded to 1200 bytes)   4 u8 version  5 u8 0  6 u16 payload length  8 u64 nonce
+ *                                            16 cookie (24 bytes)  40 u32 config digest  44 payload  .. padding
+ *                                            1196 u32 CRC
+ * ACCEPT    (server, 28 bytes)               4 u8 version  5..7 0  8 u64 nonce  16 u64 token  24 u32 CRC
+ * REJECT    (server, 20 + text bytes)        4 u8 reason  5 u8 min version  6 u8 max version  7 u8 text length
+ *                                            8 u64 nonce  16 text (UTF-8)  16+n u32 CRC
+ * </pre>
+ * REQUEST and REJECT keep this layout in every version of the protocol, so that version negotiation always works.
+ */
+public final class Handshake {
+    public static final byte KIND_REQUEST = 0x10;
+    public static final byte KIND_CHALLENGE = 0x11;
+    public static final byte KIND_RESPONSE = 0x12;
+    public static final byte KIND_ACCEPT = 0x13;
+    public static final byte KIND_REJECT = 0x14;
+
+    /** Size of REQUEST and RESPONSE: the smallest datagram every path must carry, so replies never amplify. */
+    public static final int PADDED_SIZE = WireFormat.MIN_DATAGRAM_SIZE;
+    public static final int COOKIE_SIZE = 24;
+    public static final int CHALLENGE_SIZE = 44;
+    public static final int ACCEPT_SIZE = 28;
+    /** Most UTF-8 bytes of reason text in a REJECT. */
+    public static final int MAX_REASON_TEXT = 200;
+    /** Most bytes of application payload a RESPONSE carries. */
+    public static final int MAX_PAYLOAD = PADDED_SIZE - 44 - WireFormat.CRC_SIZE;
+
+    public static final int VERSION_OFFSET = 4;
+    public static final int MIN_VERSION_OFFSET = 4;
+    public static final int MAX_VERSION_OFFSET = 5;
+    public static final int PAYLOAD_LENGTH_OFFSET = 6;
+    public static final int NONCE_OFFSET = 8;
+    public static final int DIGEST_OFFSET = 16;
+    public static final int COOKIE_OFFSET = 16;
+    public static final int RESPONSE_DIGEST_OFFSET = 40;
+    public static final int PAYLOAD_OFFSET = 44;
+    public static final int TOKEN_OFFSET = 16;
+    public static final int REASON_OFFSET = 4;
+    public static final int REJECT_MIN_VERSION_OFFSET = 5;
+    public static final int REJECT_MAX_VERSION_OFFSET = 6;
+    public static final int TEXT_LENGTH_OFFSET = 7;
+    public static final int TEXT_OFFSET = 16;
+
+    private Handshake() {
+    }
+
+    private static void prefix(ByteBuffer b, int version, byte kind, int length) {
+        for (int i = 0; i < length; i++) {
+            b.put(i, (byte) 0);
+        }
+        b.putShort(0, WireFormat.PROTOCOL_ID);
+        b.put(2, (byte) version);
+        b.put(3, kind);
+    }
+
+    /** Writes a REQUEST (1200 bytes, CRC included); returns its length. */
+    public static int writeRequest(ByteBuffer b, int minVersion, int maxVersion, long nonce, int configDigest,
+                                   Crc crc) {
+        prefix(b, maxVersion, KIND_REQUEST, PADDED_SIZE);
+        b.put(MIN_VERSION_OFFSET, (byte) minVersion);
+        b.put(MAX_VERSION_OFFSET, (byte) maxVersion);
+        b.putLong(NONCE_OFFSET, nonce);
+        b.putInt(DIGEST_OFFSET, configDigest);
+        crc.seal(b, PADDED_SIZE);
+        return PADDED_SIZE;
+    }
+
+    /** Writes a CHALLENGE carrying {@code cookie} (24 bytes from {@code cookieAt} in {@code cookie}). */
+    public static int writeChallenge(ByteBuffer b, int version, long nonce, byte[] cookie, Crc crc) {
+        prefix(b, version, KIND_CHALLENGE, CHALLENGE_SIZE);
+        b.put(VERSION_OFFSET, (byte) version);
+        b.putLong(NONCE_OFFSET, nonce);
+        b.put(COOKIE_OFFSET, cookie, 0, COOKIE_SIZE);
+        crc.seal(b, CHALLENGE_SIZE);
+        return CHALLENGE_SIZE;
+    }
+
+    /** Writes a RESPONSE echoing the cookie found at {@code COOKIE_OFFSET} of {@code challenge}. */
+    public static int writeResponse(ByteBuffer b, int version, long nonce, ByteBuffer challenge, int configDigest,
+                                    ByteBuffer payload, Crc crc) {
+        int n = payload.remaining();
+        if (n > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("connect payload of " + n + " bytes exceeds " + MAX_PAYLOAD);
+        }
+        prefix(b, version, KIND_RESPONSE, PADDED_SIZE);
+        b.put(VERSION_OFFSET, (byte) version);
+        b.putShort(PAYLOAD_LENGTH_OFFSET, (short) n);
+        b.putLong(NONCE_OFFSET, nonce);
+        b.put(COOKIE_OFFSET, challenge, COOKIE_OFFSET, COOKIE_SIZE);
+        b.putInt(RESPONSE_DIGEST_OFFSET, configDigest);
+        b.put(PAYLOAD_OFFSET, payload, payload.position(), n);
+        crc.seal(b, PADDED_SIZE);
+        return PADDED_SIZE;
+    }
+
+    /** Writes an ACCEPT. */
+    public static int writeAccept(ByteBuffer b, int version, long nonce, long token, Crc crc) {
+        prefix(b, version, KIND_ACCEPT, ACCEPT_SIZE);
+        b.put(VERSION_OFFSET, (byte) version);
+        b.putLong(NONCE_OFFSET, nonce);
+        b.putLong(TOKEN_OFFSET, token);
+        crc.seal(b, ACCEPT_SIZE);
+        return ACCEPT_SIZE;
+    }
+
+    /** Writes a REJECT; the text is cut to {@value #MAX_REASON_TEXT} bytes. */
+    public static int writeReject(ByteBuffer b, int reason, int minVersion, int maxVersion, long nonce, byte[] text,
+                                  Crc crc) {
+        int n = Math.min(text.length, MAX_REASON_TEXT);
+        int length = TEXT_OFFSET + n + WireFormat.CRC_SIZE;
+        prefix(b, maxVersion, KIND_REJECT, length);
+        b.put(REASON_OFFSET, (byte) reason);
+        b.put(REJECT_MIN_VERSION_OFFSET, (byte) minVersion);
+        b.put(REJECT_MAX_VERSION_OFFSET, (byte) maxVersion);
+        b.put(TEXT_LENGTH_OFFSET, (byte) n);
+        b.putLong(NONCE_OFFSET, nonce);
+        b.put(TEXT_OFFSET, text, 0, n);
+        crc.seal(b, length);
+        return length;
+    }
+
+    /** The exact length a control datagram of {@code kind} must have, or -1 for REJECT (variable) and unknown kinds. */
+    public static int expectedLength(int kind) {
+        return switch (kind) {
+            case KIND_REQUEST, KIND_RESPONSE -> PADDED_SIZE;
+            case KIND_CHALLENGE -> CHALLENGE_SIZE;
+            case KIND_ACCEPT -> ACCEPT_SIZE;
+            default -> -1;
+        };
+    }
+
+    /**
+     * Whether {@code b[0, length)} is a well-formed control datagram: protocol id, a known control kind, the right
+     * length, a correct CRC. The version byte is not checked here (negotiation needs to see other versions).
+     */
+    public static boolean wellFormed(ByteBuffer b, int length, Crc crc) {
+        if (length < 8 || (b.getShort(0) & 0xFFFF) != (WireFormat.PROTOCOL_ID & 0xFFFF)) {
+            return false;
+        }
+        int kind = b.get(3) & 0xFF;
+        int expected = expectedLength(kind);
+        if (kind == KIND_REJECT) {
+            expected = length >= TEXT_OFFSET + WireFormat.CRC_SIZE
+                    ? TEXT_OFFSET + (b.get(TEXT_LENGTH_OFFSET) & 0xFF) + WireFormat.CRC_SIZE : -1;
+        }
+        if (expected != length || !crc.verify(b, length)) {
+            return false;
+        }
+        return kind != KIND_RESPONSE || (b.getShort(PAYLOAD_LENGTH_OFFSET) & 0xFFFF) <= MAX_PAYLOAD;
+    }
+
+    public static int kind(ByteBuffer b) {
+        return b.get(3) & 0xFF;
+    }
+
+    public static long nonce(ByteBuffer b) {
+        return b.getLong(NONCE_OFFSET);
+    }
+}

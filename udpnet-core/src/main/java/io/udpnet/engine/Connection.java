@@ -45,8 +45,10 @@ public final class Connection {
     private DisconnectReason reason;
     private long connectedAt = Long.MIN_VALUE;
     private long lastReceivedAt;
-    /** Owner bookkeeping, used by {@link ServerEndpoint}. */
-    Object owner;
+    /** Bookkeeping of the {@link ServerEndpoint} that owns a server-side connection. */
+    ServerEndpoint owner;
+    java.net.InetSocketAddress remote;
+    long handshakeNonce;
     int heapIndex = -1;
     boolean ready;
 
@@ -100,7 +102,11 @@ public final class Connection {
         if (state == State.CLOSING || state == State.CLOSED) {
             throw new IllegalStateException("connection is " + state + ": " + reason);
         }
-        return data.send(channel, message);
+        boolean queued = data.send(channel, message);
+        if (queued && owner != null) {
+            owner.wake(this);
+        }
+        return queued;
     }
 
     /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
@@ -238,6 +244,9 @@ public final class Connection {
         reason = r;
         state = State.CLOSING;
         data.queueDisconnect(code.wire(), bytes);
+        if (owner != null) {
+            owner.wake(this);
+        }
     }
 
     private void end(DisconnectReason r) {

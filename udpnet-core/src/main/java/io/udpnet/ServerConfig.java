@@ -1,0 +1,86 @@
+package io.udpnet;
+
+import java.time.Duration;
+
+/**
+ * Settings of a server endpoint's handshake and limits. Immutable; build with {@link #builder()}. Values are checked
+ * when set, with an {@link IllegalArgumentException} naming the setting.
+ */
+public final class ServerConfig {
+    private final int maxConnections;
+    private final long cookieWindowNanos;
+    private final int challengesPerSecond;
+
+    private ServerConfig(Builder b) {
+        this.maxConnections = b.maxConnections;
+        this.cookieWindowNanos = b.cookieWindowNanos;
+        this.challengesPerSecond = b.challengesPerSecond;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ServerConfig defaults() {
+        return builder().build();
+    }
+
+    /** Most connections at once; further clients are rejected with SERVER_FULL. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Cookie key lifetime: a cookie is accepted for one to two windows after it was issued. */
+    public long cookieWindowNanos() {
+        return cookieWindowNanos;
+    }
+
+    /**
+     * Most challenges (and rejections) sent per second, with a burst of a tenth of that: bounds the work a flood of
+     * connect requests from spoofed addresses can cause. The server keeps no state per request.
+     */
+    public int challengesPerSecond() {
+        return challengesPerSecond;
+    }
+
+    /** Builds a {@link ServerConfig}. */
+    public static final class Builder {
+        private int maxConnections = 10_000;
+        private long cookieWindowNanos = Duration.ofSeconds(10).toNanos();
+        private int challengesPerSecond = 20_000;
+
+        private Builder() {
+        }
+
+        /** 1 .. 1,000,000. Default 10,000. */
+        public Builder maxConnections(int n) {
+            if (n < 1 || n > 1_000_000) {
+                throw new IllegalArgumentException("maxConnections: 1..1000000 expected, got " + n);
+            }
+            this.maxConnections = n;
+            return this;
+        }
+
+        /** 1 s .. 10 min. Default 10 s. */
+        public Builder cookieWindow(Duration window) {
+            if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("cookieWindow: 1 s .. 10 min expected, got " + window);
+            }
+            this.cookieWindowNanos = window.toNanos();
+            return this;
+        }
+
+        /** 10 .. 10,000,000. Default 20,000. */
+        public Builder challengesPerSecond(int n) {
+            if (n < 10 || n > 10_000_000) {
+                throw new IllegalArgumentException("challengesPerSecond: 10..10000000 expected, got " + n);
+            }
+            this.challengesPerSecond = n;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package io.udpnet.engine;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.ServerConfig;
+import io.udpnet.wire.Crc;
+import io.udpnet.wire.DataHeader;
+import io.udpnet.wire.Handshake;
+import io.udpnet.wire.WireFormat;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * The server side of udpnet as a pure state machine: answers connect requests statelessly, creates a
+ * {@link Connection} only for clients that echoed a valid cookie, routes data datagrams to their connection by
+ * token, and runs every connection's timers from one deadline heap. Like {@link Connection} it owns no socket,
+ * thread or clock: feed it datagrams with their source ({@link #handleDatagram}), drain {@link #pollTransmit} until
+ * it returns null, and call it again at {@link #nextDeadline()}.
+ *
+ * <p>Before a client is validated the endpoint allocates nothing for it and answers a 1200-byte REQUEST with a
+ * 44-byte CHALLENGE (or a short REJECT), so spoofed sources can neither fill its memory nor use it to amplify
+ * traffic; the answers are also rate-limited. Not thread-safe: one thread drives an endpoint and its connections.
+ */
+public final class ServerEndpoint {
+    private static final int REPLY_SLOTS = 64;
+    private static final int REPLY_SIZE = 256;
+
+    private final ConnectionConfig config;
+    private final ServerConfig serverConfig;
+    private final Acceptor acceptor;
+    private final RandomGenerator random;
+    private final int digest;
+    private final Crc crc = new Crc();
+    private final CookieJar cookies;
+    private final EndpointStats stats = new EndpointStats();
+    private final LongMap<Connection> byToken = new LongMap<>();
+    private final Map<InetSocketAddress, Connection> byAddress = new HashMap<>();
+    private final DeadlineHeap timers = new DeadlineHeap();
+    private final ArrayDeque<Connection> ready = new ArrayDeque<>();
+    private final byte[] cookie = new byte[Handshake.COOKIE_SIZE];
+    private final ByteBuffer[] replies = new ByteBuffer[REPLY_SLOTS];
+    private final InetSocketAddress[] replyTo = new InetSocketAddress[REPLY_SLOTS];
+    private int replyHead;
+    private int replyCount;
+    private LongMap<Boolean> usedNonces = new LongMap<>();
+    private LongMap<Boolean> previousNonces = new LongMap<>();
+    private long nonceWindow = Long.MIN_VALUE;
+    private double challengeTokens;
+    private long challengeRefillAt = Long.MIN_VALUE;
+
+    public ServerEndpoint(ConnectionConfig config, ServerConfig serverConfig, Acceptor acceptor,
+                          RandomGenerator random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.serverConfig = Objects.requireNonNull(serverConfig, "serverConfig");
+        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
+        this.random = Objects.requireNonNull(random, "random");
+        this.digest = config.digest();
+        this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos());
+        for (int i = 0; i < REPLY_SLOTS; i++) {
+            replies[i] = ByteBuffer.allocate(REPLY_SIZE);
+        }
+    }
+
+    /** Processes a datagram from {@code from} (position..limit; consumed). Never throws for any content. */
+    public void handleDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
+        ByteBuffer b = datagram.position() == 0 ? datagram : datagram.slice();
+        int length = b.limit();
+        if (length < 4 || (b.getShort(0) & 0xFFFF) != (WireFormat.PROTOCOL_ID & 0xFFFF)) {
+            datagram.position(datagram.limit());
+            stats.foreign++;
+            return;
+        }
+        int kind = b.get(DataHeader.KIND_OFFSET) & 0xFF;
+        if (kind == WireFormat.KIND_DATA) {
+            routeData(from, datagram, b, length, now);
+            return;
+        }
+        datagram.position(datagram.limit());
+        if (!Handshake.wellFormed(b, length, crc)) {
+            stats.malformed++;
+        } else if (kind == Handshake.KIND_REQUEST) {
+            onRequest(from, b, now);
+        } else if (kind == Handshake.KIND_RESPONSE) {
+            onResponse(from, b, now);
+        } else {
+            stats.malformed++;
+        }
+    }
+
+    private void routeData(InetSocketAddress from, ByteBuffer datagram, ByteBuffer b, int length, long now) {
+        Connection c = length >= DataHeader.OVERHEAD ? byToken.get(b.getLong(DataHeader.TOKEN_OFFSET)) : null;
+        if (c == null) {
+            datagram.position(datagram.limit());
+            stats.unknownToken++;
+            return;
+        }
+        if (!from.equals(c.remote)) {
+            // The token is right but the address is not: without path validation this could be a spoofer.
+            datagram.position(datagram.limit());
+            stats.addressMismatch++;
+            return;
+        }
+        c.handleDatagram(datagram, now);
+        wake(c);
+    }
+
+    private void onRequest(InetSocketAddress from, ByteBuffer b, long now) {
+        int min = b.get(Handshake.MIN_VERSION_OFFSET) & 0xFF;
+        int max = b.get(Handshake.MAX_VERSION_OFFSET) & 0xFF;
+        long nonce = Handshake.nonce(b);
+        if (!takeChallengeToken(now)) {
+            stats.rateLimited++;
+            return;
+        }
+        if (WireFormat.VERSION < min || WireFormat.VERSION > max) {
+            reject(from, DisconnectCode.VERSION_MISMATCH, nonce, "this server speaks version " + WireFormat.VERSION);
+            return;
+        }
+        if (b.getInt(Handshake.DIGEST_OFFSET) != digest) {
+            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, "channel configuration differs from the server's");
+            return;
+        }
+        cookies.issue(from, WireFormat.VERSION, nonce, now, cookie);
+        ByteBuffer r = reply(from);
+        if (r != null) {
+            r.limit(Handshake.writeChallenge(r, WireFormat.VERSION, nonce, cookie, crc));
+            stats.challenges++;
+        }
+    }
+
+    private void onResponse(InetSocketAddress from, ByteBuffer b, long now) {
+        long nonce = Handshake.nonce(b);
+        if ((b.get(Handshake.VERSION_OFFSET) & 0xFF) != WireFormat.VERSION
+                || !cookies.verify(from, WireFormat.VERSION, nonce, b, Handshake.COOKIE_OFFSET, now)) {
+            stats.badCookies++;
+            return;
+        }
+        Connection existing = byAddress.get(from);
+        if (existing != null && existing.handshakeNonce == nonce) {
+            // The client did not get our ACCEPT: say it again, statelessly.
+            accept(from, nonce, existing.token());
+            return;
+        }
+        rotateNonces(now);
+        if (usedNonces.get(nonce) != null || previousNonces.get(nonce) != null) {
+            stats.replayedCookies++;
+            return;
+        }
+        if (b.getInt(Handshake.RESPONSE_DIGEST_OFFSET) != digest) {
+            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, "channel configuration differs from the server's");
+            return;
+        }
+        if (byToken.size() >= serverConfig.maxConnections() && existing == null) {
+            reject(from, DisconnectCode.SERVER_FULL, nonce, "server has " + byToken.size() + " connections");
+            return;
+        }
+        ByteBuffer payload = b.slice(Handshake.PAYLOAD_OFFSET, b.getShort(Handshake.PAYLOAD_LENGTH_OFFSET) & 0xFFFF);
+        Admission admission = acceptor.admit(from, payload);
+        usedNonces.put(nonce, Boolean.TRUE);
+        if (!admission.accepted()) {
+            reject(from, DisconnectCode.REJECTED, nonce, admission.reason());
+            return;
+        }
+        if (existing != null) {
+            // Same address, new handshake: the client restarted. The old connection says goodbye and goes.
+            existing.close(DisconnectCode.REPLACED, "the client connected again");
+            byAddress.remove(from);
+        }
+        long token;
+        do {
+            token = random.nextLong();
+        } while (token == 0 || byToken.get(token) != null);
+        Connection c = Connection.accepted(config, token, admission.listener(), now);
+        c.owner = this;
+        c.remote = from;
+        c.handshakeNonce = nonce;
+        byToken.put(token, c);
+        byAddress.put(from, c);
+        stats.accepted++;
+        accept(from, nonce, token);
+        admission.listener().onConnected(c);
+        wake(c);
+    }
+
+    private void accept(InetSocketAddress to, long nonce, long token) {
+        ByteBuffer r = reply(to);
+        if (r != null) {
+            r.limit(Handshake.writeAccept(r, WireFormat.VERSION, nonce, token, crc));
+        }
+    }
+
+    private void reject(InetSocketAddress to, DisconnectCode code, long nonce, String text) {
+        ByteBuffer r = reply(to);
+        if (r != null) {
+            r.limit(Handshake.writeReject(r, code.wire(), WireFormat.VERSION, WireFormat.VERSION, nonce,
+                    Connection.utf8(text, Handshake.MAX_REASON_TEXT), crc));
+            stats.rejected++;
+        }
+    }
+
+    /** A free reply slot addressed to {@code to}, or null (counted) when all are waiting to be sent. */
+    private ByteBuffer reply(InetSocketAddress to) {
+        if (replyCount == REPLY_SLOTS) {
+            stats.replyOverflow++;
+            return null;
+        }
+        int slot = (replyHead + replyCount++) % REPLY_SLOTS;
+        replyTo[slot] = to;
+        return replies[slot].clear();
+    }
+
+    private boolean takeChallengeToken(long now) {
+        double rate = serverConfig.challengesPerSecond();
+        double burst = Math.max(10, rate / 10);
+        if (challengeRefillAt == Long.MIN_VALUE) {
+            challengeTokens = burst;
+        } else {
+            challengeTokens = Math.min(burst, challengeTokens + (now - challengeRefillAt) * rate / 1e9);
+        }
+        challengeRefillAt = now;
+        if (challengeTokens < 1) {
+            return false;
+        }
+        challengeTokens--;
+        return true;
+    }
+
+    /** Nonces of accepted handshakes are remembered for as long as their cookies are valid, to refuse replays. */
+    private void rotateNonces(long now) {
+        long window = Math.floorDiv(now, serverConfig.cookieWindowNanos());
+        if (window == nonceWindow) {
+            return;
+        }
+        LongMap<Boolean> recycled = previousNonces;
+        previousNonces = window == nonceWindow + 1 ? usedNonces : new LongMap<>();
+        recycled.clear();
+        usedNonces = window == nonceWindow + 1 ? recycled : new LongMap<>();
+        nonceWindow = window;
+    }
+
+    /**
+     * Writes the next datagram to send into {@code out} (from index 0; position 0, limit its length) and returns
+     * where it goes, or null when nothing is due now. Call until it returns null.
+     */
+    public InetSocketAddress pollTransmit(ByteBuffer out, long now) {
+        if (replyCount > 0) {
+            ByteBuffer r = replies[replyHead];
+            InetSocketAddress to = replyTo[replyHead];
+            replyTo[replyHead] = null;
+            replyHead = (replyHead + 1) % REPLY_SLOTS;
+            replyCount--;
+            out.clear();
+            out.put(0, r, 0, r.limit());
+            out.limit(r.limit());
+            return to;
+        }
+        while (timers.size() > 0 && timers.earliest() <= now) {
+            Connection c = timers.first();
+            timers.remove(c);
+            wake(c);
+        }
+        while (!ready.isEmpty()) {
+            Connection c = ready.pollFirst();
+            if (c.pollTransmit(out, now) > 0) {
+                ready.addLast(c);
+                return c.remote;
+            }
+            c.ready = false;
+            settle(c);
+        }
+        return null;
+    }
+
+    /** After a connection has sent all it had: forget it if it is over, else schedule its next deadline. */
+    private void settle(Connection c) {
+        if (c.state() == Connection.State.CLOSED) {
+            timers.remove(c);
+            if (byToken.get(c.token()) == c) {
+                byToken.remove(c.token());
+            }
+            if (byAddress.get(c.remote) == c) {
+                byAddress.remove(c.remote);
+            }
+            return;
+        }
+        timers.schedule(c, c.nextDeadline());
+    }
+
+    /** Marks a connection as having something to do: called after it received a datagram, or its app sent. */
+    void wake(Connection c) {
+        if (!c.ready) {
+            c.ready = true;
+            ready.addLast(c);
+        }
+    }
+
+    /** When {@link #pollTransmit} must be called next even if nothing arrives; {@link Long#MIN_VALUE} for now. */
+    public long nextDeadline() {
+        return replyCount > 0 || !ready.isEmpty() ? Long.MIN_VALUE : timers.earliest();
+    }
+
+    /** Closes every connection with {@link DisconnectCode#SHUTDOWN}; they say goodbye in the next polls. */
+    public void close() {
+        for (Connection c : byAddress.values().toArray(new Connection[0])) {
+            c.close(DisconnectCode.SHUTDOWN, "server shutting down");
+        }
+    }
+
+    /** Connections open (including those still sending their goodbye). */
+    public int connectionCount() {
+        return byToken.size();
+    }
+
+    /** The open connection with this peer address, or null. */
+    public Connection connection(InetSocketAddress peer) {
+        return byAddress.get(peer);
+    }
+
+    /** A snapshot of the endpoint's counters. */
+    public EndpointStats stats() {
+        return stats.copy();
+    }
+
+    /**
+     * Entries in every per-peer structure (connections by token and address, nonces of completed handshakes).
+     * Spoofed requests must leave this at 0.
+     */
+    public int peerStateEntries() {
+        return byToken.size() + byAddress.size() + usedNonces.size() + previousNonces.size();
+    }
+}

@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code udpnet sim}: a sender and a receiver over the simulated network, and a summary of what arrived. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
-        description = {"Runs a sender and a receiver over the in-process network simulator (virtual time, faster than "
-                + "real time) and prints what arrived.",
+        description = {"Connects a client to a server over the in-process network simulator (virtual time, faster "
+                + "than real time), streams messages one way and prints what arrived.",
                 "Exit status: 0 when every guarantee of the delivery mode held, 1 when one did not, 2 for bad arguments."})
 final class SimCommand implements Callable<Integer> {
 
@@ -126,6 +126,8 @@ final class SimCommand implements Callable<Integer> {
 
     private static void printSummary(PrintWriter out, ScenarioReport r) {
         out.printf("delivery        %s (seed %d)%n", r.delivery(), r.seed());
+        out.printf("handshake       %s%n", r.handshakeMillis() < 0 ? "FAILED (no connection)"
+                : String.format("%.1f ms", r.handshakeMillis()));
         out.printf("messages        %d sent, %d delivered (%.1f%%), %d bytes%n", r.sent(), r.delivered(),
                 r.sent() == 0 ? 0 : 100.0 * r.delivered() / r.sent(), r.deliveredBytes());
         out.printf("violations      %d duplicates, %d out of order, %d corrupted%n", r.duplicates(), r.outOfOrder(),

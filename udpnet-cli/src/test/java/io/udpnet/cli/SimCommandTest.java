@@ -45,6 +45,8 @@ class SimCommandTest {
         assertTrue(field(json, "datagramsSent") > 0);
         assertTrue(field(json, "retransmissions") > 0, "5% loss must cause retransmissions: " + json);
         assertTrue(field(json, "simulatedMillis") >= 40, "at least one 40 ms round trip: " + json);
+        assertTrue(field(json, "handshakeMillis") >= 80, "the handshake takes two round trips: " + json);
+        assertTrue(field(json, "deliveredBytes") == 250 * 32 + 250 * 3000, json);
     }
 
     @Test

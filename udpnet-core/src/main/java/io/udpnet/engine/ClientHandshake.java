@@ -18,7 +18,7 @@ final class ClientHandshake {
     static final int CONTINUE = 1;
     static final int ACCEPTED = 2;
     static final int REJECTED = 3;
-    private static final long MAX_BACKOFF_NANOS = 2_000_000_000L;
+    private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
 
     private final Crc crc = new Crc();
     private final long nonce;

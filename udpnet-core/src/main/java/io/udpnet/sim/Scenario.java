@@ -2,17 +2,22 @@ package io.udpnet.sim;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
+import io.udpnet.ServerConfig;
+import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
+import io.udpnet.engine.ConnectionListener;
+import io.udpnet.engine.ServerEndpoint;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
- * A ready-made traffic test: a sender streams {@code messages} self-checking messages ({@link MessagePattern}) on one
- * channel of the chosen delivery mode to a receiver, through a simulated link with the given impairments in both
- * directions, and the receiver's {@link DeliveryLedger} checks every guarantee. Deterministic for a seed.
+ * A ready-made traffic test: a client connects to a server through a simulated link with the given impairments in
+ * both directions, then streams {@code messages} self-checking messages ({@link MessagePattern}) on one channel of
+ * the chosen delivery mode; the server's {@link DeliveryLedger} checks every guarantee. Deterministic for a seed.
  *
  * <pre>{@code
  * ScenarioReport r = Scenario.builder().delivery(Delivery.RELIABLE_ORDERED).messages(1000).sizes(32, 5000)
@@ -60,27 +65,43 @@ public final class Scenario {
         return new Builder();
     }
 
-    /** Runs the scenario to completion or to its time limit. */
+    /**
+     * Runs the scenario to completion or to its time limit: the sender connects to a {@link ServerEndpoint} through
+     * the impaired link (the real handshake), streams its messages, and the server side checks them.
+     */
     public ScenarioReport run() {
         Simulation sim = new Simulation(seed);
-        long token = 0x5CE7A210L ^ seed;
         DeliveryLedger ledger = new DeliveryLedger(sizes);
-        Connection receiver = Connection.established(config, token, ledger);
-        Sender sender = new Sender(Connection.established(config, token, (c, b, o, l) -> { }));
-        ConnectionNode receiverNode = new ConnectionNode(receiver, SENDER);
+        Connection[] receiver = new Connection[1];
+        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(), (from, payload) ->
+                Admission.accept(new ConnectionListener() {
+                    @Override
+                    public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
+                        ledger.onMessage(channel, buffer, offset, length);
+                    }
+
+                    @Override
+                    public void onConnected(Connection connection) {
+                        receiver[0] = connection;
+                    }
+                }), new SplittableRandom(seed));
+        Sender sender = new Sender(Connection.connect(config, ByteBuffer.allocate(0), (c, b, o, l) -> { },
+                new SplittableRandom(~seed), 0));
         sim.addNode(SENDER, sender);
-        sim.addNode(RECEIVER, receiverNode);
+        sim.addNode(RECEIVER, new ServerEndpointNode(server));
         sim.linkBoth(SENDER, RECEIVER, link);
         sim.schedule(0, () -> { });
         Connection s = sender.connection();
-        boolean completed = sim.runUntil(() -> delivery.isReliable()
+        boolean completed = sim.runUntil(() -> s.state() == Connection.State.CLOSED || (delivery.isReliable()
                 ? ledger.delivered() == messages
-                : sender.next == messages && s.queuedMessages(0) == 0 && s.datagramsInFlight() == 0, timeLimitNanos);
-        if (System.getProperty("udpnet.debug") != null) System.err.println("DEBUG receiver " + receiver + receiver.stats() + " rb=" + receiver.receiveBufferedBytes() + "\nDEBUG sender " + s + s.stats() + " inflight=" + s.datagramsInFlight() + " queued=" + s.queuedMessages(0));
+                : sender.next == messages && s.queuedMessages(0) == 0 && s.datagramsInFlight() == 0),
+                timeLimitNanos) && s.state() == Connection.State.CONNECTED;
+        long receiverDatagrams = receiver[0] == null ? 0 : receiver[0].stats().datagramsSent();
         return new ScenarioReport(delivery, seed, s.stats().messagesSent(), ledger.delivered(),
                 ledger.deliveredBytes(), ledger.duplicates(), ledger.outOfOrder(), ledger.corrupted(),
-                s.stats().datagramsSent() + receiver.stats().datagramsSent(), s.stats().retransmissions(),
-                sim.nowNanos() / 1e6, completed, s.rtt().smoothedNanos() / 1e6);
+                s.stats().datagramsSent() + receiverDatagrams, s.stats().retransmissions(),
+                sim.nowNanos() / 1e6, completed, s.rtt().smoothedNanos() / 1e6,
+                s.handshakeNanos() < 0 ? -1 : s.handshakeNanos() / 1e6);
     }
 
     /** Sends pattern messages as fast as the connection accepts them. */
@@ -119,7 +140,7 @@ public final class Scenario {
         private int[] sizes = {32};
         private LinkConfig link = LinkConfig.PERFECT;
         private long seed = 1;
-        private ConnectionConfig config = ConnectionConfig.defaults();
+        private ConnectionConfig config = ConnectionConfig.builder().connectTimeout(Duration.ofMinutes(1)).build();
         private Duration timeLimit = Duration.ofMinutes(10);
 
         private Builder() {
@@ -159,7 +180,11 @@ public final class Scenario {
             return this;
         }
 
-        /** Connection settings; the channel list is replaced by one channel of the chosen delivery mode. */
+        /**
+         * Connection settings; the channel list is replaced by one channel of the chosen delivery mode. Default: the
+         * library's defaults with a one-minute connect time-out, since a scenario is about delivery, and a lossy
+         * link can take a while to carry the handshake.
+         */
         public Builder connection(ConnectionConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;

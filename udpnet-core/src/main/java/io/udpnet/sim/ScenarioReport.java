@@ -20,6 +20,7 @@ import io.udpnet.Delivery;
  *                         every datagram acknowledged or declared lost)
  * @param completed        whether it finished within the time limit
  * @param rttMillis        the sender's smoothed round-trip time at the end
+ * @param handshakeMillis  time from the client's first REQUEST to the server's ACCEPT, or -1 if it never connected
  */
 public record ScenarioReport(
         Delivery delivery,
@@ -34,7 +35,8 @@ public record ScenarioReport(
         long retransmissions,
         double simulatedMillis,
         boolean completed,
-        double rttMillis) {
+        double rttMillis,
+        double handshakeMillis) {
 
     /** Whether every guarantee of the delivery mode held. */
     public boolean guaranteesHeld() {
@@ -50,6 +52,7 @@ public record ScenarioReport(
                 + ",\"outOfOrder\":" + outOfOrder + ",\"corrupted\":" + corrupted + ",\"datagramsSent\":"
                 + datagramsSent + ",\"retransmissions\":" + retransmissions + ",\"simulatedMillis\":"
                 + round(simulatedMillis) + ",\"completed\":" + completed + ",\"rttMillis\":" + round(rttMillis)
+                + ",\"handshakeMillis\":" + round(handshakeMillis)
                 + ",\"guaranteesHeld\":" + guaranteesHeld() + "}";
     }
 

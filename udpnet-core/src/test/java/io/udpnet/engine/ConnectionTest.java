@@ -427,6 +427,25 @@ class ConnectionTest {
         assertEquals(2, a.stats().messagesSent());
     }
 
+    @Test
+    void atMost512ElicitingDatagramsAreInFlight() {
+        Connection a = connection(ConnectionConfig.defaults());
+        for (int i = 0; i < 600; i++) {
+            assertTrue(a.send(1, ByteBuffer.allocate(1000)));
+        }
+        assertEquals(512, drain(a, 0).size());
+        assertEquals(512, a.datagramsInFlight());
+        assertEquals(INITIAL_PTO, a.nextDeadline(), "waiting: not 'now'");
+        // ack 511 and its 64 bits acknowledge 447..511; the 447 older ones are lost (packet threshold) and go first.
+        a.handleDatagram(new Datagram(TOKEN, 0, 511, -1L, 0).seal(), MS);
+        assertEquals(0, a.datagramsInFlight());
+        assertEquals(447, a.stats().datagramsLost());
+        List<ByteBuffer> next = drain(a, MS);
+        assertEquals(512, next.size());
+        assertEquals(0, PacketHeader.sequence(next.get(0), DataHeader.LENGTH), "message 0 first");
+        assertEquals(512, DataHeader.sequence(next.get(0)));
+    }
+
     private static ByteBuffer copy(ByteBuffer b) {
         ByteBuffer c = ByteBuffer.allocate(b.remaining());
         c.put(0, b, b.position(), b.remaining());

@@ -71,11 +71,21 @@ class ByteRingTest {
                 held.poll();
                 ring.releaseTo(held.isEmpty() ? ring.tail() : held.peek()[0]);
             }
-            for (long[] h : held) {
-                byte[] m = new byte[(int) h[1]];
-                new Random(h[2]).nextBytes(m);
-                assertArrayEquals(m, read(ring, h[0], (int) h[1]));
+            if (step % 20 == 19) {
+                checkAll(ring, held);
             }
         }
+        checkAll(ring, held);
+    }
+
+    private static void checkAll(ByteRing ring, ArrayDeque<long[]> held) {
+        long bytes = 0;
+        for (long[] h : held) {
+            byte[] m = new byte[(int) h[1]];
+            new Random(h[2]).nextBytes(m);
+            assertArrayEquals(m, read(ring, h[0], (int) h[1]));
+            bytes += h[1];
+        }
+        assertEquals(bytes, ring.size());
     }
 }

@@ -269,21 +269,13 @@ public final class ConnectionConfig {
 
         /** Longest delay of an ack, 0..100 ms. Default 5 ms. */
         public Builder maxAckDelay(Duration delay) {
-            long nanos = delay.toNanos();
-            if (nanos < 0 || nanos > Duration.ofMillis(100).toNanos()) {
-                throw new IllegalArgumentException("maxAckDelay: 0..100 ms expected, got " + delay);
-            }
-            this.maxAckDelayNanos = nanos;
+            this.maxAckDelayNanos = checkDuration("maxAckDelay", delay, Duration.ZERO, Duration.ofMillis(100));
             return this;
         }
 
         /** Round-trip time assumed before the first sample, 1 ms .. 10 s. Default 100 ms. */
         public Builder initialRtt(Duration rtt) {
-            long nanos = rtt.toNanos();
-            if (nanos < Duration.ofMillis(1).toNanos() || nanos > Duration.ofSeconds(10).toNanos()) {
-                throw new IllegalArgumentException("initialRtt: 1 ms .. 10 s expected, got " + rtt);
-            }
-            this.initialRttNanos = nanos;
+            this.initialRttNanos = checkDuration("initialRtt", rtt, Duration.ofMillis(1), Duration.ofSeconds(10));
             return this;
         }
 
@@ -307,7 +299,7 @@ public final class ConnectionConfig {
         }
 
         private static long checkDuration(String name, Duration d, Duration min, Duration max) {
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
                 throw new IllegalArgumentException(name + ": " + min + " .. " + max + " expected, got " + d);
             }
             return d.toNanos();

@@ -119,8 +119,12 @@ public final class Connection {
      * dropped and counted; nothing throws, whatever the bytes.
      */
     public void handleDatagram(ByteBuffer datagram, long now) {
-        if (state == State.CLOSED || datagram.remaining() < 4) {
+        if (state == State.CLOSED) {
             datagram.position(datagram.limit());
+            return;
+        }
+        if (datagram.remaining() < 4) {
+            data.handleDatagram(datagram, now);   // counts it as foreign
             return;
         }
         int kind = datagram.get(datagram.position() + DataHeader.KIND_OFFSET) & 0xFF;
@@ -145,12 +149,13 @@ public final class Connection {
     }
 
     private void handleControl(ByteBuffer datagram, long now) {
+        if (handshake == null || state != State.CONNECTING) {
+            data.handleDatagram(datagram, now);   // a handshake datagram has no business here: counted as foreign
+            return;
+        }
         ByteBuffer b = datagram.position() == 0 ? datagram : datagram.slice();
         int length = b.limit();
         datagram.position(datagram.limit());
-        if (handshake == null || state != State.CONNECTING) {
-            return;
-        }
         switch (handshake.onControl(b, length, now)) {
             case ClientHandshake.ACCEPTED -> {
                 data.token(handshake.token());

@@ -164,7 +164,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             return;
         }
         long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
-        if (sentAt >= 0) {
+        if (sentAt != SentLog.NO_SAMPLE) {
             rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
         }
         sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());

@@ -74,10 +74,10 @@ public final class RttEstimator {
     }
 
     /**
-     * Floor of the loss time threshold: srtt + 4 rttvar. On a path whose samples vary a lot, a multiple of the
-     * smoothed RTT alone would declare datagrams lost that are merely slow.
+     * Floor of the loss time threshold: max(srtt + 4 rttvar, 1 ms). On a path whose samples vary a lot, a multiple
+     * of the smoothed RTT alone would declare datagrams lost that are merely slow.
      */
     long lossFloorNanos() {
-        return smoothed + 4 * variance;
+        return Math.max(GRANULARITY_NANOS, smoothed + 4 * variance);
     }
 }

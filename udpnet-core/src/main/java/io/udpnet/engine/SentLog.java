@@ -114,23 +114,28 @@ final class SentLog {
         open = -1;
     }
 
+    /** Returned by {@link #onAck} when the ack gives no RTT sample. Times may be negative (the clock is the caller's). */
+    static final long NO_SAMPLE = Long.MIN_VALUE;
+
     /**
      * Processes the ack fields of a received datagram. Returns the send time of the largest sequence if it was
-     * newly acknowledged (for an RTT sample), else -1.
+     * newly acknowledged (for an RTT sample), else {@link #NO_SAMPLE}. Any newly acknowledged datagram ends a run of
+     * probe time-outs, so the back-off starts again from one.
      */
     long onAck(int ack, long ackBits, long now) {
         if (!anyAcked || Seq.newer(ack, largestAcked)) {
             largestAcked = ack;
             anyAcked = true;
         }
-        long rttSentAt = acknowledge(ack) ? lastAckedSentAt : -1;
+        boolean newlyAcked = acknowledge(ack);
+        long rttSentAt = newlyAcked ? lastAckedSentAt : NO_SAMPLE;
         long bits = ackBits;
         while (bits != 0) {
             int i = Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
-            acknowledge(Seq.add(ack, -1 - i));
+            newlyAcked |= acknowledge(Seq.add(ack, -1 - i));
         }
-        if (rttSentAt >= 0) {
+        if (newlyAcked) {
             probeCount = 0;
         }
         return rttSentAt;
@@ -161,13 +166,16 @@ final class SentLog {
         timeEighths = Math.min(MAX_TIME_EIGHTHS, timeEighths * 2);
     }
 
-    /** Declares lost what the latest acks and the round trip imply, and arms the loss timer for the rest. */
+    /**
+     * Declares lost what the latest acks imply, and arms the loss timer for the rest. The time threshold is
+     * {@code max(floor, rtt × timeThreshold)}.
+     */
     void detectLosses(long now, long rtt, long floor) {
         lossTime = Long.MAX_VALUE;
         if (!anyAcked || records == 0) {
             return;
         }
-        long lossDelay = Math.max(Math.max(RttEstimator.GRANULARITY_NANOS, floor), rtt * timeEighths / 8);
+        long lossDelay = Math.max(floor, rtt * timeEighths / 8);
         for (int s = oldest; records > 0 && Seq.newer(largestAcked, s); s = Seq.add(s, 1)) {
             int slot = s & MASK;
             if (state[slot] == EMPTY || seq[slot] != s) {

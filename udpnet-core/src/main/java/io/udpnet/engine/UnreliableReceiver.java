@@ -7,8 +7,10 @@ import java.nio.ByteBuffer;
 /**
  * Receive side of an unreliable channel, sequenced or not. Whole messages are delivered straight from the datagram.
  * Fragmented ones are reassembled in a small table of {@value #PARTIALS} messages: when it is full the one with the
- * oldest sequence is abandoned, and so is any partial message {@value #MAX_AGE} sequences behind the newest seen, which makes sure
- * fragments of two messages that share a sequence number after wrap-around are never stitched together.
+ * oldest sequence is abandoned, and so is any partial message {@value #MAX_AGE} or more sequences behind the newest
+ * seen, which makes sure fragments of two messages that share a sequence number after wrap-around are never stitched
+ * together. Sequences are unwrapped to 64 bits as they arrive (each step taken the short way round the 16-bit
+ * circle), so the age of a partial message is exact however far the channel has moved on.
  *
  * <p>Sequenced: a message is delivered only if it is newer than every message delivered before it; partial
  * messages that become stale that way are abandoned at once. Datagram-level duplicate filtering guarantees that an
@@ -26,11 +28,12 @@ final class UnreliableReceiver implements ChannelReceiver {
     private final ConnectionStats stats;
     private final PartialMessage[] partials = new PartialMessage[PARTIALS];
     private final boolean[] active = new boolean[PARTIALS];
+    private final long[] partialSeq = new long[PARTIALS];
     private int activeCount;
     private boolean anySeen;
-    private int newest;
+    private long newest;
     private boolean anyDelivered;
-    private int lastDelivered;
+    private long lastDelivered;
 
     UnreliableReceiver(int channel, boolean sequenced, MessageHandler handler, BufferPool pool, ByteBudget budget,
                        ConnectionStats stats) {
@@ -43,8 +46,8 @@ final class UnreliableReceiver implements ChannelReceiver {
     }
 
     @Override
-    public int onMessage(int seq, ByteBuffer src, int at, int len) {
-        noteSeen(seq);
+    public int onMessage(int seq16, ByteBuffer src, int at, int len) {
+        long seq = noteSeen(seq16);
         if (stale(seq)) {
             stats.staleMessages++;
             return ACCEPTED;
@@ -55,8 +58,8 @@ final class UnreliableReceiver implements ChannelReceiver {
     }
 
     @Override
-    public int onFragment(int seq, int index, int count, int messageLength, ByteBuffer src, int at, int len) {
-        noteSeen(seq);
+    public int onFragment(int seq16, int index, int count, int messageLength, ByteBuffer src, int at, int len) {
+        long seq = noteSeen(seq16);
         if (stale(seq)) {
             stats.staleMessages++;
             return ACCEPTED;
@@ -89,46 +92,52 @@ final class UnreliableReceiver implements ChannelReceiver {
         return ACCEPTED;
     }
 
-    private boolean stale(int seq) {
-        return sequenced && anyDelivered && !Seq.newer(seq, lastDelivered);
+    private boolean stale(long seq) {
+        return sequenced && anyDelivered && seq <= lastDelivered;
     }
 
-    private void markDelivered(int seq) {
+    private void markDelivered(long seq) {
         if (!sequenced) {
             return;
         }
         anyDelivered = true;
         lastDelivered = seq;
         for (int i = 0; i < PARTIALS && activeCount > 0; i++) {
-            if (active[i] && !Seq.newer(partials[i].seq, seq)) {
+            if (active[i] && partialSeq[i] <= seq) {
                 abandonOrFinish(i, true);
             }
         }
     }
 
-    private void noteSeen(int seq) {
-        if (!anySeen || Seq.newer(seq, newest)) {
+    /** Unwraps {@code seq16} against the newest sequence seen, records it, and abandons partials grown too old. */
+    private long noteSeen(int seq16) {
+        long seq = anySeen ? newest + Seq.distance((int) newest & Seq.MASK, seq16) : seq16;
+        if (!anySeen || seq > newest) {
             newest = seq;
             anySeen = true;
         }
         for (int i = 0; i < PARTIALS && activeCount > 0; i++) {
-            if (active[i] && Seq.distance(partials[i].seq, newest) > MAX_AGE) {
+            if (active[i] && newest - partialSeq[i] >= MAX_AGE) {
                 abandonOrFinish(i, true);
             }
         }
+        return seq;
     }
 
-    private int find(int seq) {
+    private int find(long seq) {
         for (int i = 0; i < PARTIALS && activeCount > 0; i++) {
-            if (active[i] && partials[i].seq == seq) {
+            if (active[i] && partialSeq[i] == seq) {
                 return i;
             }
         }
         return -1;
     }
 
-    /** Takes a table entry for a new message, evicting the oldest sequence if needed; -1 when the budget has no room. */
-    private int startPartial(int seq, int messageLength, int count) {
+    /**
+     * Takes a table entry for a new message, evicting the oldest sequence if needed; -1 (evicting nothing) when the
+     * budget has no room even after the eviction.
+     */
+    private int startPartial(long seq, int messageLength, int count) {
         int free = -1;
         int oldest = -1;
         for (int i = 0; i < PARTIALS; i++) {
@@ -136,16 +145,17 @@ final class UnreliableReceiver implements ChannelReceiver {
                 free = i;
                 break;
             }
-            if (oldest < 0 || Seq.newer(partials[oldest].seq, partials[i].seq)) {
+            if (oldest < 0 || partialSeq[i] < partialSeq[oldest]) {
                 oldest = i;
             }
+        }
+        long freed = free < 0 ? partials[oldest].length : 0;
+        if (!budget.canTake(messageLength - freed)) {
+            return -1;
         }
         if (free < 0) {
             abandonOrFinish(oldest, true);
             free = oldest;
-        }
-        if (!budget.canTake(messageLength)) {
-            return -1;
         }
         budget.take(messageLength);
         PartialMessage m = partials[free];
@@ -153,7 +163,8 @@ final class UnreliableReceiver implements ChannelReceiver {
             m = new PartialMessage();
             partials[free] = m;
         }
-        m.start(seq, messageLength, count, pool.acquire(messageLength));
+        m.start((int) seq & Seq.MASK, messageLength, count, pool.acquire(messageLength));
+        partialSeq[free] = seq;
         active[free] = true;
         activeCount++;
         return free;

@@ -24,8 +24,9 @@ class RttEstimatorTest {
         assertEquals(0, r.latestNanos());
         // PTO = 100 + max(4 * 50, 1) + 5 = 305 ms
         assertEquals(305 * MS, r.probeTimeoutNanos(MAX_ACK_DELAY));
-        // loss delay = 9/8 * max(100, 0) = 112.5 ms
-        assertEquals(112_500_000, r.lossDelayNanos());
+        // loss reference = max(srtt 100, latest 0); floor = srtt + 4 rttvar = 300 ms
+        assertEquals(100 * MS, r.lossReferenceNanos());
+        assertEquals(300 * MS, r.lossFloorNanos());
     }
 
     @Test
@@ -52,8 +53,9 @@ class RttEstimatorTest {
         assertEquals(80 * MS, r.minNanos());
         // PTO = 83.59375 + 4 * 29.0625 + 5 = 204.84375 ms
         assertEquals(204_843_750, r.probeTimeoutNanos(MAX_ACK_DELAY));
-        // loss delay = 9/8 * max(srtt 83.59375, latest 100) = 112.5 ms
-        assertEquals(112_500_000, r.lossDelayNanos());
+        // loss reference = max(srtt 83.59375, latest 100) = 100 ms; floor = 83.59375 + 4 * 29.0625 = 199.84375 ms
+        assertEquals(100 * MS, r.lossReferenceNanos());
+        assertEquals(199_843_750, r.lossFloorNanos());
         // 4) r = 60: a new minimum. ack delay 0: r' = 60.
         //    rttvar = 3/4 * 29.0625 + 1/4 * |83.59375 - 60| = 27.6953125; srtt = 7/8 * 83.59375 + 7.5 = 80.6445...
         r.update(60 * MS, 0);
@@ -82,8 +84,8 @@ class RttEstimatorTest {
         // First sample 400 us: srtt 400 us, rttvar 200 us, 4 * rttvar = 800 us < 1 ms.
         r.update(400_000, 0);
         assertEquals(400_000 + MS + MAX_ACK_DELAY, r.probeTimeoutNanos(MAX_ACK_DELAY));
-        // loss delay = max(1 ms, 9/8 * 400 us = 450 us) = 1 ms
-        assertEquals(MS, r.lossDelayNanos());
+        // loss floor = max(1 ms, 400 us + 4 * 200 us = 1.2 ms) = 1.2 ms
+        assertEquals(1_200_000, r.lossFloorNanos());
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.udpnet.engine;
 import io.udpnet.wire.Seq;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ class SentLogTest {
         assertEquals(2, log.inFlight());
         assertEquals(200, log.bytesInFlight());
         // Acking 4 again gives no RTT sample; the bit for 0 (bit 3) acknowledges 0.
-        assertEquals(-1, log.onAck(4, 0b1000, 9500));
+        assertEquals(SentLog.NO_SAMPLE, log.onAck(4, 0b1000, 9500));
         assertEquals(List.of(40L, 41L, 30L, 31L, 10L, 11L, 0L, 1L), rec.acked);
         assertEquals(1, log.inFlight());
         assertTrue(rec.lost.isEmpty());
@@ -74,7 +73,7 @@ class SentLogTest {
     void ackOfASequenceWithoutRecordGivesNoSample() {
         send(0, 0);
         // Sequence 1 was an ack-only datagram: no record.
-        assertEquals(-1, log.onAck(1, 0b1, 500));
+        assertEquals(SentLog.NO_SAMPLE, log.onAck(1, 0b1, 500));
         assertEquals(List.of(0L, 1L), rec.acked);
     }
 
@@ -95,7 +94,7 @@ class SentLogTest {
             send(s, 0);
         }
         log.onAck(3, 0, 10);
-        log.detectLosses(10, FAR);
+        log.detectLosses(10, 0, FAR);
         // 0 is 3 older than 3: lost. 1 and 2 are 2 and 1 older: not yet, but the loss timer is armed.
         assertEquals(List.of(0L, 1L), rec.lost);
         assertEquals(0, rec.lostIn.get(0L));
@@ -103,7 +102,7 @@ class SentLogTest {
         assertEquals(FAR, log.deadline(1_000_000), "loss timer at sentAt + lossDelay of the oldest remaining");
         assertEquals(3, log.inFlight(), "1 and 2 wait for the timer; 4 is newer than the ack");
         log.onAck(4, 0, 20);
-        log.detectLosses(20, FAR);
+        log.detectLosses(20, 0, FAR);
         // 1 is now 3 older than 4; 2 is 2 older.
         assertEquals(List.of(0L, 1L, 10L, 11L), rec.lost);
         assertEquals(1, log.inFlight());
@@ -116,11 +115,11 @@ class SentLogTest {
         send(1, 400);
         log.onAck(1, 0, 1000);
         // lossDelay 1000: 0 was sent at 0, so it is lost at 1000, not at 999.
-        log.detectLosses(999, 1000);
+        log.detectLosses(999, 0, 1000);
         assertTrue(rec.lost.isEmpty());
         assertTrue(log.lossTimerArmed());
         assertEquals(1000, log.deadline(1_000_000));
-        log.detectLosses(1000, 1000);
+        log.detectLosses(1000, 0, 1000);
         assertEquals(List.of(0L, 1L), rec.lost);
         assertFalse(log.lossTimerArmed());
         assertEquals(0, log.inFlight());
@@ -132,7 +131,7 @@ class SentLogTest {
         for (int s = 0; s < 10; s++) {
             send(s, 0);
         }
-        log.detectLosses(FAR, 1);
+        log.detectLosses(FAR, 0, 1);
         assertTrue(rec.lost.isEmpty());
         assertFalse(log.lossTimerArmed());
     }
@@ -165,8 +164,6 @@ class SentLogTest {
      * an ack that newly acknowledges the probe ends the streak even when its ack field names a datagram without a
      * record (an ack-only one).
      */
-    @Disabled("bug: SentLog.onAck resets the probe back-off only when the ack field itself is newly acknowledged; "
-            + "acks through ack bits leave it doubled")
     @Test
     void anyNewAcknowledgementResetsTheBackOff() {
         long pto = 1000;
@@ -175,7 +172,7 @@ class SentLogTest {
         assertEquals(1, log.probeCount());
         send(1, 1000);
         // Datagram 2 was ack-only: no record. Bit 0 acknowledges the probe, 1.
-        assertEquals(-1, log.onAck(2, 0b1, 1500));
+        assertEquals(SentLog.NO_SAMPLE, log.onAck(2, 0b1, 1500));
         assertEquals(List.of(10L, 11L), rec.acked);
         assertEquals(0, log.probeCount());
         send(3, 2000);
@@ -230,8 +227,9 @@ class SentLogTest {
 
     /**
      * Random sends (some ack-only, so without a record), acks of recent sequences with random bits, loss detection
-     * and probe time-outs, across the 16-bit wrap and with slot reuse: every entry is reported exactly once, as
-     * acked or lost, and only entries of datagrams whose record was still open are reported acked.
+     * and probe time-outs, across the 16-bit wrap and with slot reuse: every entry is reported once, as acked or
+     * lost, or twice when a loss proves spurious (lost, then acked); only entries of datagrams whose record was still
+     * open are reported acked.
      */
     @Property(tries = 200)
     void everyEntryIsReportedExactlyOnce(@ForAll long seed) {
@@ -242,8 +240,13 @@ class SentLogTest {
         SentLog.Listener listener = new SentLog.Listener() {
             @Override
             public void onEntryAcked(long entry) {
-                assertNull(fate.put(entry, "acked"), "entry " + entry + " reported twice");
-                assertTrue(open.get(datagramOf.get(entry)).remove(entry));
+                // A spurious loss (the datagram was declared lost, then acknowledged after all) reports the entry
+                // acked after lost; any other repetition is a bug.
+                String before = fate.put(entry, "acked");
+                assertTrue(before == null || before.equals("lost"), "entry " + entry + " reported acked after " + before);
+                if (before == null) {
+                    assertTrue(open.get(datagramOf.get(entry)).remove(entry));
+                }
             }
 
             @Override
@@ -265,7 +268,7 @@ class SentLogTest {
             int seq = next;
             next = Seq.add(next, 1);
             if (rnd.nextInt(5) > 0) {
-                if (sl.inFlight() >= Connection.MAX_IN_FLIGHT && rnd.nextBoolean()) {
+                if (sl.inFlight() >= DataPath.MAX_IN_FLIGHT && rnd.nextBoolean()) {
                     sl.onProbeTimeout();
                 }
                 List<Long> prev = open.remove(seq);
@@ -287,7 +290,7 @@ class SentLogTest {
                 int ack = Seq.add(seq, -rnd.nextInt(80));
                 long bits = rnd.nextLong() & rnd.nextLong();
                 sl.onAck(ack, bits, now);
-                sl.detectLosses(now, 1 + rnd.nextInt(20_000));
+                sl.detectLosses(now, 0, 1 + rnd.nextInt(20_000));
             }
             if (rnd.nextInt(50) == 0) {
                 sl.onProbeTimeout();

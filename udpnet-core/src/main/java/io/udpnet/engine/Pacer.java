@@ -50,6 +50,7 @@ final class Pacer {
         if (bytes > Long.MAX_VALUE / NANOS_PER_SECOND) {
             return Long.MAX_VALUE / 4;
         }
-        return bytes * NANOS_PER_SECOND / rate;
+        // Rounded up, so that the rate is never exceeded, not even by a nanosecond per datagram.
+        return (bytes * NANOS_PER_SECOND + rate - 1) / rate;
     }
 }

@@ -21,7 +21,9 @@ final class BottleneckModel {
 
     private final long rate;
     private final long buffer;
-    private final long oneWay;
+    private long oneWay;
+    private long routeChangeAt = Long.MAX_VALUE;
+    private long routeOneWay;
     private final double randomLoss;
     private final Random random;
     private final List<Flow> flows = new ArrayList<>();
@@ -76,6 +78,12 @@ final class BottleneckModel {
         }
     }
 
+    /** From {@code at} on, datagrams and acks take {@code newRttNanos / 2} each way (a route change). */
+    void changeRoute(long at, long newRttNanos) {
+        routeChangeAt = at;
+        routeOneWay = newRttNanos / 2;
+    }
+
     /** Largest bottleneck queue seen, in bytes. */
     long maxBacklog() {
         return maxBacklog;
@@ -106,6 +114,9 @@ final class BottleneckModel {
         if (random.nextDouble() < randomLoss) {
             f.randomDrops++;
             return;
+        }
+        if (now >= routeChangeAt) {
+            oneWay = routeOneWay;
         }
         long arrival = busyUntil + oneWay;
         f.receivedPerBucket[(int) Math.min(arrival / BUCKET_NANOS, f.receivedPerBucket.length - 1)] += DATAGRAM;

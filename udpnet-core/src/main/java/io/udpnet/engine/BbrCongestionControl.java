@@ -17,10 +17,13 @@ package io.udpnet.engine;
  *     and the true propagation delay shows.</li>
  * </ul>
  * Loss is not a signal in itself, so random loss (a radio link) does not slow it down. Heavy loss is, in the
- * manner of BBRv2: a round trip that loses more than the configured fraction of its datagrams lowers an upper
- * bound on bytes in flight to 0.7 times what was in flight; rounds without it raise the bound again by one,
- * two, four... datagrams while the flow is held by it. Flows sharing a congested bottleneck therefore back off
- * like loss-based ones do.
+ * manner of BBRv2 (see {@link LossMonitor} for when loss counts as congestion): a congested round trip lowers an
+ * upper bound on bytes in flight to 0.7 times the most that was in flight; rounds without congestion raise the
+ * bound again by one, two, four... datagrams while the flow is held by it. Flows sharing a congested bottleneck
+ * therefore back off as loss-based ones do.
+ *
+ * <p>The rate floor and ceiling of {@link CongestionConfig} clamp the pacing rate; the floor also keeps the window
+ * at least as large as BBR would make it for a path of the floor's bandwidth.
  *
  * <p>Not thread-safe; allocates nothing after construction.
  */
@@ -54,6 +57,7 @@ public final class BbrCongestionControl implements CongestionController {
     private final DeliveryRateSampler sampler = new DeliveryRateSampler();
     private final WindowedFilter maxBw = new WindowedFilter(true, BW_WINDOW_ROUNDS);
     private final Pacer pacer;
+    private final LossMonitor losses;
 
     private Mode mode = Mode.STARTUP;
     private double pacingGain = STARTUP_GAIN;
@@ -70,14 +74,12 @@ public final class BbrCongestionControl implements CongestionController {
     private long nextRoundDelivered;
     private boolean roundStart;
     private long roundDeliveredStart;
-    private long roundLostBytes;
-    private int roundLostCount;
-    private long roundMaxInflight;
 
     // The bound heavy loss sets on bytes in flight, and how fast it grows back.
     private long inflightHi = UNBOUNDED;
     private long hiGrowth;
     private int congestedRounds;
+    private int queuedCongestedRounds;
 
     private long fullBw;
     private int fullBwCount;
@@ -95,6 +97,7 @@ public final class BbrCongestionControl implements CongestionController {
     public BbrCongestionControl(CongestionConfig config) {
         this.config = config;
         this.cwnd = config.initialWindowBytes();
+        this.losses = new LossMonitor(config.lossThreshold());
         this.pacer = new Pacer(config.pacingBurstBytes(),
                 clampRate((long) (STARTUP_GAIN * cwnd * 1_000_000_000L / NOMINAL_RTT)));
     }
@@ -104,7 +107,7 @@ public final class BbrCongestionControl implements CongestionController {
         segment = Math.max(segment, bytes);
         sampler.onSent(seq, bytesInFlight - bytes, now);
         pacer.onSent(bytes, now);
-        roundMaxInflight = Math.max(roundMaxInflight, bytesInFlight);
+        losses.onSent(bytesInFlight);
     }
 
     @Override
@@ -116,8 +119,7 @@ public final class BbrCongestionControl implements CongestionController {
     @Override
     public void onLost(int seq, int bytes, long now) {
         sampler.onLost(seq, bytes);
-        roundLostBytes += bytes;
-        roundLostCount++;
+        losses.onLost(bytes);
         lossInCycle = true;
     }
 
@@ -141,6 +143,7 @@ public final class BbrCongestionControl implements CongestionController {
                 maxBw.update(rate, roundCount);
             }
             updateMinRtt(sampler.rttSample(), now);
+            losses.onRttSample(sampler.rttSample());
         }
         updateMode(bytesInFlight, now);
         updatePacingRate();
@@ -155,22 +158,23 @@ public final class BbrCongestionControl implements CongestionController {
         roundCount++;
         roundStart = true;
         long delivered = sampler.delivered() - roundDeliveredStart;
-        boolean congested = roundLostCount >= (filledPipe ? MIN_LOSS_EVENTS : MIN_STARTUP_LOSS_EVENTS)
-                && roundLostBytes > config.lossThreshold() * (roundLostBytes + delivered);
+        roundDeliveredStart = sampler.delivered();
+        boolean congested = losses.endRound(delivered, minRtt,
+                filledPipe ? MIN_LOSS_EVENTS : MIN_STARTUP_LOSS_EVENTS, bytesInFlight);
+        long roundMaxInflight = losses.lastRoundMaxInflight();
         if (congested) {
-            onCongestedRound();
+            if (losses.lastJudgedByQueue()) {
+                queuedCongestedRounds++;
+            }
+            onCongestedRound(roundMaxInflight);
         } else if (inflightHi != UNBOUNDED && roundMaxInflight + segment >= inflightHi) {
             // Held by the bound for a whole round without heavy loss: the path may carry more now.
             inflightHi += hiGrowth;
             hiGrowth = Math.min(2 * hiGrowth, Math.max(segment, inflightHi / 4));
         }
-        roundDeliveredStart = sampler.delivered();
-        roundLostBytes = 0;
-        roundLostCount = 0;
-        roundMaxInflight = bytesInFlight;
     }
 
-    private void onCongestedRound() {
+    private void onCongestedRound(long roundMaxInflight) {
         congestedRounds++;
         hiGrowth = segment;
         long cut = (long) (BETA * Math.min(inflightHi, roundMaxInflight));
@@ -341,9 +345,10 @@ public final class BbrCongestionControl implements CongestionController {
         long w = Math.min(cwnd, inflightHi);
         long floor = config.minPacingRate();
         if (floor > 0) {
-            // Enough to carry the floor rate for a round trip, or the window would hold the rate below it.
+            // The window BBR would give a path of the floor's bandwidth, or the window would hold the rate below
+            // the floor: lost datagrams stay in flight until detected, so one round trip's worth is not enough.
             long rtt = Math.max(srtt, Math.max(minRtt, NOMINAL_RTT));
-            w = Math.max(w, (long) (floor * (rtt / 1e9)) + segment);
+            w = Math.max(w, (long) (CWND_GAIN * floor * (rtt / 1e9)) + 3 * segment);
         }
         return w;
     }
@@ -380,6 +385,11 @@ public final class BbrCongestionControl implements CongestionController {
     /** Round trips that lost more than the loss threshold. */
     int congestedRounds() {
         return congestedRounds;
+    }
+
+    /** Congested rounds judged by the lower threshold, because their RTT samples showed a queue. */
+    int queuedCongestedRounds() {
+        return queuedCongestedRounds;
     }
 
     long roundCount() {

@@ -83,8 +83,9 @@ public final class CongestionConfig {
     }
 
     /**
-     * Fraction of a round trip's datagrams that must be lost for the round to count as congested and the
-     * in-flight bound to be lowered. Loss below it is taken for noise (a lossy radio link) and ignored.
+     * Fraction of datagrams lost over the last few round trips above which the loss counts as congestion and the
+     * bound on bytes in flight is lowered. Loss below it is taken for noise (a lossy radio link) and ignored,
+     * unless it comes while the RTT shows a standing queue: then a much lower fraction counts.
      */
     public double lossThreshold() {
         return lossThreshold;
@@ -104,7 +105,7 @@ public final class CongestionConfig {
         private long minPacingRate;
         private long maxPacingRate;
         private int pacingBurstBytes = 2 * 1472;
-        private double lossThreshold = 0.10;
+        private double lossThreshold = 0.15;
 
         private Builder() {
         }
@@ -148,7 +149,7 @@ public final class CongestionConfig {
             return this;
         }
 
-        /** Loss fraction per round trip that counts as congestion: 0.01 .. 0.5. Default 0.10. */
+        /** Loss fraction over recent round trips that counts as congestion: 0.01 .. 0.5. Default 0.15. */
         public Builder lossThreshold(double fraction) {
             if (!(fraction >= 0.01 && fraction <= 0.5)) {
                 throw new IllegalArgumentException("lossThreshold: 0.01..0.5 expected, got " + fraction);

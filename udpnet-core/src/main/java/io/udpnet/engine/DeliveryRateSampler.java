@@ -11,7 +11,7 @@ package io.udpnet.engine;
  * {@code seq & 1023}; nothing is allocated after construction.
  */
 final class DeliveryRateSampler {
-    static final int CAPACITY = 1024;
+    static final int CAPACITY = SentLog.CAPACITY;
     private static final int MASK = CAPACITY - 1;
     private static final int EMPTY = -1;
 

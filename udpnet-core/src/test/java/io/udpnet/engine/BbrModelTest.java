@@ -26,11 +26,13 @@ class BbrModelTest {
     void fivePercentRandomLossKeepsGoodputHigh() {
         long seed = 0x5EED_0001L;
         BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP, 0.05, seed, 30 * S);
-        BottleneckModel.Flow f = m.addFlow(bbr(), 0);
+        BbrCongestionControl cc = bbr();
+        BottleneckModel.Flow f = m.addFlow(cc, 0);
         m.run();
         double share = f.goodput(5 * S, 30 * S) / m.rate();
-        System.out.printf("5%% random loss, 10 Mbit/s, 50 ms: goodput %.1f%% of the link (seed %x, %d lost of %d)%n",
-                100 * share, seed, f.declaredLost, f.sent);
+        System.out.printf("5%% random loss, 10 Mbit/s, 50 ms: goodput %.1f%% of the link (seed %x, %d lost of %d, "
+                + "%d congested rounds (%d with a queue) of %d, %d queue drops)%n", 100 * share, seed, f.declaredLost,
+                f.sent, cc.congestedRounds(), cc.queuedCongestedRounds(), cc.roundCount(), f.queueDrops);
         assertTrue(share >= 0.40, "goodput " + share + " of the link under 5% random loss, seed " + seed);
     }
 
@@ -67,5 +69,89 @@ class BbrModelTest {
                 100 * shareA, 100 * shareB, seed, a.queueDrops, b.queueDrops);
         assertTrue(shareA >= 0.20 && shareB >= 0.20, "shares " + shareA + ", " + shareB + ", seed " + seed);
         assertTrue(shareA + shareB >= 0.80, "link use " + (shareA + shareB) + ", seed " + seed);
+    }
+
+    @Test
+    void newRenoCollapsesUnderTheSameRandomLoss() {
+        // The yardstick for the first test: a loss-based controller takes every random loss for congestion.
+        long seed = 0x5EED_0001L;
+        BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP, 0.05, seed, 30 * S);
+        BottleneckModel.Flow f = m.addFlow(new RenoForTest(), 0);
+        m.run();
+        double share = f.goodput(5 * S, 30 * S) / m.rate();
+        System.out.printf("5%% random loss, NewReno: goodput %.1f%% of the link (seed %x)%n", 100 * share, seed);
+        assertTrue(share < 0.25, "NewReno goodput " + share + ", seed " + seed);
+    }
+
+    @Test
+    void heavyPersistentLossLowersTheInflightBound() {
+        long seed = 0x5EED_0004L;
+        BottleneckModel.Flow[] flows = new BottleneckModel.Flow[2];
+        BbrCongestionControl[] ccs = new BbrCongestionControl[2];
+        double[] thresholds = {0.15, 0.5};
+        for (int i = 0; i < 2; i++) {
+            BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP, 0.25, seed, 20 * S);
+            m.statsFrom = 5 * S;
+            ccs[i] = new BbrCongestionControl(CongestionConfig.builder().lossThreshold(thresholds[i]).build());
+            flows[i] = m.addFlow(ccs[i], 0);
+            m.run();
+            System.out.printf("25%% random loss, loss threshold %.2f: goodput %.1f%%, %d congested rounds of %d, "
+                    + "mean inflight %.2f BDP (seed %x)%n", thresholds[i], 100 * flows[i].goodput(5 * S, 20 * S)
+                    / m.rate(), ccs[i].congestedRounds(), ccs[i].roundCount(), flows[i].meanInflight() / BDP, seed);
+        }
+        assertTrue(ccs[0].congestedRounds() > ccs[0].roundCount() / 10, "seed " + seed);
+        assertTrue(flows[0].meanInflight() < 0.25 * BDP, "mean inflight " + flows[0].meanInflight() + ", seed " + seed);
+        // A threshold above the loss rate leaves the flow where the model puts it (only the rare round that shows
+        // a queue may still count as congested).
+        assertTrue(ccs[1].congestedRounds() < ccs[0].congestedRounds() / 10, "seed " + seed);
+        assertTrue(flows[1].meanInflight() > 2 * flows[0].meanInflight(), "seed " + seed);
+    }
+
+    @Test
+    void leavesRoomForALossBasedFlow() {
+        // A shared bottleneck with a shallow buffer, where a loss-blind sender would starve NewReno: the queue
+        // overflowing shows as loss in rounds that never see the minimum RTT, and BBR yields.
+        long seed = 0x5EED_0005L;
+        BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP / 2, 0, seed, 40 * S);
+        BottleneckModel.Flow reno = m.addFlow(new RenoForTest(), 0);
+        BbrCongestionControl cc = bbr();
+        BottleneckModel.Flow b = m.addFlow(cc, 2 * S);
+        m.run();
+        double shareReno = reno.goodput(10 * S, 40 * S) / m.rate();
+        double shareBbr = b.goodput(10 * S, 40 * S) / m.rate();
+        System.out.printf("NewReno and BBR sharing: %.1f%% and %.1f%% of the link, %d rounds congested by the queue "
+                + "signal (seed %x)%n", 100 * shareReno, 100 * shareBbr, cc.queuedCongestedRounds(), seed);
+        assertTrue(cc.queuedCongestedRounds() > 0, "seed " + seed);
+        assertTrue(shareReno >= 0.20 && shareBbr >= 0.20, "shares " + shareReno + ", " + shareBbr + ", seed " + seed);
+    }
+
+    @Test
+    void ceilingCapsTheRate() {
+        long seed = 0x5EED_0006L;
+        long ceiling = 2 * MBIT / 8;
+        BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP, 0, seed, 15 * S);
+        BbrCongestionControl cc = new BbrCongestionControl(CongestionConfig.builder().maxPacingRate(ceiling).build());
+        BottleneckModel.Flow f = m.addFlow(cc, 0);
+        m.run();
+        double rate = f.goodput(2 * S, 15 * S);
+        System.out.printf("ceiling 2 Mbit/s: goodput %.2f Mbit/s (seed %x)%n", rate * 8 / 1e6, seed);
+        assertTrue(f.maxPacingRateSeen() <= ceiling, "pacing rate " + f.maxPacingRateSeen());
+        assertTrue(rate <= ceiling * 1.01 && rate >= ceiling * 0.85, "goodput " + rate + ", seed " + seed);
+        assertEquals(0, f.queueDrops, "seed " + seed);
+    }
+
+    @Test
+    void floorHoldsUnderHeavyLoss() {
+        long seed = 0x5EED_0004L;
+        long floor = 4 * MBIT / 8;
+        BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP, 0.25, seed, 20 * S);
+        BbrCongestionControl cc = new BbrCongestionControl(CongestionConfig.builder().minPacingRate(floor).build());
+        BottleneckModel.Flow f = m.addFlow(cc, 0);
+        m.run();
+        double rate = f.goodput(5 * S, 20 * S);
+        System.out.printf("floor 4 Mbit/s under 25%% loss: goodput %.2f Mbit/s (seed %x)%n", rate * 8 / 1e6, seed);
+        assertTrue(f.minPacingRateSeen() >= floor, "pacing rate " + f.minPacingRateSeen());
+        // At least the floor is sent; a quarter of it is lost.
+        assertTrue(rate >= 0.7 * floor, "goodput " + rate + " below the floor's, seed " + seed);
     }
 }

@@ -65,6 +65,7 @@ public final class BbrCongestionControl implements CongestionController {
     private long segment = 1200;
     private long cwnd;
     private long srtt;
+    private boolean pacedFromRtt;
     private long minRtt = -1;
     private long minRttStamp;
     private long ackedThisAck;
@@ -294,17 +295,19 @@ public final class BbrCongestionControl implements CongestionController {
     }
 
     private void updatePacingRate() {
-        long bw = maxBw.best(0);
-        long rate;
-        if (bw == 0) {
-            long rtt = srtt > 0 ? srtt : NOMINAL_RTT;
-            rate = (long) (STARTUP_GAIN * cwnd * 1_000_000_000.0 / rtt);
-        } else {
-            rate = (long) (pacingGain * PACING_MARGIN * bw);
+        if (!pacedFromRtt && srtt > 0) {
+            // The first RTT sample replaces the nominal one the initial rate was guessed with.
+            pacedFromRtt = true;
+            pacer.setRate(clampRate((long) (STARTUP_GAIN * cwnd * 1_000_000_000.0 / srtt)));
         }
+        long bw = maxBw.best(0);
+        if (bw == 0) {
+            return;
+        }
+        long rate = clampRate((long) (pacingGain * PACING_MARGIN * bw));
         // In startup the rate only rises: a low sample there says nothing about the path.
         if (filledPipe || rate > pacer.rate()) {
-            pacer.setRate(clampRate(rate));
+            pacer.setRate(rate);
         }
     }
 

@@ -54,6 +54,9 @@ class BbrModelTest {
         assertTrue(share >= 0.90, "goodput " + share + ", seed " + seed);
         assertTrue(inflight >= 0.9 && inflight <= 1.6, "mean inflight " + inflight + " BDP, seed " + seed);
         assertEquals(BbrCongestionControl.Mode.PROBE_BW, cc.mode(), "seed " + seed);
+        // Paced at the link's rate, give or take the probing gains of 1.25 and 0.75.
+        double pacing = (double) cc.pacingRate() / m.rate();
+        assertTrue(pacing >= 0.74 && pacing <= 1.25, "pacing at " + pacing + " of the link, seed " + seed);
     }
 
     @Test

@@ -8,7 +8,7 @@ package io.udpnet.engine;
  * {@code gain x bandwidth x minRtt} bytes in flight at most. It goes through four modes:
  * <ul>
  * <li>STARTUP doubles the rate each round until the bandwidth estimate stops growing by a quarter over three
- *     rounds (or a round loses more than the loss threshold);</li>
+ *     rounds, or when loss counts as congestion;</li>
  * <li>DRAIN empties the queue that startup built;</li>
  * <li>PROBE_BW cycles the pacing gain through 1.25 (probe for more), 0.75 (drain what that queued) and six
  *     rounds of 1;</li>
@@ -43,9 +43,9 @@ public final class BbrCongestionControl implements CongestionController {
     /** Pace a little under the estimate so a queue does not build from estimation error alone. */
     private static final double PACING_MARGIN = 0.99;
     private static final double BETA = 0.7;
-    /** Fewer lost datagrams than this in a round never count as congestion: too few to estimate a rate from. */
+    /** Fewer lost datagrams than this never count as congestion: too few to estimate a loss rate from. */
     private static final int MIN_LOSS_EVENTS = 3;
-    /** In startup, where a single round holds few datagrams, a lossy link must not end the search early. */
+    /** In startup, where rounds hold few datagrams, a randomly lossy link must not end the search early. */
     private static final int MIN_STARTUP_LOSS_EVENTS = 8;
     private static final long MIN_RTT_WINDOW = MIN_RTT_WINDOW_SECONDS * 1_000_000_000L;
     private static final long PROBE_RTT_DURATION = PROBE_RTT_MILLIS * 1_000_000L;
@@ -62,6 +62,7 @@ public final class BbrCongestionControl implements CongestionController {
     private Mode mode = Mode.STARTUP;
     private double pacingGain = STARTUP_GAIN;
     private double cwndGain = CWND_GAIN;
+    /** The largest datagram seen: the unit of the minimum window and of window growth. */
     private long segment = 1200;
     private long cwnd;
     private long srtt;
@@ -96,7 +97,7 @@ public final class BbrCongestionControl implements CongestionController {
 
     /** A controller with the given settings (its algorithm setting is not consulted). */
     public BbrCongestionControl(CongestionConfig config) {
-        this.config = config;
+        this.config = java.util.Objects.requireNonNull(config, "config");
         this.cwnd = config.initialWindowBytes();
         this.losses = new LossMonitor(config.lossThreshold());
         this.pacer = new Pacer(config.pacingBurstBytes(),
@@ -138,7 +139,7 @@ public final class BbrCongestionControl implements CongestionController {
         ackedThisAck = 0;
         roundStart = false;
         if (sampler.finishAck(Math.max(minRtt, 0), now)) {
-            updateRound(bytesInFlight);
+            updateRound(bytesInFlight, now);
             long rate = sampler.rate();
             if (rate > 0 && (!sampler.sampleAppLimited() || rate >= maxBw.best(0))) {
                 maxBw.update(rate, roundCount);
@@ -151,7 +152,7 @@ public final class BbrCongestionControl implements CongestionController {
         updateWindow(acked);
     }
 
-    private void updateRound(long bytesInFlight) {
+    private void updateRound(long bytesInFlight, long now) {
         if (sampler.priorDelivered() < nextRoundDelivered) {
             return;
         }
@@ -167,7 +168,7 @@ public final class BbrCongestionControl implements CongestionController {
             if (losses.lastJudgedByQueue()) {
                 queuedCongestedRounds++;
             }
-            onCongestedRound(roundMaxInflight);
+            onCongestedRound(roundMaxInflight, now);
         } else if (inflightHi != UNBOUNDED && roundMaxInflight + segment >= inflightHi) {
             // Held by the bound for a whole round without heavy loss: the path may carry more now.
             inflightHi += hiGrowth;
@@ -175,7 +176,7 @@ public final class BbrCongestionControl implements CongestionController {
         }
     }
 
-    private void onCongestedRound(long roundMaxInflight) {
+    private void onCongestedRound(long roundMaxInflight, long now) {
         congestedRounds++;
         hiGrowth = segment;
         long cut = (long) (BETA * Math.min(inflightHi, roundMaxInflight));
@@ -188,7 +189,7 @@ public final class BbrCongestionControl implements CongestionController {
         }
         if (mode == Mode.PROBE_BW && pacingGain > 1) {
             // The probe found the limit; stop pushing.
-            advanceCycle(cycleStamp);
+            advanceCycle(now);
         }
     }
 
@@ -245,7 +246,9 @@ public final class BbrCongestionControl implements CongestionController {
     private boolean isPhaseOver(long bytesInFlight, long now) {
         boolean fullLength = now - cycleStamp > minRtt;
         if (pacingGain > 1) {
-            return fullLength && (lossInCycle || bytesInFlight >= Math.min(bdp(pacingGain), congestionWindow() - segment));
+            // Probe until the extra is in flight, or the window stops it, or loss says the path is full.
+            long probeTarget = Math.min(bdp(pacingGain), congestionWindow() - segment);
+            return fullLength && (lossInCycle || bytesInFlight >= probeTarget);
         }
         if (pacingGain < 1) {
             return fullLength || bytesInFlight <= bdp(1.0);

@@ -63,7 +63,8 @@ class WindowedFilterTest {
      * the window, and equals the true best whenever that is recent (within a quarter of the window).
      */
     @Property(tries = 300)
-    void maxIsASampleFromTheWindow(@ForAll @Size(min = 1, max = 200) List<@IntRange(min = 0, max = 1000) Integer> values,
+    void maxIsASampleFromTheWindow(
+            @ForAll @Size(min = 1, max = 200) List<@IntRange(min = 0, max = 1000) Integer> values,
                                    @ForAll @IntRange(min = 1, max = 3) int step,
                                    @ForAll @IntRange(min = 4, max = 40) int window) {
         WindowedFilter f = new WindowedFilter(true, window);

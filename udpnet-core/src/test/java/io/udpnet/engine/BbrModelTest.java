@@ -160,4 +160,25 @@ class BbrModelTest {
         // At least the floor is sent; a quarter of it is lost.
         assertTrue(rate >= 0.7 * floor, "goodput " + rate + " below the floor's, seed " + seed);
     }
+
+    @Test
+    void appLimitedStretchDoesNotLowerTheBandwidthEstimate() {
+        // Full speed, then a real-time application offering 1 Mbit/s for 5 s, then full speed again: samples from
+        // the quiet stretch are marked app-limited, so the estimate holds and the flow is back at speed at once.
+        long seed = 0x5EED_0007L;
+        BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP, 0, seed, 12 * S);
+        BbrCongestionControl cc = bbr();
+        BottleneckModel.Flow f = m.addFlow(cc, 0);
+        f.appRate(3 * S, MBIT / 8);
+        f.appRate(8 * S, 0);
+        m.run();
+        double quiet = f.goodput(4 * S, 8 * S) / m.rate();
+        double resumed = f.goodput(8 * S + 100 * MS, 8 * S + 600 * MS) / m.rate();
+        System.out.printf("app-limited at 1 Mbit/s, then unlimited: %.1f%% of the link while quiet, %.1f%% in the "
+                + "half second from 100 ms after (seed %x, %d app-limited signals)%n", 100 * quiet, 100 * resumed, seed,
+                f.appLimitedCalls);
+        assertTrue(f.appLimitedCalls > 0);
+        assertEquals(0.1, quiet, 0.01, "seed " + seed);
+        assertTrue(resumed >= 0.85, "goodput " + resumed + " after the quiet stretch, seed " + seed);
+    }
 }

@@ -146,6 +146,12 @@ final class BottleneckModel {
         private long inflightSamples;
         private long minPacingRate = Long.MAX_VALUE;
         private long maxPacingRate;
+        // What the application offers: unlimited (rate 0), or a rate from a given time on.
+        private final List<long[]> appPhases = new ArrayList<>();
+        private long appRate;
+        private double appBudget;
+        private long appUpdated;
+        long appLimitedCalls;
 
         Flow(int index, CongestionController cc, long start) {
             this.index = index;
@@ -154,16 +160,52 @@ final class BottleneckModel {
             this.receivedPerBucket = new long[queueDropsPerBucket.length];
         }
 
+        /**
+         * From {@code at} on, the application offers {@code bytesPerSecond} (0: always has data). Phases are added
+         * in time order; a limited phase starts with nothing queued.
+         */
+        void appRate(long at, long bytesPerSecond) {
+            appPhases.add(new long[]{at, bytesPerSecond});
+        }
+
+        private void advanceApp() {
+            while (!appPhases.isEmpty() && appPhases.get(0)[0] <= now) {
+                long[] p = appPhases.remove(0);
+                accrue(p[0]);
+                appBudget = appRate == 0 ? 0 : appBudget;
+                appRate = p[1];
+            }
+            accrue(now);
+        }
+
+        private void accrue(long t) {
+            if (appRate != 0 && t > appUpdated) {
+                appBudget += appRate * ((t - appUpdated) / 1e9);
+            }
+            appUpdated = Math.max(appUpdated, t);
+        }
+
+        private boolean hasData() {
+            return appRate == 0 || appBudget >= DATAGRAM;
+        }
+
         long nextWakeUp() {
             long t = Long.MAX_VALUE;
             if (inflightCount > 0) {
                 t = lastSendOrAck() + probeTimeout();
             }
+            if (!appPhases.isEmpty()) {
+                t = Math.min(t, Math.max(now + 1, appPhases.get(0)[0]));
+            }
             if (now < start) {
                 return Math.min(t, start);
             }
             if (canSendByWindow()) {
-                t = Math.min(t, Math.max(now + 1, cc.nextSendTime(DATAGRAM, now)));
+                long paced = Math.max(now + 1, cc.nextSendTime(DATAGRAM, now));
+                if (!hasData()) {
+                    paced = Math.max(paced, now + 1 + (long) Math.ceil((DATAGRAM - appBudget) * 1e9 / appRate));
+                }
+                t = Math.min(t, paced);
             }
             return t;
         }
@@ -173,7 +215,17 @@ final class BottleneckModel {
         }
 
         void sendAllowed() {
+            advanceApp();
             while (now >= start && canSendByWindow() && cc.nextSendTime(DATAGRAM, now) <= now) {
+                if (!hasData()) {
+                    // Window and pacing would allow a datagram, but the application has none to give.
+                    appLimitedCalls++;
+                    cc.onAppLimited(inflight, now);
+                    return;
+                }
+                if (appRate != 0) {
+                    appBudget -= DATAGRAM;
+                }
                 long seq = nextSeq++;
                 int slot = (int) (seq % RING);
                 sentAt[slot] = now;

@@ -181,4 +181,24 @@ class BbrModelTest {
         assertEquals(0.1, quiet, 0.01, "seed " + seed);
         assertTrue(resumed >= 0.85, "goodput " + resumed + " after the quiet stretch, seed " + seed);
     }
+
+    @ParameterizedTest(name = "random loss {0}")
+    @ValueSource(doubles = {0, 0.05})
+    void acksForEverySecondDatagramAsTheEngineSendsThem(double loss) {
+        // The engine's default: an ack every second datagram, a lone one after at most 5 ms.
+        long seed = 0x5EED_0008L;
+        BottleneckModel m = new BottleneckModel(10 * MBIT, RTT, BDP, loss, seed, 30 * S);
+        m.ackEverySecond(5 * MS);
+        m.statsFrom = 5 * S;
+        BbrCongestionControl cc = bbr();
+        BottleneckModel.Flow f = m.addFlow(cc, 0);
+        m.run();
+        double share = f.goodput(5 * S, 30 * S) / m.rate();
+        long lateDrops = m.queueDropsBetween(5 * S, 30 * S);
+        System.out.printf("acks every second datagram, %.0f%% random loss: goodput %.1f%%, mean inflight %.2f BDP, "
+                + "%d queue drops after startup, estimate %.2f Mbit/s (seed %x)%n", 100 * loss, 100 * share,
+                f.meanInflight() / BDP, lateDrops, cc.bandwidth() * 8 / 1e6, seed);
+        assertTrue(share >= 0.85 * (1 - loss), "goodput " + share + ", seed " + seed);
+        assertEquals(0, lateDrops, "seed " + seed);
+    }
 }

@@ -10,8 +10,9 @@ import java.util.Random;
  * a {@link CongestionController} (window and pacing), and detects loss as the engine does (three later datagrams
  * acknowledged, or 9/8 of the RTT passed since a later one was; a probe time-out for the tail). The bottleneck
  * sends {@code rate} bytes per second from a drop-tail queue of {@code buffer} bytes; after it, datagrams may be
- * lost at random with probability {@code randomLoss}, then take a fixed one-way delay to an ideal receiver that
- * acknowledges each one at once over an uncongested return path with the same delay.
+ * lost at random with probability {@code randomLoss}, then take a fixed one-way delay to a receiver that
+ * acknowledges over an uncongested return path with the same delay: each datagram at once, or (like the engine's
+ * default) every second datagram, and a lone one after a maximum ack delay.
  */
 final class BottleneckModel {
     static final int DATAGRAM = 1200;
@@ -31,6 +32,7 @@ final class BottleneckModel {
     private long busyUntil;
     private long now;
     private long maxBacklog;
+    private long delayedAckNanos = -1;
     /** Mean in-flight figures count only acks after this time, so that startup does not weigh in. */
     long statsFrom;
     final long[] queueDropsPerBucket;
@@ -69,13 +71,20 @@ final class BottleneckModel {
             now = Math.max(now, t);
             while (!acks.isEmpty() && acks.peek()[0] <= now) {
                 long[] a = acks.poll();
-                flows.get((int) a[1]).onAck(a[2]);
+                if (a[5] == 0) {
+                    flows.get((int) a[1]).onAck(a[2], a[3], a[4]);
+                }
             }
             for (Flow f : flows) {
                 f.onTimer();
                 f.sendAllowed();
             }
         }
+    }
+
+    /** The receiver acks every second datagram, and a lone one after {@code maxAckDelayNanos}. */
+    void ackEverySecond(long maxAckDelayNanos) {
+        delayedAckNanos = maxAckDelayNanos;
     }
 
     /** From {@code at} on, datagrams and acks take {@code newRttNanos / 2} each way (a route change). */
@@ -120,7 +129,18 @@ final class BottleneckModel {
         }
         long arrival = busyUntil + oneWay;
         f.receivedPerBucket[(int) Math.min(arrival / BUCKET_NANOS, f.receivedPerBucket.length - 1)] += DATAGRAM;
-        acks.add(new long[]{arrival + oneWay, f.index, seq});
+        if (delayedAckNanos < 0) {
+            acks.add(new long[]{arrival + oneWay, f.index, seq, -1, 0, 0});
+        } else if (f.pendingAck != null && arrival <= f.pendingArrival + delayedAckNanos) {
+            // The second datagram: one ack for both, at once; the delayed one for the first is cancelled.
+            f.pendingAck[5] = 1;
+            acks.add(new long[]{arrival + oneWay, f.index, f.pendingAck[2], seq, 0, 0});
+            f.pendingAck = null;
+        } else {
+            f.pendingAck = new long[]{arrival + delayedAckNanos + oneWay, f.index, seq, -1, delayedAckNanos, 0};
+            f.pendingArrival = arrival;
+            acks.add(f.pendingAck);
+        }
     }
 
     /** One sender and what was measured of it. */
@@ -152,6 +172,9 @@ final class BottleneckModel {
         private double appBudget;
         private long appUpdated;
         long appLimitedCalls;
+        // Receiver side: the ack held back for a lone datagram, {time, flow, seq, seq2, delay, cancelled}.
+        private long[] pendingAck;
+        private long pendingArrival;
 
         Flow(int index, CongestionController cc, long start) {
             this.index = index;
@@ -241,17 +264,12 @@ final class BottleneckModel {
             }
         }
 
-        void onAck(long seq) {
-            int slot = (int) (seq % RING);
-            if (seq < nextSeq - RING || !outstanding[slot]) {
+        /** An ack for {@code seq} and, unless -1, {@code seq2}, held back {@code ackDelay} at the receiver. */
+        void onAck(long seq, long seq2, long ackDelay) {
+            boolean first = acknowledge(seq, ackDelay);
+            boolean second = seq2 >= 0 && acknowledge(seq2, ackDelay);
+            if (!first && !second) {
                 return;
-            }
-            lastAckAt = now;
-            remove(seq);
-            cc.onAcked((int) (seq & 0xFFFF), DATAGRAM, now);
-            if (seq > largestAcked) {
-                largestAcked = seq;
-                rtt.update(now - sentAt[slot], 0);
             }
             long lossDelay = rtt.lossDelayNanos();
             for (long s = oldest; s < largestAcked && inflightCount > 0; s++) {
@@ -268,6 +286,21 @@ final class BottleneckModel {
             inflightSamples++;
             minPacingRate = Math.min(minPacingRate, cc.pacingRate());
             maxPacingRate = Math.max(maxPacingRate, cc.pacingRate());
+        }
+
+        private boolean acknowledge(long seq, long ackDelay) {
+            int slot = (int) (seq % RING);
+            if (seq < nextSeq - RING || !outstanding[slot]) {
+                return false;
+            }
+            lastAckAt = now;
+            remove(seq);
+            cc.onAcked((int) (seq & 0xFFFF), DATAGRAM, now);
+            if (seq > largestAcked) {
+                largestAcked = seq;
+                rtt.update(now - sentAt[slot], ackDelay);
+            }
+            return true;
         }
 
         /** The probe time-out: the oldest datagram outstanding is declared lost so that sending resumes. */

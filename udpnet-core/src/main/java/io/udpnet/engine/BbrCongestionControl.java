@@ -67,6 +67,7 @@ public final class BbrCongestionControl implements CongestionController {
     private long cwnd;
     private long srtt;
     private boolean pacedFromRtt;
+    private boolean idleRestart;
     private long minRtt = -1;
     private long minRttStamp;
     private long ackedThisAck;
@@ -107,6 +108,14 @@ public final class BbrCongestionControl implements CongestionController {
     @Override
     public void onSent(int seq, int bytes, long bytesInFlight, long now) {
         segment = Math.max(segment, bytes);
+        if (bytesInFlight == bytes && sampler.appLimited()) {
+            // Restarting after the application ran dry: no queue is left to drain or probe into, so pace at the
+            // estimate itself, whatever the phase of the gain cycle.
+            idleRestart = true;
+            if (mode == Mode.PROBE_BW && maxBw.best(0) > 0) {
+                pacer.setRate(clampRate((long) (PACING_MARGIN * maxBw.best(0))));
+            }
+        }
         sampler.onSent(seq, bytesInFlight - bytes, now);
         pacer.onSent(bytes, now);
         losses.onSent(bytesInFlight);
@@ -148,6 +157,9 @@ public final class BbrCongestionControl implements CongestionController {
             losses.onRttSample(sampler.rttSample());
         }
         updateMode(bytesInFlight, now);
+        if (acked > 0) {
+            idleRestart = false;
+        }
         updatePacingRate();
         updateWindow(acked);
     }
@@ -199,7 +211,8 @@ public final class BbrCongestionControl implements CongestionController {
             minRtt = sample;
             minRttStamp = now;
         }
-        if (expired && mode != Mode.PROBE_RTT) {
+        // After an idle period the queue has drained by itself: the sample just taken is a fresh minimum.
+        if (expired && mode != Mode.PROBE_RTT && !idleRestart) {
             enterProbeRtt();
         }
     }

@@ -23,6 +23,8 @@ class BbrStateTest {
         final BbrCongestionControl bbr = new BbrCongestionControl(CongestionConfig.defaults());
         final List<Change> changes = new ArrayList<>();
         long maxWindowInProbeRtt;
+        /** Pacing rate over the bandwidth estimate at each send from idle in PROBE_BW. */
+        final List<Double> restartPacing = new ArrayList<>();
 
         Recorder() {
             changes.add(new Change(bbr.mode(), 0, -1, bbr.congestionWindow()));
@@ -31,6 +33,9 @@ class BbrStateTest {
         @Override
         public void onSent(int seq, int bytes, long bytesInFlight, long now) {
             bbr.onSent(seq, bytes, bytesInFlight, now);
+            if (bytesInFlight == bytes && bbr.mode() == BbrCongestionControl.Mode.PROBE_BW) {
+                restartPacing.add((double) bbr.pacingRate() / bbr.bandwidth());
+            }
         }
 
         @Override
@@ -122,5 +127,24 @@ class BbrStateTest {
         long held = after.at() - entered;
         assertTrue(held >= BbrCongestionControl.PROBE_RTT_MILLIS * MS, "held " + held / MS + " ms");
         assertTrue(r.bbr.minRtt() >= 70 * MS, "min RTT " + r.bbr.minRtt() + " after the route change");
+    }
+
+    @Test
+    void restartAfterIdlePacesAtTheEstimateAndSkipsProbeRtt() {
+        // Full speed for 3 s, then one datagram every 300 ms over a longer route: every send starts from idle, and
+        // the old minimum RTT expires while idle. The RTT sample taken after idle replaces it without a PROBE_RTT.
+        BottleneckModel m = new BottleneckModel(10 * MBIT, 40 * MS, 100_000, 0, 3, 20 * S);
+        m.changeRoute(3 * S, 70 * MS);
+        Recorder r = new Recorder();
+        BottleneckModel.Flow f = m.addFlow(r, 0);
+        f.appRate(3 * S, 4_000);
+        m.run();
+        assertEquals(List.of(BbrCongestionControl.Mode.STARTUP, BbrCongestionControl.Mode.DRAIN,
+                BbrCongestionControl.Mode.PROBE_BW), r.modes(), r.changes.toString());
+        assertTrue(r.bbr.minRtt() >= 70 * MS, "min RTT " + r.bbr.minRtt());
+        assertTrue(r.restartPacing.size() > 40, r.restartPacing.size() + " restarts");
+        for (double ratio : r.restartPacing) {
+            assertEquals(0.99, ratio, 0.001);
+        }
     }
 }

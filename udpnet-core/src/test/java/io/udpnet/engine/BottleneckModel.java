@@ -175,6 +175,7 @@ final class BottleneckModel {
         // Receiver side: the ack held back for a lone datagram, {time, flow, seq, seq2, delay, cancelled}.
         private long[] pendingAck;
         private long pendingArrival;
+        private int probeCount;
 
         Flow(int index, CongestionController cc, long start) {
             this.index = index;
@@ -299,15 +300,20 @@ final class BottleneckModel {
             if (seq > largestAcked) {
                 largestAcked = seq;
                 rtt.update(now - sentAt[slot], ackDelay);
+                probeCount = 0;
             }
             return true;
         }
 
-        /** The probe time-out: the oldest datagram outstanding is declared lost so that sending resumes. */
+        /**
+         * The probe time-out: the oldest datagram outstanding is declared lost so that sending resumes. As in the
+         * engine, the time-out doubles with each one in a row, until an ack gives a new RTT sample.
+         */
         void onTimer() {
             if (inflightCount > 0 && now >= lastSendOrAck() + probeTimeout()) {
                 lose(oldest);
                 lastAckAt = now;
+                probeCount++;
             }
         }
 
@@ -316,7 +322,7 @@ final class BottleneckModel {
         }
 
         private long probeTimeout() {
-            return rtt.probeTimeoutNanos(0);
+            return rtt.probeTimeoutNanos(delayedAckNanos < 0 ? 0 : delayedAckNanos) << Math.min(probeCount, 16);
         }
 
         private void lose(long seq) {

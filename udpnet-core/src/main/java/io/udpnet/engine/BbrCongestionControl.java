@@ -401,7 +401,7 @@ public final class BbrCongestionControl implements CongestionController {
         return inflightHi;
     }
 
-    /** Round trips that lost more than the loss threshold. */
+    /** Round trips judged congested by the loss monitor. */
     int congestedRounds() {
         return congestedRounds;
     }

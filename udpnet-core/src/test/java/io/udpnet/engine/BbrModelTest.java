@@ -107,6 +107,7 @@ class BbrModelTest {
         }
         assertTrue(ccs[0].congestedRounds() > ccs[0].roundCount() / 10, "seed " + seed);
         assertTrue(flows[0].meanInflight() < 0.25 * BDP, "mean inflight " + flows[0].meanInflight() + ", seed " + seed);
+        assertTrue(ccs[0].inflightBound() < BDP, "bound " + ccs[0].inflightBound() + ", seed " + seed);
         // A threshold above the loss rate leaves the flow where the model puts it (only the rare round that shows
         // a queue may still count as congested).
         assertTrue(ccs[1].congestedRounds() < ccs[0].congestedRounds() / 10, "seed " + seed);
@@ -144,6 +145,9 @@ class BbrModelTest {
         assertTrue(f.maxPacingRateSeen() <= ceiling, "pacing rate " + f.maxPacingRateSeen());
         assertTrue(rate <= ceiling * 1.01 && rate >= ceiling * 0.85, "goodput " + rate + ", seed " + seed);
         assertEquals(0, f.queueDrops, "seed " + seed);
+        // Paced well below the link rate, datagrams meet no queue beyond the burst allowance and one datagram.
+        assertTrue(m.maxBacklog() <= CongestionConfig.defaults().pacingBurstBytes() + 2 * BottleneckModel.DATAGRAM,
+                "bottleneck queue reached " + m.maxBacklog() + " bytes, seed " + seed);
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.udpnet.engine;
+
+/**
+ * Decides, once per round trip, whether recent loss means congestion. Two signals, after BBRv2 and after TCP
+ * Veno's idea of telling random loss from congestion loss by the queue:
+ * <ul>
+ * <li>a round whose every RTT sample shows a queue (a quarter above the minimum RTT) and that loses more than
+ *     {@value #QUEUED_LOSS_THRESHOLD} of its datagrams: the queue is overflowing;</li>
+ * <li>otherwise, more than the configured fraction lost over the last {@value #WINDOW_ROUNDS} rounds: heavy
+ *     loss that persists. Looking at several rounds keeps a few unlucky rounds on a randomly lossy link from
+ *     counting; a small round of a handful of datagrams says little on its own.</li>
+ * </ul>
+ * Fewer than a minimum number of lost datagrams never counts. After a verdict of congestion, the history starts
+ * over, so that the next one rests on fresh evidence.
+ */
+final class LossMonitor {
+    static final int WINDOW_ROUNDS = 4;
+    static final double QUEUED_LOSS_THRESHOLD = 0.02;
+
+    private final double threshold;
+    private final long[] lostBytes = new long[WINDOW_ROUNDS];
+    private final long[] lostCount = new long[WINDOW_ROUNDS];
+    private final long[] deliveredBytes = new long[WINDOW_ROUNDS];
+    private int next;
+
+    private long roundLostBytes;
+    private int roundLostCount;
+    private long roundMinRtt = Long.MAX_VALUE;
+    private long roundMaxInflight;
+    private long lastRoundMaxInflight;
+    private boolean lastQueued;
+
+    /** @param threshold the fraction of datagrams lost over several rounds that counts as congestion */
+    LossMonitor(double threshold) {
+        this.threshold = threshold;
+    }
+
+    void onSent(long bytesInFlight) {
+        roundMaxInflight = Math.max(roundMaxInflight, bytesInFlight);
+    }
+
+    void onLost(int bytes) {
+        roundLostBytes += bytes;
+        roundLostCount++;
+    }
+
+    void onRttSample(long rtt) {
+        roundMinRtt = Math.min(roundMinRtt, rtt);
+    }
+
+    /**
+     * Ends a round trip in which {@code delivered} bytes were acknowledged; returns whether it was congested.
+     *
+     * @param minRtt    the path's minimum RTT, or a negative value when unknown
+     * @param minEvents fewest lost datagrams that may count as congestion
+     */
+    boolean endRound(long delivered, long minRtt, int minEvents, long bytesInFlight) {
+        int slot = next;
+        next = (next + 1) % WINDOW_ROUNDS;
+        lostBytes[slot] = roundLostBytes;
+        lostCount[slot] = roundLostCount;
+        deliveredBytes[slot] = delivered;
+        lastQueued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
+        boolean congested = lastQueued && roundLostCount >= minEvents
+                && roundLostBytes > QUEUED_LOSS_THRESHOLD * (roundLostBytes + delivered);
+        if (!congested) {
+            long lost = 0;
+            long count = 0;
+            long total = 0;
+            for (int i = 0; i < WINDOW_ROUNDS; i++) {
+                lost += lostBytes[i];
+                count += lostCount[i];
+                total += lostBytes[i] + deliveredBytes[i];
+            }
+            congested = count >= minEvents && lost > threshold * total;
+            lastQueued = false;
+        }
+        if (congested) {
+            java.util.Arrays.fill(lostBytes, 0);
+            java.util.Arrays.fill(lostCount, 0);
+            java.util.Arrays.fill(deliveredBytes, 0);
+        }
+        lastRoundMaxInflight = roundMaxInflight;
+        roundLostBytes = 0;
+        roundLostCount = 0;
+        roundMinRtt = Long.MAX_VALUE;
+        roundMaxInflight = bytesInFlight;
+        return congested;
+    }
+
+    /** Most bytes in flight during the round just ended. */
+    long lastRoundMaxInflight() {
+        return lastRoundMaxInflight;
+    }
+
+    /** Whether the round just ended was judged congested by the queue signal. */
+    boolean lastJudgedByQueue() {
+        return lastQueued;
+    }
+}

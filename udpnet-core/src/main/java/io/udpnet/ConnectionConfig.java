@@ -1,5 +1,6 @@
 package io.udpnet;
 
+import io.udpnet.engine.CongestionConfig;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
 import io.udpnet.wire.WireFormat;
@@ -30,6 +31,7 @@ public final class ConnectionConfig {
     private final long connectTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long keepAliveNanos;
+    private final CongestionConfig congestion;
 
     private ConnectionConfig(Builder b) {
         this.channels = b.channels.clone();
@@ -45,6 +47,7 @@ public final class ConnectionConfig {
         this.connectTimeoutNanos = b.connectTimeoutNanos;
         this.idleTimeoutNanos = b.idleTimeoutNanos;
         this.keepAliveNanos = b.keepAliveNanos;
+        this.congestion = b.congestion;
     }
 
     /** A builder starting from this configuration's values. */
@@ -63,6 +66,7 @@ public final class ConnectionConfig {
         b.connectTimeoutNanos = connectTimeoutNanos;
         b.idleTimeoutNanos = idleTimeoutNanos;
         b.keepAliveNanos = keepAliveNanos;
+        b.congestion = congestion;
         return b;
     }
 
@@ -150,6 +154,11 @@ public final class ConnectionConfig {
         return keepAliveNanos;
     }
 
+    /** Congestion control and pacing of this connection's sending (BBR by default). */
+    public CongestionConfig congestion() {
+        return congestion;
+    }
+
     /**
      * A digest of the settings both ends must share (channels and their modes, maximum message size, unreliable
      * fragment limit, send window). Exchanged in the handshake, so that mismatched ends are refused with a clear
@@ -198,6 +207,7 @@ public final class ConnectionConfig {
         private long connectTimeoutNanos = Duration.ofSeconds(5).toNanos();
         private long idleTimeoutNanos = Duration.ofSeconds(10).toNanos();
         private long keepAliveNanos = Duration.ofSeconds(2).toNanos();
+        private CongestionConfig congestion = CongestionConfig.defaults();
 
         private Builder() {
         }
@@ -295,6 +305,12 @@ public final class ConnectionConfig {
         /** Interval of keep-alives on an idle connection, 10 ms .. 1 h, below the idle time-out. Default 2 s. */
         public Builder keepAlive(Duration interval) {
             this.keepAliveNanos = checkDuration("keepAlive", interval, Duration.ofMillis(10), Duration.ofHours(1));
+            return this;
+        }
+
+        /** Congestion control and pacing; {@code CongestionConfig.builder().algorithm(NONE)} sends unthrottled. */
+        public Builder congestion(CongestionConfig congestion) {
+            this.congestion = java.util.Objects.requireNonNull(congestion, "congestion");
             return this;
         }
 

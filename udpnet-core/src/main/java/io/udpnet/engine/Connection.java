@@ -220,8 +220,15 @@ public final class Connection {
         };
     }
 
-    /** A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval. */
+    /**
+     * A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval. Not while
+     * datagrams are in flight (the probe time-out already makes sure the peer answers) or a ping waits for the
+     * congestion window: the deadline must never stay in the past, or the connection would be polled in a loop.
+     */
     private long keepAliveDue() {
+        if (data.datagramsInFlight() > 0 || data.pingPending()) {
+            return Long.MAX_VALUE;
+        }
         long last = Math.max(connectedAt, Math.max(data.lastElicitingSentAt(), data.lastElicitingReceivedAt()));
         return last + config.keepAliveNanos();
     }
@@ -309,6 +316,21 @@ public final class Connection {
     /** Messages accepted on {@code channel} and not yet acknowledged (reliable) or sent (unreliable). */
     public int queuedMessages(int channel) {
         return data.queuedMessages(channel);
+    }
+
+    /** Bytes the congestion controller currently allows in flight. */
+    public long congestionWindow() {
+        return data.congestion().congestionWindow();
+    }
+
+    /** The congestion controller's current pacing rate, bytes per second. */
+    public long pacingRate() {
+        return data.congestion().pacingRate();
+    }
+
+    /** Bytes of ack-eliciting datagrams in flight. */
+    public int bytesInFlight() {
+        return data.bytesInFlight();
     }
 
     /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */

@@ -41,6 +41,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private final PacketValidator validator;
     private final AckTracker acks;
     private final SentLog sent = new SentLog(this);
+    private final CongestionController congestion;
+    /** The time passed to the current handleDatagram or pollTransmit call, for the listener callbacks. */
+    private long now;
     private final RttEstimator rtt;
     private final ByteBudget sendBudget;
     private final ByteBudget receiveBudget;
@@ -52,6 +55,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private int roundRobin;
     private int nextSeq;
     private boolean pingPending;
+    private int probeCredit;
     private ByteBuffer scratch;
     private int disconnectsToSend;
     private int disconnectCode;
@@ -73,6 +77,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         this.queues = new SendQueue[config.channelCount()];
         this.receivers = new ChannelReceiver[config.channelCount()];
         this.liveChannels = new int[config.channelCount()];
+        this.congestion = config.congestion().newController();
     }
 
     /**
@@ -163,11 +168,13 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         if (delayField == WireFormat.ACK_DELAY_NONE || !Seq.newer(nextSeq, ack)) {
             return;
         }
+        this.now = now;
         long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
         if (sentAt != SentLog.NO_SAMPLE) {
             rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
         }
         sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());
+        congestion.onAckProcessed(rtt, sent.bytesInFlight(), now);
     }
 
     /**
@@ -232,8 +239,13 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         if (disconnectsToSend > 0) {
             return writeDisconnect(out, nowNanos);
         }
+        this.now = nowNanos;
         runTimers(nowNanos);
-        boolean data = (pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT;
+        boolean pending = pingPending || anyPending();
+        boolean data = pending && mayTransmit(nowNanos);
+        if (!pending && sent.inFlight() < MAX_IN_FLIGHT && windowOpen()) {
+            congestion.onAppLimited(sent.bytesInFlight(), nowNanos);
+        }
         if (!data && !acks.ackDue(nowNanos)) {
             return 0;
         }
@@ -252,6 +264,8 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         crc.seal(out, len);
         if (data) {
             sent.end(len, nowNanos);
+            congestion.onSent(seq, len, sent.bytesInFlight(), nowNanos);
+            probeCredit = 0;
         }
         acks.onAckSent();
         stats.datagramsSent++;
@@ -356,11 +370,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     private void runTimers(long now) {
         if (sent.lossTimerArmed()) {
-            if (now >= sent.deadline(probeTimeout())) {
+            if (now >= sent.deadline(probeTimeout(), maxProbeInterval())) {
                 sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());
             }
-        } else if (sent.inFlight() > 0 && now >= sent.deadline(probeTimeout())) {
+        } else if (sent.inFlight() > 0 && now >= sent.deadline(probeTimeout(), maxProbeInterval())) {
             sent.onProbeTimeout();
+            probeCredit = 1;
             if (!anyPending()) {
                 pingPending = true;
             }
@@ -372,8 +387,33 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         if (disconnectsToSend > 0) {
             return Long.MIN_VALUE;
         }
-        long d = Math.min(acks.ackDeadline(), sent.deadline(probeTimeout()));
-        return (pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT ? Long.MIN_VALUE : d;
+        long d = Math.min(acks.ackDeadline(), sent.deadline(probeTimeout(), maxProbeInterval()));
+        if (probeCredit > 0 && (pingPending || anyPending())) {
+            return Long.MIN_VALUE;
+        }
+        if ((pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT && windowOpen()) {
+            // Pacing may hold the next datagram back; a full window waits for acks (already in d).
+            d = Math.min(d, congestion.nextSendTime(config.maxDatagramSize(), now));
+        }
+        return d;
+    }
+
+    /** Whether an ack-eliciting datagram may leave now: datagram cap, congestion window and pacing allow it. */
+    private boolean mayTransmit(long now) {
+        if (probeCredit > 0) {
+            return true;   // a probe after a probe time-out goes out whatever the window (RFC 9002 section 7.5)
+        }
+        return sent.inFlight() < MAX_IN_FLIGHT && windowOpen()
+                && congestion.nextSendTime(config.maxDatagramSize(), now) <= now;
+    }
+
+    private boolean windowOpen() {
+        return sent.bytesInFlight() + config.maxDatagramSize() <= congestion.congestionWindow();
+    }
+
+    /** Probes go at least every quarter of the idle time-out, so a lossy but live path is not taken for dead. */
+    private long maxProbeInterval() {
+        return config.idleTimeoutNanos() / 4;
     }
 
     private long probeTimeout() {
@@ -429,6 +469,29 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     @Override
     public void onEntryLost(long entry, int datagramSeq) {
         queues[(int) (entry >>> CHANNEL_SHIFT)].onLost(entry & PACKET_MASK, datagramSeq);
+    }
+
+    @Override
+    public void onDatagramAcked(int seq, int bytes) {
+        congestion.onAcked(seq, bytes, now);
+    }
+
+    @Override
+    public void onDatagramLost(int seq, int bytes) {
+        congestion.onLost(seq, bytes, now);
+    }
+
+    /** Bytes of ack-eliciting datagrams in flight. */
+    int bytesInFlight() {
+        return sent.bytesInFlight();
+    }
+
+    boolean pingPending() {
+        return pingPending;
+    }
+
+    CongestionController congestion() {
+        return congestion;
     }
 
     /** Counts and forwards every delivered message. */

@@ -35,11 +35,19 @@ final class SentLog {
     /** Declared lost by a probe time-out: a late ack means a slow ack, not reordering. */
     private static final byte PROBED = 3;
 
-    /** Receives the fate of every entry. */
+    /** Receives the fate of every entry, and of every datagram (for congestion control). */
     interface Listener {
         void onEntryAcked(long entry);
 
         void onEntryLost(long entry, int datagramSeq);
+
+        /** A datagram in flight was acknowledged (not called for a tombstone: its loss was already reported). */
+        default void onDatagramAcked(int seq, int bytes) {
+        }
+
+        /** A datagram in flight was declared lost. */
+        default void onDatagramLost(int seq, int bytes) {
+        }
     }
 
     private final byte[] state = new byte[CAPACITY];
@@ -151,6 +159,7 @@ final class SentLog {
         } else if (state[slot] == IN_FLIGHT) {
             inFlight--;
             bytesInFlight -= bytes[slot];
+            listener.onDatagramAcked(s, bytes[slot]);
         }
         forEachEntry(slot, true);
         lastAckedSentAt = sentAt[slot];
@@ -210,15 +219,19 @@ final class SentLog {
         }
     }
 
-    /** When the next loss-timer or probe-timer event is due, or {@link Long#MAX_VALUE}. */
-    long deadline(long probeTimeout) {
+    /**
+     * When the next loss-timer or probe-timer event is due, or {@link Long#MAX_VALUE}. The probe time-out doubles
+     * with each consecutive expiry, up to {@code maxInterval} (or {@code probeTimeout} if that is larger).
+     */
+    long deadline(long probeTimeout, long maxInterval) {
         if (lossTime != Long.MAX_VALUE) {
             return lossTime;
         }
         if (inFlight == 0) {
             return Long.MAX_VALUE;
         }
-        return lastElicitingSentAt + (probeTimeout << Math.min(probeCount, 16));
+        long backedOff = probeTimeout << Math.min(probeCount, 16);
+        return lastElicitingSentAt + Math.min(backedOff, Math.max(probeTimeout, maxInterval));
     }
 
     boolean lossTimerArmed() {
@@ -259,6 +272,7 @@ final class SentLog {
         state[slot] = LOST;
         inFlight--;
         bytesInFlight -= bytes[slot];
+        listener.onDatagramLost(seq[slot], bytes[slot]);
         forEachEntry(slot, false);
     }
 

@@ -140,7 +140,8 @@ public final class Scenario {
         private int[] sizes = {32};
         private LinkConfig link = LinkConfig.PERFECT;
         private long seed = 1;
-        private ConnectionConfig config = ConnectionConfig.builder().connectTimeout(Duration.ofMinutes(1)).build();
+        private ConnectionConfig config = ConnectionConfig.builder().connectTimeout(Duration.ofMinutes(1))
+                .idleTimeout(Duration.ofMinutes(1)).build();
         private Duration timeLimit = Duration.ofMinutes(10);
 
         private Builder() {
@@ -182,8 +183,8 @@ public final class Scenario {
 
         /**
          * Connection settings; the channel list is replaced by one channel of the chosen delivery mode. Default: the
-         * library's defaults with a one-minute connect time-out, since a scenario is about delivery, and a lossy
-         * link can take a while to carry the handshake.
+         * library's defaults with one-minute connect and idle time-outs, since a scenario is about delivery, and a
+         * very lossy link can take a while to carry the handshake or a probe.
          */
         public Builder connection(ConnectionConfig config) {
             this.config = Objects.requireNonNull(config, "config");

@@ -272,10 +272,11 @@ final class BottleneckModel {
             if (!first && !second) {
                 return;
             }
-            long lossDelay = rtt.lossDelayNanos();
+            // The engine's time threshold with its initial factor (9/8) and floor.
+            long lossDelay = Math.max(rtt.lossFloorNanos(), rtt.lossReferenceNanos() * SentLog.INITIAL_TIME_EIGHTHS / 8);
             for (long s = oldest; s < largestAcked && inflightCount > 0; s++) {
                 int k = (int) (s % RING);
-                if (outstanding[k] && (largestAcked - s >= SentLog.PACKET_THRESHOLD || sentAt[k] + lossDelay <= now)) {
+                if (outstanding[k] && (largestAcked - s >= SentLog.INITIAL_PACKET_THRESHOLD || sentAt[k] + lossDelay <= now)) {
                     lose(s);
                 }
             }

@@ -69,8 +69,14 @@ class ConnectionTest {
         }
     }
 
+    /** The data path's own rules, without congestion control (tested on its own and in simulation). */
+    private static ConnectionConfig unthrottled(ConnectionConfig config) {
+        return config.toBuilder().congestion(CongestionConfig.builder()
+                .algorithm(CongestionConfig.Algorithm.NONE).build()).build();
+    }
+
     private Connection connection(ConnectionConfig config) {
-        return Connection.established(config, TOKEN, got);
+        return Connection.established(unthrottled(config), TOKEN, got);
     }
 
     /** Collects every datagram the connection wants to send now. */
@@ -215,7 +221,7 @@ class ConnectionTest {
     void refusedPacketsAreRetransmittedUntilTaken() {
         ConnectionConfig config = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED)
                 .maxMessageSize(4096).receiveBufferBytes(4096).build();
-        Connection a = Connection.established(config, TOKEN, (ch, buf, off, len) -> { });
+        Connection a = Connection.established(unthrottled(config), TOKEN, (ch, buf, off, len) -> { });
         Connection b = connection(config);
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -328,7 +334,7 @@ class ConnectionTest {
     void backPressureFromSendClearsAfterAcks() {
         ConnectionConfig config = ConnectionConfig.builder().sendWindow(16).maxMessageSize(4096)
                 .sendBufferBytes(8192).build();
-        Connection a = Connection.established(config, TOKEN, (ch, buf, off, len) -> { });
+        Connection a = Connection.established(unthrottled(config), TOKEN, (ch, buf, off, len) -> { });
         Connection b = connection(config);
         for (int i = 0; i < 16; i++) {
             assertTrue(a.send(0, ByteBuffer.allocate(1)));

@@ -64,6 +64,8 @@ class DatagramFuzzTest {
         while (connection.pollTransmit(OUT, now) > 0) {
             assertTrue(OUT.limit() <= CONFIG.maxDatagramSize());
         }
+        // A drained connection never asks to be polled again at once: that would be a busy loop.
+        assertTrue(connection.nextDeadline() > now, "deadline " + connection.nextDeadline() + " not after " + now);
         long buffered = connection.receiveBufferedBytes();
         assertTrue(buffered >= 0 && buffered <= CONFIG.receiveBufferBytes() + 4L * CONFIG.maxMessageSize(),
                 "receive buffers hold " + buffered + " bytes");

@@ -76,6 +76,7 @@ class EndpointFuzzTest {
         while (server.pollTransmit(OUT, now) != null) {
             assertTrue(OUT.limit() <= CONFIG.maxDatagramSize());
         }
+        assertTrue(server.nextDeadline() > now, "a drained endpoint must not ask to be polled again at once");
         assertTrue(server.peerStateEntries() <= 4, "one client holds at most a connection and two nonce entries");
         Connection c = server.connection(CLIENT);
         if (c != null) {

@@ -99,7 +99,7 @@ class SentLogTest {
         assertEquals(List.of(0L, 1L), rec.lost);
         assertEquals(0, rec.lostIn.get(0L));
         assertTrue(log.lossTimerArmed());
-        assertEquals(FAR, log.deadline(1_000_000), "loss timer at sentAt + lossDelay of the oldest remaining");
+        assertEquals(FAR, log.deadline(1_000_000, Long.MAX_VALUE), "loss timer at sentAt + lossDelay of the oldest remaining");
         assertEquals(3, log.inFlight(), "1 and 2 wait for the timer; 4 is newer than the ack");
         log.onAck(4, 0, 20);
         log.detectLosses(20, 0, FAR);
@@ -118,12 +118,12 @@ class SentLogTest {
         log.detectLosses(999, 0, 1000);
         assertTrue(rec.lost.isEmpty());
         assertTrue(log.lossTimerArmed());
-        assertEquals(1000, log.deadline(1_000_000));
+        assertEquals(1000, log.deadline(1_000_000, Long.MAX_VALUE));
         log.detectLosses(1000, 0, 1000);
         assertEquals(List.of(0L, 1L), rec.lost);
         assertFalse(log.lossTimerArmed());
         assertEquals(0, log.inFlight());
-        assertEquals(Long.MAX_VALUE, log.deadline(1_000_000));
+        assertEquals(Long.MAX_VALUE, log.deadline(1_000_000, Long.MAX_VALUE));
     }
 
     @Test
@@ -141,22 +141,22 @@ class SentLogTest {
         long pto = 1000;
         send(0, 0);
         send(1, 100);
-        assertEquals(100 + pto, log.deadline(pto), "from the last ack-eliciting send");
+        assertEquals(100 + pto, log.deadline(pto, Long.MAX_VALUE), "from the last ack-eliciting send");
         log.onProbeTimeout();
         assertEquals(List.of(0L, 1L), rec.lost);
         assertEquals(1, log.probeCount());
-        assertEquals(100 + 2 * pto, log.deadline(pto), "doubled");
+        assertEquals(100 + 2 * pto, log.deadline(pto, Long.MAX_VALUE), "doubled");
         send(2, 1100);
-        assertEquals(1100 + 2 * pto, log.deadline(pto));
+        assertEquals(1100 + 2 * pto, log.deadline(pto, Long.MAX_VALUE));
         log.onProbeTimeout();
         assertEquals(List.of(0L, 1L, 10L, 11L), rec.lost);
-        assertEquals(1100 + 4 * pto, log.deadline(pto));
+        assertEquals(1100 + 4 * pto, log.deadline(pto, Long.MAX_VALUE));
         // An ack that newly acknowledges its ack field resets the back-off.
         assertEquals(1100, log.onAck(2, 0, 1500));
         assertEquals(0, log.probeCount());
-        assertEquals(Long.MAX_VALUE, log.deadline(pto), "nothing in flight");
+        assertEquals(Long.MAX_VALUE, log.deadline(pto, Long.MAX_VALUE), "nothing in flight");
         send(3, 2000);
-        assertEquals(2000 + pto, log.deadline(pto));
+        assertEquals(2000 + pto, log.deadline(pto, Long.MAX_VALUE));
     }
 
     /**
@@ -176,7 +176,18 @@ class SentLogTest {
         assertEquals(List.of(10L, 11L), rec.acked);
         assertEquals(0, log.probeCount());
         send(3, 2000);
-        assertEquals(2000 + pto, log.deadline(pto));
+        assertEquals(2000 + pto, log.deadline(pto, Long.MAX_VALUE));
+    }
+
+    @Test
+    void backedOffProbeIntervalStopsAtTheConfiguredMaximum() {
+        send(0, 0);
+        for (int i = 0; i < 10; i++) {
+            log.onProbeTimeout();
+        }
+        send(1, 0);
+        assertEquals(5000, log.deadline(1000, 5000), "1000 << 10 capped at 5000");
+        assertEquals(1000, log.deadline(1000, 10), "the cap never shortens the probe time-out itself");
     }
 
     @Test
@@ -186,7 +197,7 @@ class SentLogTest {
             log.onProbeTimeout();
         }
         send(1, 0);
-        assertEquals(1000L << 16, log.deadline(1000));
+        assertEquals(1000L << 16, log.deadline(1000, Long.MAX_VALUE));
     }
 
     @Test

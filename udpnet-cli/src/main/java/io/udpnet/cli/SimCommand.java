@@ -132,8 +132,12 @@ final class SimCommand implements Callable<Integer> {
                 r.sent() == 0 ? 0 : 100.0 * r.delivered() / r.sent(), r.deliveredBytes());
         out.printf("violations      %d duplicates, %d out of order, %d corrupted%n", r.duplicates(), r.outOfOrder(),
                 r.corrupted());
-        out.printf("network         %d datagrams, %d retransmissions, RTT %.1f ms%n", r.datagramsSent(),
-                r.retransmissions(), r.rttMillis());
+        out.printf("network         %d datagrams, %d retransmissions, RTT %.1f ms, cwnd %d B%n", r.datagramsSent(),
+                r.retransmissions(), r.rttMillis(), r.cwnd());
+        if (r.simulatedMillis() > r.handshakeMillis() && r.handshakeMillis() >= 0) {
+            out.printf("goodput         %.2f Mbit/s%n",
+                    r.deliveredBytes() * 8 / ((r.simulatedMillis() - r.handshakeMillis()) / 1000) / 1e6);
+        }
         out.printf("simulated time  %.1f ms%s%n", r.simulatedMillis(), r.completed() ? "" : " (time limit reached)");
         out.printf("guarantees      %s%n", r.guaranteesHeld() ? "held" : "BROKEN");
     }

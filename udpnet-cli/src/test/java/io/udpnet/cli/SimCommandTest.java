@@ -46,7 +46,19 @@ class SimCommandTest {
         assertTrue(field(json, "retransmissions") > 0, "5% loss must cause retransmissions: " + json);
         assertTrue(field(json, "simulatedMillis") >= 40, "at least one 40 ms round trip: " + json);
         assertTrue(field(json, "handshakeMillis") >= 80, "the handshake takes two round trips: " + json);
+        assertTrue(field(json, "rttMillis") >= 38, "2 x (20 ms - 1 ms jitter) at least: " + json);
+        assertTrue(field(json, "cwnd") >= 4 * 1200, "a congestion window of at least four datagrams: " + json);
         assertTrue(field(json, "deliveredBytes") == 250 * 32 + 250 * 3000, json);
+    }
+
+    @Test
+    void bandwidthLimitsTheRate() {
+        assertEquals(0, run("sim", "--json", "--bandwidth", "1000", "--latency", "10", "--messages", "500",
+                "--sizes", "1000"));
+        String json = out.toString().trim();
+        // 500 kB at 1 Mbit/s take at least 4 s of simulated time.
+        assertTrue(field(json, "simulatedMillis") >= 4000, json);
+        assertEquals(500_000, field(json, "deliveredBytes"));
     }
 
     @Test

@@ -101,7 +101,7 @@ public final class Scenario {
                 ledger.deliveredBytes(), ledger.duplicates(), ledger.outOfOrder(), ledger.corrupted(),
                 s.stats().datagramsSent() + receiverDatagrams, s.stats().retransmissions(),
                 sim.nowNanos() / 1e6, completed, s.rtt().smoothedNanos() / 1e6,
-                s.handshakeNanos() < 0 ? -1 : s.handshakeNanos() / 1e6);
+                s.handshakeNanos() < 0 ? -1 : s.handshakeNanos() / 1e6, s.congestionWindow());
     }
 
     /** Sends pattern messages as fast as the connection accepts them. */

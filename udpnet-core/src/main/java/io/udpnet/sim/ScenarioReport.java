@@ -21,6 +21,7 @@ import io.udpnet.Delivery;
  * @param completed        whether it finished within the time limit
  * @param rttMillis        the sender's smoothed round-trip time at the end
  * @param handshakeMillis  time from the client's first REQUEST to the server's ACCEPT, or -1 if it never connected
+ * @param cwnd             the sender's congestion window at the end, bytes
  */
 public record ScenarioReport(
         Delivery delivery,
@@ -36,7 +37,8 @@ public record ScenarioReport(
         double simulatedMillis,
         boolean completed,
         double rttMillis,
-        double handshakeMillis) {
+        double handshakeMillis,
+        long cwnd) {
 
     /** Whether every guarantee of the delivery mode held. */
     public boolean guaranteesHeld() {
@@ -52,7 +54,7 @@ public record ScenarioReport(
                 + ",\"outOfOrder\":" + outOfOrder + ",\"corrupted\":" + corrupted + ",\"datagramsSent\":"
                 + datagramsSent + ",\"retransmissions\":" + retransmissions + ",\"simulatedMillis\":"
                 + round(simulatedMillis) + ",\"completed\":" + completed + ",\"rttMillis\":" + round(rttMillis)
-                + ",\"handshakeMillis\":" + round(handshakeMillis)
+                + ",\"handshakeMillis\":" + round(handshakeMillis) + ",\"cwnd\":" + cwnd
                 + ",\"guaranteesHeld\":" + guaranteesHeld() + "}";
     }
 

@@ -9,9 +9,11 @@ import java.util.Arrays;
  * Receive side of the datagram ack system: which sequences arrived (to drop duplicates), which may be acknowledged,
  * and when the next ack is due.
  *
- * <p>Two windows of {@value #WINDOW} sequences are kept. "Seen" filters duplicates; "acked" is what the ack fields
- * report. They differ when a datagram is processed but cannot be acknowledged because a reliable packet in it had
- * no room: its unreliable packets must not be delivered twice, yet the sender must retransmit the reliable ones.
+ * <p>A window of {@value #WINDOW} sequences filters duplicates ("seen"); the ack bits, kept up to date as datagrams
+ * arrive, say what may be acknowledged. The two differ when a datagram is processed but cannot be acknowledged
+ * because a reliable packet in it had no room: its unreliable packets must not be delivered twice, yet the sender
+ * must retransmit the reliable ones. The window holds unwrapped 64-bit sequence numbers, not the 16-bit values of
+ * the wire: a slot last written 65,536 datagrams ago must not pass for the current sequence that maps to it.
  */
 final class AckTracker {
     static final int WINDOW = 1024;
@@ -23,7 +25,8 @@ final class AckTracker {
     static final int TOO_OLD = 2;
 
     private final long[] seen = new long[WINDOW];
-    private final long[] acked = new long[WINDOW];
+    /** Ack bits relative to {@link #newestAcked}, kept up to date as datagrams arrive. */
+    private long ackBits;
     private boolean anySeen;
     private long newestSeen;
     private boolean anyAcked;
@@ -40,7 +43,6 @@ final class AckTracker {
         this.ackFrequency = ackFrequency;
         this.maxAckDelay = maxAckDelayNanos;
         Arrays.fill(seen, Long.MIN_VALUE);
-        Arrays.fill(acked, Long.MIN_VALUE);
     }
 
     /** The unwrapped sequence closest to the newest seen that has these low 16 bits. */
@@ -78,7 +80,15 @@ final class AckTracker {
         if (!ackable) {
             return;
         }
-        acked[(int) seq & MASK] = seq;
+        if (!anyAcked) {
+            ackBits = 0;
+        } else if (seq > newestAcked) {
+            long shift = seq - newestAcked;
+            // The previous newest becomes bit (shift - 1); older bits move up; beyond 64 they fall off.
+            ackBits = shift > 64 ? 0 : shift == 64 ? 1L << 63 : (ackBits << shift) | (1L << (shift - 1));
+        } else if (newestAcked - seq <= 64) {
+            ackBits |= 1L << (newestAcked - seq - 1);
+        }
         if (!anyAcked || seq > newestAcked) {
             newestAcked = seq;
             newestAckedReceivedAt = now;
@@ -124,14 +134,7 @@ final class AckTracker {
 
     /** The ack bits: bit i set when sequence {@code ack - 1 - i} is acknowledged. */
     long ackBits() {
-        long bits = 0;
-        for (int i = 0; i < 64; i++) {
-            long s = newestAcked - 1 - i;
-            if (acked[(int) s & MASK] == s) {
-                bits |= 1L << i;
-            }
-        }
-        return bits;
+        return ackBits;
     }
 
     /** The ack-delay field for a datagram sent at {@code now}. */

@@ -170,6 +170,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         this.now = now;
         long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
+        for (int k = 0; k < liveCount; k++) {
+            queues[liveChannels[k]].releaseAcknowledged();
+        }
         if (sentAt != SentLog.NO_SAMPLE) {
             rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
         }

@@ -49,6 +49,7 @@ final class SendQueue {
 
     private int nextMsgSeq;
     private long lastWritten;
+    private boolean headAcked;
     private int queuedMessages;
 
     SendQueue(int channel, Delivery delivery, int window, int maxWholePayload, int maxFragmentPayload,
@@ -170,7 +171,10 @@ final class SendQueue {
         return channel;
     }
 
-    /** The datagram carrying packet {@code p} was acknowledged. */
+    /**
+     * The datagram carrying packet {@code p} was acknowledged. Memory is released later, once per incoming ack, by
+     * {@link #releaseAcknowledged()}: an ack usually covers dozens of packets.
+     */
     void onAcked(long p) {
         if (p < head || p >= next) {
             return;
@@ -179,8 +183,16 @@ final class SendQueue {
         if (state[i] != DONE) {
             state[i] = DONE;
             if (p == head) {
-                release();
+                headAcked = true;
             }
+        }
+    }
+
+    /** Frees what the acks processed since the last call allow. */
+    void releaseAcknowledged() {
+        if (headAcked) {
+            headAcked = false;
+            release();
         }
     }
 

@@ -175,14 +175,14 @@ class SendQueueTest {
         List<Packet> packets = writeAll(q, 0);
         assertEquals(16, packets.size());
         // An ack of a later message does not move the window: message 0 is still outstanding.
-        q.onAcked(packets.get(5).number());
+        ack(q, packets.get(5).number());
         assertFalse(q.offer(ByteBuffer.wrap(pattern(10, 16))));
-        q.onAcked(packets.get(0).number());
+        ack(q, packets.get(0).number());
         assertEquals(15, q.queuedMessages());
         assertTrue(q.offer(ByteBuffer.wrap(pattern(10, 16))));
         assertFalse(q.offer(ByteBuffer.wrap(pattern(10, 17))));
         for (int i = 1; i <= 4; i++) {
-            q.onAcked(packets.get(i).number());
+            ack(q, packets.get(i).number());
         }
         // 1..5 acked now: five more fit.
         assertEquals(11, q.queuedMessages());
@@ -205,13 +205,13 @@ class SendQueueTest {
         List<Packet> packets = writeAll(q, 0);
         assertEquals(4, packets.size(), "3000 bytes in 3 fragments, then 1096 whole");
         // The second message is acked first: its bytes are not released before the first message's.
-        q.onAcked(packets.get(3).number());
+        ack(q, packets.get(3).number());
         assertEquals(4096, budget.used());
         assertFalse(q.offer(ByteBuffer.allocate(1)));
-        q.onAcked(packets.get(1).number());
-        q.onAcked(packets.get(0).number());
+        ack(q, packets.get(1).number());
+        ack(q, packets.get(0).number());
         assertEquals(4096 - 2000, budget.used(), "fragments 0 and 1 (1000 bytes each) released");
-        q.onAcked(packets.get(2).number());
+        ack(q, packets.get(2).number());
         assertEquals(0, budget.used());
         assertEquals(0, q.queuedMessages());
         assertTrue(q.offer(ByteBuffer.wrap(pattern(4096, 3))));
@@ -282,9 +282,9 @@ class SendQueueTest {
         assertTrue(q.onLost(p1.number(), 1));
         assertTrue(q.onLost(p0.number(), 0));
         // Both datagrams turn out to have arrived after all.
-        q.onAcked(p1.number());
+        ack(q, p1.number());
         assertTrue(q.hasPending(), "packet 0 still waits");
-        q.onAcked(p0.number());
+        ack(q, p0.number());
         assertFalse(q.hasPending());
         assertEquals(null, writeOne(q, 2));
         assertEquals(0, budget.used());
@@ -307,8 +307,8 @@ class SendQueueTest {
         q.onLost(p0.number(), 0);
         q.onLost(p1.number(), 1);
         q.onLost(p2.number(), 2);
-        q.onAcked(p0.number());
-        q.onAcked(p2.number());
+        ack(q, p0.number());
+        ack(q, p2.number());
         Packet r = writeOne(q, 3);
         assertEquals(p1.number(), r.number());
         assertEquals(null, writeOne(q, 3));
@@ -319,8 +319,8 @@ class SendQueueTest {
         ByteBudget budget = new ByteBudget(1 << 20);
         SendQueue q = queue(Delivery.RELIABLE_ORDERED, 16, budget);
         q.offer(ByteBuffer.wrap(pattern(10, 0)));
-        q.onAcked(0);
-        q.onAcked(-1);
+        ack(q, 0);
+        ack(q, -1);
         assertEquals(10, budget.used());
         assertEquals(1, q.queuedMessages());
         assertEquals(0, writeOne(q, 0).msgSeq());
@@ -397,12 +397,12 @@ class SendQueueTest {
                 }
             } else if (op == 6 && !late.isEmpty()) {
                 long[] e = late.remove(rnd.nextInt(late.size()));
-                q.onAcked(e[0]);
+                ack(q, e[0]);
                 acked.add(e[0]);
             } else if (!inFlight.isEmpty()) {
                 long[] e = inFlight.remove(rnd.nextInt(inFlight.size()));
                 if (op < 8) {
-                    q.onAcked(e[0]);
+                    ack(q, e[0]);
                     acked.add(e[0]);
                 } else {
                     // Queued again only when not acked yet and this was its latest datagram.
@@ -424,5 +424,11 @@ class SendQueueTest {
         for (int i = 0; i < offered.size(); i++) {
             assertArrayEquals(offered.get(i), assembled.get(i), "message " + i);
         }
+    }
+
+    /** Acknowledges a packet and releases what that allows, as the data path does after each incoming ack. */
+    private static void ack(SendQueue q, long packet) {
+        q.onAcked(packet);
+        q.releaseAcknowledged();
     }
 }

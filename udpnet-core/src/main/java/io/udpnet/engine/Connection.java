@@ -299,7 +299,7 @@ public final class Connection {
         return data.token();
     }
 
-    /** A snapshot of this connection's counters. */
+    /** A snapshot of this connection's counters and estimates (RTT, congestion window, loss rate), safe to share. */
     public ConnectionStats stats() {
         return data.stats();
     }

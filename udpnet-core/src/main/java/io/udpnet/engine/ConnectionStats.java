@@ -1,8 +1,8 @@
 package io.udpnet.engine;
 
 /**
- * Counters of one connection. Updated only by the thread that drives the connection; {@link #copy()} takes a
- * snapshot for reporting.
+ * Counters and estimates of one connection. {@link Connection#stats()} returns a snapshot taken on the thread that
+ * drives the connection; a snapshot never changes afterwards, so it can be handed to any other thread.
  */
 public final class ConnectionStats {
     long datagramsSent;
@@ -23,6 +23,13 @@ public final class ConnectionStats {
     long staleMessages;
     long reassemblyDrops;
     long duplicatePackets;
+    long elicitingSent;
+    long smoothedRttNanos;
+    long rttVarianceNanos;
+    long minRttNanos;
+    long congestionWindow;
+    long bytesInFlight;
+    long pacingRate;
 
     /** A copy of the current values. */
     public ConnectionStats copy() {
@@ -45,6 +52,13 @@ public final class ConnectionStats {
         c.staleMessages = staleMessages;
         c.reassemblyDrops = reassemblyDrops;
         c.duplicatePackets = duplicatePackets;
+        c.elicitingSent = elicitingSent;
+        c.smoothedRttNanos = smoothedRttNanos;
+        c.rttVarianceNanos = rttVarianceNanos;
+        c.minRttNanos = minRttNanos;
+        c.congestionWindow = congestionWindow;
+        c.bytesInFlight = bytesInFlight;
+        c.pacingRate = pacingRate;
         return c;
     }
 
@@ -100,6 +114,30 @@ public final class ConnectionStats {
     /** Reliable packets received again (the ack was lost or a retransmission crossed the original). */
     public long duplicatePackets() { return duplicatePackets; }
 
+    /** Datagrams sent that the peer must acknowledge (all but acks and DISCONNECTs). */
+    public long ackElicitingSent() { return elicitingSent; }
+
+    /** Fraction of ack-eliciting datagrams declared lost, 0..1 (spurious losses included). */
+    public double lossRate() { return elicitingSent == 0 ? 0 : (double) datagramsLost / elicitingSent; }
+
+    /** Smoothed round-trip time, ns (the configured initial RTT before the first sample). */
+    public long smoothedRttNanos() { return smoothedRttNanos; }
+
+    /** Round-trip time variance, ns. */
+    public long rttVarianceNanos() { return rttVarianceNanos; }
+
+    /** Smallest round-trip time seen, ns (0 before the first sample). */
+    public long minRttNanos() { return minRttNanos; }
+
+    /** Congestion window, bytes. */
+    public long congestionWindow() { return congestionWindow; }
+
+    /** Bytes of ack-eliciting datagrams in flight. */
+    public long bytesInFlight() { return bytesInFlight; }
+
+    /** Pacing rate, bytes per second. */
+    public long pacingRate() { return pacingRate; }
+
     @Override
     public String toString() {
         return "ConnectionStats{sent=" + datagramsSent + " dgrams/" + bytesSent + " B, received=" + datagramsReceived
@@ -108,6 +146,6 @@ public final class ConnectionStats {
                 + duplicateDatagrams + ", tooOld=" + tooOldDatagrams + ", malformed=" + malformedDatagrams
                 + ", badChecksums=" + badChecksums + ", wrongToken=" + wrongToken + ", foreign=" + foreignDatagrams
                 + ", refused=" + refusedDatagrams + ", stale=" + staleMessages + ", reassemblyDrops="
-                + reassemblyDrops + '}';
+                + reassemblyDrops + ", srtt=" + smoothedRttNanos / 1000 + " us, cwnd=" + congestionWindow + '}';
     }
 }

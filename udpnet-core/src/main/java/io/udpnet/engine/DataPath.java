@@ -269,6 +269,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             sent.end(len, nowNanos);
             congestion.onSent(seq, len, sent.bytesInFlight(), nowNanos);
             probeCredit = 0;
+            stats.elicitingSent++;
         }
         acks.onAckSent();
         stats.datagramsSent++;
@@ -435,6 +436,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     /** A snapshot of this connection's counters. */
     ConnectionStats stats() {
         stats.datagramsLost = sent.declaredLost();
+        stats.smoothedRttNanos = rtt.smoothedNanos();
+        stats.rttVarianceNanos = rtt.varianceNanos();
+        stats.minRttNanos = rtt.minNanos();
+        stats.congestionWindow = congestion.congestionWindow();
+        stats.bytesInFlight = sent.bytesInFlight();
+        stats.pacingRate = congestion.pacingRate();
         return stats.copy();
     }
 

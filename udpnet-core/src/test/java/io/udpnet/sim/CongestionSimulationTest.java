@@ -75,6 +75,12 @@ class CongestionSimulationTest {
                         + "utilisation %.1f%%, cwnd %d B, in flight %d B (seed %d)%n", dropsAfterStartup, steadyDrops,
                 utilisation * 100, c.congestionWindow(), c.bytesInFlight(), seed);
         assertEquals(Connection.State.CONNECTED, c.state());
+        var stats = c.stats();
+        assertTrue(stats.minRttNanos() >= Duration.ofMillis(50).toNanos(), "min RTT at least the propagation delay");
+        assertTrue(stats.smoothedRttNanos() >= stats.minRttNanos());
+        assertEquals(c.congestionWindow(), stats.congestionWindow());
+        assertTrue(stats.lossRate() < 0.01, "a clean bottleneck loses almost nothing: " + stats.lossRate());
+        assertTrue(stats.pacingRate() > 0.8 * LINK_BITS / 8, "paced near the link rate: " + stats.pacingRate());
         // BBR probes for bandwidth every few round trips, which may cost the odd datagram; persistent loss would
         // be hundreds. The link must also stay busy.
         assertTrue(steadyDrops <= 20, "steady-state queue drops: " + steadyDrops);

@@ -32,6 +32,7 @@ public final class ConnectionConfig {
     private final long idleTimeoutNanos;
     private final long keepAliveNanos;
     private final CongestionConfig congestion;
+    private final boolean pathMtuDiscovery;
 
     private ConnectionConfig(Builder b) {
         this.channels = b.channels.clone();
@@ -48,6 +49,7 @@ public final class ConnectionConfig {
         this.idleTimeoutNanos = b.idleTimeoutNanos;
         this.keepAliveNanos = b.keepAliveNanos;
         this.congestion = b.congestion;
+        this.pathMtuDiscovery = b.pathMtuDiscovery;
     }
 
     /** A builder starting from this configuration's values. */
@@ -67,6 +69,7 @@ public final class ConnectionConfig {
         b.idleTimeoutNanos = idleTimeoutNanos;
         b.keepAliveNanos = keepAliveNanos;
         b.congestion = congestion;
+        b.pathMtuDiscovery = pathMtuDiscovery;
         return b;
     }
 
@@ -94,9 +97,25 @@ public final class ConnectionConfig {
         return List.of(channels);
     }
 
-    /** Largest datagram this connection sends, in bytes (UDP payload). */
+    /**
+     * Largest datagram this connection sends, in bytes (UDP payload). With path MTU discovery on (the default) a
+     * connection starts at 1200 bytes and probes up to this size; with it off, it uses this size from the start.
+     */
     public int maxDatagramSize() {
         return maxDatagramSize;
+    }
+
+    /** Whether connections probe for a datagram size above 1200 bytes, up to {@link #maxDatagramSize()}. */
+    public boolean pathMtuDiscovery() {
+        return pathMtuDiscovery;
+    }
+
+    /**
+     * The datagram size packets are cut for: 1200 bytes with path MTU discovery, so that every packet still fits if
+     * the path shrinks back to the size every path carries; the maximum datagram size when that is pinned.
+     */
+    private int packetDatagramSize() {
+        return pathMtuDiscovery ? WireFormat.MIN_DATAGRAM_SIZE : maxDatagramSize;
     }
 
     /** Largest message accepted by {@code send}, in bytes. */
@@ -177,12 +196,12 @@ public final class ConnectionConfig {
 
     /** Largest payload of one fragment: a fragment packet fills a whole datagram. */
     public int maxFragmentPayload() {
-        return maxDatagramSize - DataHeader.OVERHEAD - PacketHeader.FRAGMENT_HEADER;
+        return packetDatagramSize() - DataHeader.OVERHEAD - PacketHeader.FRAGMENT_HEADER;
     }
 
     /** Largest message that travels unfragmented. */
     public int maxWholePayload() {
-        return maxDatagramSize - DataHeader.OVERHEAD - PacketHeader.MESSAGE_HEADER;
+        return packetDatagramSize() - DataHeader.OVERHEAD - PacketHeader.MESSAGE_HEADER;
     }
 
     @Override
@@ -208,6 +227,7 @@ public final class ConnectionConfig {
         private long idleTimeoutNanos = Duration.ofSeconds(10).toNanos();
         private long keepAliveNanos = Duration.ofSeconds(2).toNanos();
         private CongestionConfig congestion = CongestionConfig.defaults();
+        private boolean pathMtuDiscovery = true;
 
         private Builder() {
         }
@@ -230,7 +250,10 @@ public final class ConnectionConfig {
             return channels(deliveries.toArray(new Delivery[0]));
         }
 
-        /** Largest datagram sent: 1200..1472 bytes (use at most 1452 on IPv6 paths). */
+        /**
+         * Largest datagram sent: 1200..1472 bytes (use at most 1452 on IPv6 paths). Default 1200: raise it to let
+         * path MTU discovery find a larger size.
+         */
         public Builder maxDatagramSize(int bytes) {
             this.maxDatagramSize = check("maxDatagramSize", bytes, WireFormat.MIN_DATAGRAM_SIZE,
                     WireFormat.MAX_DATAGRAM_SIZE_IPV4);
@@ -305,6 +328,15 @@ public final class ConnectionConfig {
         /** Interval of keep-alives on an idle connection, 10 ms .. 1 h, below the idle time-out. Default 2 s. */
         public Builder keepAlive(Duration interval) {
             this.keepAliveNanos = checkDuration("keepAlive", interval, Duration.ofMillis(10), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * Path MTU discovery on (default): start at 1200 bytes and probe up to {@link #maxDatagramSize(int)}. Off:
+         * use the maximum datagram size from the start (pinned).
+         */
+        public Builder pathMtuDiscovery(boolean enabled) {
+            this.pathMtuDiscovery = enabled;
             return this;
         }
 

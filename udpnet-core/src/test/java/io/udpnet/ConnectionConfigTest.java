@@ -51,7 +51,10 @@ class ConnectionConfigTest {
                 .initialRtt(Duration.ofSeconds(10))
                 .build();
         assertEquals(256, c.channelCount());
-        assertEquals(1472 - 44, c.maxFragmentPayload());
+        // Path MTU discovery on: packets are cut for the 1200-byte base so that they fit wherever the path shrinks.
+        assertEquals(1200 - 44, c.maxFragmentPayload());
+        // Pinned: packets are cut for the pinned size.
+        assertEquals(1472 - 44, c.toBuilder().pathMtuDiscovery(false).build().maxFragmentPayload());
         ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).maxDatagramSize(1200).maxMessageSize(1)
                 .maxUnreliableFragments(1).sendWindow(16).ackFrequency(1).maxAckDelay(Duration.ZERO)
                 .initialRtt(Duration.ofMillis(1)).build();

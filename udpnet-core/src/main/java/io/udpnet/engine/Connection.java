@@ -318,6 +318,11 @@ public final class Connection {
         return data.queuedMessages(channel);
     }
 
+    /** The datagram size in use now: 1200 bytes, or more once path MTU discovery has found a larger one. */
+    public int datagramSize() {
+        return data.datagramSize();
+    }
+
     /** Bytes the congestion controller currently allows in flight. */
     public long congestionWindow() {
         return data.congestion().congestionWindow();

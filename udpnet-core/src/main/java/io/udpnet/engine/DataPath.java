@@ -42,6 +42,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private final AckTracker acks;
     private final SentLog sent = new SentLog(this);
     private final CongestionController congestion;
+    private final PathMtu pathMtu;
     /** The time passed to the current handleDatagram or pollTransmit call, for the listener callbacks. */
     private long now;
     private final RttEstimator rtt;
@@ -78,6 +79,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         this.receivers = new ChannelReceiver[config.channelCount()];
         this.liveChannels = new int[config.channelCount()];
         this.congestion = config.congestion().newController();
+        this.pathMtu = new PathMtu(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
     }
 
     /**
@@ -244,6 +246,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         this.now = nowNanos;
         runTimers(nowNanos);
+        int probe = pathMtu.probeDue(nowNanos);
+        if (probe > 0 && probeCredit == 0 && mayTransmit(nowNanos)) {
+            return writeMtuProbe(out, probe, nowNanos);
+        }
         boolean pending = pingPending || anyPending();
         boolean data = pending && mayTransmit(nowNanos);
         if (!pending && sent.inFlight() < MAX_IN_FLIGHT && windowOpen()) {
@@ -258,7 +264,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         int at = DataHeader.LENGTH;
         if (data) {
             sent.begin(seq, nowNanos);
-            at = pack(out, at, config.maxDatagramSize() - WireFormat.CRC_SIZE, seq);
+            // A probe after a probe time-out is cut to the base size, which every path carries: if large datagrams
+            // are what stopped getting through, it still gets an ack back (RFC 8899 black-hole detection).
+            int size = probeCredit > 0 ? WireFormat.MIN_DATAGRAM_SIZE : pathMtu.current();
+            at = pack(out, at, size - WireFormat.CRC_SIZE, seq);
         }
         int ackDelay = acks.ackDelayField(nowNanos);
         DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
@@ -276,6 +285,35 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         stats.bytesSent += len;
         out.position(0).limit(len);
         return len;
+    }
+
+    /** A path MTU probe: a PING padded to {@code size} bytes, ack-eliciting, tracked like any datagram. */
+    private int writeMtuProbe(ByteBuffer out, int size, long now) {
+        out.clear();
+        int seq = nextSeq;
+        nextSeq = Seq.add(nextSeq, 1);
+        sent.begin(seq, now);
+        out.put(DataHeader.LENGTH, (byte) PacketHeader.TYPE_PING);
+        for (int i = DataHeader.LENGTH + PacketHeader.PING_SIZE; i < size - WireFormat.CRC_SIZE; i++) {
+            out.put(i, (byte) PacketHeader.TYPE_PADDING);
+        }
+        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
+                acks.ackDelayField(now));
+        crc.seal(out, size);
+        sent.end(size, now);
+        congestion.onSent(seq, size, sent.bytesInFlight(), now);
+        pathMtu.onProbeSent(seq, size);
+        acks.onAckSent();
+        stats.elicitingSent++;
+        stats.datagramsSent++;
+        stats.bytesSent += size;
+        out.position(0).limit(size);
+        return size;
+    }
+
+    /** The datagram size in use now (path MTU discovery may raise it above 1200 bytes). */
+    int datagramSize() {
+        return pathMtu.current();
     }
 
     /** A datagram carrying only the DISCONNECT packet (and acks); not ack-eliciting, never retransmitted. */
@@ -373,11 +411,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     }
 
     private void runTimers(long now) {
-        if (sent.lossTimerArmed()) {
-            if (now >= sent.deadline(probeTimeout(), maxProbeInterval())) {
-                sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());
-            }
-        } else if (sent.inFlight() > 0 && now >= sent.deadline(probeTimeout(), maxProbeInterval())) {
+        if (sent.lossTimerArmed() && now >= sent.deadline(probeTimeout(), maxProbeInterval())) {
+            sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());
+        }
+        // Not "else": a loss timer that found nothing disarms, and the probe time-out may already be due.
+        if (!sent.lossTimerArmed() && sent.inFlight() > 0 && now >= sent.deadline(probeTimeout(), maxProbeInterval())) {
             sent.onProbeTimeout();
             probeCredit = 1;
             if (!anyPending()) {
@@ -395,9 +433,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         if (probeCredit > 0 && (pingPending || anyPending())) {
             return Long.MIN_VALUE;
         }
-        if ((pingPending || anyPending()) && sent.inFlight() < MAX_IN_FLIGHT && windowOpen()) {
+        boolean canSend = sent.inFlight() < MAX_IN_FLIGHT && windowOpen();
+        if ((pingPending || anyPending()) && canSend) {
             // Pacing may hold the next datagram back; a full window waits for acks (already in d).
-            d = Math.min(d, congestion.nextSendTime(config.maxDatagramSize(), now));
+            d = Math.min(d, congestion.nextSendTime(pathMtu.current(), now));
+        } else if (canSend && pathMtu.nextProbeAt() != Long.MAX_VALUE) {
+            d = Math.min(d, Math.max(pathMtu.nextProbeAt(), congestion.nextSendTime(pathMtu.current(), now)));
         }
         return d;
     }
@@ -408,11 +449,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             return true;   // a probe after a probe time-out goes out whatever the window (RFC 9002 section 7.5)
         }
         return sent.inFlight() < MAX_IN_FLIGHT && windowOpen()
-                && congestion.nextSendTime(config.maxDatagramSize(), now) <= now;
+                && congestion.nextSendTime(pathMtu.current(), now) <= now;
     }
 
     private boolean windowOpen() {
-        return sent.bytesInFlight() + config.maxDatagramSize() <= congestion.congestionWindow();
+        return sent.bytesInFlight() + pathMtu.current() <= congestion.congestionWindow();
     }
 
     /** Probes go at least every quarter of the idle time-out, so a lossy but live path is not taken for dead. */
@@ -483,12 +524,15 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     @Override
     public void onDatagramAcked(int seq, int bytes) {
+        pathMtu.onAcked(seq, bytes);
         congestion.onAcked(seq, bytes, now);
     }
 
     @Override
     public void onDatagramLost(int seq, int bytes) {
-        congestion.onLost(seq, bytes, now);
+        if (!pathMtu.onLost(seq, bytes, now)) {
+            congestion.onLost(seq, bytes, now);
+        }
     }
 
     /** Bytes of ack-eliciting datagrams in flight. */

@@ -20,9 +20,16 @@ final class SendQueue {
     private static final byte IN_FLIGHT = 1;
     private static final byte LOST = 2;
     private static final byte DONE = 3;
+    /**
+     * How far past a packet that does not fit the queue looks for one that does. Reliable and unsequenced channels
+     * may send a later packet first (the receiver orders or does not care); a sequenced channel may not, since the
+     * earlier message would then arrive stale.
+     */
+    static final int LOOKAHEAD = 32;
 
     private final int channel;
     private final boolean reliable;
+    private final boolean mayOvertake;
     private final int window;
     private final int maxWholePayload;
     private final int maxFragmentPayload;
@@ -56,6 +63,7 @@ final class SendQueue {
               int maxUnreliableFragments, ByteBudget budget, ConnectionStats stats) {
         this.channel = channel;
         this.reliable = delivery.isReliable();
+        this.mayOvertake = delivery != Delivery.UNRELIABLE_SEQUENCED;
         this.window = window;
         this.maxWholePayload = maxWholePayload;
         this.maxFragmentPayload = maxFragmentPayload;
@@ -108,6 +116,9 @@ final class SendQueue {
     /** Whether a packet is waiting to be written. */
     boolean hasPending() {
         skipStaleRetransmits();
+        while (next < tail && state[index(next)] != QUEUED) {
+            next++;
+        }
         return retransmitHead < retransmitTail || next < tail;
     }
 
@@ -123,18 +134,22 @@ final class SendQueue {
         long p;
         if (isRetransmit) {
             p = retransmit[(int) (retransmitHead & (capacity - 1))];
-        } else if (next < tail) {
-            p = next;
+            if (wireSize(p) > end - at) {
+                return at;
+            }
         } else {
-            return at;
+            while (next < tail && state[index(next)] != QUEUED) {
+                next++;   // already sent ahead of its turn
+            }
+            p = next < tail ? fitting(next, end - at) : -1;
+            if (p < 0) {
+                return at;
+            }
         }
         int i = index(p);
         int len = length[i];
         boolean whole = fragCount[i] == 1;
         int header = whole ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER;
-        if (header + len > end - at) {
-            return at;
-        }
         if (whole) {
             PacketHeader.writeMessage(out, at, channel, msgSeq[i], len);
         } else {
@@ -144,7 +159,7 @@ final class SendQueue {
         if (isRetransmit) {
             retransmitHead++;
             stats.retransmissions++;
-        } else {
+        } else if (p == next) {
             next++;
         }
         lastWritten = p;
@@ -156,6 +171,27 @@ final class SendQueue {
             release();
         }
         return at + header + len;
+    }
+
+    /** The first packet from {@code first} on, within the look-ahead, that fits in {@code room}; -1 if none. */
+    private long fitting(long first, int room) {
+        if (wireSize(first) <= room) {
+            return first;
+        }
+        if (!mayOvertake) {
+            return -1;
+        }
+        for (long p = first + 1; p < tail && p <= first + LOOKAHEAD; p++) {
+            if (state[index(p)] == QUEUED && wireSize(p) <= room) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    private int wireSize(long p) {
+        int i = index(p);
+        return (fragCount[i] == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length[i];
     }
 
     /** Number of the packet written by the last successful {@link #write}. */
@@ -176,11 +212,11 @@ final class SendQueue {
      * {@link #releaseAcknowledged()}: an ack usually covers dozens of packets.
      */
     void onAcked(long p) {
-        if (p < head || p >= next) {
+        if (p < head || p >= tail) {
             return;
         }
         int i = index(p);
-        if (state[i] != DONE) {
+        if (state[i] == IN_FLIGHT || state[i] == LOST) {
             state[i] = DONE;
             if (p == head) {
                 headAcked = true;
@@ -201,7 +237,7 @@ final class SendQueue {
      * was queued for retransmission (it was not acknowledged and not already sent again in a later datagram).
      */
     boolean onLost(long p, int datagramSeq) {
-        if (p < head || p >= next) {
+        if (p < head || p >= tail) {
             return false;
         }
         int i = index(p);
@@ -252,7 +288,7 @@ final class SendQueue {
     /** Frees every finished packet at the head, with its bytes. */
     private void release() {
         long before = bytes.size();
-        while (head < next && state[index(head)] == DONE) {
+        while (head < tail && state[index(head)] == DONE) {
             int i = index(head);
             if (fragIndex[i] == fragCount[i] - 1) {
                 queuedMessages--;

@@ -41,6 +41,18 @@ public class ConnectionNode implements SimNode {
         while (connection.pollTransmit(out, nowNanos) > 0) {
             outbox.send(peer, out);
         }
+        checkDeadline(connection.nextDeadline(), nowNanos, connection);
+    }
+
+    /**
+     * A drained engine must not ask to be polled again at once: a real driver would spin, and the simulation would
+     * not poll it again until something else happens. Failing loudly here turns every simulation into a check.
+     */
+    static void checkDeadline(long deadline, long now, Object engine) {
+        if (deadline <= now) {
+            throw new IllegalStateException("engine reported deadline " + deadline + " at or before now " + now
+                    + " after being drained: " + engine);
+        }
     }
 
     @Override

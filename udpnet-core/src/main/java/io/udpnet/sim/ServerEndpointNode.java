@@ -30,6 +30,7 @@ public final class ServerEndpointNode implements SimNode {
         while ((to = endpoint.pollTransmit(out, nowNanos)) != null) {
             outbox.send(to, out);
         }
+        ConnectionNode.checkDeadline(endpoint.nextDeadline(), nowNanos, endpoint);
     }
 
     @Override

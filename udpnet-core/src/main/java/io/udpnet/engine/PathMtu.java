@@ -1,0 +1,114 @@
+package io.udpnet.engine;
+
+import io.udpnet.wire.WireFormat;
+
+/**
+ * Path MTU discovery for one connection, in the spirit of RFC 8899 (datagram PLPMTUD): the connection starts at the
+ * base size every path carries (1200 bytes) and, when configured with a larger maximum, binary-searches upward with
+ * padded probe datagrams, one outstanding at a time, each size tried {@value #TRIES} times. An acknowledged probe
+ * raises the datagram size; a size whose probes are all lost caps the search. A black hole (a path that stops
+ * carrying large datagrams) shows as {@value #BLACK_HOLE_LOSSES} consecutive losses of datagrams above the base
+ * size: the connection falls back to the base size at once and searches again {@value #RESEARCH_SECONDS} s later.
+ *
+ * <p>Packets are always sized to fit a base-size datagram, so falling back never strands one; a larger datagram
+ * size lets more packets share a datagram. Lost probes say nothing about congestion and are not reported as such.
+ */
+final class PathMtu {
+    static final int TRIES = 3;
+    static final int BLACK_HOLE_LOSSES = 3;
+    static final int RESEARCH_SECONDS = 60;
+    /** The search stops when the bounds are this close: a few bytes more are not worth more probes. */
+    private static final int PRECISION = 16;
+    private static final long PROBE_INTERVAL_NANOS = 100_000_000L;
+
+    private final int base = WireFormat.MIN_DATAGRAM_SIZE;
+    private final int max;
+    private int current;
+    private int low;
+    private int high;
+    private int probeSize;
+    private int probeSeq = -1;
+    private int failures;
+    private long nextProbeAt;
+    private int largeLosses;
+    private long probesSent;
+    private long blackHoles;
+
+    /** {@code enabled} false pins the size at {@code max}; so does a maximum at or below the base size. */
+    PathMtu(int max, boolean enabled, long now) {
+        this.max = max;
+        boolean search = enabled && max > base;
+        this.current = search ? base : max;
+        this.low = current;
+        this.high = search ? max : current;
+        this.nextProbeAt = now;
+    }
+
+    /** The datagram size to use now. */
+    int current() {
+        return current;
+    }
+
+    /** Size of the probe to send now, or 0 when none is due. */
+    int probeDue(long now) {
+        if (probeSeq >= 0 || high - low < PRECISION || now < nextProbeAt) {
+            return 0;
+        }
+        return failures == 0 ? (low + high + 1) / 2 : probeSize;
+    }
+
+    void onProbeSent(int seq, int size) {
+        probeSeq = seq;
+        probeSize = size;
+        probesSent++;
+    }
+
+    /** When the next probe is due, or {@link Long#MAX_VALUE} while one is outstanding or the search is over. */
+    long nextProbeAt() {
+        return probeSeq >= 0 || high - low < PRECISION ? Long.MAX_VALUE : nextProbeAt;
+    }
+
+    void onAcked(int seq, int bytes) {
+        if (seq == probeSeq) {
+            probeSeq = -1;
+            failures = 0;
+            low = probeSize;
+            current = probeSize;
+        }
+        if (bytes > base) {
+            largeLosses = 0;
+        }
+    }
+
+    /** Returns true when the lost datagram was a probe: its loss says nothing about congestion. */
+    boolean onLost(int seq, int bytes, long now) {
+        if (seq == probeSeq) {
+            probeSeq = -1;
+            if (++failures >= TRIES) {
+                failures = 0;
+                high = probeSize - 1;
+            }
+            nextProbeAt = now + PROBE_INTERVAL_NANOS;
+            return true;
+        }
+        if (bytes > base && ++largeLosses >= BLACK_HOLE_LOSSES) {
+            blackHoles++;
+            largeLosses = 0;
+            probeSeq = -1;
+            current = base;
+            low = base;
+            high = max;
+            failures = 0;
+            nextProbeAt = now + RESEARCH_SECONDS * 1_000_000_000L;
+        }
+        return false;
+    }
+
+    long probesSent() {
+        return probesSent;
+    }
+
+    long blackHoles() {
+        return blackHoles;
+    }
+}

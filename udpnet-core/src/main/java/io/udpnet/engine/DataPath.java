@@ -277,7 +277,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         if (data) {
             sent.end(len, nowNanos);
             congestion.onSent(seq, len, sent.bytesInFlight(), nowNanos);
-            probeCredit = 0;
+            if (probeCredit > 0 && --probeCredit > 0 && !anyPending()) {
+                pingPending = true;
+            }
             stats.elicitingSent++;
         }
         acks.onAckSent();
@@ -417,7 +419,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         // Not "else": a loss timer that found nothing disarms, and the probe time-out may already be due.
         if (!sent.lossTimerArmed() && sent.inFlight() > 0 && now >= sent.deadline(probeTimeout(), maxProbeInterval())) {
             sent.onProbeTimeout();
-            probeCredit = 1;
+            // Two probes, as RFC 9002 section 6.2.4 suggests: on a lossy path one alone too often goes unanswered,
+            // and every unanswered probe doubles the wait.
+            probeCredit = 2;
             if (!anyPending()) {
                 pingPending = true;
             }

@@ -284,10 +284,11 @@ class ConnectionTest {
         assertEquals(1, drain(a, t0).size());
         assertEquals(t0 + INITIAL_PTO, a.nextDeadline());
         assertEquals(0, a.pollTransmit(out, t0 + INITIAL_PTO - 1), "not yet");
-        // At the deadline the datagram is declared lost and its message goes again.
+        // At the deadline the datagram is declared lost and two probes go: its message again, then a PING.
         List<ByteBuffer> probe = drain(a, t0 + INITIAL_PTO);
-        assertEquals(1, probe.size());
+        assertEquals(2, probe.size());
         assertEquals(0, PacketHeader.sequence(probe.get(0), DataHeader.LENGTH));
+        assertEquals(PacketHeader.TYPE_PING, PacketHeader.type(probe.get(1), DataHeader.LENGTH));
         assertEquals(1, a.stats().retransmissions());
         assertEquals(t0 + 3 * INITIAL_PTO, a.nextDeadline(), "backed off: twice the PTO after the probe");
     }
@@ -300,9 +301,11 @@ class ConnectionTest {
         assertEquals(0, a.queuedMessages(3), "unreliable: released once sent");
         assertEquals(INITIAL_PTO, a.nextDeadline());
         List<ByteBuffer> probe = drain(a, INITIAL_PTO);
-        assertEquals(1, probe.size());
-        assertEquals(PacketHeader.TYPE_PING, PacketHeader.type(probe.get(0), DataHeader.LENGTH));
-        assertEquals(DataHeader.OVERHEAD + 1, probe.get(0).remaining());
+        assertEquals(2, probe.size(), "two probes, as RFC 9002 suggests");
+        for (ByteBuffer p : probe) {
+            assertEquals(PacketHeader.TYPE_PING, PacketHeader.type(p, DataHeader.LENGTH));
+            assertEquals(DataHeader.OVERHEAD + 1, p.remaining());
+        }
         assertEquals(0, a.stats().retransmissions());
     }
 
@@ -376,8 +379,8 @@ class ConnectionTest {
         drain(a, origin + INITIAL_PTO);
         drain(a, origin + 3 * INITIAL_PTO);
         assertEquals(origin + 7 * INITIAL_PTO, a.nextDeadline());
-        // The peer acknowledges datagram 2 (the second probe) 10 ms after it was sent.
-        a.handleDatagram(new Datagram(TOKEN, 0, 2, 0, 0).seal(), origin + 3 * INITIAL_PTO + 10 * MS);
+        // The peer acknowledges datagram 4 (the second time-out's second probe) 10 ms after it was sent.
+        a.handleDatagram(new Datagram(TOKEN, 0, 4, 0, 0).seal(), origin + 3 * INITIAL_PTO + 10 * MS);
         assertTrue(a.rtt().hasSample(), "an RTT sample was taken");
         assertEquals(10 * MS, a.rtt().smoothedNanos());
         a.send(0, ByteBuffer.allocate(10));
@@ -459,16 +462,16 @@ class ConnectionTest {
         Connection a = connection(ConnectionConfig.defaults());
         a.send(0, ByteBuffer.allocate(10));
         drain(a, 0);                                  // datagram 0, lost
-        assertEquals(1, drain(a, INITIAL_PTO).size()); // datagram 1, the probe: message 0 again
+        assertEquals(2, drain(a, INITIAL_PTO).size()); // datagrams 1 and 2, the probes: message 0 again, a PING
         long t = INITIAL_PTO + MS;
         // The peer sends two ack-eliciting datagrams (not yet acknowledging anything): an ack is due at once.
         a.handleDatagram(Datagram.of(0).raw(PacketHeader.TYPE_PING).seal(), t);
         a.handleDatagram(Datagram.of(1).raw(PacketHeader.TYPE_PING).seal(), t);
         List<ByteBuffer> ackOnly = drain(a, t);
         assertEquals(1, ackOnly.size());
-        assertEquals(2, DataHeader.sequence(ackOnly.get(0)));
-        // The peer acknowledges 2 (ack-only) and, in bit 0, 1 (the probe).
-        a.handleDatagram(new Datagram(TOKEN, 2, 2, 0b1, 0).seal(), t + 10 * MS);
+        assertEquals(3, DataHeader.sequence(ackOnly.get(0)));
+        // The peer acknowledges 3 (ack-only) and, in bits 0 and 1, 2 and 1 (the probes).
+        a.handleDatagram(new Datagram(TOKEN, 2, 3, 0b11, 0).seal(), t + 10 * MS);
         assertEquals(0, a.datagramsInFlight());
         assertEquals(0, a.queuedMessages(0));
         // Later, new data: its probe time-out is not backed off.

@@ -5,6 +5,7 @@ import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
 import io.udpnet.wire.WireFormat;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -47,7 +48,9 @@ public final class Connection {
     private long lastReceivedAt;
     /** Bookkeeping of the {@link ServerEndpoint} that owns a server-side connection. */
     ServerEndpoint owner;
-    java.net.InetSocketAddress remote;
+    InetSocketAddress remote;
+    /** Validation of a new peer address; server side only (null for clients). */
+    private final PathValidation path;
     long handshakeNonce;
     int heapIndex = -1;
     boolean ready;
@@ -61,6 +64,7 @@ public final class Connection {
         this.state = state;
         this.createdAt = now;
         this.lastReceivedAt = now;
+        this.path = handshake == null ? new PathValidation() : null;
         if (state == State.CONNECTED) {
             connectedAt = now;
         }
@@ -119,22 +123,27 @@ public final class Connection {
      * dropped and counted; nothing throws, whatever the bytes.
      */
     public void handleDatagram(ByteBuffer datagram, long now) {
+        receive(datagram, now);
+    }
+
+    /** {@link #handleDatagram}, returning the data path's verdict ({@link DataPath#DROPPED} for anything else). */
+    private int receive(ByteBuffer datagram, long now) {
         if (state == State.CLOSED) {
             datagram.position(datagram.limit());
-            return;
+            return DataPath.DROPPED;
         }
         if (datagram.remaining() < 4) {
             data.handleDatagram(datagram, now);   // counts it as foreign
-            return;
+            return DataPath.DROPPED;
         }
         int kind = datagram.get(datagram.position() + DataHeader.KIND_OFFSET) & 0xFF;
         if (kind >= WireFormat.KIND_CONTROL_FIRST && kind <= WireFormat.KIND_CONTROL_LAST) {
             handleControl(datagram, now);
-            return;
+            return DataPath.DROPPED;
         }
         if (state == State.CONNECTING) {
             datagram.position(datagram.limit());
-            return;
+            return DataPath.DROPPED;
         }
         int result = data.handleDatagram(datagram, now);
         if (result == DataPath.PROCESSED) {
@@ -146,6 +155,50 @@ public final class Connection {
         } else if (result == DataPath.VIOLATION) {
             close(DisconnectCode.PROTOCOL_VIOLATION, "malformed datagram");
         }
+        return result;
+    }
+
+    /**
+     * Server side: a datagram with this connection's token from {@code from}, which is not its current address (the
+     * client's NAT may have given it a new one, or someone copied a datagram). It is processed like any other (its
+     * acks and messages are as good from anywhere), but the connection keeps sending to its current address and
+     * only challenges {@code from}; it moves there when the answer comes back from {@code from}. Returns whether it
+     * moved.
+     */
+    boolean handleDatagramFrom(InetSocketAddress from, ByteBuffer datagram, long now, RandomGenerator random) {
+        int length = datagram.remaining();
+        data.clearPathResponse();
+        int result = receive(datagram, now);
+        if (path == null || state != State.CONNECTED) {
+            return false;
+        }
+        path.onDatagram(from, length, result == DataPath.PROCESSED, now, pathTimeout(), random);
+        if (result != DataPath.PROCESSED || !data.pathResponseSeen()
+                || !path.onResponse(from, data.pathResponseReceived())) {
+            return false;
+        }
+        InetSocketAddress previous = remote;
+        remote = from;
+        listener.onAddressChanged(this, previous);
+        return true;
+    }
+
+    /**
+     * Server side: writes a PATH_CHALLENGE datagram into {@code out} if one is due and returns the address it must
+     * go to, or returns null. Checked before {@link #pollTransmit}, which sends everything else to {@link #remote}.
+     */
+    InetSocketAddress pollPathChallenge(ByteBuffer out, long now) {
+        if (path == null || state != State.CONNECTED || !path.due(now)) {
+            return null;
+        }
+        int n = data.writePathChallenge(out, path.challenge(), now);
+        path.onChallengeSent(n, now);
+        return path.candidate();
+    }
+
+    /** How long a challenge waits for its answer before the next is sent (doubling): one probe time-out. */
+    private long pathTimeout() {
+        return data.rtt().probeTimeoutNanos(config.maxAckDelayNanos());
     }
 
     private void handleControl(ByteBuffer datagram, long now) {
@@ -213,7 +266,7 @@ public final class Connection {
     public long nextDeadline() {
         return switch (state) {
             case CONNECTING -> Math.min(handshake.nextDeadline(), createdAt + config.connectTimeoutNanos());
-            case CONNECTED -> Math.min(data.nextDeadline(),
+            case CONNECTED -> Math.min(Math.min(data.nextDeadline(), path == null ? Long.MAX_VALUE : path.deadline()),
                     Math.min(lastReceivedAt + config.idleTimeoutNanos(), keepAliveDue()));
             case CLOSING -> Long.MIN_VALUE;
             case CLOSED -> Long.MAX_VALUE;
@@ -297,6 +350,15 @@ public final class Connection {
     /** The token this connection's data datagrams carry (0 while a client is still connecting). */
     public long token() {
         return data.token();
+    }
+
+    /**
+     * The peer's address as a server-side connection knows it: where its datagrams go. It changes only after the
+     * peer has answered a challenge at its new address. Null for client connections, which are driven by their
+     * owner and always talk to the server's address.
+     */
+    public InetSocketAddress remoteAddress() {
+        return remote;
     }
 
     /** A snapshot of this connection's counters and estimates (RTT, congestion window, loss rate), safe to share. */

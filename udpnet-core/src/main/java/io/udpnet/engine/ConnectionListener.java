@@ -1,5 +1,7 @@
 package io.udpnet.engine;
 
+import java.net.InetSocketAddress;
+
 /**
  * Receives what happens on a {@link Connection}: its messages, and the moments it is established and ends. Called on
  * the thread that drives the connection, from inside {@code handleDatagram} or {@code pollTransmit}.
@@ -7,6 +9,13 @@ package io.udpnet.engine;
 public interface ConnectionListener extends MessageHandler {
     /** The handshake completed: messages flow from now on. */
     default void onConnected(Connection connection) {
+    }
+
+    /**
+     * Server side: the peer proved it now receives at a new address (its NAT rebound, say), and the connection
+     * sends there from now on; {@link Connection#remoteAddress()} tells the new one.
+     */
+    default void onAddressChanged(Connection connection, InetSocketAddress previous) {
     }
 
     /** The connection ended (or, for a client, never came up); it sends and delivers nothing more. */

@@ -64,6 +64,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private int peerDisconnectCode = -1;
     private String peerDisconnectText;
     private long lastElicitingReceivedAt = Long.MIN_VALUE;
+    /** A PATH_CHALLENGE from the peer waits to be answered; only the newest one is answered. */
+    private boolean pathResponsePending;
+    private long pathResponseData;
+    /** The data of the last PATH_RESPONSE in the datagram being processed, if {@link #pathResponseSeen}. */
+    private boolean pathResponseSeen;
+    private long pathResponseReceived;
 
     /** Creates the data path of a connection whose datagrams carry {@code token}. */
     DataPath(ConnectionConfig config, long token, MessageHandler handler) {
@@ -198,6 +204,18 @@ final class DataPath implements SentLog.Listener, MessageHandler {
                 at += PacketHeader.PING_SIZE;
                 continue;
             }
+            if (type == PacketHeader.TYPE_PATH_CHALLENGE) {
+                pathResponseData = PacketHeader.pathData(b, at);
+                pathResponsePending = true;
+                at += PacketHeader.PATH_SIZE;
+                continue;
+            }
+            if (type == PacketHeader.TYPE_PATH_RESPONSE) {
+                pathResponseReceived = PacketHeader.pathData(b, at);
+                pathResponseSeen = true;
+                at += PacketHeader.PATH_SIZE;
+                continue;
+            }
             if (type == PacketHeader.TYPE_DISCONNECT) {
                 int n = PacketHeader.disconnectTextLength(b, at);
                 if (peerDisconnectCode < 0) {
@@ -252,18 +270,27 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         boolean pending = pingPending || anyPending();
         boolean data = pending && mayTransmit(nowNanos);
+        // A path response is tiny and the peer's validation waits for it: it goes even if the window is closed.
+        boolean respond = pathResponsePending;
         if (!pending && sent.inFlight() < MAX_IN_FLIGHT && windowOpen()) {
             congestion.onAppLimited(sent.bytesInFlight(), nowNanos);
         }
-        if (!data && !acks.ackDue(nowNanos)) {
+        if (!data && !respond && !acks.ackDue(nowNanos)) {
             return 0;
         }
         out.clear();
         int seq = nextSeq;
         nextSeq = Seq.add(nextSeq, 1);
         int at = DataHeader.LENGTH;
-        if (data) {
+        if (respond) {
+            PacketHeader.writePath(out, at, PacketHeader.TYPE_PATH_RESPONSE, pathResponseData);
+            at += PacketHeader.PATH_SIZE;
+            pathResponsePending = false;
+        }
+        if (data || respond) {
             sent.begin(seq, nowNanos);
+        }
+        if (data) {
             // A probe after a probe time-out is cut to the base size, which every path carries: if large datagrams
             // are what stopped getting through, it still gets an ack back (RFC 8899 black-hole detection).
             int size = probeCredit > 0 ? WireFormat.MIN_DATAGRAM_SIZE : pathMtu.current();
@@ -274,10 +301,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
                 ackDelay);
         int len = at + WireFormat.CRC_SIZE;
         crc.seal(out, len);
-        if (data) {
+        if (data || respond) {
             sent.end(len, nowNanos);
             congestion.onSent(seq, len, sent.bytesInFlight(), nowNanos);
-            if (probeCredit > 0 && --probeCredit > 0 && !anyPending()) {
+            if (data && probeCredit > 0 && --probeCredit > 0 && !anyPending()) {
                 pingPending = true;
             }
             stats.elicitingSent++;
@@ -335,6 +362,43 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         stats.bytesSent += len;
         out.position(0).limit(len);
         return len;
+    }
+
+    /**
+     * Writes a datagram carrying only a PATH_CHALLENGE with {@code challenge} (and the current ack fields, left
+     * unchanged as the datagram goes to an address not yet validated) and returns its length. It takes the next
+     * sequence but is not recorded as in flight: it leaves the connection's path, so its fate must not count as
+     * loss or delivery there, and it is never retransmitted (the caller sends a new one if it goes unanswered).
+     */
+    int writePathChallenge(ByteBuffer out, long challenge, long nowNanos) {
+        out.clear();
+        int seq = nextSeq;
+        nextSeq = Seq.add(nextSeq, 1);
+        int at = DataHeader.LENGTH;
+        PacketHeader.writePath(out, at, PacketHeader.TYPE_PATH_CHALLENGE, challenge);
+        at += PacketHeader.PATH_SIZE;
+        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
+                acks.ackDelayField(nowNanos));
+        int len = at + WireFormat.CRC_SIZE;
+        crc.seal(out, len);
+        stats.datagramsSent++;
+        stats.bytesSent += len;
+        out.position(0).limit(len);
+        return len;
+    }
+
+    /** Forgets the PATH_RESPONSE seen in the previous datagram; call before handing over a new one. */
+    void clearPathResponse() {
+        pathResponseSeen = false;
+    }
+
+    /** Whether the datagram just processed carried a PATH_RESPONSE ({@link #pathResponseReceived()} has its data). */
+    boolean pathResponseSeen() {
+        return pathResponseSeen;
+    }
+
+    long pathResponseReceived() {
+        return pathResponseReceived;
     }
 
     /** Queues the DISCONNECT copies; {@code text} is UTF-8, at most 255 bytes. */
@@ -431,6 +495,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     /** The next time {@link #pollTransmit} must be called even if nothing arrives, or {@link Long#MAX_VALUE}. */
     long nextDeadline() {
         if (disconnectsToSend > 0) {
+            return Long.MIN_VALUE;
+        }
+        if (pathResponsePending) {
             return Long.MIN_VALUE;
         }
         long d = Math.min(acks.ackDeadline(), sent.deadline(probeTimeout(), maxProbeInterval()));

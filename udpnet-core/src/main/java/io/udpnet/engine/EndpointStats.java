@@ -13,6 +13,8 @@ public final class EndpointStats {
     long foreign;
     long unknownToken;
     long addressMismatch;
+    long pathChallenges;
+    long migrations;
 
     EndpointStats copy() {
         EndpointStats c = new EndpointStats();
@@ -27,6 +29,8 @@ public final class EndpointStats {
         c.foreign = foreign;
         c.unknownToken = unknownToken;
         c.addressMismatch = addressMismatch;
+        c.pathChallenges = pathChallenges;
+        c.migrations = migrations;
         return c;
     }
 
@@ -60,14 +64,24 @@ public final class EndpointStats {
     /** Data datagrams whose token matches no connection. */
     public long unknownToken() { return unknownToken; }
 
-    /** Data datagrams with a known token from another address than the connection's. */
+    /**
+     * Data datagrams with a known token from another address than the connection's. They are processed, but
+     * the connection moves to that address only after a PATH_CHALLENGE there is answered.
+     */
     public long addressMismatch() { return addressMismatch; }
+
+    /** PATH_CHALLENGE datagrams sent to addresses being validated. */
+    public long pathChallenges() { return pathChallenges; }
+
+    /** Connections that moved to a new, validated peer address. */
+    public long migrations() { return migrations; }
 
     @Override
     public String toString() {
         return "EndpointStats{challenges=" + challenges + ", accepted=" + accepted + ", rejected=" + rejected
                 + ", badCookies=" + badCookies + ", replayed=" + replayedCookies + ", rateLimited=" + rateLimited
                 + ", replyOverflow=" + replyOverflow + ", malformed=" + malformed + ", foreign=" + foreign
-                + ", unknownToken=" + unknownToken + ", addressMismatch=" + addressMismatch + '}';
+                + ", unknownToken=" + unknownToken + ", addressMismatch=" + addressMismatch
+                + ", pathChallenges=" + pathChallenges + ", migrations=" + migrations + '}';
     }
 }

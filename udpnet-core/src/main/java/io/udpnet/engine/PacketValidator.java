@@ -34,6 +34,14 @@ final class PacketValidator {
                 eliciting = 1;
                 continue;
             }
+            if (type == PacketHeader.TYPE_PATH_CHALLENGE || type == PacketHeader.TYPE_PATH_RESPONSE) {
+                if (end - at < PacketHeader.PATH_SIZE) {
+                    return -1;
+                }
+                at += PacketHeader.PATH_SIZE;
+                eliciting = 1;
+                continue;
+            }
             if (type == PacketHeader.TYPE_DISCONNECT) {
                 if (end - at < PacketHeader.DISCONNECT_HEADER
                         || end - at - PacketHeader.DISCONNECT_HEADER < PacketHeader.disconnectTextLength(b, at)) {

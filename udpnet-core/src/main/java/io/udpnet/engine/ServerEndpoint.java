@@ -100,14 +100,31 @@ public final class ServerEndpoint {
             stats.unknownToken++;
             return;
         }
-        if (!from.equals(c.remote)) {
-            // The token is right but the address is not: without path validation this could be a spoofer.
-            datagram.position(datagram.limit());
+        if (from.equals(c.remote)) {
+            c.handleDatagram(datagram, now);
+        } else {
+            // The token is right but the address is not: the client's NAT may have rebound, or a spoofer copied a
+            // datagram. The connection challenges the new address and moves only when the answer comes from there.
             stats.addressMismatch++;
-            return;
+            InetSocketAddress previous = c.remote;
+            if (c.handleDatagramFrom(from, datagram, now, random)) {
+                moved(c, previous);
+            }
         }
-        c.handleDatagram(datagram, now);
         wake(c);
+    }
+
+    /** Re-keys a connection that moved from {@code previous} to its validated new address. */
+    private void moved(Connection c, InetSocketAddress previous) {
+        stats.migrations++;
+        if (byAddress.get(previous) == c) {
+            byAddress.remove(previous);
+        }
+        Connection other = byAddress.put(c.remote, c);
+        if (other != null && other != c) {
+            // The address now belongs to this peer, so the connection that had it is stale (a NAT reused the port).
+            other.close(DisconnectCode.REPLACED, "another connection moved to this address");
+        }
     }
 
     private void onRequest(InetSocketAddress from, ByteBuffer b, long now) {
@@ -267,6 +284,12 @@ public final class ServerEndpoint {
         }
         while (!ready.isEmpty()) {
             Connection c = ready.pollFirst();
+            InetSocketAddress candidate = c.pollPathChallenge(out, now);
+            if (candidate != null) {
+                stats.pathChallenges++;
+                ready.addLast(c);
+                return candidate;
+            }
             if (c.pollTransmit(out, now) > 0) {
                 ready.addLast(c);
                 return c.remote;

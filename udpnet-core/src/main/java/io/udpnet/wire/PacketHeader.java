@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
  *          6 u16 fragment index   8 u16 fragment count (2..65535)   10 u32 message length   14 payload
  * PING     0 u8 type 0x20: no body; asks for an ack
  * DISCONNECT 0 u8 type 0x21   1 u8 reason code   2 u8 text length   3 text (UTF-8)
+ * PATH_CHALLENGE 0 u8 type 0x22   1 u64 data (random)
+ * PATH_RESPONSE  0 u8 type 0x23   1 u64 data (echoed from the challenge)
  * </pre>
  *
  * Fragment {@code i} of a message of length {@code L} split into {@code n} fragments starts at byte
@@ -23,6 +25,10 @@ public final class PacketHeader {
     public static final int TYPE_FRAGMENT = 0x02;
     public static final int TYPE_PING = 0x20;
     public static final int TYPE_DISCONNECT = 0x21;
+    /** Asks the peer to prove it receives at the address the datagram was sent to. */
+    public static final int TYPE_PATH_CHALLENGE = 0x22;
+    /** Echoes a PATH_CHALLENGE's data. */
+    public static final int TYPE_PATH_RESPONSE = 0x23;
 
     public static final int CHANNEL_OFFSET = 1;
     public static final int MESSAGE_SEQUENCE_OFFSET = 2;
@@ -38,6 +44,8 @@ public final class PacketHeader {
     public static final int PING_SIZE = 1;
     /** Header size of a disconnect packet; the reason text follows. */
     public static final int DISCONNECT_HEADER = 3;
+    /** Size of a PATH_CHALLENGE or PATH_RESPONSE packet: type and 8 bytes of data. */
+    public static final int PATH_SIZE = 9;
     /** Most bytes of reason text in a disconnect packet. */
     public static final int MAX_DISCONNECT_TEXT = 255;
 
@@ -68,6 +76,17 @@ public final class PacketHeader {
         b.put(at + 1, (byte) code);
         b.put(at + 2, (byte) text.length);
         b.put(at + DISCONNECT_HEADER, text);
+    }
+
+    /** Writes a PATH_CHALLENGE or PATH_RESPONSE packet ({@code type}) carrying {@code data}. */
+    public static void writePath(ByteBuffer b, int at, int type, long data) {
+        b.put(at, (byte) type);
+        b.putLong(at + 1, data);
+    }
+
+    /** The data of a PATH_CHALLENGE or PATH_RESPONSE packet. */
+    public static long pathData(ByteBuffer b, int at) {
+        return b.getLong(at + 1);
     }
 
     public static int disconnectCode(ByteBuffer b, int at) {

@@ -65,13 +65,26 @@ class PacketValidatorTest {
     }
 
     @Test
+    void pathChallengeAndResponseElicitAnAckAndMustBeWhole() {
+        raw(PacketHeader.TYPE_PATH_CHALLENGE, 1, 2, 3, 4, 5, 6, 7, 8);
+        assertEquals(1, validate());
+        raw(PacketHeader.TYPE_PATH_RESPONSE, 1, 2, 3, 4, 5, 6, 7, 8);
+        assertEquals(1, validate());
+        at--;
+        assertEquals(MALFORMED, validate(), "8 of 9 bytes");
+        at = FROM;
+        raw(PacketHeader.TYPE_PATH_CHALLENGE, 1, 2, 3, 4, 5, 6, 7);
+        assertEquals(MALFORMED, validate(), "a challenge cut short");
+    }
+
+    @Test
     void paddingEndsThePacketListWhateverFollows() {
         message(0, 3).raw(0, 0x7F, 0xFF, 0x03);
         assertEquals(1, validate());
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x03, 0x04, 0x10, 0x1F, 0x22, 0x3F, 0x80, 0xFF})
+    @ValueSource(ints = {0x03, 0x04, 0x10, 0x1F, 0x24, 0x3F, 0x80, 0xFF})
     void reservedTypesAreMalformed(int type) {
         raw(type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertEquals(MALFORMED, validate());

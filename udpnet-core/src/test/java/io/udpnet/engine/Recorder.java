@@ -8,6 +8,10 @@ import java.util.List;
 /** A listener that records everything for assertions. */
 final class Recorder implements ConnectionListener {
     final List<String> messages = new ArrayList<>();
+    /** Server side: each change of the peer's address as a pair (previous, new). */
+    final List<java.net.InetSocketAddress> addressChanges = new ArrayList<>();
+    /** Runs after each change of address is recorded. */
+    Runnable onAddressChange = () -> { };
     Connection connected;
     DisconnectReason disconnected;
     long connectedAt = -1;
@@ -29,6 +33,13 @@ final class Recorder implements ConnectionListener {
     public void onConnected(Connection connection) {
         connected = connection;
         connectedAt = clock.getAsLong();
+    }
+
+    @Override
+    public void onAddressChanged(Connection connection, java.net.InetSocketAddress previous) {
+        addressChanges.add(previous);
+        addressChanges.add(connection.remoteAddress());
+        onAddressChange.run();
     }
 
     @Override

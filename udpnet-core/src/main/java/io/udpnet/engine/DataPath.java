@@ -30,8 +30,6 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     /** Most ack-eliciting datagrams in flight; past it only acks are sent until some are acknowledged or lost. */
     static final int MAX_IN_FLIGHT = SentLog.CAPACITY / 2;
-    private static final int CHANNEL_SHIFT = 48;
-    private static final long PACKET_MASK = (1L << CHANNEL_SHIFT) - 1;
 
     private final ConnectionConfig config;
     private long token;
@@ -41,19 +39,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private final PacketValidator validator;
     private final AckTracker acks;
     private final SentLog sent = new SentLog(this);
+    private final Channels channels;
     private final CongestionController congestion;
     private final PathMtu pathMtu;
     /** The time passed to the current handleDatagram or pollTransmit call, for the listener callbacks. */
     private long now;
     private final RttEstimator rtt;
-    private final ByteBudget sendBudget;
-    private final ByteBudget receiveBudget;
-    private final BufferPool pool = new BufferPool();
-    private final SendQueue[] queues;
-    private final ChannelReceiver[] receivers;
-    private final int[] liveChannels;
-    private int liveCount;
-    private int roundRobin;
     private int nextSeq;
     private boolean pingPending;
     private int probeCredit;
@@ -79,11 +70,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         this.validator = new PacketValidator(config);
         this.acks = new AckTracker(config.ackFrequency(), config.maxAckDelayNanos());
         this.rtt = new RttEstimator(config.initialRttNanos());
-        this.sendBudget = new ByteBudget(config.sendBufferBytes());
-        this.receiveBudget = new ByteBudget(config.receiveBufferBytes());
-        this.queues = new SendQueue[config.channelCount()];
-        this.receivers = new ChannelReceiver[config.channelCount()];
-        this.liveChannels = new int[config.channelCount()];
+        this.channels = new Channels(config, stats, this);
         this.congestion = config.congestion().newController();
         this.pathMtu = new PathMtu(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
     }
@@ -97,22 +84,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
      *                                  that needs more fragments than an unreliable channel allows
      */
     boolean send(int channel, ByteBuffer message) {
-        SendQueue q = queue(channel);
-        int n = message.remaining();
-        if (n > config.maxMessageSize()) {
-            throw new IllegalArgumentException("message of " + n + " bytes exceeds maxMessageSize "
-                    + config.maxMessageSize());
-        }
-        if (!q.offer(message)) {
-            return false;
-        }
-        stats.messagesSent++;
-        return true;
+        return channels.send(channel, message);
     }
 
     /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
     boolean canSend(int channel, int length) {
-        return length <= config.maxMessageSize() && queue(channel).canAccept(length);
+        return channels.canSend(channel, length);
     }
 
     /**
@@ -178,9 +155,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         this.now = now;
         long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
-        for (int k = 0; k < liveCount; k++) {
-            queues[liveChannels[k]].releaseAcknowledged();
-        }
+        channels.releaseAcknowledged();
         if (sentAt != SentLog.NO_SAMPLE) {
             rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
         }
@@ -232,10 +207,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             int len = PacketHeader.payloadLength(b, at);
             int result;
             if (type == PacketHeader.TYPE_MESSAGE) {
-                result = receiver(channel).onMessage(seq, b, at + PacketHeader.MESSAGE_HEADER, len);
+                result = channels.receiver(channel).onMessage(seq, b, at + PacketHeader.MESSAGE_HEADER, len);
                 at += PacketHeader.MESSAGE_HEADER + len;
             } else {
-                result = receiver(channel).onFragment(seq, PacketHeader.fragmentIndex(b, at),
+                result = channels.receiver(channel).onFragment(seq, PacketHeader.fragmentIndex(b, at),
                         PacketHeader.fragmentCount(b, at), (int) PacketHeader.messageLength(b, at),
                         b, at + PacketHeader.FRAGMENT_HEADER, len);
                 at += PacketHeader.FRAGMENT_HEADER + len;
@@ -278,9 +253,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         if (!data && !respond && !acks.ackDue(nowNanos)) {
             return 0;
         }
-        out.clear();
-        int seq = nextSeq;
-        nextSeq = Seq.add(nextSeq, 1);
+        int seq = open(out);
         int at = DataHeader.LENGTH;
         if (respond) {
             PacketHeader.writePath(out, at, PacketHeader.TYPE_PATH_RESPONSE, pathResponseData);
@@ -295,21 +268,40 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             // are what stopped getting through, it still gets an ack back (RFC 8899 black-hole detection).
             int size = probeCredit > 0 ? WireFormat.MIN_DATAGRAM_SIZE : pathMtu.current();
             at = pack(out, at, size - WireFormat.CRC_SIZE, seq);
-        }
-        int ackDelay = acks.ackDelayField(nowNanos);
-        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
-                ackDelay);
-        int len = at + WireFormat.CRC_SIZE;
-        crc.seal(out, len);
-        if (data || respond) {
-            sent.end(len, nowNanos);
-            congestion.onSent(seq, len, sent.bytesInFlight(), nowNanos);
-            if (data && probeCredit > 0 && --probeCredit > 0 && !anyPending()) {
+            if (probeCredit > 0 && --probeCredit > 0 && !anyPending()) {
                 pingPending = true;
             }
+        }
+        return finish(out, seq, at, nowNanos, data || respond, true);
+    }
+
+    /** Starts a datagram in {@code out}: clears it and takes the next sequence number. */
+    private int open(ByteBuffer out) {
+        out.clear();
+        int seq = nextSeq;
+        nextSeq = Seq.add(nextSeq, 1);
+        return seq;
+    }
+
+    /**
+     * Completes a datagram whose packets end at {@code at}: header with the current ack fields, CRC, counters; on
+     * return {@code out} holds it from position 0 to its length, which is returned. {@code eliciting}: the caller
+     * began its record, which is now in flight, and congestion control is told. {@code toPeer}: it goes to the
+     * peer's validated address, so the acks it carries count as sent.
+     */
+    private int finish(ByteBuffer out, int seq, int at, long now, boolean eliciting, boolean toPeer) {
+        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
+                acks.ackDelayField(now));
+        int len = at + WireFormat.CRC_SIZE;
+        crc.seal(out, len);
+        if (eliciting) {
+            sent.end(len, now);
+            congestion.onSent(seq, len, sent.bytesInFlight(), now);
             stats.elicitingSent++;
         }
-        acks.onAckSent();
+        if (toPeer) {
+            acks.onAckSent();
+        }
         stats.datagramsSent++;
         stats.bytesSent += len;
         out.position(0).limit(len);
@@ -318,26 +310,14 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     /** A path MTU probe: a PING padded to {@code size} bytes, ack-eliciting, tracked like any datagram. */
     private int writeMtuProbe(ByteBuffer out, int size, long now) {
-        out.clear();
-        int seq = nextSeq;
-        nextSeq = Seq.add(nextSeq, 1);
+        int seq = open(out);
         sent.begin(seq, now);
         out.put(DataHeader.LENGTH, (byte) PacketHeader.TYPE_PING);
         for (int i = DataHeader.LENGTH + PacketHeader.PING_SIZE; i < size - WireFormat.CRC_SIZE; i++) {
             out.put(i, (byte) PacketHeader.TYPE_PADDING);
         }
-        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
-                acks.ackDelayField(now));
-        crc.seal(out, size);
-        sent.end(size, now);
-        congestion.onSent(seq, size, sent.bytesInFlight(), now);
         pathMtu.onProbeSent(seq, size);
-        acks.onAckSent();
-        stats.elicitingSent++;
-        stats.datagramsSent++;
-        stats.bytesSent += size;
-        out.position(0).limit(size);
-        return size;
+        return finish(out, seq, size - WireFormat.CRC_SIZE, now, true, true);
     }
 
     /** The datagram size in use now (path MTU discovery may raise it above 1200 bytes). */
@@ -347,21 +327,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     /** A datagram carrying only the DISCONNECT packet (and acks); not ack-eliciting, never retransmitted. */
     private int writeDisconnect(ByteBuffer out, long now) {
-        out.clear();
-        int seq = nextSeq;
-        nextSeq = Seq.add(nextSeq, 1);
-        int at = DataHeader.LENGTH;
-        PacketHeader.writeDisconnect(out, at, disconnectCode, disconnectText);
-        at += PacketHeader.DISCONNECT_HEADER + disconnectText.length;
-        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
-                acks.ackDelayField(now));
-        int len = at + WireFormat.CRC_SIZE;
-        crc.seal(out, len);
+        int seq = open(out);
+        PacketHeader.writeDisconnect(out, DataHeader.LENGTH, disconnectCode, disconnectText);
         disconnectsToSend--;
-        stats.datagramsSent++;
-        stats.bytesSent += len;
-        out.position(0).limit(len);
-        return len;
+        return finish(out, seq, DataHeader.LENGTH + PacketHeader.DISCONNECT_HEADER + disconnectText.length, now,
+                false, true);
     }
 
     /**
@@ -371,20 +341,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
      * loss or delivery there, and it is never retransmitted (the caller sends a new one if it goes unanswered).
      */
     int writePathChallenge(ByteBuffer out, long challenge, long nowNanos) {
-        out.clear();
-        int seq = nextSeq;
-        nextSeq = Seq.add(nextSeq, 1);
-        int at = DataHeader.LENGTH;
-        PacketHeader.writePath(out, at, PacketHeader.TYPE_PATH_CHALLENGE, challenge);
-        at += PacketHeader.PATH_SIZE;
-        DataHeader.write(out, token, seq, acks.hasAck() ? acks.ack() : 0, acks.hasAck() ? acks.ackBits() : 0,
-                acks.ackDelayField(nowNanos));
-        int len = at + WireFormat.CRC_SIZE;
-        crc.seal(out, len);
-        stats.datagramsSent++;
-        stats.bytesSent += len;
-        out.position(0).limit(len);
-        return len;
+        int seq = open(out);
+        PacketHeader.writePath(out, DataHeader.LENGTH, PacketHeader.TYPE_PATH_CHALLENGE, challenge);
+        return finish(out, seq, DataHeader.LENGTH + PacketHeader.PATH_SIZE, nowNanos, false, false);
     }
 
     /** Forgets the PATH_RESPONSE seen in the previous datagram; call before handing over a new one. */
@@ -445,35 +404,14 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         return token;
     }
 
-    /** Fills the datagram with packets, one per channel per round, so that no channel starves another. */
+    /** Fills the datagram: a pending PING first, then packets from the channels. */
     private int pack(ByteBuffer out, int at, int end, int seq) {
         if (pingPending) {
             out.put(at, (byte) PacketHeader.TYPE_PING);
             at += PacketHeader.PING_SIZE;
             pingPending = false;
         }
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            int k = roundRobin;
-            for (int n = 0; n < liveCount; n++) {
-                SendQueue q = queues[liveChannels[k]];
-                if (++k == liveCount) {
-                    k = 0;
-                }
-                // A packet that does not fit is left for the next datagram; other channels may still fill this one.
-                int after = q.write(out, at, end, seq);
-                if (after != at) {
-                    if (q.reliable()) {
-                        sent.addEntry(((long) q.channel() << CHANNEL_SHIFT) | q.lastWritten());
-                    }
-                    at = after;
-                    progress = true;
-                }
-            }
-        }
-        roundRobin = liveCount == 0 ? 0 : (roundRobin + 1) % liveCount;
-        return at;
+        return channels.pack(out, at, end, seq, sent);
     }
 
     private void runTimers(long now) {
@@ -537,12 +475,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     }
 
     private boolean anyPending() {
-        for (int k = 0; k < liveCount; k++) {
-            if (queues[liveChannels[k]].hasPending()) {
-                return true;
-            }
-        }
-        return false;
+        return channels.anyPending();
     }
 
     /** A snapshot of this connection's counters. */
@@ -569,13 +502,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     /** Messages accepted by {@link #send} on {@code channel} and not yet acknowledged (or sent, if unreliable). */
     int queuedMessages(int channel) {
-        SendQueue q = queues[checkChannel(channel)];
-        return q == null ? 0 : q.queuedMessages();
+        return channels.queuedMessages(channel);
     }
 
     /** Bytes currently held in reassembly and reorder buffers. */
     long receiveBufferedBytes() {
-        return receiveBudget.used();
+        return channels.receiveBufferedBytes();
     }
 
     /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */
@@ -585,12 +517,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     @Override
     public void onEntryAcked(long entry) {
-        queues[(int) (entry >>> CHANNEL_SHIFT)].onAcked(entry & PACKET_MASK);
+        channels.onEntryAcked(entry);
     }
 
     @Override
     public void onEntryLost(long entry, int datagramSeq) {
-        queues[(int) (entry >>> CHANNEL_SHIFT)].onLost(entry & PACKET_MASK, datagramSeq);
+        channels.onEntryLost(entry, datagramSeq);
     }
 
     @Override
@@ -624,39 +556,6 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
         stats.messagesDelivered++;
         handler.onMessage(channel, buffer, offset, length);
-    }
-
-    private int checkChannel(int channel) {
-        if (channel < 0 || channel >= queues.length) {
-            throw new IllegalArgumentException("channel " + channel + " does not exist; this connection has "
-                    + queues.length + " channels (0.." + (queues.length - 1) + ")");
-        }
-        return channel;
-    }
-
-    private SendQueue queue(int channel) {
-        SendQueue q = queues[checkChannel(channel)];
-        if (q == null) {
-            q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
-                    config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
-            queues[channel] = q;
-            liveChannels[liveCount++] = channel;
-        }
-        return q;
-    }
-
-    private ChannelReceiver receiver(int channel) {
-        ChannelReceiver r = receivers[channel];
-        if (r == null) {
-            Delivery d = config.delivery(channel);
-            r = d.isReliable()
-                    ? new ReliableReceiver(channel, d == Delivery.RELIABLE_ORDERED, config.sendWindow(), this, pool,
-                    receiveBudget)
-                    : new UnreliableReceiver(channel, d == Delivery.UNRELIABLE_SEQUENCED, this, pool, receiveBudget,
-                    stats);
-            receivers[channel] = r;
-        }
-        return r;
     }
 
     private ByteBuffer copyToScratch(ByteBuffer datagram) {

@@ -1,0 +1,155 @@
+package io.udpnet.engine;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.Delivery;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The channels of one connection: a send queue and a receiver per channel, created on first use so that an unused
+ * channel costs nothing; packing of outgoing datagrams across channels; and the dispatch of acks and losses, which
+ * {@link SentLog} reports as entries naming a channel and a packet.
+ */
+final class Channels {
+    private static final int CHANNEL_SHIFT = 48;
+    private static final long PACKET_MASK = (1L << CHANNEL_SHIFT) - 1;
+
+    private final ConnectionConfig config;
+    private final ConnectionStats stats;
+    private final MessageHandler deliver;
+    private final ByteBudget sendBudget;
+    private final ByteBudget receiveBudget;
+    private final BufferPool pool = new BufferPool();
+    private final SendQueue[] queues;
+    private final ChannelReceiver[] receivers;
+    private final int[] live;
+    private int liveCount;
+    private int roundRobin;
+
+    Channels(ConnectionConfig config, ConnectionStats stats, MessageHandler deliver) {
+        this.config = config;
+        this.stats = stats;
+        this.deliver = deliver;
+        this.sendBudget = new ByteBudget(config.sendBufferBytes());
+        this.receiveBudget = new ByteBudget(config.receiveBufferBytes());
+        this.queues = new SendQueue[config.channelCount()];
+        this.receivers = new ChannelReceiver[config.channelCount()];
+        this.live = new int[config.channelCount()];
+    }
+
+    /** Queues a message; see {@link Connection#send}. */
+    boolean send(int channel, ByteBuffer message) {
+        SendQueue q = queue(channel);
+        int n = message.remaining();
+        if (n > config.maxMessageSize()) {
+            throw new IllegalArgumentException("message of " + n + " bytes exceeds maxMessageSize "
+                    + config.maxMessageSize());
+        }
+        if (!q.offer(message)) {
+            return false;
+        }
+        stats.messagesSent++;
+        return true;
+    }
+
+    boolean canSend(int channel, int length) {
+        return length <= config.maxMessageSize() && queue(channel).canAccept(length);
+    }
+
+    /** Whether any channel has a packet waiting to be written. */
+    boolean anyPending() {
+        for (int k = 0; k < liveCount; k++) {
+            if (queues[live[k]].hasPending()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Fills {@code out} from {@code at} up to {@code end} with packets, one per channel per round so that no channel
+     * starves another; a packet that does not fit is left for the next datagram while other channels may still fill
+     * this one. Reliable packets are logged in {@code sent}'s open record. Returns the offset after the last packet.
+     */
+    int pack(ByteBuffer out, int at, int end, int seq, SentLog sent) {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            int k = roundRobin;
+            for (int n = 0; n < liveCount; n++) {
+                SendQueue q = queues[live[k]];
+                if (++k == liveCount) {
+                    k = 0;
+                }
+                int after = q.write(out, at, end, seq);
+                if (after != at) {
+                    if (q.reliable()) {
+                        sent.addEntry(((long) q.channel() << CHANNEL_SHIFT) | q.lastWritten());
+                    }
+                    at = after;
+                    progress = true;
+                }
+            }
+        }
+        roundRobin = liveCount == 0 ? 0 : (roundRobin + 1) % liveCount;
+        return at;
+    }
+
+    void onEntryAcked(long entry) {
+        queues[(int) (entry >>> CHANNEL_SHIFT)].onAcked(entry & PACKET_MASK);
+    }
+
+    void onEntryLost(long entry, int datagramSeq) {
+        queues[(int) (entry >>> CHANNEL_SHIFT)].onLost(entry & PACKET_MASK, datagramSeq);
+    }
+
+    /** Frees send memory that the acks processed since the last call allow (once per incoming ack). */
+    void releaseAcknowledged() {
+        for (int k = 0; k < liveCount; k++) {
+            queues[live[k]].releaseAcknowledged();
+        }
+    }
+
+    /** The receiver of a channel that exists (the validator has checked). */
+    ChannelReceiver receiver(int channel) {
+        ChannelReceiver r = receivers[channel];
+        if (r == null) {
+            Delivery d = config.delivery(channel);
+            r = d.isReliable()
+                    ? new ReliableReceiver(channel, d == Delivery.RELIABLE_ORDERED, config.sendWindow(), deliver,
+                    pool, receiveBudget)
+                    : new UnreliableReceiver(channel, d == Delivery.UNRELIABLE_SEQUENCED, deliver, pool,
+                    receiveBudget, stats);
+            receivers[channel] = r;
+        }
+        return r;
+    }
+
+    int queuedMessages(int channel) {
+        SendQueue q = queues[check(channel)];
+        return q == null ? 0 : q.queuedMessages();
+    }
+
+    long receiveBufferedBytes() {
+        return receiveBudget.used();
+    }
+
+    private int check(int channel) {
+        if (channel < 0 || channel >= queues.length) {
+            throw new IllegalArgumentException("channel " + channel + " does not exist; this connection has "
+                    + queues.length + " channels (0.." + (queues.length - 1) + ")");
+        }
+        return channel;
+    }
+
+    private SendQueue queue(int channel) {
+        SendQueue q = queues[check(channel)];
+        if (q == null) {
+            q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
+                    config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
+            queues[channel] = q;
+            live[liveCount++] = channel;
+        }
+        return q;
+    }
+}

@@ -43,11 +43,9 @@ final class ReliableReceiver implements ChannelReceiver {
     @Override
     public int onMessage(int seq, ByteBuffer src, int at, int len) {
         int d = Seq.distance(base, seq);
-        if (d < 0) {
-            return DUPLICATE;
-        }
-        if (d >= window) {
-            return REFUSED;
+        int outside = outsideWindow(d);
+        if (outside >= 0) {
+            return outside;
         }
         int slot = seq & (window - 1);
         if (state[slot] != EMPTY) {
@@ -76,11 +74,9 @@ final class ReliableReceiver implements ChannelReceiver {
     @Override
     public int onFragment(int seq, int index, int count, int messageLength, ByteBuffer src, int at, int len) {
         int d = Seq.distance(base, seq);
-        if (d < 0) {
-            return DUPLICATE;
-        }
-        if (d >= window) {
-            return REFUSED;
+        int outside = outsideWindow(d);
+        if (outside >= 0) {
+            return outside;
         }
         int slot = seq & (window - 1);
         PartialMessage m;
@@ -118,6 +114,14 @@ final class ReliableReceiver implements ChannelReceiver {
             }
         }
         return ACCEPTED;
+    }
+
+    /**
+     * For a message {@code d} sequences after {@code base}: DUPLICATE before the window (delivered already), REFUSED
+     * beyond it (the sender never goes there), or -1 inside it.
+     */
+    private int outsideWindow(int d) {
+        return d < 0 ? DUPLICATE : d >= window ? REFUSED : -1;
     }
 
     /** Delivers, in order, every message from {@code base} on that is ready. */

@@ -246,7 +246,14 @@ public final class Connection {
                 if (now >= keepAliveDue()) {
                     data.requestPing();
                 }
-                return data.pollTransmit(out, now);
+                int n = data.pollTransmit(out, now);
+                if (n == 0 && now >= keepAliveDue()) {
+                    // The data path's timers just declared the last datagram in flight lost: the keep-alive that
+                    // the flight was standing in for is due now.
+                    data.requestPing();
+                    n = data.pollTransmit(out, now);
+                }
+                return n;
             }
             case CLOSING -> {
                 int n = data.pollTransmit(out, now);

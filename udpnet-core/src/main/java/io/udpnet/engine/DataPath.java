@@ -156,7 +156,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         this.now = now;
         long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
         channels.releaseAcknowledged();
-        if (sentAt != SentLog.NO_SAMPLE) {
+        // A saturated ack delay (over about a second) cannot be subtracted: such a sample would measure the peer's
+        // wait, not the path.
+        if (sentAt != SentLog.NO_SAMPLE && delayField != WireFormat.ACK_DELAY_NONE - 1) {
             rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
         }
         sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());

@@ -34,45 +34,44 @@ public final class DataHeader {
 
     /** Writes the whole header at index 0. */
     public static void write(ByteBuffer b, long token, int sequence, int ack, long ackBits, int ackDelay) {
-        b.putShort(PROTOCOL_ID_OFFSET, WireFormat.PROTOCOL_ID);
-        b.put(VERSION_OFFSET, WireFormat.VERSION);
-        b.put(KIND_OFFSET, WireFormat.KIND_DATA);
-        b.putLong(TOKEN_OFFSET, token);
-        b.putShort(SEQUENCE_OFFSET, (short) sequence);
-        b.putShort(ACK_OFFSET, (short) ack);
-        b.putLong(ACK_BITS_OFFSET, ackBits);
-        b.putShort(ACK_DELAY_OFFSET, (short) ackDelay);
+        // Protocol id, version and kind in one store.
+        Bytes.put32(b, PROTOCOL_ID_OFFSET, WireFormat.PROTOCOL_ID << 16 | WireFormat.VERSION << 8 | WireFormat.KIND_DATA);
+        Bytes.put64(b, TOKEN_OFFSET, token);
+        Bytes.put16(b, SEQUENCE_OFFSET, sequence);
+        Bytes.put16(b, ACK_OFFSET, ack);
+        Bytes.put64(b, ACK_BITS_OFFSET, ackBits);
+        Bytes.put16(b, ACK_DELAY_OFFSET, ackDelay);
     }
 
     public static int protocolId(ByteBuffer b) {
-        return b.getShort(PROTOCOL_ID_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, PROTOCOL_ID_OFFSET);
     }
 
     public static int version(ByteBuffer b) {
-        return b.get(VERSION_OFFSET) & 0xFF;
+        return Bytes.u8(b, VERSION_OFFSET);
     }
 
     public static int kind(ByteBuffer b) {
-        return b.get(KIND_OFFSET) & 0xFF;
+        return Bytes.u8(b, KIND_OFFSET);
     }
 
     public static long token(ByteBuffer b) {
-        return b.getLong(TOKEN_OFFSET);
+        return Bytes.i64(b, TOKEN_OFFSET);
     }
 
     public static int sequence(ByteBuffer b) {
-        return b.getShort(SEQUENCE_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, SEQUENCE_OFFSET);
     }
 
     public static int ack(ByteBuffer b) {
-        return b.getShort(ACK_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, ACK_OFFSET);
     }
 
     public static long ackBits(ByteBuffer b) {
-        return b.getLong(ACK_BITS_OFFSET);
+        return Bytes.i64(b, ACK_BITS_OFFSET);
     }
 
     public static int ackDelay(ByteBuffer b) {
-        return b.getShort(ACK_DELAY_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, ACK_DELAY_OFFSET);
     }
 }

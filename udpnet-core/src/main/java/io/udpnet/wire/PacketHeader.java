@@ -53,77 +53,77 @@ public final class PacketHeader {
     }
 
     public static void writeMessage(ByteBuffer b, int at, int channel, int sequence, int payloadLength) {
-        b.put(at, (byte) TYPE_MESSAGE);
-        b.put(at + CHANNEL_OFFSET, (byte) channel);
-        b.putShort(at + MESSAGE_SEQUENCE_OFFSET, (short) sequence);
-        b.putShort(at + PAYLOAD_LENGTH_OFFSET, (short) payloadLength);
+        Bytes.put8(b, at, TYPE_MESSAGE);
+        Bytes.put8(b, at + CHANNEL_OFFSET, channel);
+        Bytes.put16(b, at + MESSAGE_SEQUENCE_OFFSET, sequence);
+        Bytes.put16(b, at + PAYLOAD_LENGTH_OFFSET, payloadLength);
     }
 
     public static void writeFragment(ByteBuffer b, int at, int channel, int sequence, int payloadLength,
                                      int index, int count, int messageLength) {
-        b.put(at, (byte) TYPE_FRAGMENT);
-        b.put(at + CHANNEL_OFFSET, (byte) channel);
-        b.putShort(at + MESSAGE_SEQUENCE_OFFSET, (short) sequence);
-        b.putShort(at + PAYLOAD_LENGTH_OFFSET, (short) payloadLength);
-        b.putShort(at + FRAGMENT_INDEX_OFFSET, (short) index);
-        b.putShort(at + FRAGMENT_COUNT_OFFSET, (short) count);
-        b.putInt(at + MESSAGE_LENGTH_OFFSET, messageLength);
+        Bytes.put8(b, at, TYPE_FRAGMENT);
+        Bytes.put8(b, at + CHANNEL_OFFSET, channel);
+        Bytes.put16(b, at + MESSAGE_SEQUENCE_OFFSET, sequence);
+        Bytes.put16(b, at + PAYLOAD_LENGTH_OFFSET, payloadLength);
+        Bytes.put16(b, at + FRAGMENT_INDEX_OFFSET, index);
+        Bytes.put16(b, at + FRAGMENT_COUNT_OFFSET, count);
+        Bytes.put32(b, at + MESSAGE_LENGTH_OFFSET, messageLength);
     }
 
     /** Writes a DISCONNECT packet; {@code text} must be at most {@value #MAX_DISCONNECT_TEXT} bytes. */
     public static void writeDisconnect(ByteBuffer b, int at, int code, byte[] text) {
-        b.put(at, (byte) TYPE_DISCONNECT);
-        b.put(at + 1, (byte) code);
-        b.put(at + 2, (byte) text.length);
+        Bytes.put8(b, at, TYPE_DISCONNECT);
+        Bytes.put8(b, at + 1, code);
+        Bytes.put8(b, at + 2, text.length);
         b.put(at + DISCONNECT_HEADER, text);
     }
 
     /** Writes a PATH_CHALLENGE or PATH_RESPONSE packet ({@code type}) carrying {@code data}. */
     public static void writePath(ByteBuffer b, int at, int type, long data) {
-        b.put(at, (byte) type);
-        b.putLong(at + 1, data);
+        Bytes.put8(b, at, type);
+        Bytes.put64(b, at + 1, data);
     }
 
     /** The data of a PATH_CHALLENGE or PATH_RESPONSE packet. */
     public static long pathData(ByteBuffer b, int at) {
-        return b.getLong(at + 1);
+        return Bytes.i64(b, at + 1);
     }
 
     public static int disconnectCode(ByteBuffer b, int at) {
-        return b.get(at + 1) & 0xFF;
+        return Bytes.u8(b, at + 1);
     }
 
     public static int disconnectTextLength(ByteBuffer b, int at) {
-        return b.get(at + 2) & 0xFF;
+        return Bytes.u8(b, at + 2);
     }
 
     public static int type(ByteBuffer b, int at) {
-        return b.get(at) & 0xFF;
+        return Bytes.u8(b, at);
     }
 
     public static int channel(ByteBuffer b, int at) {
-        return b.get(at + CHANNEL_OFFSET) & 0xFF;
+        return Bytes.u8(b, at + CHANNEL_OFFSET);
     }
 
     public static int sequence(ByteBuffer b, int at) {
-        return b.getShort(at + MESSAGE_SEQUENCE_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, at + MESSAGE_SEQUENCE_OFFSET);
     }
 
     public static int payloadLength(ByteBuffer b, int at) {
-        return b.getShort(at + PAYLOAD_LENGTH_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, at + PAYLOAD_LENGTH_OFFSET);
     }
 
     public static int fragmentIndex(ByteBuffer b, int at) {
-        return b.getShort(at + FRAGMENT_INDEX_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, at + FRAGMENT_INDEX_OFFSET);
     }
 
     public static int fragmentCount(ByteBuffer b, int at) {
-        return b.getShort(at + FRAGMENT_COUNT_OFFSET) & 0xFFFF;
+        return Bytes.u16(b, at + FRAGMENT_COUNT_OFFSET);
     }
 
     /** Message length as an unsigned value; callers bound it by their maximum message size. */
     public static long messageLength(ByteBuffer b, int at) {
-        return b.getInt(at + MESSAGE_LENGTH_OFFSET) & 0xFFFF_FFFFL;
+        return Bytes.i32(b, at + MESSAGE_LENGTH_OFFSET) & 0xFFFF_FFFFL;
     }
 
     /** Bytes per fragment (all but the last) of a message of {@code messageLength} bytes in {@code count} parts. */

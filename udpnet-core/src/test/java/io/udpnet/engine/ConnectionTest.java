@@ -418,6 +418,27 @@ class ConnectionTest {
         assertEquals(PacketHeader.TYPE_DISCONNECT, PacketHeader.type(out, DataHeader.LENGTH));
     }
 
+    /**
+     * Regression: on a long round trip the loss timer can empty the flight after the keep-alive interval has passed;
+     * the keep-alive must then go in the same poll, or the connection is left with a deadline in the past.
+     */
+    @Test
+    void keepAliveGoesWhenTheLossTimerEmptiesTheFlight() {
+        Connection a = connection(ConnectionConfig.defaults());
+        a.send(3, ByteBuffer.allocate(10));                     // unreliable: nothing to retransmit later
+        assertEquals(1, drain(a, 0).size());                    // datagram 0
+        a.send(3, ByteBuffer.allocate(10));
+        assertEquals(1, drain(a, 100 * MS).size());             // datagram 1
+        // The peer acknowledges 1 only, late: a 1.95 s sample, so the loss time threshold of 0 is srtt + 4 rttvar.
+        a.handleDatagram(new Datagram(TOKEN, 0, 1, 0, 0).seal(), 2_050 * MS);
+        long lossTime = a.nextDeadline();
+        assertTrue(lossTime > 2_100 * MS, "loss timer past the keep-alive interval: " + lossTime);
+        List<ByteBuffer> sent = drain(a, lossTime);
+        assertEquals(1, sent.size(), "the keep-alive goes in the poll that declared datagram 0 lost");
+        assertEquals(PacketHeader.TYPE_PING, PacketHeader.type(sent.get(0), DataHeader.LENGTH));
+        assertTrue(a.nextDeadline() > lossTime, "no deadline left in the past");
+    }
+
     @Test
     void sendRejectsWhatCanNeverBeSent() {
         Connection a = connection(ConnectionConfig.builder().maxMessageSize(100_000).build());

@@ -11,8 +11,15 @@ import java.nio.ByteBuffer;
  * {@link SentLog} reports as entries naming a channel and a packet.
  */
 final class Channels {
-    private static final int CHANNEL_SHIFT = 48;
-    private static final long PACKET_MASK = (1L << CHANNEL_SHIFT) - 1;
+    /**
+     * A sent-log entry names a run of consecutive packets of one channel carried by one datagram: channel in the top
+     * 8 bits, run length in the next 8, first packet number in the low 48. A datagram of many small messages then
+     * costs one entry instead of one per packet.
+     */
+    private static final int CHANNEL_SHIFT = 56;
+    private static final int COUNT_SHIFT = 48;
+    private static final long PACKET_MASK = (1L << COUNT_SHIFT) - 1;
+    private static final int MAX_RUN = 255;
 
     private final ConnectionConfig config;
     private final ConnectionStats stats;
@@ -72,6 +79,9 @@ final class Channels {
      * this one. Reliable packets are logged in {@code sent}'s open record. Returns the offset after the last packet.
      */
     int pack(ByteBuffer out, int at, int end, int seq, SentLog sent) {
+        int runChannel = -1;
+        long runFirst = 0;
+        int runLength = 0;
         boolean progress = true;
         while (progress) {
             progress = false;
@@ -84,23 +94,48 @@ final class Channels {
                 int after = q.write(out, at, end, seq);
                 if (after != at) {
                     if (q.reliable()) {
-                        sent.addEntry(((long) q.channel() << CHANNEL_SHIFT) | q.lastWritten());
+                        long packet = q.lastWritten();
+                        if (q.channel() == runChannel && packet == runFirst + runLength && runLength < MAX_RUN) {
+                            runLength++;
+                        } else {
+                            if (runLength > 0) {
+                                sent.addEntry(run(runChannel, runFirst, runLength));
+                            }
+                            runChannel = q.channel();
+                            runFirst = packet;
+                            runLength = 1;
+                        }
                     }
                     at = after;
                     progress = true;
                 }
             }
         }
+        if (runLength > 0) {
+            sent.addEntry(run(runChannel, runFirst, runLength));
+        }
         roundRobin = liveCount == 0 ? 0 : (roundRobin + 1) % liveCount;
         return at;
     }
 
+    private static long run(int channel, long first, int length) {
+        return (long) channel << CHANNEL_SHIFT | (long) length << COUNT_SHIFT | first;
+    }
+
     void onEntryAcked(long entry) {
-        queues[(int) (entry >>> CHANNEL_SHIFT)].onAcked(entry & PACKET_MASK);
+        SendQueue q = queues[(int) (entry >>> CHANNEL_SHIFT)];
+        long first = entry & PACKET_MASK;
+        for (int i = 0, n = (int) (entry >>> COUNT_SHIFT) & 0xFF; i < n; i++) {
+            q.onAcked(first + i);
+        }
     }
 
     void onEntryLost(long entry, int datagramSeq) {
-        queues[(int) (entry >>> CHANNEL_SHIFT)].onLost(entry & PACKET_MASK, datagramSeq);
+        SendQueue q = queues[(int) (entry >>> CHANNEL_SHIFT)];
+        long first = entry & PACKET_MASK;
+        for (int i = 0, n = (int) (entry >>> COUNT_SHIFT) & 0xFF; i < n; i++) {
+            q.onLost(first + i, datagramSeq);
+        }
     }
 
     /** Frees send memory that the acks processed since the last call allow (once per incoming ack). */

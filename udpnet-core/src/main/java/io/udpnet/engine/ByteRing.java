@@ -32,9 +32,9 @@ final class ByteRing {
         long start = tail;
         int index = (int) (tail & (data.length - 1));
         int first = Math.min(n, data.length - index);
-        src.get(src.position(), data, index, first);
+        copy(src, src.position(), data, index, first);
         if (first < n) {
-            src.get(src.position() + first, data, 0, n - first);
+            copy(src, src.position() + first, data, 0, n - first);
         }
         tail += n;
         return start;
@@ -44,9 +44,31 @@ final class ByteRing {
     void copyOut(long from, int length, ByteBuffer dst, int at) {
         int index = (int) (from & (data.length - 1));
         int first = Math.min(length, data.length - index);
-        dst.put(at, data, index, first);
+        copy(data, index, dst, at, first);
         if (first < length) {
-            dst.put(at + first, data, 0, length - first);
+            copy(data, 0, dst, at + first, length - first);
+        }
+    }
+
+    // Heap buffers are copied with System.arraycopy: ByteBuffer's bulk methods add a memory-session check per call,
+    // which dominates for the short copies of small messages. Bounds are checked against the buffer's limit as the
+    // ByteBuffer methods would.
+
+    private static void copy(ByteBuffer src, int from, byte[] dst, int at, int n) {
+        if (src.hasArray()) {
+            java.util.Objects.checkFromIndexSize(from, n, src.limit());
+            System.arraycopy(src.array(), src.arrayOffset() + from, dst, at, n);
+        } else {
+            src.get(from, dst, at, n);
+        }
+    }
+
+    private static void copy(byte[] src, int from, ByteBuffer dst, int at, int n) {
+        if (dst.hasArray()) {
+            java.util.Objects.checkFromIndexSize(at, n, dst.limit());
+            System.arraycopy(src, from, dst.array(), dst.arrayOffset() + at, n);
+        } else {
+            dst.put(at, src, from, n);
         }
     }
 

@@ -30,6 +30,10 @@ public final class ConnectionStats {
     long congestionWindow;
     long bytesInFlight;
     long pacingRate;
+    long spuriousLosses;
+    long pathMtuProbes;
+    long pathMtuBlackHoles;
+    int datagramSize;
 
     /** A copy of the current values. */
     public ConnectionStats copy() {
@@ -59,6 +63,10 @@ public final class ConnectionStats {
         c.congestionWindow = congestionWindow;
         c.bytesInFlight = bytesInFlight;
         c.pacingRate = pacingRate;
+        c.spuriousLosses = spuriousLosses;
+        c.pathMtuProbes = pathMtuProbes;
+        c.pathMtuBlackHoles = pathMtuBlackHoles;
+        c.datagramSize = datagramSize;
         return c;
     }
 
@@ -137,6 +145,18 @@ public final class ConnectionStats {
 
     /** Pacing rate, bytes per second. */
     public long pacingRate() { return pacingRate; }
+
+    /** Datagrams declared lost and acknowledged later: reordering, not loss (they raise the loss thresholds). */
+    public long spuriousLosses() { return spuriousLosses; }
+
+    /** Path MTU probes sent. */
+    public long pathMtuProbes() { return pathMtuProbes; }
+
+    /** Times the path stopped carrying large datagrams and the datagram size fell back to 1200 bytes. */
+    public long pathMtuBlackHoles() { return pathMtuBlackHoles; }
+
+    /** The datagram size in use, bytes. */
+    public int datagramSize() { return datagramSize; }
 
     @Override
     public String toString() {

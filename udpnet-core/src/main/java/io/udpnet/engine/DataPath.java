@@ -489,6 +489,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         stats.congestionWindow = congestion.congestionWindow();
         stats.bytesInFlight = sent.bytesInFlight();
         stats.pacingRate = congestion.pacingRate();
+        stats.spuriousLosses = sent.spuriousLosses();
+        stats.pathMtuProbes = pathMtu.probesSent();
+        stats.pathMtuBlackHoles = pathMtu.blackHoles();
+        stats.datagramSize = pathMtu.current();
         return stats.copy();
     }
 

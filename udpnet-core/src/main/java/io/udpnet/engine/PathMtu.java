@@ -91,7 +91,8 @@ final class PathMtu {
             nextProbeAt = now + PROBE_INTERVAL_NANOS;
             return true;
         }
-        if (bytes > base && ++largeLosses >= BLACK_HOLE_LOSSES) {
+        // Only from above the base size: large datagrams still in flight after a fall-back are lost as expected.
+        if (bytes > base && current > base && ++largeLosses >= BLACK_HOLE_LOSSES) {
             blackHoles++;
             largeLosses = 0;
             probeSeq = -1;

@@ -259,10 +259,6 @@ final class SentLog {
         return spuriousLosses;
     }
 
-    int packetThreshold() {
-        return packetThreshold;
-    }
-
     int probeCount() {
         return probeCount;
     }

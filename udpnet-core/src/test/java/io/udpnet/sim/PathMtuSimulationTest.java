@@ -92,6 +92,7 @@ class PathMtuSimulationTest {
         sim.linkBoth(CLIENT, SERVER, narrow);
         sim.runFor(Duration.ofSeconds(1).toNanos());
         assertTrue(sim.linkStats(CLIENT, SERVER).oversizeDropped() > 0, "large datagrams did vanish");
+        assertEquals(1, client.connection().stats().pathMtuBlackHoles(), "one black hole counted");
         assertEquals(1200, client.connection().datagramSize(), "black hole detected: back to the base size; "
                 + client.connection().stats() + " " + sim.linkStats(CLIENT, SERVER));
         assertAllDelivered("seed 32");
@@ -106,6 +107,7 @@ class PathMtuSimulationTest {
         start(33, config(false), LinkConfig.builder().latency(Duration.ofMillis(10)).build());
         assertAllDelivered("seed 33");
         assertEquals(1472, client.connection().datagramSize());
+        assertEquals(0, client.connection().stats().pathMtuProbes(), "a pinned size is never probed");
         // With the size pinned, packets are cut for it: the 2500-byte messages travel in 1472-byte fragments.
         LinkStats up = sim.linkStats(CLIENT, SERVER);
         assertTrue(up.offeredBytes() / up.offeredDatagrams() > 1200, "datagrams use the pinned size: " + up);

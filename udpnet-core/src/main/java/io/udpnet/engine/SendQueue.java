@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
  * The messages of one channel waiting to be sent, and for reliable channels also those waiting for an ack.
  *
  * <p>Message bytes live in a {@link ByteRing}; each packet (a whole message or one fragment) has a descriptor in
- * parallel arrays indexed by a packet number that only increases. Packets leave in order: first those queued for
- * retransmission, then new ones. An unreliable packet is released as soon as it is written into a datagram; a
+ * parallel arrays indexed by a packet number that only increases. Packets leave in order, first those queued for
+ * retransmission, then new ones, except that on reliable and unsequenced channels a packet that does not fit the
+ * datagram's remaining room may be overtaken by a later one that does (within {@value #LOOKAHEAD} packets). An
+ * unreliable packet is released as soon as it is written into a datagram; a
  * reliable one when its datagram is acknowledged, and is queued again when its last datagram is declared lost.
  * Memory is released from the oldest packet, so it is bounded by the window of messages in flight.
  */

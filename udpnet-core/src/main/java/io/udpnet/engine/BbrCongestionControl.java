@@ -195,7 +195,8 @@ public final class BbrCongestionControl implements CongestionController {
         if (!filledPipe) {
             // Startup overshot: what was in flight is more than the path holds, but the pipe's worth is not.
             filledPipe = true;
-            inflightHi = Math.max(bdp(1.0), cut);
+            // Never below the minimum window: a window smaller than a datagram would never let one out again.
+            inflightHi = Math.max(minWindow(), Math.max(bdp(1.0), cut));
         } else {
             inflightHi = Math.max(minWindow(), cut);
         }

@@ -48,4 +48,12 @@ class RegressionScenariosTest {
         holds(Delivery.UNRELIABLE_SEQUENCED, 1, new int[]{32}, LinkConfig.builder().loss(0.25).duplication(0.13)
                 .reorder(0.01).corruption(0.01).jitter(Duration.ofMillis(1)).queueCapacity(256 * 1024).build(), 7717);
     }
+
+    /** A heavy-loss response cut the congestion window below one datagram, so nothing could ever be sent again. */
+    @Test
+    void congestionWindowNeverBelowADatagram() {
+        holds(Delivery.RELIABLE_ORDERED, 7, new int[]{1164, 1165}, LinkConfig.builder().loss(0.29).duplication(0.09)
+                .reorder(0.01).corruption(0.01).latency(Duration.ofMillis(7)).jitter(Duration.ofMillis(14))
+                .queueCapacity(256 * 1024).build(), -265947);
+    }
 }

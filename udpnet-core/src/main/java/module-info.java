@@ -7,4 +7,5 @@ module io.udpnet {
     exports io.udpnet.engine;
     exports io.udpnet.sim;
     exports io.udpnet.transport;
+    exports io.udpnet.messaging;
 }

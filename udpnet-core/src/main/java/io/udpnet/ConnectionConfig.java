@@ -123,6 +123,23 @@ public final class ConnectionConfig {
         return maxMessageSize;
     }
 
+    /**
+     * Largest message {@code channel} accepts: {@link #maxMessageSize()} on a reliable channel; on an unreliable
+     * or sequenced one, also no more than {@link #maxUnreliableFragments()} fragments.
+     *
+     * @throws IllegalArgumentException for a channel that does not exist
+     */
+    public int maxMessageSize(int channel) {
+        if (channel < 0 || channel >= channels.length) {
+            throw new IllegalArgumentException("channel " + channel + " does not exist; there are " + channels.length);
+        }
+        if (delivery(channel).isReliable()) {
+            return maxMessageSize;
+        }
+        long fragmented = maxUnreliableFragments < 2 ? 0 : (long) maxUnreliableFragments * maxFragmentPayload();
+        return (int) Math.min(maxMessageSize, Math.max(maxWholePayload(), fragmented));
+    }
+
     /** Most fragments a message may have on an unreliable or sequenced channel (each lost fragment loses it). */
     public int maxUnreliableFragments() {
         return maxUnreliableFragments;

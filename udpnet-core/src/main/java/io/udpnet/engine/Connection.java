@@ -46,14 +46,15 @@ public final class Connection {
     private DisconnectReason reason;
     private long connectedAt = Long.MIN_VALUE;
     private long lastReceivedAt;
-    /** Bookkeeping of the {@link ServerEndpoint} that owns a server-side connection. */
-    ServerEndpoint owner;
+    /** The scheduler of the endpoint that drives this connection, if any: told when the application sends. */
+    Scheduler scheduler;
     InetSocketAddress remote;
     /** Validation of a new peer address; server side only (null for clients). */
     private final PathValidation path;
     long handshakeNonce;
     int heapIndex = -1;
     boolean ready;
+    private Object attachment;
 
     private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,
                        State state, long now) {
@@ -107,8 +108,8 @@ public final class Connection {
             throw new IllegalStateException("connection is " + state + ": " + reason);
         }
         boolean queued = data.send(channel, message);
-        if (queued && owner != null) {
-            owner.wake(this);
+        if (queued && scheduler != null) {
+            scheduler.wake(this);
         }
         return queued;
     }
@@ -316,8 +317,22 @@ public final class Connection {
         reason = r;
         state = State.CLOSING;
         data.queueDisconnect(code.wire(), bytes);
-        if (owner != null) {
-            owner.wake(this);
+        if (scheduler != null) {
+            scheduler.wake(this);
+        }
+    }
+
+    /**
+     * Ends the connection at once, sending nothing: for when the peer is known to be gone (the network reported it
+     * unreachable) or the transport under the connection failed. Does nothing if it is already closed.
+     */
+    public void abort(DisconnectCode code, String text) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        end(new DisconnectReason(code, text, false));
+        if (scheduler != null) {
+            scheduler.wake(this);
         }
     }
 
@@ -415,6 +430,16 @@ public final class Connection {
     /** Bytes currently held in reassembly and reorder buffers. */
     public long receiveBufferedBytes() {
         return data.receiveBufferedBytes();
+    }
+
+    /** Attaches an object of the application's or transport's (e.g. the socket it reads this connection from). */
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    /** What {@link #attach} attached, or null. */
+    public Object attachment() {
+        return attachment;
     }
 
     @Override

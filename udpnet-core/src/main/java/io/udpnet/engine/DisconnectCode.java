@@ -22,6 +22,8 @@ public enum DisconnectCode {
     REPLACED(8),
     /** The server did not answer within the connect time-out (decided locally, never sent). */
     CONNECT_TIMED_OUT(9),
+    /** The network reported the peer unreachable (ICMP port unreachable; decided locally, never sent). */
+    UNREACHABLE(10),
     /** A code this version does not know. */
     UNKNOWN(255);
 

@@ -10,7 +10,6 @@ import io.udpnet.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +40,7 @@ public final class ServerEndpoint {
     private final EndpointStats stats = new EndpointStats();
     private final LongMap<Connection> byToken = new LongMap<>();
     private final Map<InetSocketAddress, Connection> byAddress = new HashMap<>();
-    private final DeadlineHeap timers = new DeadlineHeap();
-    private final ArrayDeque<Connection> ready = new ArrayDeque<>();
+    private final Scheduler scheduler = new Scheduler();
     private final byte[] cookie = new byte[Handshake.COOKIE_SIZE];
     private final ByteBuffer[] replies = new ByteBuffer[REPLY_SLOTS];
     private final InetSocketAddress[] replyTo = new InetSocketAddress[REPLY_SLOTS];
@@ -51,6 +49,8 @@ public final class ServerEndpoint {
     private LongMap<Boolean> usedNonces = new LongMap<>();
     private LongMap<Boolean> previousNonces = new LongMap<>();
     private long nonceWindow = Long.MIN_VALUE;
+    private long tokenMask;
+    private long tokenTag;
     private double challengeTokens;
     private long challengeRefillAt = Long.MIN_VALUE;
 
@@ -65,6 +65,23 @@ public final class ServerEndpoint {
         for (int i = 0; i < REPLY_SLOTS; i++) {
             replies[i] = ByteBuffer.allocate(REPLY_SIZE);
         }
+    }
+
+    /**
+     * Makes every token this endpoint hands out carry {@code tag} in its low {@code bits} bits, the rest staying
+     * random. A transport that runs one endpoint per socket uses it to find, from a datagram's token alone, which
+     * endpoint owns a connection whose client moved to an address the kernel routes to another socket.
+     *
+     * @param bits 0..8; 0 (the default) leaves tokens fully random
+     * @param tag  0 .. 2^bits - 1
+     */
+    public void tokenTag(int bits, int tag) {
+        if (bits < 0 || bits > 8 || tag < 0 || tag >= 1 << bits) {
+            throw new IllegalArgumentException("token tag: bits 0..8 and tag 0..2^bits-1 expected, got bits=" + bits
+                    + ", tag=" + tag);
+        }
+        this.tokenMask = (1L << bits) - 1;
+        this.tokenTag = tag;
     }
 
     /** Processes a datagram from {@code from} (position..limit; consumed). Never throws for any content. */
@@ -111,7 +128,7 @@ public final class ServerEndpoint {
                 moved(c, previous);
             }
         }
-        wake(c);
+        scheduler.wake(c);
     }
 
     /** Re-keys a connection that moved from {@code previous} to its validated new address. */
@@ -191,10 +208,10 @@ public final class ServerEndpoint {
         }
         long token;
         do {
-            token = random.nextLong();
+            token = random.nextLong() & ~tokenMask | tokenTag;
         } while (token == 0 || byToken.get(token) != null);
         Connection c = Connection.accepted(config, token, admission.listener(), now);
-        c.owner = this;
+        c.scheduler = scheduler;
         c.remote = from;
         c.handshakeNonce = nonce;
         byToken.put(token, c);
@@ -202,7 +219,7 @@ public final class ServerEndpoint {
         stats.accepted++;
         accept(from, nonce, token);
         admission.listener().onConnected(c);
-        wake(c);
+        scheduler.wake(c);
     }
 
     private void accept(InetSocketAddress to, long nonce, long token) {
@@ -277,55 +294,38 @@ public final class ServerEndpoint {
             out.limit(r.limit());
             return to;
         }
-        while (timers.size() > 0 && timers.earliest() <= now) {
-            Connection c = timers.first();
-            timers.remove(c);
-            wake(c);
-        }
-        while (!ready.isEmpty()) {
-            Connection c = ready.pollFirst();
+        Connection c;
+        while ((c = scheduler.next(now)) != null) {
             InetSocketAddress candidate = c.pollPathChallenge(out, now);
             if (candidate != null) {
                 stats.pathChallenges++;
-                ready.addLast(c);
+                scheduler.requeue(c);
                 return candidate;
             }
             if (c.pollTransmit(out, now) > 0) {
-                ready.addLast(c);
+                scheduler.requeue(c);
                 return c.remote;
             }
-            c.ready = false;
-            settle(c);
+            if (scheduler.settle(c)) {
+                forget(c);
+            }
         }
         return null;
     }
 
-    /** After a connection has sent all it had: forget it if it is over, else schedule its next deadline. */
-    private void settle(Connection c) {
-        if (c.state() == Connection.State.CLOSED) {
-            timers.remove(c);
-            if (byToken.get(c.token()) == c) {
-                byToken.remove(c.token());
-            }
-            if (byAddress.get(c.remote) == c) {
-                byAddress.remove(c.remote);
-            }
-            return;
+    /** Removes a closed connection from the routing maps. */
+    private void forget(Connection c) {
+        if (byToken.get(c.token()) == c) {
+            byToken.remove(c.token());
         }
-        timers.schedule(c, c.nextDeadline());
-    }
-
-    /** Marks a connection as having something to do: called after it received a datagram, or its app sent. */
-    void wake(Connection c) {
-        if (!c.ready) {
-            c.ready = true;
-            ready.addLast(c);
+        if (byAddress.get(c.remote) == c) {
+            byAddress.remove(c.remote);
         }
     }
 
     /** When {@link #pollTransmit} must be called next even if nothing arrives; {@link Long#MIN_VALUE} for now. */
     public long nextDeadline() {
-        return replyCount > 0 || !ready.isEmpty() ? Long.MIN_VALUE : timers.earliest();
+        return replyCount > 0 ? Long.MIN_VALUE : scheduler.nextDeadline();
     }
 
     /** Closes every connection with {@link DisconnectCode#SHUTDOWN}; they say goodbye in the next polls. */
@@ -338,6 +338,11 @@ public final class ServerEndpoint {
     /** Connections open (including those still sending their goodbye). */
     public int connectionCount() {
         return byToken.size();
+    }
+
+    /** The open connection with this token, or null. */
+    public Connection connection(long token) {
+        return byToken.get(token);
     }
 
     /** The open connection with this peer address, or null. */

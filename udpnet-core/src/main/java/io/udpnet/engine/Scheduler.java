@@ -1,0 +1,63 @@
+package io.udpnet.engine;
+
+import java.util.ArrayDeque;
+
+/**
+ * Decides which of an endpoint's connections must be polled, and when: connections with something to do now wait
+ * in a ready queue (round-robin, so none starves the others), the rest sit in a {@link DeadlineHeap} at their next
+ * deadline. One scheduler serves thousands of connections with no task or timer object per connection. Shared by
+ * {@link ServerEndpoint} and {@link ClientEndpoint}; driven by one thread.
+ */
+final class Scheduler {
+    private final DeadlineHeap timers = new DeadlineHeap();
+    private final ArrayDeque<Connection> ready = new ArrayDeque<>();
+
+    /** Marks {@code c} as having something to do: a datagram arrived, its application sent or closed. */
+    void wake(Connection c) {
+        if (!c.ready) {
+            c.ready = true;
+            ready.addLast(c);
+        }
+    }
+
+    /**
+     * The next connection to poll at {@code now} (whose deadline passed, or that was woken), or null when none.
+     * The caller polls it and then either {@link #requeue}s it (it sent something and may send more) or
+     * {@link #settle}s it.
+     */
+    Connection next(long now) {
+        while (timers.size() > 0 && timers.earliest() <= now) {
+            Connection c = timers.first();
+            timers.remove(c);
+            wake(c);
+        }
+        return ready.pollFirst();
+    }
+
+    /** Puts a connection that just sent a datagram back at the end of the ready queue. */
+    void requeue(Connection c) {
+        ready.addLast(c);
+    }
+
+    /**
+     * After a connection has sent all it had: schedules its next deadline, or forgets it when it is closed.
+     *
+     * @return true when the connection is closed and was forgotten now (once per connection)
+     */
+    boolean settle(Connection c) {
+        c.ready = false;
+        if (c.state() == Connection.State.CLOSED) {
+            timers.remove(c);
+            boolean first = c.scheduler == this;
+            c.scheduler = null;
+            return first;
+        }
+        timers.schedule(c, c.nextDeadline());
+        return false;
+    }
+
+    /** When a connection must be polled next: {@link Long#MIN_VALUE} if one is ready, MAX_VALUE for never. */
+    long nextDeadline() {
+        return ready.isEmpty() ? timers.earliest() : Long.MIN_VALUE;
+    }
+}

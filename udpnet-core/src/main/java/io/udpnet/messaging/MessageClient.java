@@ -1,0 +1,135 @@
+package io.udpnet.messaging;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.engine.DisconnectCode;
+import io.udpnet.engine.DisconnectReason;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
+
+/**
+ * Connects to udpnet servers: each connection gets its own UDP socket, connected to its server (so the network's
+ * "port unreachable" ends a connection attempt at once instead of after the time-out), and all of a client's
+ * connections are driven by one I/O thread, which sleeps when there is nothing to do.
+ *
+ * <pre>{@code
+ * try (MessageClient client = MessageClient.open(ConnectionConfig.defaults());
+ *      MessageConnection c = client.connect(new InetSocketAddress("127.0.0.1", 7000))) {
+ *     c.send(0, "hello".getBytes(UTF_8));
+ *     Message reply = c.receive(Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Closing the client closes its connections (their servers are told) and stops its thread.
+ */
+public final class MessageClient implements AutoCloseable {
+    /** Bytes of received messages a connection holds for {@code receive()} before it stops taking datagrams. */
+    static final int INBOX_BYTES = 4 << 20;
+    /** SO_RCVBUF and SO_SNDBUF asked for each connection's socket. */
+    static final int SOCKET_BUFFER_BYTES = 1 << 20;
+    private static final long JOIN_MILLIS = 5_000;
+
+    private final ConnectionConfig config;
+    private final IoLoop loop;
+    private final ClientDriver driver;
+    private final Object closeLock = new Object();
+    private volatile boolean closed;
+
+    private MessageClient(ConnectionConfig config) throws IOException {
+        this.config = config;
+        this.loop = new IoLoop("udpnet-client");
+        this.driver = new ClientDriver(loop, config);
+        loop.start(driver);
+    }
+
+    /** Starts a client whose connections use {@code config} (the server's channels and limits must match). */
+    public static MessageClient open(ConnectionConfig config) throws IOException {
+        return new MessageClient(Objects.requireNonNull(config, "config"));
+    }
+
+    /** Connects to {@code server} with no payload; messages go to {@link MessageConnection#receive}. */
+    public MessageConnection connect(InetSocketAddress server) throws IOException {
+        return connect(server, ByteBuffer.allocate(0), null);
+    }
+
+    /**
+     * Connects to {@code server}, waiting for the handshake (at most the configured connect time-out).
+     *
+     * @param payload  up to 1152 bytes the server's admission check sees (position..limit; copied)
+     * @param listener where messages go, or null for {@link MessageConnection#receive}
+     * @throws ConnectFailedException when the server refuses, does not answer in time, or is unreachable
+     * @throws ClosedChannelException when the client is closed
+     */
+    public MessageConnection connect(InetSocketAddress server, ByteBuffer payload, MessageListener listener)
+            throws IOException {
+        Objects.requireNonNull(server, "server");
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + server);
+        }
+        if (payload.remaining() > 1152) {
+            throw new IllegalArgumentException("connect payload of " + payload.remaining() + " bytes; 1152 at most");
+        }
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+        MessageConnection c = new MessageConnection(loop, driver, config, listener, INBOX_BYTES, server,
+                MessageConnection.State.CONNECTING);
+        loop.execute(() -> driver.start(c, server, localFor(server), copy));
+        MessageConnection.State state;
+        try {
+            state = c.awaitHandshake();
+        } catch (IOException e) {
+            c.close("connect interrupted");
+            throw e;
+        }
+        if (state != MessageConnection.State.OPEN) {
+            if (c.disconnectReason() == null) {
+                throw new ConnectFailedException(server,
+                        new DisconnectReason(DisconnectCode.APPLICATION, "closed while connecting", false));
+            }
+            throw new ConnectFailedException(server, c.disconnectReason());
+        }
+        return c;
+    }
+
+    /** Clients bind to the loopback address to reach a loopback server, else to the wildcard of its family. */
+    private static InetSocketAddress localFor(InetSocketAddress server) {
+        InetAddress a = server.getAddress();
+        return a.isLoopbackAddress() ? new InetSocketAddress(a, 0) : new InetSocketAddress(0);
+    }
+
+    /**
+     * Moves {@code connection} to a new local socket (a new port), as a NAT rebinding would: the server sees its
+     * datagrams come from a new address, validates it and follows. For testing how servers handle moving clients.
+     */
+    public void rebind(MessageConnection connection) {
+        loop.execute(() -> driver.rebind(connection));
+    }
+
+    /** Connections open or being opened. */
+    public int connectionCount() {
+        return driver.connectionCount();
+    }
+
+    /** Closes every connection (each server is told) and stops the I/O thread. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        loop.execute(driver::shutdown);
+        try {
+            loop.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.udpnet.messaging;
+
+import io.udpnet.engine.EndpointStats;
+import io.udpnet.transport.ServerMode;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A udpnet server on real sockets: clients connect with the udpnet handshake (stateless cookies, so spoofed
+ * sources cost it nothing) and each becomes a {@link MessageConnection}, taken with {@link #accept()} or handed to
+ * the configured {@link MessageListener}.
+ *
+ * <pre>{@code
+ * try (MessageServer server = MessageServer.open(MessageServerConfig.builder()
+ *         .bindAddress(new InetSocketAddress("127.0.0.1", 7000)).build())) {
+ *     while (true) {
+ *         MessageConnection c = server.accept();
+ *         Thread.startVirtualThread(() -> serve(c));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The {@link ServerMode} lays out sockets and I/O threads as for the raw {@code UdpServer}: SHARED, one socket
+ * and one I/O thread; SHARDED, N SO_REUSEPORT sockets with an I/O thread and an engine each; CONNECTED, a listener
+ * plus a connected socket per client (capped), all on one I/O thread. Every connection's engine runs on the I/O
+ * thread of its socket; timers come from each engine's deadline heap, and an idle server sleeps in the kernel.
+ * All public methods are thread-safe.
+ */
+public final class MessageServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
+    private static final long CALL_MILLIS = 5_000;
+
+    private final MessageServerConfig config;
+    private final ServerMode mode;
+    private final List<ServerShard> shards = new ArrayList<>();
+    private final InetSocketAddress localAddress;
+    private final LinkedBlockingQueue<MessageConnection> acceptQueue;
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private final ServerCounters counters = new ServerCounters();
+    private final Object closeLock = new Object();
+    private volatile boolean closing;
+
+    private MessageServer(MessageServerConfig config, ServerMode mode) throws IOException {
+        this.config = config;
+        this.mode = mode;
+        this.acceptQueue = config.listener() == null ? new LinkedBlockingQueue<>() : null;
+        int count = mode == ServerMode.SHARDED ? config.shards() : 1;
+        List<DatagramChannel> sockets = new ArrayList<>();
+        List<IoLoop> loops = new ArrayList<>();
+        InetSocketAddress bound = null;
+        try {
+            // Every listening socket is bound before any per-peer socket can exist, as SO_REUSEPORT requires.
+            for (int i = 0; i < count; i++) {
+                DatagramChannel ch = Sockets.open(config.socketBufferBytes(), mode == ServerMode.CONNECTED,
+                        mode == ServerMode.SHARDED);
+                sockets.add(ch);
+                ch.bind(bound == null ? config.bindAddress()
+                        : new InetSocketAddress(config.bindAddress().getAddress(), bound.getPort()));
+                if (bound == null) {
+                    bound = (InetSocketAddress) ch.getLocalAddress();
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                IoLoop loop = new IoLoop("udpnet-server-" + bound.getPort() + "-" + i);
+                loops.add(loop);
+                shards.add(new ServerShard(this, i, count, loop, sockets.get(i), mode == ServerMode.CONNECTED));
+            }
+        } catch (IOException | RuntimeException e) {
+            sockets.forEach(Sockets::closeQuietly);
+            for (IoLoop l : loops) {
+                l.selector().close();
+            }
+            throw e;
+        }
+        this.localAddress = bound;
+        for (int i = 0; i < count; i++) {
+            loops.get(i).start(shards.get(i));
+        }
+    }
+
+    /**
+     * Binds the sockets and starts the I/O threads.
+     *
+     * @throws IOException when binding fails (the port is taken, IPv6 is missing, ...)
+     */
+    public static MessageServer open(MessageServerConfig config) throws IOException {
+        Objects.requireNonNull(config, "config");
+        ServerMode mode = config.mode();
+        if (mode == ServerMode.SHARDED && !Sockets.supportsReusePort()) {
+            LOG.log(Level.INFO, "SO_REUSEPORT is not supported here; SHARDED falls back to SHARED");
+            mode = ServerMode.SHARED;
+        }
+        return new MessageServer(config, mode);
+    }
+
+    /** Waits for the next connection. @throws ClosedChannelException once the server is closed */
+    public MessageConnection accept() throws IOException {
+        return accept(-1);
+    }
+
+    /** Waits at most {@code timeout} for the next connection; null if none came in time. */
+    public MessageConnection accept(Duration timeout) throws IOException {
+        Objects.requireNonNull(timeout, "timeout");
+        return accept(timeout.isNegative() ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 2));
+    }
+
+    private MessageConnection accept(long millis) throws IOException {
+        if (acceptQueue == null) {
+            throw new IllegalStateException("connections go to the configured MessageListener");
+        }
+        try {
+            while (true) {
+                if (closing && acceptQueue.isEmpty()) {
+                    throw new ClosedChannelException();
+                }
+                // Wake up now and then to notice close(); connections are handed over as soon as they arrive.
+                long slice = millis < 0 ? 200 : Math.min(millis, 200);
+                MessageConnection c = acceptQueue.poll(slice, TimeUnit.MILLISECONDS);
+                if (c != null) {
+                    backlog.decrementAndGet();
+                    return c;
+                }
+                if (millis >= 0 && (millis -= slice) <= 0) {
+                    return null;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a connection");
+        }
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The strategy in effect: the configured one, except SHARDED falls back to SHARED without SO_REUSEPORT. */
+    public ServerMode mode() {
+        return mode;
+    }
+
+    public MessageServerConfig config() {
+        return config;
+    }
+
+    /** Connections open now. */
+    public int connectionCount() {
+        return open.get();
+    }
+
+    /** A snapshot of the server's counters, with each I/O thread's handshake counters. */
+    public MessageServerStats stats() {
+        List<EndpointStats> endpoints = new ArrayList<>();
+        for (ServerShard s : shards) {
+            CompletableFuture<EndpointStats> f = new CompletableFuture<>();
+            s.loop().execute(() -> f.complete(s.endpointStats()));
+            try {
+                endpoints.add(f.get(CALL_MILLIS, TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                break;   // a stopped loop: its counters are gone with it
+            }
+        }
+        return counters.snapshot(open.get(), endpoints);
+    }
+
+    /**
+     * Closes every connection (each client is told, with {@code SHUTDOWN}), stops the I/O threads and closes the
+     * sockets. Threads blocked in {@link #accept()} get a {@link ClosedChannelException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        for (ServerShard s : shards) {
+            s.loop().execute(s::shutdown);
+        }
+        boolean interrupted = false;
+        for (ServerShard s : shards) {
+            try {
+                s.loop().join(CALL_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- for the shards --------------------------------------------------------------------------------------------
+
+    ServerCounters counters() {
+        return counters;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    /** The shard with this index, or null when there is none (a forged token). */
+    ServerShard shard(int index) {
+        return index < shards.size() ? shards.get(index) : null;
+    }
+
+    /** Keeps a place in the accept queue for a client about to be accepted; false when the backlog is full. */
+    boolean reserveBacklog() {
+        if (acceptQueue == null) {
+            return true;
+        }
+        while (true) {
+            int n = backlog.get();
+            if (n >= config.acceptBacklog()) {
+                return false;
+            }
+            if (backlog.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void opened(MessageConnection c) {
+        open.incrementAndGet();
+        counters.accepted.increment();
+        if (acceptQueue != null) {
+            acceptQueue.add(c);
+        }
+    }
+
+    void closed(MessageConnection c) {
+        open.decrementAndGet();
+        counters.closed.increment();
+    }
+}

@@ -1,0 +1,201 @@
+package io.udpnet.messaging;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.ServerConfig;
+import io.udpnet.transport.ServerMode;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.function.BiPredicate;
+
+/**
+ * Settings of a {@link MessageServer}. Immutable; build with {@link #builder()}. Values are checked when set, with
+ * an {@link IllegalArgumentException} naming the setting.
+ */
+public final class MessageServerConfig {
+    private final InetSocketAddress bindAddress;
+    private final ServerMode mode;
+    private final int shards;
+    private final int maxConnectedSockets;
+    private final ConnectionConfig connection;
+    private final ServerConfig server;
+    private final MessageListener listener;
+    private final BiPredicate<InetSocketAddress, ByteBuffer> admission;
+    private final int acceptBacklog;
+    private final int inboxBytes;
+    private final int socketBufferBytes;
+
+    private MessageServerConfig(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.mode = b.mode;
+        this.shards = b.shards;
+        this.maxConnectedSockets = b.maxConnectedSockets;
+        this.connection = b.connection;
+        this.server = b.server;
+        this.listener = b.listener;
+        this.admission = b.admission;
+        this.acceptBacklog = b.acceptBacklog;
+        this.inboxBytes = b.inboxBytes;
+        this.socketBufferBytes = b.socketBufferBytes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where the server listens. Default: the loopback address, a free port. */
+    public InetSocketAddress bindAddress() {
+        return bindAddress;
+    }
+
+    /** How sockets and I/O threads are laid out; see docs/SERVER-MODES.md. Default SHARED. */
+    public ServerMode mode() {
+        return mode;
+    }
+
+    /** SHARDED: the number of sockets and I/O threads. Default: available processors. */
+    public int shards() {
+        return shards;
+    }
+
+    /** CONNECTED: most connections with their own connected socket; the others are served by the listener. */
+    public int maxConnectedSockets() {
+        return maxConnectedSockets;
+    }
+
+    /** Channels, limits and timers of every connection; clients must use the same channels and limits. */
+    public ConnectionConfig connection() {
+        return connection;
+    }
+
+    /** Handshake limits: maximum connections, cookie lifetime, challenge rate. */
+    public ServerConfig server() {
+        return server;
+    }
+
+    /** The listener every connection delivers to, or null for {@link MessageServer#accept()}. */
+    public MessageListener listener() {
+        return listener;
+    }
+
+    /** Decides on each client that proved its address (its address and connect payload); default: all. */
+    public BiPredicate<InetSocketAddress, ByteBuffer> admission() {
+        return admission;
+    }
+
+    /** New connections waiting for {@link MessageServer#accept()}; beyond it clients are refused. */
+    public int acceptBacklog() {
+        return acceptBacklog;
+    }
+
+    /** Bytes of received messages a connection holds for {@code receive()} before it stops taking datagrams. */
+    public int inboxBytes() {
+        return inboxBytes;
+    }
+
+    /** SO_RCVBUF and SO_SNDBUF asked for each socket (the kernel may cap them). */
+    public int socketBufferBytes() {
+        return socketBufferBytes;
+    }
+
+    /** Builds a {@link MessageServerConfig}. */
+    public static final class Builder {
+        private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private ServerMode mode = ServerMode.SHARED;
+        private int shards = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxConnectedSockets = 256;
+        private ConnectionConfig connection = ConnectionConfig.defaults();
+        private ServerConfig server = ServerConfig.defaults();
+        private MessageListener listener;
+        private BiPredicate<InetSocketAddress, ByteBuffer> admission = (a, p) -> true;
+        private int acceptBacklog = 1024;
+        private int inboxBytes = 4 << 20;
+        private int socketBufferBytes = 4 << 20;
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(InetSocketAddress address) {
+            this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+            return this;
+        }
+
+        public Builder mode(ServerMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** 1..256. */
+        public Builder shards(int n) {
+            if (n < 1 || n > 256) {
+                throw new IllegalArgumentException("shards: 1..256 expected, got " + n);
+            }
+            this.shards = n;
+            return this;
+        }
+
+        /** 0..100,000. Default 256. */
+        public Builder maxConnectedSockets(int n) {
+            if (n < 0 || n > 100_000) {
+                throw new IllegalArgumentException("maxConnectedSockets: 0..100000 expected, got " + n);
+            }
+            this.maxConnectedSockets = n;
+            return this;
+        }
+
+        public Builder connection(ConnectionConfig config) {
+            this.connection = Objects.requireNonNull(config, "connection");
+            return this;
+        }
+
+        public Builder server(ServerConfig config) {
+            this.server = Objects.requireNonNull(config, "server");
+            return this;
+        }
+
+        /** Event-driven use; null (the default) for {@link MessageServer#accept()}. */
+        public Builder listener(MessageListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Called on an I/O thread; must not block. The connect payload is valid during the call only. */
+        public Builder admission(BiPredicate<InetSocketAddress, ByteBuffer> admission) {
+            this.admission = Objects.requireNonNull(admission, "admission");
+            return this;
+        }
+
+        /** 1..1,000,000. Default 1024. */
+        public Builder acceptBacklog(int n) {
+            if (n < 1 || n > 1_000_000) {
+                throw new IllegalArgumentException("acceptBacklog: 1..1000000 expected, got " + n);
+            }
+            this.acceptBacklog = n;
+            return this;
+        }
+
+        /** 64 KiB .. 1 GiB. Default 4 MiB. */
+        public Builder inboxBytes(int n) {
+            if (n < 64 << 10 || n > 1 << 30) {
+                throw new IllegalArgumentException("inboxBytes: 65536..1073741824 expected, got " + n);
+            }
+            this.inboxBytes = n;
+            return this;
+        }
+
+        /** 64 KiB .. 256 MiB. Default 4 MiB. */
+        public Builder socketBufferBytes(int n) {
+            if (n < 64 << 10 || n > 256 << 20) {
+                throw new IllegalArgumentException("socketBufferBytes: 65536..268435456 expected, got " + n);
+            }
+            this.socketBufferBytes = n;
+            return this;
+        }
+
+        public MessageServerConfig build() {
+            return new MessageServerConfig(this);
+        }
+    }
+}

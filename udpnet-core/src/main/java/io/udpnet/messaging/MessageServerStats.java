@@ -1,0 +1,26 @@
+package io.udpnet.messaging;
+
+import io.udpnet.engine.EndpointStats;
+
+import java.util.List;
+
+/**
+ * Counters of a {@link MessageServer}.
+ *
+ * @param connections   connections open at the snapshot
+ * @param accepted      connections established since the server opened
+ * @param closed        connections ended since the server opened
+ * @param inboxDrops    datagrams not processed because their connection's inbox was full (the peer retransmits)
+ * @param forwarded     datagrams handed to the shard owning their connection (SHARDED, after a client moved)
+ * @param forwardDrops  datagrams dropped because too many waited to be forwarded
+ * @param sendDrops     datagrams dropped because a socket's send buffer was full
+ * @param sendErrors    sends that failed with an I/O error
+ * @param receiveErrors receives that failed with an I/O error
+ * @param oversize      datagrams larger than the configured maximum, dropped
+ * @param unreachable   connections ended because the network reported the client unreachable (CONNECTED)
+ * @param endpoints     each I/O thread's handshake and routing counters
+ */
+public record MessageServerStats(int connections, long accepted, long closed, long inboxDrops, long forwarded,
+                                 long forwardDrops, long sendDrops, long sendErrors, long receiveErrors,
+                                 long oversize, long unreachable, List<EndpointStats> endpoints) {
+}

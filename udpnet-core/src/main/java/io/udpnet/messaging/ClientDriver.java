@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
     private final ConnectionConfig config;
     private final ClientEndpoint endpoint = new ClientEndpoint(new SecureRandom());
     private final Map<MessageConnection, DatagramChannel> sockets = new HashMap<>();
-    private final ArrayDeque<MessageConnection> stalled = new ArrayDeque<>();
+    private final Housekeeping housekeeping = new Housekeeping();
     /** Sockets of connections that just ended, closed after the flush that sent their last goodbye. */
     private final Map<MessageConnection, DatagramChannel> retired = new HashMap<>();
     private final ByteBuffer in;
@@ -123,11 +122,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
 
     @Override
     public long flush(long now) {
-        for (int n = stalled.size(); n > 0; n--) {
-            MessageConnection c = stalled.pollFirst();
-            c.unstall();
-            c.drain();
-        }
+        long recheck = housekeeping.run(now);
         Connection engine;
         while ((engine = endpoint.pollTransmit(out, now)) != null) {
             MessageConnection c = (MessageConnection) engine.attachment();
@@ -149,7 +144,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
             retired.values().forEach(Sockets::closeQuietly);
             retired.clear();
         }
-        return endpoint.nextDeadline();
+        return Math.min(recheck, endpoint.nextDeadline());
     }
 
     @Override
@@ -172,7 +167,12 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
 
     @Override
     public void stalled(MessageConnection c) {
-        stalled.addLast(c);
+        housekeeping.stalled(c);
+    }
+
+    @Override
+    public void lingering(MessageConnection c) {
+        housekeeping.lingering(c);
     }
 
     /** Closes every connection, sends their goodbyes and stops the loop. I/O thread. */

@@ -25,8 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * methods are thread-safe; the protocol engine behind it runs only on its I/O thread.
  *
  * <p><b>Sending.</b> {@link #trySend} hands a message to the I/O thread through a small per-channel staging queue
- * and returns false when that queue is full, which happens when the engine's send window on that channel is full:
- * that is the back-pressure signal. {@link #send} waits for room instead. Channels do not hold each other back.
+ * (64 KiB, or one larger message) and returns false when that queue is full: the engine's send window on that
+ * channel is full (the peer has not acknowledged enough), or the application sends faster than the I/O thread takes
+ * messages. That is the back-pressure signal; {@link #send} waits for room instead. Channels do not hold each other
+ * back.
  *
  * <p><b>Receiving.</b> Without a {@link MessageListener}, messages wait in a bounded inbox for {@link #receive}.
  * While the inbox is full the connection stops taking datagrams from its peer (they are dropped before the engine
@@ -37,6 +39,8 @@ public final class MessageConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
     /** Staging per channel between the application and the engine; one larger message fits when it is empty. */
     static final int STAGE_LIMIT = 64 * 1024;
+    /** How long a close waits for messages handed over earlier to be sent and acknowledged. */
+    static final long CLOSE_LINGER_NANOS = 2_000_000_000L;
     private static final long STATS_WAIT_MILLIS = 5_000;
 
     /** What the transport under a connection does when it changes. Called on the I/O thread. */
@@ -49,6 +53,9 @@ public final class MessageConnection implements AutoCloseable {
 
         /** Staged messages wait for the engine's window: drain again after acks arrive. */
         void stalled(MessageConnection c);
+
+        /** A close waits for messages handed over earlier: call {@link #finishClose} until it returns true. */
+        void lingering(MessageConnection c);
     }
 
     /** Where a connection is in its life, as the application sees it. */
@@ -86,6 +93,8 @@ public final class MessageConnection implements AutoCloseable {
     private ByteBuffer view;
     /** Whether the owner has this connection on its list of stalled ones; I/O thread only. */
     private boolean stalled;
+    private String closeText;
+    private long lingerUntil;
 
     MessageConnection(IoLoop loop, Owner owner, ConnectionConfig config, MessageListener listener, int inboxLimit,
                       InetSocketAddress remote, State initial) {
@@ -104,8 +113,8 @@ public final class MessageConnection implements AutoCloseable {
 
     /**
      * Hands a message to the connection without waiting: the bytes between position and limit are copied (the
-     * position is unchanged). Returns false, taking nothing, when the channel's staging queue is full because the
-     * engine's window is: try again later, or use {@link #send}.
+     * position is unchanged). Returns false, taking nothing, when the channel's staging queue is full: try again
+     * later, or use {@link #send}.
      *
      * @throws ConnectionClosedException when the connection is closing or closed
      * @throws IllegalArgumentException  for a channel that does not exist or a message too large for it
@@ -268,8 +277,9 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     /**
-     * Closes the connection: the peer is told (with {@code reason}, up to 255 UTF-8 bytes) and messages not yet
-     * sent are discarded. Messages already received can still be taken. Idempotent; does not wait.
+     * Closes the connection gracefully: messages already handed to {@code send} are still delivered (reliable ones
+     * acknowledged) for up to two seconds, then the peer is told, with {@code reason} (up to 255 UTF-8 bytes).
+     * Messages already received can still be taken. Idempotent; does not wait.
      */
     public void close(String reason) {
         Objects.requireNonNull(reason, "reason");
@@ -283,11 +293,7 @@ public final class MessageConnection implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        loop.execute(() -> {
-            if (engine != null) {
-                engine.close(reason);
-            }
-        });
+        loop.execute(() -> beginClose(reason));
     }
 
     public State state() {
@@ -444,6 +450,48 @@ public final class MessageConnection implements AutoCloseable {
             stalled = true;
             owner.stalled(this);
         }
+    }
+
+    /** Starts a graceful close (see {@link #close(String)}). I/O thread. */
+    void beginClose(String text) {
+        if (engine == null) {
+            return;   // a client's connect task has not run yet: it sees CLOSING and closes at once
+        }
+        closeText = text;
+        lingerUntil = System.nanoTime() + CLOSE_LINGER_NANOS;
+        drain();
+        if (!finishClose(System.nanoTime())) {
+            owner.lingering(this);
+        }
+    }
+
+    /**
+     * Closes the engine once everything handed over was sent and, on reliable channels, acknowledged, or the linger
+     * time is over. Returns true when the engine is closing or closed. I/O thread.
+     */
+    boolean finishClose(long now) {
+        Connection.State s = engine.state();
+        if (s == Connection.State.CLOSING || s == Connection.State.CLOSED) {
+            return true;
+        }
+        if (now - lingerUntil < 0 && s == Connection.State.CONNECTED && unfinished()) {
+            drain();
+            return false;
+        }
+        engine.close(closeText);
+        return true;
+    }
+
+    private boolean unfinished() {
+        if (hasStaged() || engine.datagramsInFlight() > 0) {
+            return true;
+        }
+        for (int ch = 0; ch < staged.length; ch++) {
+            if (staged[ch] != null && engine.queuedMessages(ch) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Called by the owner when it takes the connection off its stalled list to drain it again. */

@@ -46,7 +46,7 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
     private final ByteBuffer in;
     private final ByteBuffer out;
     private final int tokenBits;
-    private final ArrayDeque<MessageConnection> stalled = new ArrayDeque<>();
+    private final Housekeeping housekeeping = new Housekeeping();
     /** Datagrams found on a per-peer socket before it was connected; routed once the current one is done. */
     private final ArrayDeque<Stray> strays = new ArrayDeque<>();
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
@@ -171,16 +171,12 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
 
     @Override
     public long flush(long now) {
-        for (int n = stalled.size(); n > 0; n--) {
-            MessageConnection c = stalled.pollFirst();
-            c.unstall();
-            c.drain();
-        }
+        long recheck = housekeeping.run(now);
         InetSocketAddress to;
         while ((to = endpoint.pollTransmit(out, now)) != null) {
             send(to, out);
         }
-        return endpoint.nextDeadline();
+        return Math.min(recheck, endpoint.nextDeadline());
     }
 
     private void send(InetSocketAddress to, ByteBuffer datagram) {
@@ -247,7 +243,12 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
 
     @Override
     public void stalled(MessageConnection c) {
-        stalled.addLast(c);
+        housekeeping.stalled(c);
+    }
+
+    @Override
+    public void lingering(MessageConnection c) {
+        housekeeping.lingering(c);
     }
 
     /** Closes every connection (they say goodbye now), sends what is due, and stops the loop. I/O thread. */

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/udpnet}. */
 @Command(name = "udpnet", mixinStandardHelpOptions = true, version = "udpnet 0.1.0",
         description = "Sessions, messages and reliability over UDP.",
-        subcommands = {SimCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, ClientCommand.class, SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -23,7 +23,11 @@ public final class Main implements Runnable {
 
     /** The command line with every subcommand; exit code 2 for bad arguments. */
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()));
+    }
+
+    /** Applies the common error handling to {@code cl}: a one-line message, a pointer to --help, exit code 2. */
+    static CommandLine configure(CommandLine cl) {
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             failed.getErr().println("udpnet: " + e.getMessage());

@@ -1,0 +1,127 @@
+package io.udpnet.cli;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.engine.ConnectionStats;
+import io.udpnet.messaging.ConnectFailedException;
+import io.udpnet.messaging.Message;
+import io.udpnet.messaging.MessageClient;
+import io.udpnet.messaging.MessageConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code udpnet client}: an interactive client for {@code udpnet server}. */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = {"Connects to a udpnet server (see 'udpnet server') and chats: each line read from standard "
+                + "input is sent reliable-ordered on channel 0, each message received is printed.",
+                "End of input closes the connection gracefully (lines already sent are delivered first).",
+                "Exit status: 0 after end of input, 1 when the connection fails or is lost, 2 for bad arguments."})
+final class ClientCommand implements Callable<Integer> {
+    /** Where lines come from. */
+    private final InputStream input;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7000",
+            description = "the server (default: ${DEFAULT-VALUE})")
+    String server;
+
+    ClientCommand() {
+        this(System.in);
+    }
+
+    ClientCommand(InputStream input) {
+        this.input = input;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        InetSocketAddress address;
+        try {
+            address = Addresses.parse("HOST:PORT", server);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
+            MessageConnection c;
+            try {
+                c = client.connect(address);
+            } catch (ConnectFailedException e) {
+                err.println("udpnet: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            out.println("connected to " + ServerCommand.hostPort(address) + "; type lines, end with Ctrl-D");
+            out.flush();
+            // Lines are read on their own thread, so a connection the server ends is noticed without waiting for
+            // the next line of input.
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread printer = Thread.ofPlatform().daemon().name("udpnet-client-print").start(() -> {
+                print(c, out);
+                finished.countDown();
+            });
+            Thread.ofPlatform().daemon().name("udpnet-client-read").start(() -> {
+                send(c, err);
+                finished.countDown();
+            });
+            try {
+                finished.await();
+                c.close("end of input");
+                printer.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ConnectionStats s = c.stats();
+            out.printf("closed: %s; rtt %.1f ms, %d datagrams sent, %d retransmissions%n",
+                    c.disconnectReason(), s.smoothedRttNanos() / 1e6, s.datagramsSent(), s.retransmissions());
+            out.flush();
+            return c.disconnectReason() != null && c.disconnectReason().remote() ? 1 : 0;
+        }
+    }
+
+    /** Sends each line of input until its end or until the connection is closed. */
+    private void send(MessageConnection c, PrintWriter err) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+                if (bytes.length > c.config().maxMessageSize(0)) {
+                    err.println("udpnet: line of " + bytes.length + " bytes is too long; not sent");
+                    err.flush();
+                    continue;
+                }
+                c.send(0, bytes);
+            }
+        } catch (IOException e) {
+            // the connection closed, or input failed: either way the chat is over
+        }
+    }
+
+    /** Prints what arrives until the connection is closed and every message was printed. */
+    private static void print(MessageConnection c, PrintWriter out) {
+        try {
+            while (true) {
+                Message m = c.receive();
+                out.println(new String(m.data(), StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException closed) {
+            // connection over
+        }
+    }
+}

@@ -32,6 +32,7 @@ public final class MessageClient implements AutoCloseable {
     /** SO_RCVBUF and SO_SNDBUF asked for each connection's socket. */
     static final int SOCKET_BUFFER_BYTES = 1 << 20;
     private static final long JOIN_MILLIS = 5_000;
+    private static final long CONNECT_MARGIN_NANOS = 5_000_000_000L;
 
     private final ConnectionConfig config;
     private final IoLoop loop;
@@ -82,19 +83,19 @@ public final class MessageClient implements AutoCloseable {
         loop.execute(() -> driver.start(c, server, localFor(server), copy));
         MessageConnection.State state;
         try {
-            state = c.awaitHandshake();
+            // The engine times the handshake out itself; the margin only matters if this client is closed meanwhile.
+            state = c.awaitHandshake(config.connectTimeoutNanos() + CONNECT_MARGIN_NANOS);
         } catch (IOException e) {
             c.close("connect interrupted");
             throw e;
         }
-        if (state != MessageConnection.State.OPEN) {
-            if (c.disconnectReason() == null) {
-                throw new ConnectFailedException(server,
-                        new DisconnectReason(DisconnectCode.APPLICATION, "closed while connecting", false));
-            }
-            throw new ConnectFailedException(server, c.disconnectReason());
+        if (state == MessageConnection.State.OPEN) {
+            return c;
         }
-        return c;
+        c.close("connect abandoned");
+        DisconnectReason reason = c.disconnectReason();
+        throw new ConnectFailedException(server, reason != null ? reason
+                : new DisconnectReason(DisconnectCode.CONNECT_TIMED_OUT, "the client closed while connecting", false));
     }
 
     /** Clients bind to the loopback address to reach a loopback server, else to the wildcard of its family. */

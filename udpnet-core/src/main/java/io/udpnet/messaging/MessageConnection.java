@@ -365,12 +365,17 @@ public final class MessageConnection implements AutoCloseable {
         }
     }
 
-    /** Waits while a client's handshake is in progress; returns the state it ended in. */
-    State awaitHandshake() throws InterruptedIOException {
+    /** Waits at most {@code nanos} while a client's handshake is in progress; returns the state then. */
+    State awaitHandshake(long nanos) throws InterruptedIOException {
         lock.lock();
         try {
+            long deadline = System.nanoTime() + nanos;
             while (state == State.CONNECTING) {
-                changed.await();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
             }
             return state;
         } catch (InterruptedException e) {

@@ -105,6 +105,28 @@ class MessagingBehaviourTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ServerMode.class)
+    void closeRightAfterSendingStillDeliversWhatWasSent(ServerMode mode) throws Exception {
+        try (MessageServer server = MessagingEchoTest.server(mode);
+             MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
+            MessageConnection c = client.connect(server.localAddress());
+            MessageConnection s = server.accept(WAIT);
+            for (int i = 0; i < 300; i++) {
+                c.send(0, ByteBuffer.allocate(700).putInt(0, i));
+            }
+            c.close("sent all");
+            for (int i = 0; i < 300; i++) {
+                Message m = s.receive(WAIT);
+                assertNotNull(m, "message " + i + " lost by the close");
+                assertEquals(i, ByteBuffer.wrap(m.data()).getInt());
+            }
+            ConnectionClosedException e = assertThrows(ConnectionClosedException.class, () -> s.receive(WAIT));
+            assertEquals(DisconnectCode.APPLICATION, e.reason().code());
+            assertEquals("sent all", e.reason().text());
+        }
+    }
+
     @Test
     void theAdmissionCheckSeesThePayloadAndItsRefusalReachesTheClient() throws Exception {
         MessageServerConfig config = MessageServerConfig.builder()

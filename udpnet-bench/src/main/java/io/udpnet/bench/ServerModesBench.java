@@ -1,0 +1,494 @@
+package io.udpnet.bench;
+
+import io.udpnet.transport.DatagramSession;
+import io.udpnet.transport.ServerMode;
+import io.udpnet.transport.ServerStats;
+import io.udpnet.transport.SessionHandler;
+import io.udpnet.transport.UdpServer;
+import io.udpnet.transport.UdpServerConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Datagrams per second through {@link UdpServer} on loopback, per server strategy and number of peers.
+ *
+ * <p>Not a JMH benchmark: what is measured is the rate of an asynchronous server under a closed-loop load, together
+ * with the CPU time it costs and the drops it causes, and JMH's per-invocation score adds nothing to that. Every
+ * configuration runs in a fresh JVM (unless {@code --fork false}), back to back, so the rows of one run can be
+ * compared as ratios.
+ *
+ * <p>The server binds 127.0.0.1 port 0 and echoes every datagram from its {@link SessionHandler} (listener style:
+ * the handler runs on the thread that read the datagram). The peers are N {@link DatagramChannel}s on 127.0.0.1,
+ * each connected to the server, all driven by one thread: non-blocking sends round-robin over the peers, at most
+ * {@code --window} datagrams in flight in total and at most {@code ceil(window / peers)} per peer, echoes read
+ * through one selector. A window that stays full for 200 ms is written off (counted as lost) so a dropped
+ * datagram cannot stall the run. Before measuring, every peer gets its session (one datagram, echoed), then the
+ * load runs for the warm-up time.
+ *
+ * <p>Per configuration it reports: datagrams that reached sessions per second (the handler's count), echoes
+ * received by the peers per second, the server's drop counters, the kernel's UDP receive-buffer errors
+ * ({@code /proc/net/snmp}, system-wide), and CPU time: the driver thread's, and the rest of the process, which is
+ * the server's I/O threads, the virtual-thread carriers and the JVM's own threads.
+ *
+ * <pre>
+ * bin/bench --main io.udpnet.bench.ServerModesBench [--modes SHARED,SHARDED,CONNECTED,CONNECTED:1024]
+ *     [--peers 1,100,1000] [--size 64] [--window 256] [--warmup 3] [--seconds 5] [--rounds 1] [--fork true]
+ * </pre>
+ *
+ * {@code CONNECTED:n} sets {@code maxConnectedSockets} to n (default 256); {@code SHARDED:n} sets the number of
+ * sockets (default: the number of processors).
+ */
+public final class ServerModesBench {
+    private static final String ROW = "ROW\t";
+    private static final long STALL_NANOS = 200_000_000L;
+
+    private ServerModesBench() {
+    }
+
+    /** Options of one run. */
+    private record Options(List<String> modes, List<Integer> peers, int size, int window, int warmup, int seconds,
+                           int rounds, boolean fork) {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args the options, see the class comment
+     * @throws Exception when a configuration fails
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new TreeMap<>();
+        o.put("modes", "SHARED,SHARDED,CONNECTED,CONNECTED:1024");
+        o.put("peers", "1,100,1000");
+        o.put("size", "64");
+        o.put("window", "256");
+        o.put("warmup", "3");
+        o.put("seconds", "5");
+        o.put("rounds", "1");
+        o.put("fork", "true");
+        String single = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value, got: " + a);
+            }
+            String key = a.substring(2);
+            if (key.equals("single")) {
+                single = args[++i];
+            } else if (o.containsKey(key)) {
+                o.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown option: " + a);
+            }
+        }
+        List<Integer> peers = new ArrayList<>();
+        for (String p : o.get("peers").split(",")) {
+            peers.add(Integer.parseInt(p.trim()));
+        }
+        Options opt = new Options(List.of(o.get("modes").split(",")), peers, Integer.parseInt(o.get("size")),
+                Integer.parseInt(o.get("window")), Integer.parseInt(o.get("warmup")),
+                Integer.parseInt(o.get("seconds")), Integer.parseInt(o.get("rounds")),
+                Boolean.parseBoolean(o.get("fork")));
+        if (single != null) {
+            String[] mp = single.split("/");
+            System.out.println(ROW + runOne(mp[0], Integer.parseInt(mp[1]), opt));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "# %d processors, %s %s; size %d B, window %d, warm-up %d s, measured %d s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), opt.size(), opt.window(), opt.warmup(), opt.seconds());
+        List<String> rows = new ArrayList<>();
+        for (int r = 0; r < opt.rounds(); r++) {
+            for (int p : opt.peers()) {
+                for (String m : opt.modes()) {
+                    String row = opt.fork() ? forked(m, p, args) : runOne(m, p, opt);
+                    System.out.println(row);
+                    rows.add(row);
+                }
+            }
+        }
+        System.out.println();
+        System.out.println(header());
+        rows.forEach(System.out::println);
+    }
+
+    private static String header() {
+        return "| mode | peers | own sockets | datagrams/s to sessions | echoes/s at peers | server-side CPU (cores)"
+                + " | driver CPU (cores) | datagrams per server-side CPU-second | server drops | kernel rcvbuf errors"
+                + " | lost | load (1 min) |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+    }
+
+    /** Runs one configuration in a child JVM with the same class path and heap flags. */
+    private static String forked(String mode, int peers, String[] args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-Xms512m");
+        cmd.add("-Xmx512m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ServerModesBench.class.getName());
+        cmd.addAll(List.of(args));
+        cmd.add("--single");
+        cmd.add(mode + "/" + peers);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String row = null;
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith(ROW)) {
+                    row = line.substring(ROW.length());
+                } else {
+                    System.err.println(line);
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || row == null) {
+            throw new IllegalStateException(mode + " with " + peers + " peers failed (exit " + rc + ")");
+        }
+        return row;
+    }
+
+    /** Datagrams handled, per thread that ran the handler (platform threads by name; virtual ones together). */
+    private static final class PerThread {
+        final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
+        final ThreadLocal<LongAdder> mine = ThreadLocal.withInitial(() -> counts.computeIfAbsent(
+                Thread.currentThread().isVirtual() ? "virtual threads" : Thread.currentThread().getName(),
+                k -> new LongAdder()));
+
+        long total() {
+            return counts.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+
+        Map<String, Long> snapshot() {
+            Map<String, Long> m = new TreeMap<>();
+            counts.forEach((k, v) -> m.put(k, v.sum()));
+            return m;
+        }
+    }
+
+    static String runOne(String modeSpec, int peers, Options opt) throws IOException {
+        String[] ms = modeSpec.split(":");
+        ServerMode mode = ServerMode.valueOf(ms[0]);
+        UdpServerConfig.Builder b = UdpServerConfig.builder().mode(mode)
+                .bindAddress(new InetSocketAddress("127.0.0.1", 0)).idleTimeout(Duration.ZERO);
+        if (ms.length > 1 && mode == ServerMode.CONNECTED) {
+            b.maxConnectedSockets(Integer.parseInt(ms[1]));
+        } else if (ms.length > 1 && mode == ServerMode.SHARDED) {
+            b.shards(Integer.parseInt(ms[1]));
+        }
+        PerThread handled = new PerThread();
+        AtomicLong sendErrors = new AtomicLong();
+        SessionHandler echo = new SessionHandler() {
+            @Override
+            public void onDatagram(DatagramSession session, ByteBuffer datagram) {
+                handled.mine.get().increment();
+                try {
+                    session.send(datagram);
+                } catch (IOException e) {
+                    sendErrors.incrementAndGet();
+                }
+            }
+        };
+        b.sessionListener(s -> echo);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long driverThread = Thread.currentThread().threadId();
+        try (UdpServer server = UdpServer.open(b.build()); Driver d = new Driver(server.localAddress(), peers, opt)) {
+            d.prime();
+            if (server.sessionCount() != peers) {
+                throw new IllegalStateException("sessions: " + server.sessionCount() + " of " + peers);
+            }
+            d.run(Duration.ofSeconds(opt.warmup()).toNanos());
+            String load = loadAverage();
+            ServerStats s0 = server.stats();
+            long h0 = handled.total();
+            Map<String, Long> per0 = handled.snapshot();
+            long e0 = d.echoes;
+            long l0 = d.lost;
+            long k0 = rcvbufErrors();
+            Map<String, Long> cpu0 = cpuByThreadGroup(threads);
+            long p0 = os.getProcessCpuTime();
+            long c0 = threads.getThreadCpuTime(driverThread);
+            long t0 = System.nanoTime();
+            d.run(Duration.ofSeconds(opt.seconds()).toNanos());
+            long t1 = System.nanoTime();
+            long c1 = threads.getThreadCpuTime(driverThread);
+            long p1 = os.getProcessCpuTime();
+            Map<String, Long> cpu1 = cpuByThreadGroup(threads);
+            long k1 = rcvbufErrors();
+            ServerStats s1 = server.stats();
+            long h1 = handled.total();
+            Map<String, Long> per1 = handled.snapshot();
+
+            double secs = (t1 - t0) / 1e9;
+            double rate = (h1 - h0) / secs;
+            double echoes = (d.echoes - e0) / secs;
+            double driverCores = (c1 - c0) / 1e9 / secs;
+            double serverCores = ((p1 - p0) - (c1 - c0)) / 1e9 / secs;
+            StringBuilder detail = new StringBuilder();
+            detail.append(String.format(Locale.ROOT, "%s, %d peers: handled per thread:", modeSpec, peers));
+            per1.forEach((k, v) -> detail.append(' ').append(k).append('=').append(v - per0.getOrDefault(k, 0L)));
+            detail.append("; CPU ms per thread group:");
+            cpu1.forEach((k, v) -> {
+                long ms1 = (v - cpu0.getOrDefault(k, 0L)) / 1_000_000;
+                if (ms1 > 0) {
+                    detail.append(' ').append(k).append('=').append(ms1);
+                }
+            });
+            detail.append("; send errors ").append(sendErrors.get()).append("; drops since start:");
+            s1.drops().forEach((k, v) -> {
+                if (v > 0) {
+                    detail.append(' ').append(k).append('=').append(v);
+                }
+            });
+            System.err.println(detail);
+            return String.format(Locale.ROOT, "| %s | %,d | %d | %,.0f | %,.0f | %.2f | %.2f | %,.0f | %d | %d | %d | %s |",
+                    modeSpec, peers, s1.connectedSockets(), rate, echoes, serverCores, driverCores,
+                    serverCores > 0 ? rate / serverCores : 0, s1.totalDrops() - s0.totalDrops(), k1 - k0,
+                    d.lost - l0, load);
+        }
+    }
+
+    /** CPU time of every live platform thread, summed by name with trailing digits removed. */
+    private static Map<String, Long> cpuByThreadGroup(ThreadMXBean threads) {
+        Map<String, Long> m = new TreeMap<>();
+        long[] ids = threads.getAllThreadIds();
+        ThreadInfo[] infos = threads.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] == null) {
+                continue;
+            }
+            long t = threads.getThreadCpuTime(ids[i]);
+            if (t > 0) {
+                String name = infos[i].getThreadName().replaceAll("[-0-9]+$", "");
+                if (name.startsWith("udpnet-io")) {
+                    name = infos[i].getThreadName(); // one entry per shard
+                }
+                m.merge(name, t, Long::sum);
+            }
+        }
+        return m;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** The kernel's UDP RcvbufErrors counter (all sockets of the machine), or -1 where it cannot be read. */
+    private static long rcvbufErrors() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                    String[] names = lines.get(i).split(" +");
+                    String[] values = lines.get(i + 1).split(" +");
+                    for (int j = 0; j < names.length; j++) {
+                        if (names[j].equals("RcvbufErrors")) {
+                            return Long.parseLong(values[j]);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: reported as -1
+        }
+        return -1;
+    }
+
+    /** N peer sockets driven from the calling thread, with a bounded number of datagrams in flight. */
+    private static final class Driver implements AutoCloseable {
+        private final DatagramChannel[] peers;
+        private final Selector selector;
+        private final int[] inFlight;
+        private final int window;
+        private final int perPeer;
+        private final ByteBuffer out;
+        private final ByteBuffer in = ByteBuffer.allocateDirect(65_536);
+        private int total;
+        private int cursor;
+        long echoes;
+        long lost;
+
+        Driver(InetSocketAddress server, int n, Options opt) throws IOException {
+            this.peers = new DatagramChannel[n];
+            this.inFlight = new int[n];
+            this.window = opt.window();
+            this.perPeer = Math.max(1, (opt.window() + n - 1) / n);
+            this.out = ByteBuffer.allocateDirect(opt.size());
+            for (int i = 0; i < opt.size(); i++) {
+                out.put(i, (byte) i);
+            }
+            this.selector = Selector.open();
+            try {
+                for (int i = 0; i < n; i++) {
+                    DatagramChannel ch = DatagramChannel.open();
+                    peers[i] = ch;
+                    ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+                    ch.bind(new InetSocketAddress("127.0.0.1", 0));
+                    ch.connect(server);
+                    ch.configureBlocking(false);
+                    ch.register(selector, SelectionKey.OP_READ, i);
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** Gives every peer its session: one datagram each, in groups of at most a window, until each is echoed. */
+        void prime() throws IOException {
+            for (int from = 0; from < peers.length; from += window) {
+                int to = Math.min(peers.length, from + window);
+                for (int attempt = 0; attempt < 10; attempt++) {
+                    int waiting = 0;
+                    for (int i = from; i < to; i++) {
+                        if (inFlight[i] == 0) {
+                            send(i);
+                        }
+                    }
+                    long deadline = System.nanoTime() + 100_000_000L;
+                    while (System.nanoTime() < deadline) {
+                        waiting = 0;
+                        for (int i = from; i < to; i++) {
+                            waiting += inFlight[i] > 0 ? 1 : 0;
+                        }
+                        if (waiting == 0) {
+                            break;
+                        }
+                        selector.select(10);
+                        receive();
+                    }
+                    if (waiting == 0) {
+                        break;
+                    }
+                    // Resend whatever is still missing; a late echo of the first copy is simply not counted.
+                    for (int i = from; i < to; i++) {
+                        if (inFlight[i] > 0) {
+                            inFlight[i] = 0;
+                        }
+                    }
+                    total = 0;
+                }
+            }
+            drainQuietly();
+        }
+
+        private void drainQuietly() throws IOException {
+            long until = System.nanoTime() + 50_000_000L;
+            while (System.nanoTime() < until) {
+                selector.select(10);
+                receive();
+            }
+            Arrays.fill(inFlight, 0);
+            total = 0;
+        }
+
+        private boolean send(int i) throws IOException {
+            out.clear();
+            if (peers[i].write(out) == 0) {
+                return false;
+            }
+            inFlight[i]++;
+            total++;
+            return true;
+        }
+
+        private void receive() throws IOException {
+            for (SelectionKey k : selector.selectedKeys()) {
+                int i = (Integer) k.attachment();
+                DatagramChannel ch = peers[i];
+                while (true) {
+                    in.clear();
+                    if (ch.read(in) <= 0) {
+                        break;
+                    }
+                    echoes++;
+                    if (inFlight[i] > 0) {
+                        inFlight[i]--;
+                        total--;
+                    }
+                }
+            }
+            selector.selectedKeys().clear();
+        }
+
+        /** Keeps the window full for {@code nanos}. */
+        void run(long nanos) throws IOException {
+            long end = System.nanoTime() + nanos;
+            long lastProgress = System.nanoTime();
+            int n = peers.length;
+            while (true) {
+                int skipped = 0;
+                while (total < window && skipped < n) {
+                    int i = cursor;
+                    cursor = cursor + 1 == n ? 0 : cursor + 1;
+                    if (inFlight[i] < perPeer) {
+                        if (!send(i)) {
+                            break;
+                        }
+                        skipped = 0;
+                    } else {
+                        skipped++;
+                    }
+                }
+                long before = echoes;
+                if (total >= window ? selector.select(10) > 0 : selector.selectNow() > 0) {
+                    receive();
+                }
+                long now = System.nanoTime();
+                if (echoes != before || total < window) {
+                    lastProgress = now;
+                } else if (now - lastProgress > STALL_NANOS) {
+                    lost += total;
+                    Arrays.fill(inFlight, 0);
+                    total = 0;
+                    lastProgress = now;
+                }
+                if (now >= end) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            selector.close();
+            for (DatagramChannel ch : peers) {
+                if (ch != null) {
+                    ch.close();
+                }
+            }
+        }
+    }
+}

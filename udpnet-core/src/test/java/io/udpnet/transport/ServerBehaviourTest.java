@@ -157,7 +157,7 @@ class ServerBehaviourTest {
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void idleSessionIsEvictedAndTheSameAddressLaterOpensANewSession(ServerMode mode) throws Exception {
-        try (UdpServer server = open(mode, b -> b.idleTimeout(Duration.ofMillis(200)));
+        try (UdpServer server = open(mode, b -> b.idleTimeout(Duration.ofMillis(1000)));
              TestPeer peer = new TestPeer(server.localAddress())) {
             peer.send("one");
             DatagramSession first = server.accept(WAIT);

@@ -58,6 +58,7 @@ final class SendQueue {
 
     private int nextMsgSeq;
     private long lastWritten;
+    private int lastCount;
     private boolean headAcked;
     private int queuedMessages;
 
@@ -125,29 +126,41 @@ final class SendQueue {
     }
 
     /**
-     * Writes the next packet into {@code out} at {@code at} if it fits before {@code end}, as part of datagram
-     * {@code datagramSeq}. Returns the offset after it, or {@code at} when nothing was written (nothing pending, or
-     * the next packet does not fit). The packet's number is then available from {@link #lastWritten()}, for the
-     * caller to log on reliable channels.
+     * Writes up to {@code max} packets into {@code out} from {@code at}, as many as fit before {@code end}, as part
+     * of datagram {@code datagramSeq}. Returns the offset after the last, or {@code at} when nothing was written
+     * (nothing pending, or the next packet does not fit). The packets written have consecutive numbers, ending at
+     * {@link #lastWritten()}, {@link #lastCount()} of them, for the caller to log on reliable channels: the call
+     * stops early at a packet that would break the sequence (a retransmission, or one sent ahead of its turn).
      */
-    int write(ByteBuffer out, int at, int end, int datagramSeq) {
-        skipStaleRetransmits();
-        boolean isRetransmit = retransmitHead < retransmitTail;
-        long p;
-        if (isRetransmit) {
-            p = retransmit[(int) (retransmitHead & (capacity - 1))];
-            if (wireSize(p) > end - at) {
-                return at;
+    int write(ByteBuffer out, int at, int end, int datagramSeq, int max) {
+        int count = 0;
+        while (count < max) {
+            long p = nextToWrite(end - at);
+            if (p < 0 || (count > 0 && p != lastWritten + 1)) {
+                break;
             }
-        } else {
-            while (next < tail && state[index(next)] != QUEUED) {
-                next++;   // already sent ahead of its turn
-            }
-            p = next < tail ? fitting(next, end - at) : -1;
-            if (p < 0) {
-                return at;
-            }
+            at = writePacket(p, out, at, datagramSeq);
+            count++;
         }
+        lastCount = count;
+        return at;
+    }
+
+    /** The packet to write next if one fits in {@code room} bytes, or -1: retransmissions first, then new ones. */
+    private long nextToWrite(int room) {
+        skipStaleRetransmits();
+        if (retransmitHead < retransmitTail) {
+            long p = retransmit[(int) (retransmitHead & (capacity - 1))];
+            return wireSize(p) <= room ? p : -1;
+        }
+        while (next < tail && state[index(next)] != QUEUED) {
+            next++;   // already sent ahead of its turn
+        }
+        return next < tail ? fitting(next, room) : -1;
+    }
+
+    /** Writes packet {@code p}, chosen by {@link #nextToWrite}, at {@code at}; returns the offset after it. */
+    private int writePacket(long p, ByteBuffer out, int at, int datagramSeq) {
         int i = index(p);
         int len = length[i];
         boolean whole = fragCount[i] == 1;
@@ -158,7 +171,7 @@ final class SendQueue {
             PacketHeader.writeFragment(out, at, channel, msgSeq[i], len, fragIndex[i], fragCount[i], msgLength[i]);
         }
         bytes.copyOut(dataPos[i], len, out, at + header);
-        if (isRetransmit) {
+        if (retransmitHead < retransmitTail) {   // then p is the queued retransmission (see nextToWrite)
             retransmitHead++;
             stats.retransmissions++;
         } else if (p == next) {
@@ -196,9 +209,14 @@ final class SendQueue {
         return (fragCount[i] == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length[i];
     }
 
-    /** Number of the packet written by the last successful {@link #write}. */
+    /** Number of the last packet written by {@link #write}. */
     long lastWritten() {
         return lastWritten;
+    }
+
+    /** How many packets the last call of {@link #write} wrote. */
+    int lastCount() {
+        return lastCount;
     }
 
     boolean reliable() {

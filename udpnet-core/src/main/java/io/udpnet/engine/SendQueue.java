@@ -41,11 +41,14 @@ final class SendQueue {
     private final ByteRing bytes = new ByteRing(256);
 
     private int capacity = 16;
+    /** Where each packet's bytes start in the ring. */
     private long[] dataPos = new long[capacity];
-    private int[] length = new int[capacity];
-    private int[] msgSeq = new int[capacity];
-    private int[] fragIndex = new int[capacity];
-    private int[] fragCount = new int[capacity];
+    /**
+     * Each packet's shape in one word (see {@link #shape}), so that queueing and writing a packet touch one array
+     * where there were four.
+     */
+    private long[] shape = new long[capacity];
+    /** Length of the message a fragment belongs to; not written for whole messages, whose length is their own. */
     private int[] msgLength = new int[capacity];
     private byte[] state = new byte[capacity];
     private int[] lastDatagram = new int[capacity];
@@ -162,13 +165,14 @@ final class SendQueue {
     /** Writes packet {@code p}, chosen by {@link #nextToWrite}, at {@code at}; returns the offset after it. */
     private int writePacket(long p, ByteBuffer out, int at, int datagramSeq) {
         int i = index(p);
-        int len = length[i];
-        boolean whole = fragCount[i] == 1;
+        long sh = shape[i];
+        int len = length(sh);
+        boolean whole = count(sh) == 1;
         int header = whole ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER;
         if (whole) {
-            PacketHeader.writeMessage(out, at, channel, msgSeq[i], len);
+            PacketHeader.writeMessage(out, at, channel, msgSeq(sh), len);
         } else {
-            PacketHeader.writeFragment(out, at, channel, msgSeq[i], len, fragIndex[i], fragCount[i], msgLength[i]);
+            PacketHeader.writeFragment(out, at, channel, msgSeq(sh), len, fragment(sh), count(sh), msgLength[i]);
         }
         bytes.copyOut(dataPos[i], len, out, at + header);
         if (retransmitHead < retransmitTail) {   // then p is the queued retransmission (see nextToWrite)
@@ -205,8 +209,8 @@ final class SendQueue {
     }
 
     private int wireSize(long p) {
-        int i = index(p);
-        return (fragCount[i] == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length[i];
+        long sh = shape[index(p)];
+        return (count(sh) == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length(sh);
     }
 
     /** Number of the last packet written by {@link #write}. */
@@ -296,21 +300,44 @@ final class SendQueue {
         }
         int i = index(tail);
         dataPos[i] = pos;
-        length[i] = len;
-        msgSeq[i] = seq;
-        fragIndex[i] = fragment;
-        fragCount[i] = count;
-        msgLength[i] = messageLength;
+        shape[i] = shape(len, seq, fragment, count);
+        if (count > 1) {
+            msgLength[i] = messageLength;
+        }
         state[i] = QUEUED;
         tail++;
+    }
+
+    /**
+     * A packet's payload length, message sequence, fragment index and fragment count (1 for a whole message), 16
+     * bits each: every one is a 16-bit field on the wire.
+     */
+    private static long shape(int length, int msgSeq, int fragment, int count) {
+        return length | (long) msgSeq << 16 | (long) fragment << 32 | (long) count << 48;
+    }
+
+    private static int length(long shape) {
+        return (int) shape & 0xFFFF;
+    }
+
+    private static int msgSeq(long shape) {
+        return (int) (shape >>> 16) & 0xFFFF;
+    }
+
+    private static int fragment(long shape) {
+        return (int) (shape >>> 32) & 0xFFFF;
+    }
+
+    private static int count(long shape) {
+        return (int) (shape >>> 48);
     }
 
     /** Frees every finished packet at the head, with its bytes. */
     private void release() {
         long before = bytes.size();
         while (head < tail && state[index(head)] == DONE) {
-            int i = index(head);
-            if (fragIndex[i] == fragCount[i] - 1) {
+            long sh = shape[index(head)];
+            if (fragment(sh) == count(sh) - 1) {
                 queuedMessages--;
             }
             head++;
@@ -326,10 +353,7 @@ final class SendQueue {
     private void grow() {
         int bigger = capacity * 2;
         dataPos = regrow(dataPos, bigger);
-        length = regrow(length, bigger);
-        msgSeq = regrow(msgSeq, bigger);
-        fragIndex = regrow(fragIndex, bigger);
-        fragCount = regrow(fragCount, bigger);
+        shape = regrow(shape, bigger);
         msgLength = regrow(msgLength, bigger);
         lastDatagram = regrow(lastDatagram, bigger);
         byte[] s = new byte[bigger];

@@ -9,8 +9,10 @@ import java.nio.ByteBuffer;
 /**
  * The messages of one channel waiting to be sent, and for reliable channels also those waiting for an ack.
  *
- * <p>Message bytes live in a {@link ByteRing}; each packet (a whole message or one fragment) has a descriptor in
- * parallel arrays indexed by a packet number that only increases. Packets leave in order, first those queued for
+ * <p>Packets live in a {@link ByteRing} already encoded, header and payload as they go on the wire, one after
+ * another: consecutive packets that fit a datagram are copied into it in one go, and a retransmission is the same
+ * bytes again. Each packet (a whole message or one fragment) has a descriptor in parallel arrays indexed by a packet
+ * number that only increases. Packets leave in order, first those queued for
  * retransmission, then new ones, except that on reliable and unsequenced channels a packet that does not fit the
  * datagram's remaining room may be overtaken by a later one that does (within {@value #LOOKAHEAD} packets). An
  * unreliable packet is released as soon as it is written into a datagram; a
@@ -39,17 +41,14 @@ final class SendQueue {
     private final ByteBudget budget;
     private final ConnectionStats stats;
     private final ByteRing bytes = new ByteRing(256);
+    /** Where a packet header is encoded before it is appended to the ring. */
+    private final ByteBuffer header = ByteBuffer.allocate(PacketHeader.FRAGMENT_HEADER);
 
     private int capacity = 16;
-    /** Where each packet's bytes start in the ring. */
+    /** Where each packet's bytes (header first) start in the ring. */
     private long[] dataPos = new long[capacity];
-    /**
-     * Each packet's shape in one word (see {@link #shape}), so that queueing and writing a packet touch one array
-     * where there were four.
-     */
+    /** Each packet's shape in one word (see {@link #shape}). */
     private long[] shape = new long[capacity];
-    /** Length of the message a fragment belongs to; not written for whole messages, whose length is their own. */
-    private int[] msgLength = new int[capacity];
     private byte[] state = new byte[capacity];
     private int[] lastDatagram = new int[capacity];
     private long head;
@@ -103,17 +102,19 @@ final class SendQueue {
             return false;
         }
         budget.take(n);
-        long start = bytes.append(message);
         int seq = nextMsgSeq;
         nextMsgSeq = Seq.add(nextMsgSeq, 1);
         queuedMessages++;
+        int from = message.position();
         if (count == 1) {
-            addPacket(start, n, seq, 0, 1, n);
+            PacketHeader.writeMessage(header, 0, channel, seq, n);
+            addPacket(PacketHeader.MESSAGE_HEADER, message, from, n, 0, 1);
         } else {
             int stride = PacketHeader.fragmentStride(n, count);
             for (int i = 0; i < count; i++) {
                 int len = i < count - 1 ? stride : n - stride * (count - 1);
-                addPacket(start + (long) i * stride, len, seq, i, count, n);
+                PacketHeader.writeFragment(header, 0, channel, seq, len, i, count, n);
+                addPacket(PacketHeader.FRAGMENT_HEADER, message, from + i * stride, len, i, count);
             }
         }
         return true;
@@ -137,16 +138,30 @@ final class SendQueue {
      */
     int write(ByteBuffer out, int at, int end, int datagramSeq, int max) {
         int count = 0;
+        long start = 0;
+        int size = 0;
         while (count < max) {
-            long p = nextToWrite(end - at);
+            long p = nextToWrite(end - at - size);
             if (p < 0 || (count > 0 && p != lastWritten + 1)) {
                 break;
             }
-            at = writePacket(p, out, at, datagramSeq);
+            // Packets with consecutive numbers lie one after another in the ring: their bytes are copied together.
+            if (count == 0) {
+                start = dataPos[index(p)];
+            }
+            size += wireSize(p);
+            markWritten(p, datagramSeq);
             count++;
         }
         lastCount = count;
-        return at;
+        if (count == 0) {
+            return at;
+        }
+        bytes.copyOut(start, size, out, at);
+        if (!reliable) {
+            release();   // only now: the bytes had to stay in the ring until copied
+        }
+        return at + size;
     }
 
     /** The packet to write next if one fits in {@code room} bytes, or -1: retransmissions first, then new ones. */
@@ -162,19 +177,9 @@ final class SendQueue {
         return next < tail ? fitting(next, room) : -1;
     }
 
-    /** Writes packet {@code p}, chosen by {@link #nextToWrite}, at {@code at}; returns the offset after it. */
-    private int writePacket(long p, ByteBuffer out, int at, int datagramSeq) {
+    /** Records that packet {@code p}, chosen by {@link #nextToWrite}, goes in datagram {@code datagramSeq}. */
+    private void markWritten(long p, int datagramSeq) {
         int i = index(p);
-        long sh = shape[i];
-        int len = length(sh);
-        boolean whole = count(sh) == 1;
-        int header = whole ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER;
-        if (whole) {
-            PacketHeader.writeMessage(out, at, channel, msgSeq(sh), len);
-        } else {
-            PacketHeader.writeFragment(out, at, channel, msgSeq(sh), len, fragment(sh), count(sh), msgLength[i]);
-        }
-        bytes.copyOut(dataPos[i], len, out, at + header);
         if (retransmitHead < retransmitTail) {   // then p is the queued retransmission (see nextToWrite)
             retransmitHead++;
             stats.retransmissions++;
@@ -187,9 +192,7 @@ final class SendQueue {
             lastDatagram[i] = datagramSeq;
         } else {
             state[i] = DONE;
-            release();
         }
-        return at + header + len;
     }
 
     /** The first packet from {@code first} on, within the look-ahead, that fits in {@code room}; -1 if none. */
@@ -294,34 +297,32 @@ final class SendQueue {
         }
     }
 
-    private void addPacket(long pos, int len, int seq, int fragment, int count, int messageLength) {
+    /**
+     * Appends a packet: the {@code headerSize} bytes encoded in {@link #header}, then {@code len} bytes of
+     * {@code src} from index {@code from}.
+     */
+    private void addPacket(int headerSize, ByteBuffer src, int from, int len, int fragment, int count) {
         if (tail - head == capacity) {
             grow();
         }
         int i = index(tail);
-        dataPos[i] = pos;
-        shape[i] = shape(len, seq, fragment, count);
-        if (count > 1) {
-            msgLength[i] = messageLength;
-        }
+        dataPos[i] = bytes.append(header, 0, headerSize);
+        bytes.append(src, from, len);
+        shape[i] = shape(len, fragment, count);
         state[i] = QUEUED;
         tail++;
     }
 
     /**
-     * A packet's payload length, message sequence, fragment index and fragment count (1 for a whole message), 16
-     * bits each: every one is a 16-bit field on the wire.
+     * A packet's payload length, fragment index and fragment count (1 for a whole message), 16 bits each: every one
+     * is a 16-bit field on the wire.
      */
-    private static long shape(int length, int msgSeq, int fragment, int count) {
-        return length | (long) msgSeq << 16 | (long) fragment << 32 | (long) count << 48;
+    private static long shape(int length, int fragment, int count) {
+        return length | (long) fragment << 32 | (long) count << 48;
     }
 
     private static int length(long shape) {
         return (int) shape & 0xFFFF;
-    }
-
-    private static int msgSeq(long shape) {
-        return (int) (shape >>> 16) & 0xFFFF;
     }
 
     private static int fragment(long shape) {
@@ -334,16 +335,17 @@ final class SendQueue {
 
     /** Frees every finished packet at the head, with its bytes. */
     private void release() {
-        long before = bytes.size();
+        long payload = 0;
         while (head < tail && state[index(head)] == DONE) {
             long sh = shape[index(head)];
+            payload += length(sh);
             if (fragment(sh) == count(sh) - 1) {
                 queuedMessages--;
             }
             head++;
         }
         bytes.releaseTo(head < tail ? dataPos[index(head)] : bytes.tail());
-        budget.give(before - bytes.size());
+        budget.give(payload);   // the budget counts message bytes, not the headers stored with them
     }
 
     private int index(long p) {
@@ -354,7 +356,6 @@ final class SendQueue {
         int bigger = capacity * 2;
         dataPos = regrow(dataPos, bigger);
         shape = regrow(shape, bigger);
-        msgLength = regrow(msgLength, bigger);
         lastDatagram = regrow(lastDatagram, bigger);
         byte[] s = new byte[bigger];
         long[] r = new long[bigger];

@@ -25,16 +25,18 @@ final class ByteRing {
         return tail - head;
     }
 
-    /** Appends the remaining bytes of {@code src} without moving its position; returns their start position. */
-    long append(ByteBuffer src) {
-        int n = src.remaining();
+    /**
+     * Appends {@code n} bytes of {@code src} from index {@code from}, without moving its position; returns their
+     * start position.
+     */
+    long append(ByteBuffer src, int from, int n) {
         ensureFree(n);
         long start = tail;
         int index = (int) (tail & (data.length - 1));
         int first = Math.min(n, data.length - index);
-        copy(src, src.position(), data, index, first);
+        copy(src, from, data, index, first);
         if (first < n) {
-            copy(src, src.position() + first, data, 0, n - first);
+            copy(src, from + first, data, 0, n - first);
         }
         tail += n;
         return start;
@@ -52,12 +54,23 @@ final class ByteRing {
 
     // Heap buffers are copied with System.arraycopy: ByteBuffer's bulk methods add a memory-session check per call,
     // which dominates for the short copies of small messages. Bounds are checked against the buffer's limit as the
-    // ByteBuffer methods would.
+    // ByteBuffer methods would. A packet header (a dozen bytes) is copied by a plain loop, cheaper than the call to
+    // the array-copy routine.
+
+    private static final int SHORT_COPY = 16;
 
     private static void copy(ByteBuffer src, int from, byte[] dst, int at, int n) {
         if (src.hasArray()) {
             java.util.Objects.checkFromIndexSize(from, n, src.limit());
-            System.arraycopy(src.array(), src.arrayOffset() + from, dst, at, n);
+            byte[] a = src.array();
+            int o = src.arrayOffset() + from;
+            if (n <= SHORT_COPY) {
+                for (int k = 0; k < n; k++) {
+                    dst[at + k] = a[o + k];
+                }
+            } else {
+                System.arraycopy(a, o, dst, at, n);
+            }
         } else {
             src.get(from, dst, at, n);
         }

@@ -79,6 +79,8 @@ final class Channels {
      * this one. Reliable packets are logged in {@code sent}'s open record. Returns the offset after the last packet.
      */
     int pack(ByteBuffer out, int at, int end, int seq, SentLog sent) {
+        // A single channel has no one to be fair to: it writes a whole run of packets per call.
+        int perRound = liveCount == 1 ? MAX_RUN : 1;
         int runChannel = -1;
         long runFirst = 0;
         int runLength = 0;
@@ -91,19 +93,21 @@ final class Channels {
                 if (++k == liveCount) {
                     k = 0;
                 }
-                int after = q.write(out, at, end, seq);
+                int after = q.write(out, at, end, seq, perRound);
                 if (after != at) {
                     if (q.reliable()) {
-                        long packet = q.lastWritten();
-                        if (q.channel() == runChannel && packet == runFirst + runLength && runLength < MAX_RUN) {
-                            runLength++;
+                        int count = q.lastCount();
+                        long first = q.lastWritten() - count + 1;
+                        if (q.channel() == runChannel && first == runFirst + runLength
+                                && runLength + count <= MAX_RUN) {
+                            runLength += count;
                         } else {
                             if (runLength > 0) {
                                 sent.addEntry(run(runChannel, runFirst, runLength));
                             }
                             runChannel = q.channel();
-                            runFirst = packet;
-                            runLength = 1;
+                            runFirst = first;
+                            runLength = count;
                         }
                     }
                     at = after;

@@ -9,8 +9,10 @@ import java.nio.ByteBuffer;
 /**
  * The messages of one channel waiting to be sent, and for reliable channels also those waiting for an ack.
  *
- * <p>Message bytes live in a {@link ByteRing}; each packet (a whole message or one fragment) has a descriptor in
- * parallel arrays indexed by a packet number that only increases. Packets leave in order, first those queued for
+ * <p>Packets live in a {@link ByteRing} already encoded, header and payload as they go on the wire, one after
+ * another: consecutive packets that fit a datagram are copied into it in one go, and a retransmission is the same
+ * bytes again. Each packet (a whole message or one fragment) has a descriptor in parallel arrays indexed by a packet
+ * number that only increases. Packets leave in order, first those queued for
  * retransmission, then new ones, except that on reliable and unsequenced channels a packet that does not fit the
  * datagram's remaining room may be overtaken by a later one that does (within {@value #LOOKAHEAD} packets). An
  * unreliable packet is released as soon as it is written into a datagram; a
@@ -39,14 +41,14 @@ final class SendQueue {
     private final ByteBudget budget;
     private final ConnectionStats stats;
     private final ByteRing bytes = new ByteRing(256);
+    /** Where a packet header is encoded before it is appended to the ring. */
+    private final ByteBuffer header = ByteBuffer.allocate(PacketHeader.FRAGMENT_HEADER);
 
     private int capacity = 16;
+    /** Where each packet's bytes (header first) start in the ring. */
     private long[] dataPos = new long[capacity];
-    private int[] length = new int[capacity];
-    private int[] msgSeq = new int[capacity];
-    private int[] fragIndex = new int[capacity];
-    private int[] fragCount = new int[capacity];
-    private int[] msgLength = new int[capacity];
+    /** Each packet's shape in one word (see {@link #shape}). */
+    private long[] shape = new long[capacity];
     private byte[] state = new byte[capacity];
     private int[] lastDatagram = new int[capacity];
     private long head;
@@ -58,6 +60,7 @@ final class SendQueue {
 
     private int nextMsgSeq;
     private long lastWritten;
+    private int lastCount;
     private boolean headAcked;
     private int queuedMessages;
 
@@ -99,17 +102,19 @@ final class SendQueue {
             return false;
         }
         budget.take(n);
-        long start = bytes.append(message);
         int seq = nextMsgSeq;
         nextMsgSeq = Seq.add(nextMsgSeq, 1);
         queuedMessages++;
+        int from = message.position();
         if (count == 1) {
-            addPacket(start, n, seq, 0, 1, n);
+            PacketHeader.writeMessage(header, 0, channel, seq, n);
+            addPacket(PacketHeader.MESSAGE_HEADER, message, from, n, 0, 1);
         } else {
             int stride = PacketHeader.fragmentStride(n, count);
             for (int i = 0; i < count; i++) {
                 int len = i < count - 1 ? stride : n - stride * (count - 1);
-                addPacket(start + (long) i * stride, len, seq, i, count, n);
+                PacketHeader.writeFragment(header, 0, channel, seq, len, i, count, n);
+                addPacket(PacketHeader.FRAGMENT_HEADER, message, from + i * stride, len, i, count);
             }
         }
         return true;
@@ -125,40 +130,57 @@ final class SendQueue {
     }
 
     /**
-     * Writes the next packet into {@code out} at {@code at} if it fits before {@code end}, as part of datagram
-     * {@code datagramSeq}. Returns the offset after it, or {@code at} when nothing was written (nothing pending, or
-     * the next packet does not fit). The packet's number is then available from {@link #lastWritten()}, for the
-     * caller to log on reliable channels.
+     * Writes up to {@code max} packets into {@code out} from {@code at}, as many as fit before {@code end}, as part
+     * of datagram {@code datagramSeq}. Returns the offset after the last, or {@code at} when nothing was written
+     * (nothing pending, or the next packet does not fit). The packets written have consecutive numbers, ending at
+     * {@link #lastWritten()}, {@link #lastCount()} of them, for the caller to log on reliable channels: the call
+     * stops early at a packet that would break the sequence (a retransmission, or one sent ahead of its turn).
      */
-    int write(ByteBuffer out, int at, int end, int datagramSeq) {
+    int write(ByteBuffer out, int at, int end, int datagramSeq, int max) {
+        int count = 0;
+        long start = 0;
+        int size = 0;
+        while (count < max) {
+            long p = nextToWrite(end - at - size);
+            if (p < 0 || (count > 0 && p != lastWritten + 1)) {
+                break;
+            }
+            // Packets with consecutive numbers lie one after another in the ring: their bytes are copied together.
+            if (count == 0) {
+                start = dataPos[index(p)];
+            }
+            size += wireSize(p);
+            markWritten(p, datagramSeq);
+            count++;
+        }
+        lastCount = count;
+        if (count == 0) {
+            return at;
+        }
+        bytes.copyOut(start, size, out, at);
+        if (!reliable) {
+            release();   // only now: the bytes had to stay in the ring until copied
+        }
+        return at + size;
+    }
+
+    /** The packet to write next if one fits in {@code room} bytes, or -1: retransmissions first, then new ones. */
+    private long nextToWrite(int room) {
         skipStaleRetransmits();
-        boolean isRetransmit = retransmitHead < retransmitTail;
-        long p;
-        if (isRetransmit) {
-            p = retransmit[(int) (retransmitHead & (capacity - 1))];
-            if (wireSize(p) > end - at) {
-                return at;
-            }
-        } else {
-            while (next < tail && state[index(next)] != QUEUED) {
-                next++;   // already sent ahead of its turn
-            }
-            p = next < tail ? fitting(next, end - at) : -1;
-            if (p < 0) {
-                return at;
-            }
+        if (retransmitHead < retransmitTail) {
+            long p = retransmit[(int) (retransmitHead & (capacity - 1))];
+            return wireSize(p) <= room ? p : -1;
         }
+        while (next < tail && state[index(next)] != QUEUED) {
+            next++;   // already sent ahead of its turn
+        }
+        return next < tail ? fitting(next, room) : -1;
+    }
+
+    /** Records that packet {@code p}, chosen by {@link #nextToWrite}, goes in datagram {@code datagramSeq}. */
+    private void markWritten(long p, int datagramSeq) {
         int i = index(p);
-        int len = length[i];
-        boolean whole = fragCount[i] == 1;
-        int header = whole ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER;
-        if (whole) {
-            PacketHeader.writeMessage(out, at, channel, msgSeq[i], len);
-        } else {
-            PacketHeader.writeFragment(out, at, channel, msgSeq[i], len, fragIndex[i], fragCount[i], msgLength[i]);
-        }
-        bytes.copyOut(dataPos[i], len, out, at + header);
-        if (isRetransmit) {
+        if (retransmitHead < retransmitTail) {   // then p is the queued retransmission (see nextToWrite)
             retransmitHead++;
             stats.retransmissions++;
         } else if (p == next) {
@@ -170,9 +192,7 @@ final class SendQueue {
             lastDatagram[i] = datagramSeq;
         } else {
             state[i] = DONE;
-            release();
         }
-        return at + header + len;
     }
 
     /** The first packet from {@code first} on, within the look-ahead, that fits in {@code room}; -1 if none. */
@@ -192,13 +212,18 @@ final class SendQueue {
     }
 
     private int wireSize(long p) {
-        int i = index(p);
-        return (fragCount[i] == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length[i];
+        long sh = shape[index(p)];
+        return (count(sh) == 1 ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER) + length(sh);
     }
 
-    /** Number of the packet written by the last successful {@link #write}. */
+    /** Number of the last packet written by {@link #write}. */
     long lastWritten() {
         return lastWritten;
+    }
+
+    /** How many packets the last call of {@link #write} wrote. */
+    int lastCount() {
+        return lastCount;
     }
 
     boolean reliable() {
@@ -272,33 +297,55 @@ final class SendQueue {
         }
     }
 
-    private void addPacket(long pos, int len, int seq, int fragment, int count, int messageLength) {
+    /**
+     * Appends a packet: the {@code headerSize} bytes encoded in {@link #header}, then {@code len} bytes of
+     * {@code src} from index {@code from}.
+     */
+    private void addPacket(int headerSize, ByteBuffer src, int from, int len, int fragment, int count) {
         if (tail - head == capacity) {
             grow();
         }
         int i = index(tail);
-        dataPos[i] = pos;
-        length[i] = len;
-        msgSeq[i] = seq;
-        fragIndex[i] = fragment;
-        fragCount[i] = count;
-        msgLength[i] = messageLength;
+        dataPos[i] = bytes.append(header, 0, headerSize);
+        bytes.append(src, from, len);
+        shape[i] = shape(len, fragment, count);
         state[i] = QUEUED;
         tail++;
     }
 
+    /**
+     * A packet's payload length, fragment index and fragment count (1 for a whole message), 16 bits each: every one
+     * is a 16-bit field on the wire.
+     */
+    private static long shape(int length, int fragment, int count) {
+        return length | (long) fragment << 32 | (long) count << 48;
+    }
+
+    private static int length(long shape) {
+        return (int) shape & 0xFFFF;
+    }
+
+    private static int fragment(long shape) {
+        return (int) (shape >>> 32) & 0xFFFF;
+    }
+
+    private static int count(long shape) {
+        return (int) (shape >>> 48);
+    }
+
     /** Frees every finished packet at the head, with its bytes. */
     private void release() {
-        long before = bytes.size();
+        long payload = 0;
         while (head < tail && state[index(head)] == DONE) {
-            int i = index(head);
-            if (fragIndex[i] == fragCount[i] - 1) {
+            long sh = shape[index(head)];
+            payload += length(sh);
+            if (fragment(sh) == count(sh) - 1) {
                 queuedMessages--;
             }
             head++;
         }
         bytes.releaseTo(head < tail ? dataPos[index(head)] : bytes.tail());
-        budget.give(before - bytes.size());
+        budget.give(payload);   // the budget counts message bytes, not the headers stored with them
     }
 
     private int index(long p) {
@@ -308,11 +355,7 @@ final class SendQueue {
     private void grow() {
         int bigger = capacity * 2;
         dataPos = regrow(dataPos, bigger);
-        length = regrow(length, bigger);
-        msgSeq = regrow(msgSeq, bigger);
-        fragIndex = regrow(fragIndex, bigger);
-        fragCount = regrow(fragCount, bigger);
-        msgLength = regrow(msgLength, bigger);
+        shape = regrow(shape, bigger);
         lastDatagram = regrow(lastDatagram, bigger);
         byte[] s = new byte[bigger];
         long[] r = new long[bigger];

@@ -135,9 +135,16 @@ final class SentLog {
             largestAcked = ack;
             anyAcked = true;
         }
+        // Every record alive lies between the oldest one and the newest sequence sent, so an ack naming anything
+        // older than the oldest record acknowledges nothing new. In steady flow most of the 64 bits name datagrams
+        // acknowledged long ago: looking up only the ones that can still matter saves dozens of lookups per ack.
+        int reach = records == 0 ? -1 : Seq.distance(oldest, ack);
+        if (reach < 0) {
+            return NO_SAMPLE;
+        }
         boolean newlyAcked = acknowledge(ack);
         long rttSentAt = newlyAcked ? lastAckedSentAt : NO_SAMPLE;
-        long bits = ackBits;
+        long bits = reach >= ACK_REACH ? ackBits : ackBits & ((1L << reach) - 1);
         while (bits != 0) {
             int i = Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;

@@ -28,19 +28,19 @@ class ByteRingTest {
         for (int i = 0; i < a.length; i++) {
             a[i] = (byte) (i + 1);
         }
-        long p0 = ring.append(ByteBuffer.wrap(a));
+        long p0 = ring.append(ByteBuffer.wrap(a), 0, a.length);
         ring.releaseTo(p0 + 18);
         // The next append wraps around the end of the backing array, then a large one forces growth.
         byte[] b = new byte[25];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (100 + i);
         }
-        long p1 = ring.append(ByteBuffer.wrap(b));
+        long p1 = ring.append(ByteBuffer.wrap(b), 0, b.length);
         byte[] c = new byte[200];
         for (int i = 0; i < c.length; i++) {
             c[i] = (byte) (-i);
         }
-        long p2 = ring.append(ByteBuffer.wrap(c));
+        long p2 = ring.append(ByteBuffer.wrap(c), 0, c.length);
         assertEquals(20, p1);
         assertEquals(45, p2);
         assertEquals(2 + 25 + 200, ring.size());
@@ -64,7 +64,7 @@ class ByteRingTest {
                 src.position(3);
                 src.put(m).position(3);
                 long tailBefore = ring.tail();
-                assertEquals(tailBefore, ring.append(src));
+                assertEquals(tailBefore, ring.append(src, src.position(), src.remaining()));
                 assertEquals(3, src.position(), "append leaves the source position alone");
                 held.add(new long[]{tailBefore, n, s});
             } else if (!held.isEmpty()) {

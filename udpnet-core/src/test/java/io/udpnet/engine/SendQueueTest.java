@@ -55,7 +55,7 @@ class SendQueueTest {
     /** Writes the next packet into a fresh datagram; null when nothing was written. */
     static Packet writeOne(SendQueue q, int datagramSeq) {
         ByteBuffer out = ByteBuffer.allocate(DATAGRAM);
-        int after = q.write(out, START, END, datagramSeq);
+        int after = q.write(out, START, END, datagramSeq, 1);
         if (after == START) {
             return null;
         }
@@ -331,9 +331,30 @@ class SendQueueTest {
         SendQueue q = queue(Delivery.RELIABLE_ORDERED, 16, new ByteBudget(1 << 20));
         q.offer(ByteBuffer.wrap(pattern(100, 0)));
         ByteBuffer out = ByteBuffer.allocate(DATAGRAM);
-        assertEquals(START, q.write(out, START, START + PacketHeader.MESSAGE_HEADER + 99, 0));
+        assertEquals(START, q.write(out, START, START + PacketHeader.MESSAGE_HEADER + 99, 0, 1));
         assertTrue(q.hasPending());
-        assertEquals(START + 106, q.write(out, START, START + PacketHeader.MESSAGE_HEADER + 100, 0));
+        assertEquals(START + 106, q.write(out, START, START + PacketHeader.MESSAGE_HEADER + 100, 0, 1));
+    }
+
+    @Test
+    void oneWriteCallWritesConsecutivePacketsOnly() {
+        SendQueue q = queue(Delivery.RELIABLE_ORDERED, 16, new ByteBudget(1 << 20));
+        for (int i = 0; i < 4; i++) {
+            q.offer(ByteBuffer.wrap(pattern(10, i)));
+        }
+        ByteBuffer out = ByteBuffer.allocate(DATAGRAM);
+        assertEquals(START + 3 * 16, q.write(out, START, END, 0, 3), "at most max packets");
+        assertEquals(3, q.lastCount());
+        assertEquals(2, q.lastWritten());
+        assertTrue(q.onLost(0, 0));
+        // The retransmission of packet 0 and new packet 3 do not follow each other: two calls.
+        assertEquals(START + 16, q.write(out, START, END, 1, 10));
+        assertEquals(1, q.lastCount());
+        assertEquals(0, q.lastWritten());
+        assertEquals(START + 16, q.write(out, START, END, 1, 10));
+        assertEquals(3, q.lastWritten());
+        assertEquals(START, q.write(out, START, END, 1, 10));
+        assertEquals(0, q.lastCount());
     }
 
     @Test

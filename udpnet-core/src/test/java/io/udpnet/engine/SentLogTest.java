@@ -70,6 +70,21 @@ class SentLogTest {
     }
 
     @Test
+    void ackBitsReachRecordsAcrossTheSequenceWrap() {
+        for (int s = 65530; s < 65536 + 4; s++) {
+            send(s & Seq.MASK, 0);
+        }
+        // Ack 3 with every bit set names 2, 1, 0, 65535, ... down to 65476: the ten records and 54 never sent.
+        log.onAck(3, -1L, 1000);
+        assertEquals(0, log.inFlight());
+        assertEquals(20, rec.acked.size());
+        // An ack of sequences all older than the oldest record (none left) changes nothing.
+        send(4, 2000);
+        log.onAck(2, -1L, 3000);
+        assertEquals(1, log.inFlight());
+    }
+
+    @Test
     void ackOfASequenceWithoutRecordGivesNoSample() {
         send(0, 0);
         // Sequence 1 was an ack-only datagram: no record.

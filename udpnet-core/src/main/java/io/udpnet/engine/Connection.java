@@ -46,6 +46,8 @@ public final class Connection {
     private DisconnectReason reason;
     private long connectedAt = Long.MIN_VALUE;
     private long lastReceivedAt;
+    /** When the network first reported the peer unreachable with nothing valid received since; MIN_VALUE if not. */
+    private long unreachableAt = Long.MIN_VALUE;
     /** The scheduler of the endpoint that drives this connection, if any: told when the application sends. */
     Scheduler scheduler;
     InetSocketAddress remote;
@@ -149,6 +151,7 @@ public final class Connection {
         int result = data.handleDatagram(datagram, now);
         if (result == DataPath.PROCESSED) {
             lastReceivedAt = now;
+            unreachableAt = Long.MIN_VALUE;
             if (data.peerDisconnectCode() >= 0) {
                 end(new DisconnectReason(DisconnectCode.fromWire(data.peerDisconnectCode()),
                         data.peerDisconnectText(), true));
@@ -239,6 +242,11 @@ public final class Connection {
                 return handshake.poll(out, now);
             }
             case CONNECTED -> {
+                if (unreachableAt != Long.MIN_VALUE && now - unreachableAt >= unreachableGrace()) {
+                    end(new DisconnectReason(DisconnectCode.UNREACHABLE, "the network reports the peer unreachable",
+                            false));
+                    return 0;
+                }
                 if (now - lastReceivedAt >= config.idleTimeoutNanos()) {
                     end(new DisconnectReason(DisconnectCode.TIMED_OUT, "nothing received for "
                             + config.idleTimeoutNanos() / 1_000_000 + " ms", false));
@@ -275,7 +283,8 @@ public final class Connection {
         return switch (state) {
             case CONNECTING -> Math.min(handshake.nextDeadline(), createdAt + config.connectTimeoutNanos());
             case CONNECTED -> Math.min(Math.min(data.nextDeadline(), path == null ? Long.MAX_VALUE : path.deadline()),
-                    Math.min(lastReceivedAt + config.idleTimeoutNanos(), keepAliveDue()));
+                    Math.min(Math.min(lastReceivedAt + config.idleTimeoutNanos(), keepAliveDue()),
+                            unreachableAt == Long.MIN_VALUE ? Long.MAX_VALUE : unreachableAt + unreachableGrace()));
             case CLOSING -> Long.MIN_VALUE;
             case CLOSED -> Long.MAX_VALUE;
         };
@@ -320,6 +329,28 @@ public final class Connection {
         if (scheduler != null) {
             scheduler.wake(this);
         }
+    }
+
+    /**
+     * The network reported the peer's address unreachable (ICMP port unreachable on a connected socket) at
+     * {@code now}. A connecting client gives up at once: nobody listens at the server's address. An established
+     * connection ends with {@link DisconnectCode#UNREACHABLE} unless a valid datagram arrives within two probe
+     * time-outs, because the report may concern an address the peer just left (a NAT rebinding); either way it ends
+     * long before the idle time-out.
+     */
+    public void peerUnreachable(long now) {
+        if (state == State.CONNECTING) {
+            abort(DisconnectCode.UNREACHABLE, "the network reports the server unreachable");
+        } else if (state == State.CONNECTED && unreachableAt == Long.MIN_VALUE) {
+            unreachableAt = now;
+            if (scheduler != null) {
+                scheduler.wake(this);
+            }
+        }
+    }
+
+    private long unreachableGrace() {
+        return 2 * data.rtt().probeTimeoutNanos(config.maxAckDelayNanos());
     }
 
     /**

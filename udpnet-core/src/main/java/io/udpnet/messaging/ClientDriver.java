@@ -103,7 +103,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
             try {
                 n = ch.read(in);
             } catch (PortUnreachableException e) {
-                c.engine().abort(DisconnectCode.UNREACHABLE, "server port unreachable");
+                c.engine().peerUnreachable(System.nanoTime());
                 return;
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "read failed for " + c, e);
@@ -135,7 +135,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
                     ch.write(out);
                 }
             } catch (PortUnreachableException e) {
-                engine.abort(DisconnectCode.UNREACHABLE, "server port unreachable");
+                engine.peerUnreachable(now);
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "send failed for " + c, e);
             }

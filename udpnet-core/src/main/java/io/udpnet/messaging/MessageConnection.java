@@ -530,6 +530,8 @@ public final class MessageConnection implements AutoCloseable {
 
     private void ended(DisconnectReason r) {
         finalStats = engine.stats();
+        // The owner forgets the connection before anyone waiting can see it closed.
+        owner.closed(this);
         lock.lock();
         try {
             reason = r;
@@ -543,7 +545,6 @@ public final class MessageConnection implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        owner.closed(this);
         if (listener != null) {
             try {
                 listener.onClosed(this, r);

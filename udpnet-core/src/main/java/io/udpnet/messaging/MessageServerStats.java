@@ -17,7 +17,8 @@ import java.util.List;
  * @param sendErrors    sends that failed with an I/O error
  * @param receiveErrors receives that failed with an I/O error
  * @param oversize      datagrams larger than the configured maximum, dropped
- * @param unreachable   connections ended because the network reported the client unreachable (CONNECTED)
+ * @param unreachable   ICMP port unreachable reports on connected sockets (CONNECTED); each ends its connection
+ *                      unless the client is heard from again within two probe time-outs
  * @param endpoints     each I/O thread's handshake and routing counters
  */
 public record MessageServerStats(int connections, long accepted, long closed, long inboxDrops, long forwarded,

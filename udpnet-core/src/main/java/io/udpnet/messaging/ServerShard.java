@@ -3,7 +3,6 @@ package io.udpnet.messaging;
 import io.udpnet.engine.Acceptor;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
-import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
 import io.udpnet.wire.DataHeader;
@@ -158,12 +157,12 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
         }
     }
 
-    /** The network reported {@code peer} unreachable: its connection ends at once. */
+    /** The network reported {@code peer} unreachable: its connection ends soon unless it hears from the peer. */
     void unreachable(InetSocketAddress peer) {
         Connection c = endpoint.connection(peer);
         if (c != null) {
             server.counters().unreachable.increment();
-            c.abort(DisconnectCode.UNREACHABLE, "ICMP port unreachable from " + peer);
+            c.peerUnreachable(System.nanoTime());
         }
     }
 

@@ -110,6 +110,46 @@ class ClientEndpointTest {
     }
 
     @Test
+    void anUnreachableReportEndsTheConnectionUnlessThePeerIsHeardFromAgain() {
+        Connection alive = connect(30_000);
+        Connection dead = connect(30_001);
+        exchange();
+        long reported = now;
+        alive.peerUnreachable(now);
+        dead.peerUnreachable(now);
+        byAddress.remove(addresses.get(dead));   // nothing reaches the dead one any more
+        alive.send(0, ByteBuffer.wrap(new byte[] {1}));
+        exchange();                               // the alive one hears the server's ack
+        long idle = config.idleTimeoutNanos();
+        while (dead.state() != Connection.State.CLOSED) {
+            now = Math.max(now + MS, clients.nextDeadline());
+            Connection c;
+            while ((c = clients.pollTransmit(out, now)) != null) {
+                if (c == alive) {
+                    server.handleDatagram(addresses.get(c), out, now);
+                }
+            }
+            InetSocketAddress to;
+            while ((to = server.pollTransmit(out, now)) != null) {
+                Connection target = byAddress.get(to);
+                if (target != null) {
+                    clients.handleDatagram(target, out, now);
+                }
+            }
+        }
+        assertEquals(DisconnectCode.UNREACHABLE, dead.disconnectReason().code());
+        assertTrue(now - reported < idle / 2, "ended long before the idle time-out");
+        assertEquals(Connection.State.CONNECTED, alive.state());
+    }
+
+    @Test
+    void anUnreachableReportWhileConnectingEndsAtOnce() {
+        Connection c = connect(30_002);
+        c.peerUnreachable(now);
+        assertEquals(DisconnectCode.UNREACHABLE, c.disconnectReason().code());
+    }
+
+    @Test
     void abortEndsAConnectionAtOnceWithoutAGoodbye() {
         Connection c = connect(20_000);
         exchange();

@@ -231,7 +231,7 @@ class MessagingBehaviourTest {
             }
             assertFalse(closed.isEmpty(), "the connection did not end");
             assertEquals(DisconnectCode.UNREACHABLE, closed.get(0).code());
-            assertEquals(1, server.stats().unreachable());
+            assertTrue(server.stats().unreachable() >= 1);
         }
     }
 

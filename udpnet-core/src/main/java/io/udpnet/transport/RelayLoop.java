@@ -1,10 +1,9 @@
 package io.udpnet.transport;
 
 import io.udpnet.internal.DatagramPool;
-import io.udpnet.internal.Link;
-import io.udpnet.sim.DropReason;
 import io.udpnet.sim.LinkConfig;
 import io.udpnet.sim.LinkStats;
+import io.udpnet.transport.HeldDatagrams.Held;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,11 +15,9 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -33,15 +30,13 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #stop}.
  */
 final class RelayLoop implements Runnable {
+    private static final int TO_SERVER = RelayClient.TO_SERVER;
+    private static final int TO_CLIENT = RelayClient.TO_CLIENT;
     private static final System.Logger LOG = System.getLogger("io.udpnet.transport");
     /** Larger than any UDP payload, so no datagram is ever truncated on receive. */
     private static final int RECEIVE_BUFFER = 65_536;
     /** Datagrams read from one socket per wake-up, so a flood on one socket cannot make held datagrams late. */
     private static final int READS_PER_WAKEUP = 64;
-    private static final int TO_SERVER = 0;
-    private static final int TO_CLIENT = 1;
-    private static final Comparator<Held> DUE_ORDER =
-            Comparator.comparingLong(Held::atNanos).thenComparingLong(Held::sequence);
 
     private final InetSocketAddress target;
     private final InetSocketAddress upstreamBind;
@@ -51,33 +46,25 @@ final class RelayLoop implements Runnable {
     private final int maxClients;
     private final long idleNanos;
     private final long sweepPeriodNanos;
-    private final long maxHeldBytes;
     private final Selector selector;
     private final DatagramChannel listen;
     private final ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
     private final DatagramPool pool = new DatagramPool();
-    private final Map<InetSocketAddress, Client> clients = new HashMap<>();
-    private final PriorityQueue<Held> held = new PriorityQueue<>(DUE_ORDER);
+    private final Map<InetSocketAddress, RelayClient> clients = new HashMap<>();
+    private final HeldDatagrams held;
     private final ConcurrentLinkedQueue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
     private volatile RelayStats finalStats;
 
-    private long heldBytes;
-    private long sequence;
     private long nextSweepNanos;
     /** Counters of links whose client expired, so totals survive the mapping. */
     private LinkStats retiredToServer = LinkStats.ZERO;
     private LinkStats retiredToClient = LinkStats.ZERO;
-    private final long[] heldDropped = new long[2];
     private final long[] sendFailed = new long[2];
     private long admitted;
     private long expired;
     private long rebinds;
     private long refused;
-
-    /** A datagram copy waiting until {@code atNanos} to leave along {@code leg}; its array is pooled. */
-    private record Held(long atNanos, long sequence, Leg leg, byte[] data, int length) {
-    }
 
     /** A call from another thread, run on the loop. */
     private record Task<T>(Callable<T> body, CompletableFuture<T> result) {
@@ -87,49 +74,6 @@ final class RelayLoop implements Runnable {
             } catch (Exception | Error e) {
                 result.completeExceptionally(e);
             }
-        }
-    }
-
-    /** One direction of one client's path: its link, and where surviving copies go to wait. */
-    private final class Leg implements Link.Sink {
-        final Client client;
-        final int direction;
-        final Link link;
-
-        Leg(Client client, int direction, Link link) {
-            this.client = client;
-            this.direction = direction;
-            this.link = link;
-        }
-
-        @Override
-        public void deliverAt(Link l, long atNanos, byte[] data, int length) {
-            hold(this, atNanos, data, length);
-        }
-
-        @Override
-        public void dropped(Link l, int length, DropReason reason) {
-            // The link counts its own drops; they reach the stats through link.stats().
-        }
-    }
-
-    /** A client mapping: the client's address, its upstream socket towards the target and its two legs. */
-    private final class Client {
-        final InetSocketAddress address;
-        final Leg toServer;
-        final Leg toClient;
-        DatagramChannel upstream;
-        long lastActiveNanos;
-        boolean closed;
-
-        Client(InetSocketAddress address, long nowNanos) {
-            this.address = address;
-            this.lastActiveNanos = nowNanos;
-            // Two draws per client in arrival order: the n-th client's streams do not depend on its port.
-            toServer = new Leg(this, TO_SERVER,
-                    new Link(seeds.nextLong(), address, target, toServerConfig, true, pool));
-            toClient = new Leg(this, TO_CLIENT,
-                    new Link(seeds.nextLong(), target, address, toClientConfig, true, pool));
         }
     }
 
@@ -143,7 +87,7 @@ final class RelayLoop implements Runnable {
         this.maxClients = b.maxClients;
         this.idleNanos = b.idleTimeout.toNanos();
         this.sweepPeriodNanos = Math.clamp(idleNanos / 4, 5_000_000L, 1_000_000_000L);
-        this.maxHeldBytes = b.maxHeldBytes;
+        this.held = new HeldDatagrams(pool, b.maxHeldBytes);
         this.selector = selector;
         this.listen = listen;
         listen.register(selector, SelectionKey.OP_READ);
@@ -199,12 +143,12 @@ final class RelayLoop implements Runnable {
     }
 
     InetSocketAddress upstreamAddress(InetSocketAddress client) {
-        Client c = clients.get(client);
+        RelayClient c = clients.get(client);
         return c == null ? null : (InetSocketAddress) Sockets.localAddress(c.upstream);
     }
 
     InetSocketAddress rebind(InetSocketAddress address) {
-        Client c = clients.get(address);
+        RelayClient c = clients.get(address);
         if (c == null) {
             throw new IllegalArgumentException("no client mapping for " + address);
         }
@@ -225,13 +169,13 @@ final class RelayLoop implements Runnable {
     RelayStats snapshot() {
         LinkStats up = retiredToServer;
         LinkStats down = retiredToClient;
-        for (Client c : clients.values()) {
+        for (RelayClient c : clients.values()) {
             up = up.plus(c.toServer.link.stats());
             down = down.plus(c.toClient.link.stats());
         }
-        return new RelayStats(RelayStats.Direction.of(up, heldDropped[TO_SERVER], sendFailed[TO_SERVER]),
-                RelayStats.Direction.of(down, heldDropped[TO_CLIENT], sendFailed[TO_CLIENT]),
-                clients.size(), admitted, expired, rebinds, refused, held.size(), heldBytes);
+        return new RelayStats(RelayStats.Direction.of(up, held.dropped(TO_SERVER), sendFailed[TO_SERVER]),
+                RelayStats.Direction.of(down, held.dropped(TO_CLIENT), sendFailed[TO_CLIENT]),
+                clients.size(), admitted, expired, rebinds, refused, held.size(), held.bytes());
     }
 
     private void runTasks() {
@@ -245,7 +189,7 @@ final class RelayLoop implements Runnable {
      * in whole milliseconds, so it is asked to wake no later than the deadline and the rest is parked precisely.
      */
     private void waitForWork() throws IOException {
-        long deadline = held.isEmpty() ? Long.MAX_VALUE : held.peek().atNanos();
+        long deadline = held.nextDueNanos();
         if (idleNanos > 0) {
             deadline = Math.min(deadline, nextSweepNanos);
         }
@@ -276,7 +220,7 @@ final class RelayLoop implements Runnable {
             if (!key.isValid()) {
                 continue;
             }
-            if (key.attachment() instanceof Client c) {
+            if (key.attachment() instanceof RelayClient c) {
                 readUpstream(c, (DatagramChannel) key.channel());
             } else {
                 readListen();
@@ -299,7 +243,7 @@ final class RelayLoop implements Runnable {
             }
             buffer.flip();
             long now = System.nanoTime();
-            Client c = clients.get(from);
+            RelayClient c = clients.get(from);
             if (c == null && (c = admit((InetSocketAddress) from, now)) == null) {
                 refused++;
                 continue;
@@ -309,7 +253,7 @@ final class RelayLoop implements Runnable {
         }
     }
 
-    private void readUpstream(Client c, DatagramChannel channel) {
+    private void readUpstream(RelayClient c, DatagramChannel channel) {
         for (int i = 0; i < READS_PER_WAKEUP; i++) {
             buffer.clear();
             SocketAddress from;
@@ -333,11 +277,11 @@ final class RelayLoop implements Runnable {
         }
     }
 
-    private Client admit(InetSocketAddress address, long now) {
+    private RelayClient admit(InetSocketAddress address, long now) {
         if (clients.size() >= maxClients) {
             return null;
         }
-        Client c = new Client(address, now);
+        RelayClient c = new RelayClient(address, target, toServerConfig, toClientConfig, seeds, pool, held, now);
         try {
             openUpstream(c);
         } catch (IOException e) {
@@ -354,7 +298,7 @@ final class RelayLoop implements Runnable {
      * Opens a fresh upstream socket for {@code c}. Not connected: a connected channel's send() becomes write(), which
      * silently drops empty datagrams; replies from anyone but the target are filtered on receive instead.
      */
-    private void openUpstream(Client c) throws IOException {
+    private void openUpstream(RelayClient c) throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
             ch.bind(upstreamBind);
@@ -367,28 +311,16 @@ final class RelayLoop implements Runnable {
         c.upstream = ch;
     }
 
-    private void hold(Leg leg, long atNanos, byte[] data, int length) {
-        if (heldBytes + data.length > maxHeldBytes) {
-            pool.release(data);
-            heldDropped[leg.direction]++;
-            return;
-        }
-        held.add(new Held(atNanos, sequence++, leg, data, length));
-        heldBytes += data.length;
-    }
-
     private void sendDue(long now) {
-        for (Held h; (h = held.peek()) != null && h.atNanos() <= now; ) {
-            held.poll();
-            heldBytes -= h.data().length;
+        for (Held h; (h = held.pollDue(now)) != null; ) {
             send(h);
-            pool.release(h.data());
+            held.release(h);
         }
     }
 
     private void send(Held h) {
-        Leg leg = h.leg();
-        Client c = leg.client;
+        RelayClient.Leg leg = h.leg();
+        RelayClient c = leg.client;
         if (c.closed) {
             sendFailed[leg.direction]++;
             return;
@@ -415,8 +347,8 @@ final class RelayLoop implements Runnable {
     }
 
     private void expireIdle(long now) {
-        for (Iterator<Client> it = clients.values().iterator(); it.hasNext(); ) {
-            Client c = it.next();
+        for (Iterator<RelayClient> it = clients.values().iterator(); it.hasNext(); ) {
+            RelayClient c = it.next();
             if (now - c.lastActiveNanos >= idleNanos) {
                 it.remove();
                 retire(c);
@@ -426,7 +358,7 @@ final class RelayLoop implements Runnable {
         }
     }
 
-    private void retire(Client c) {
+    private void retire(RelayClient c) {
         c.closed = true;
         Sockets.closeQuietly(c.upstream);
         retiredToServer = retiredToServer.plus(c.toServer.link.stats());
@@ -438,7 +370,7 @@ final class RelayLoop implements Runnable {
         try {
             finalStats = snapshot();
         } finally {
-            for (Client c : new ArrayList<>(clients.values())) {
+            for (RelayClient c : new ArrayList<>(clients.values())) {
                 Sockets.closeQuietly(c.upstream);
             }
             Sockets.closeQuietly(listen);
@@ -448,7 +380,6 @@ final class RelayLoop implements Runnable {
                 // Closing the selector cannot lose data.
             }
             held.clear();
-            heldBytes = 0;
             failPendingTasks();
         }
     }

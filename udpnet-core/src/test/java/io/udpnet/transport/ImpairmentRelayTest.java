@@ -15,7 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.udpnet.sim.LinkConfig;
 import io.udpnet.transport.RelayPeers.Received;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +139,7 @@ class ImpairmentRelayTest {
     void heldDatagramsAreBounded() throws Exception {
         try (DatagramChannel server = socket(); DatagramChannel client = socket();
                 ImpairmentRelay relay = ImpairmentRelay.builder(address(server))
-                        .toServer(io.udpnet.sim.LinkConfig.builder().latency(Duration.ofMillis(500)).build())
+                        .toServer(LinkConfig.builder().latency(Duration.ofMillis(500)).build())
                         .maxHeldBytes(64 * 1024).open()) {
             // 1000-byte datagrams occupy 1 KiB arrays: at most 64 can be held at once.
             RelayPeers.sendPaced(client, relay, 100, i -> new byte[1000]);
@@ -172,6 +176,39 @@ class ImpairmentRelayTest {
             try (DatagramChannel reuse = DatagramChannel.open()) {
                 reuse.bind(relay.localAddress());
             }
+        }
+    }
+
+    @Test
+    void anIdleRelayBurnsNoCpu() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (DatagramChannel server = socket(); DatagramChannel client = socket();
+                ImpairmentRelay relay = ImpairmentRelay.builder(address(server))
+                        .link(LinkConfig.builder().latency(Duration.ofMillis(5)).build()).open()) {
+            send(client, new byte[] {1}, relay.localAddress());
+            receiveOrFail(server);
+            Thread t = relayThreads(relay.localAddress().getPort()).iterator().next();
+            long before = mx.getThreadCpuTime(t.threadId());
+            Thread.sleep(500);
+            long used = mx.getThreadCpuTime(t.threadId()) - before;
+            // A spinning thread would use about the whole 500 ms; a blocked one uses (almost) nothing.
+            assertTrue(used < 50_000_000L, "the idle relay thread used " + used / 1000 + " µs");
+        }
+    }
+
+    @Test
+    void anIpv6TargetIsReachedFromTheIpv6Loopback() throws Exception {
+        InetSocketAddress v6 = Ipv6.loopbackOrSkip();
+        try (DatagramChannel server = DatagramChannel.open().bind(v6);
+                DatagramChannel client = DatagramChannel.open().bind(v6);
+                ImpairmentRelay relay = ImpairmentRelay.builder(address(server)).open()) {
+            assertTrue(relay.localAddress().getAddress() instanceof Inet6Address, relay.localAddress().toString());
+            send(client, new byte[] {5}, relay.localAddress());
+            Received r = receiveOrFail(server);
+            assertTrue(r.from().getAddress() instanceof Inet6Address, r.from().toString());
+            assertTrue(r.from().getAddress().isLoopbackAddress());
+            send(server, new byte[] {6}, r.from());
+            assertEquals(6, receiveOrFail(client).data()[0]);
         }
     }
 

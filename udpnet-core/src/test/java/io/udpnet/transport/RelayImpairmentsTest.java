@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.udpnet.sim.LinkConfig;
 import io.udpnet.transport.RelayPeers.Received;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
@@ -128,6 +129,64 @@ class RelayImpairmentsTest {
             RelayStats s = relay.stats();
             assertTrue(s.toServer().reordered() > 0, s.toString());
             assertTrue(inversions > 0, "every datagram arrived in order");
+        }
+    }
+
+    @Test
+    void severalClientsThroughALossyJitteryLinkEachGetOnlyTheirOwnReplies() throws Exception {
+        LinkConfig lossy = LinkConfig.builder().loss(0.1).jitter(Duration.ofMillis(3))
+                .latency(Duration.ofMillis(5)).build();
+        int clients = 6;
+        int perClient = 50;
+        try (DatagramChannel server = socket();
+                ImpairmentRelay relay = ImpairmentRelay.builder(address(server)).link(lossy).seed(5).open()) {
+            Thread echo = Thread.ofPlatform().daemon().start(() -> {
+                ByteBuffer b = ByteBuffer.allocate(2048);
+                try {
+                    while (true) {
+                        b.clear();
+                        var from = server.receive(b);
+                        b.flip();
+                        server.send(b, from);
+                    }
+                } catch (IOException closed) {
+                    // The test is over.
+                }
+            });
+            DatagramChannel[] peers = new DatagramChannel[clients];
+            try {
+                for (int c = 0; c < clients; c++) {
+                    peers[c] = socket();
+                }
+                for (int i = 0; i < perClient; i++) {
+                    for (int c = 0; c < clients; c++) {
+                        send(peers[c], ByteBuffer.allocate(8).putInt(0, c).putInt(4, i).array(),
+                                relay.localAddress());
+                    }
+                    Thread.sleep(1);
+                }
+                long received = 0;
+                for (int c = 0; c < clients; c++) {
+                    for (Received r; (r = receive(peers[c], RelayPeers.QUIET)) != null; received++) {
+                        assertEquals(c, ByteBuffer.wrap(r.data()).getInt(0), "a reply reached the wrong client");
+                    }
+                }
+                RelayStats s = relay.stats();
+                assertEquals(clients, s.activeClients());
+                assertEquals(clients * perClient, s.toServer().received(), s.toString());
+                assertEquals(s.toClient().relayed(), received, s.toString());
+                // 10 % loss each way: about 81 % of the echoes come back.
+                assertTrue(received > 0.65 * clients * perClient && received < 0.95 * clients * perClient,
+                        received + " of " + clients * perClient);
+            } finally {
+                for (DatagramChannel p : peers) {
+                    if (p != null) {
+                        p.close();
+                    }
+                }
+                server.close();
+                echo.join();
+            }
         }
     }
 

@@ -49,4 +49,10 @@ final class Addresses {
             throw new IllegalArgumentException(option + ": unknown host '" + host + "'");
         }
     }
+
+    /** {@code host:port}, with IPv6 hosts in brackets: what {@link #parse} reads back. */
+    static String text(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
 }

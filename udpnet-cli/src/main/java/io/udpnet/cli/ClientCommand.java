@@ -66,7 +66,7 @@ final class ClientCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
-            out.println("connected to " + ServerCommand.hostPort(address) + "; type lines, end with Ctrl-D");
+            out.println("connected to " + Addresses.text(address) + "; type lines, end with Ctrl-D");
             out.flush();
             // Lines are read on their own thread, so a connection the server ends is noticed without waiting for
             // the next line of input.

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/udpnet}. */
 @Command(name = "udpnet", mixinStandardHelpOptions = true, version = "udpnet 0.1.0",
         description = "Sessions, messages and reliability over UDP.",
-        subcommands = {ServerCommand.class, ClientCommand.class, SimCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, ClientCommand.class, RelayCommand.class,
+                SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -151,7 +151,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         MessageServer server = MessageServer.open(b.build());
         say("udpnet chat server on " + server.localAddress() + " (" + server.mode().name().toLowerCase(Locale.ROOT)
-                + "); connect with: bin/udpnet client " + hostPort(server.localAddress()));
+                + "); connect with: bin/udpnet client " + Addresses.text(server.localAddress()));
         return server;
     }
 
@@ -183,13 +183,8 @@ final class ServerCommand implements Callable<Integer> {
         UdpServer server = UdpServer.open(b.build());
         say("udpnet raw echo server on " + server.localAddress() + " ("
                 + server.mode().name().toLowerCase(Locale.ROOT) + "); try: socat - UDP:"
-                + hostPort(server.localAddress()));
+                + Addresses.text(server.localAddress()));
         return server;
-    }
-
-    static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     static ServerMode parseMode(String text) {

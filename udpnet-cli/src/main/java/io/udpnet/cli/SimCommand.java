@@ -1,17 +1,16 @@
 package io.udpnet.cli;
 
 import io.udpnet.Delivery;
-import io.udpnet.sim.LinkConfig;
 import io.udpnet.sim.Scenario;
 import io.udpnet.sim.ScenarioReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -37,29 +36,8 @@ final class SimCommand implements Callable<Integer> {
             description = "message sizes in bytes, used in turn; each at least 4 (default: ${DEFAULT-VALUE})")
     List<Integer> sizes;
 
-    @Option(names = "--loss", paramLabel = "P", defaultValue = "0", description = "loss probability, percent")
-    double loss;
-
-    @Option(names = "--duplicate", paramLabel = "P", defaultValue = "0", description = "duplication probability, percent")
-    double duplicate;
-
-    @Option(names = "--reorder", paramLabel = "P", defaultValue = "0",
-            description = "probability, percent, that a datagram is held back 10 ms so later ones overtake it")
-    double reorder;
-
-    @Option(names = "--corrupt", paramLabel = "P", defaultValue = "0",
-            description = "probability, percent, that bits of a datagram are flipped")
-    double corrupt;
-
-    @Option(names = "--latency", paramLabel = "MS", defaultValue = "0", description = "one-way latency, each direction")
-    double latency;
-
-    @Option(names = "--jitter", paramLabel = "MS", defaultValue = "0", description = "uniform jitter (+/-) on latency")
-    double jitter;
-
-    @Option(names = "--bandwidth", paramLabel = "KBITS", defaultValue = "0",
-            description = "link rate in kbit/s, each direction; 0 = unlimited")
-    long bandwidth;
+    @Mixin
+    LinkOptions link;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "simulation seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -71,13 +49,9 @@ final class SimCommand implements Callable<Integer> {
     public Integer call() {
         Scenario scenario;
         try {
-            LinkConfig link = LinkConfig.builder()
-                    .loss(percent("--loss", loss)).duplication(percent("--duplicate", duplicate))
-                    .reorder(percent("--reorder", reorder)).corruption(percent("--corrupt", corrupt))
-                    .latency(millis("--latency", latency)).jitter(millis("--jitter", jitter))
-                    .bandwidth(kbits(bandwidth)).build();
             scenario = Scenario.builder().delivery(parseDelivery(delivery)).messages(messages)
-                    .sizes(sizes.stream().mapToInt(Integer::intValue).toArray()).link(link).seed(seed).build();
+                    .sizes(sizes.stream().mapToInt(Integer::intValue).toArray()).link(link.linkConfig()).seed(seed)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -101,27 +75,6 @@ final class SimCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--delivery: unknown mode '" + name
                     + "'; expected unreliable, sequenced, reliable-unordered or reliable-ordered");
         };
-    }
-
-    private static double percent(String option, double p) {
-        if (!(p >= 0 && p <= 100)) {
-            throw new IllegalArgumentException(option + ": a percentage 0..100 expected, got " + p);
-        }
-        return p / 100;
-    }
-
-    private static Duration millis(String option, double ms) {
-        if (!(ms >= 0 && ms <= 60_000)) {
-            throw new IllegalArgumentException(option + ": 0..60000 ms expected, got " + ms);
-        }
-        return Duration.ofNanos(Math.round(ms * 1_000_000));
-    }
-
-    private static long kbits(long kbits) {
-        if (kbits < 0 || kbits > 100_000_000) {
-            throw new IllegalArgumentException("--bandwidth: 0..100000000 kbit/s expected, got " + kbits);
-        }
-        return kbits * 1000;
     }
 
     private static void printSummary(PrintWriter out, ScenarioReport r) {

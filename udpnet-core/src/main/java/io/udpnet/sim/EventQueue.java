@@ -1,5 +1,7 @@
 package io.udpnet.sim;
 
+import io.udpnet.internal.Link;
+
 import java.util.Comparator;
 import java.util.PriorityQueue;
 

@@ -1,5 +1,8 @@
 package io.udpnet.sim;
 
+import io.udpnet.internal.DatagramPool;
+import io.udpnet.internal.Link;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -407,7 +410,7 @@ public final class Simulation {
 
     private Link linkFor(InetSocketAddress from, InetSocketAddress to) {
         return links.computeIfAbsent(route(from, to),
-                r -> new Link(seed, r.from(), r.to(), defaultLink, false, pool));
+                r -> new Link(Link.seedFor(seed, r.from(), r.to()), r.from(), r.to(), defaultLink, false, pool));
     }
 
     private static Route route(InetSocketAddress from, InetSocketAddress to) {

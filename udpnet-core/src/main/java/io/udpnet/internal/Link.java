@@ -1,4 +1,4 @@
-package io.udpnet.sim;
+package io.udpnet.internal;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -6,15 +6,24 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
+import io.udpnet.sim.DropReason;
+import io.udpnet.sim.LinkConfig;
+import io.udpnet.sim.LinkStats;
+
 /**
  * One direction of a simulated path: applies a {@link LinkConfig} to each datagram offered and tells a
- * {@link Sink} when each surviving copy arrives. Holds its own random stream, seeded from the simulation seed and
- * the two addresses only, so the draws of one link never depend on how many other links exist or what they carry.
+ * {@link Sink} when each surviving copy arrives. Holds its own random stream; the simulator seeds it from the
+ * simulation seed and the two addresses only ({@link #seedFor}), so the draws of one link never depend on how many
+ * other links exist or what they carry.
+ *
+ * <p>Shared by the simulator (virtual time) and the impairment relay of {@code io.udpnet.transport} (real time), so
+ * that both apply a {@link LinkConfig} the same way. Not thread-safe; not part of the API (the package is not
+ * exported).
  */
-final class Link {
+public final class Link {
 
     /** Where a link reports the fate of the datagrams offered to it. */
-    interface Sink {
+    public interface Sink {
         /** A copy held in {@code data[0..length)} (a pooled array, now owned by the sink) arrives at {@code at}. */
         void deliverAt(Link link, long atNanos, byte[] data, int length);
 
@@ -26,8 +35,8 @@ final class Link {
     private record Queued(long finishNanos, int length) {
     }
 
-    final InetSocketAddress from;
-    final InetSocketAddress to;
+    public final InetSocketAddress from;
+    public final InetSocketAddress to;
     private final SplittableRandom random;
     private final DatagramPool pool;
     private LinkConfig config;
@@ -49,25 +58,29 @@ final class Link {
     private long reordered;
     private long corrupted;
 
-    Link(long simulationSeed, InetSocketAddress from, InetSocketAddress to, LinkConfig config, boolean explicit,
+    /**
+     * A link whose random stream starts from {@code streamSeed}: the simulator derives it with {@link #seedFor}, the
+     * relay from its own seed and the order in which clients appear.
+     */
+    public Link(long streamSeed, InetSocketAddress from, InetSocketAddress to, LinkConfig config, boolean explicit,
             DatagramPool pool) {
         this.from = from;
         this.to = to;
         this.config = config;
         this.explicit = explicit;
         this.pool = pool;
-        this.random = new SplittableRandom(seedFor(simulationSeed, from, to));
+        this.random = new SplittableRandom(streamSeed);
     }
 
-    LinkConfig config() {
+    public LinkConfig config() {
         return config;
     }
 
-    boolean isExplicit() {
+    public boolean isExplicit() {
         return explicit;
     }
 
-    void configure(LinkConfig newConfig, boolean isExplicit) {
+    public void configure(LinkConfig newConfig, boolean isExplicit) {
         this.config = newConfig;
         this.explicit = isExplicit;
     }
@@ -76,7 +89,7 @@ final class Link {
      * Applies the link to the datagram between {@code src}'s position and limit, sent at {@code nowNanos}. Leaves
      * {@code src}'s position unchanged; copies the bytes only for copies that survive.
      */
-    void offer(long nowNanos, ByteBuffer src, Sink sink) {
+    public void offer(long nowNanos, ByteBuffer src, Sink sink) {
         LinkConfig c = config;
         int length = src.remaining();
         offeredDatagrams++;
@@ -134,12 +147,12 @@ final class Link {
     }
 
     /** Records that a copy of {@code length} bytes reached its node. */
-    void countDelivered(int length) {
+    public void countDelivered(int length) {
         deliveredDatagrams++;
         deliveredBytes += length;
     }
 
-    LinkStats stats() {
+    public LinkStats stats() {
         return new LinkStats(offeredDatagrams, offeredBytes, deliveredDatagrams, deliveredBytes, lost, queueDropped,
                 oversizeDropped, duplicated, reordered, corrupted);
     }
@@ -181,18 +194,18 @@ final class Link {
     }
 
     /** Time to clock {@code length} bytes onto a wire of the given rate, rounded up to whole nanoseconds. */
-    static long serialisationNanos(int length, long bitsPerSecond) {
+    public static long serialisationNanos(int length, long bitsPerSecond) {
         // A double is exact here for any realistic size and rate, and IEEE arithmetic is deterministic in Java.
         return (long) Math.ceil(length * 8.0 * 1_000_000_000.0 / bitsPerSecond);
     }
 
-    static long saturatingAdd(long a, long b) {
+    public static long saturatingAdd(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     /** A seed for the link's random stream that depends only on the simulation seed and the two addresses. */
-    static long seedFor(long simulationSeed, InetSocketAddress from, InetSocketAddress to) {
+    public static long seedFor(long simulationSeed, InetSocketAddress from, InetSocketAddress to) {
         long h = mix(simulationSeed);
         h = mix(h ^ addressHash(from));
         return mix(h + 0x632BE59BD9B4E019L ^ addressHash(to));

@@ -1,32 +1,32 @@
-package io.udpnet.sim;
+package io.udpnet.internal;
 
 import java.util.ArrayDeque;
 
 /**
  * Recycles the byte arrays that hold datagrams in flight, so a long simulation does not allocate one array per
  * datagram. Arrays come in power-of-two size classes; the pool keeps at most {@link #MAX_POOLED_BYTES} in total so
- * an occasional burst does not pin memory for the rest of the run. Not thread-safe: a simulation is single-threaded.
+ * an occasional burst does not pin memory for the rest of the run. Not thread-safe: a simulation, and a relay's event loop, are single-threaded.
  */
-final class DatagramPool {
+public final class DatagramPool {
 
     /** Smallest size class: 2^6 = 64 bytes. */
     private static final int MIN_SHIFT = 6;
     /** Largest pooled size class: 2^16 = 64 KiB, enough for any UDP payload. Larger arrays are not recycled. */
     private static final int MAX_SHIFT = 16;
-    static final long MAX_POOLED_BYTES = 4L * 1024 * 1024;
+    public static final long MAX_POOLED_BYTES = 4L * 1024 * 1024;
 
     @SuppressWarnings("unchecked")
     private final ArrayDeque<byte[]>[] free = new ArrayDeque[MAX_SHIFT - MIN_SHIFT + 1];
     private long pooledBytes;
 
-    DatagramPool() {
+    public DatagramPool() {
         for (int i = 0; i < free.length; i++) {
             free[i] = new ArrayDeque<>();
         }
     }
 
     /** An array of at least {@code length} bytes; its contents are undefined. */
-    byte[] acquire(int length) {
+    public byte[] acquire(int length) {
         int shift = shiftFor(length);
         if (shift > MAX_SHIFT) {
             return new byte[length];
@@ -40,7 +40,7 @@ final class DatagramPool {
     }
 
     /** Gives back an array obtained from {@link #acquire}; the caller must not use it afterwards. */
-    void release(byte[] array) {
+    public void release(byte[] array) {
         int shift = shiftFor(array.length);
         // Only exact size-class arrays are recycled; oversized ones were allocated to measure.
         if (shift > MAX_SHIFT || array.length != 1 << shift || pooledBytes + array.length > MAX_POOLED_BYTES) {
@@ -51,7 +51,7 @@ final class DatagramPool {
     }
 
     /** Bytes currently held by the pool, for tests. */
-    long pooledBytes() {
+    public long pooledBytes() {
         return pooledBytes;
     }
 

@@ -1,4 +1,4 @@
-package io.udpnet.sim;
+package io.udpnet.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

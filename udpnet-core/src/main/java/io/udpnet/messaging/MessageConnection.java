@@ -37,8 +37,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MessageConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
-    /** Staging per channel between the application and the engine; one larger message fits when it is empty. */
-    static final int STAGE_LIMIT = 64 * 1024;
     /** How long a close waits for messages handed over earlier to be sent and acknowledged. */
     static final long CLOSE_LINGER_NANOS = 2_000_000_000L;
     private static final long STATS_WAIT_MILLIS = 5_000;
@@ -74,22 +72,19 @@ public final class MessageConnection implements AutoCloseable {
     private final Owner owner;
     private final ConnectionConfig config;
     private final MessageListener listener;
-    private final int inboxLimit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final RecordQueue[] staged;
-    private final RecordQueue inbox;
+    private final Outbox outbox;
+    /** Null for a connection with a listener. */
+    private final Inbox inbox;
     private final Events events = new Events();
     private boolean drainRequested;
-    private volatile int inboxBytes;
     private volatile State state;
     private volatile DisconnectReason reason;
     private volatile InetSocketAddress remote;
     private volatile ConnectionStats finalStats;
     /** The engine; touched only on the I/O thread. */
     private Connection engine;
-    /** Datagrams dropped because the inbox was full; I/O thread only. */
-    private long inboxDrops;
     private ByteBuffer view;
     /** Whether the owner has this connection on its list of stalled ones; I/O thread only. */
     private boolean stalled;
@@ -102,11 +97,10 @@ public final class MessageConnection implements AutoCloseable {
         this.owner = owner;
         this.config = config;
         this.listener = listener;
-        this.inboxLimit = inboxLimit;
         this.remote = remote;
         this.state = initial;
-        this.staged = new RecordQueue[config.channelCount()];
-        this.inbox = listener == null ? new RecordQueue(4096) : null;
+        this.outbox = new Outbox(config.channelCount());
+        this.inbox = listener == null ? new Inbox(inboxLimit) : null;
     }
 
     // ---- application side -------------------------------------------------------------------------------------
@@ -133,14 +127,9 @@ public final class MessageConnection implements AutoCloseable {
             if (state == State.CLOSING || state == State.CLOSED) {
                 throw new ConnectionClosedException(reason);
             }
-            RecordQueue q = staged[channel];
-            if (q == null) {
-                q = staged[channel] = new RecordQueue(Math.min(STAGE_LIMIT, 1024 + length));
-            }
-            if (!q.isEmpty() && q.bytes() + length > STAGE_LIMIT) {
+            if (!outbox.offer(channel, message)) {
                 return false;
             }
-            q.add(channel, message);
             wake = !drainRequested;
             drainRequested = true;
         } finally {
@@ -195,7 +184,7 @@ public final class MessageConnection implements AutoCloseable {
             lock.lock();
             try {
                 // Re-check under the lock: the I/O thread signals after draining, and must not be missed.
-                if (!hasRoom(channel, message.remaining())) {
+                if (isOpen() && !outbox.hasRoom(channel, message.remaining())) {
                     if (nanos < 0) {
                         changed.await();
                     } else {
@@ -214,12 +203,6 @@ public final class MessageConnection implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private boolean hasRoom(int channel, int length) {
-        RecordQueue q = staged[channel];
-        return q == null || q.isEmpty() || q.bytes() + length <= STAGE_LIMIT || state == State.CLOSED
-                || state == State.CLOSING;
     }
 
     /**
@@ -258,10 +241,7 @@ public final class MessageConnection implements AutoCloseable {
                     changed.awaitNanos(left);
                 }
             }
-            Message m = new Message(inbox.peekTag(), inbox.peekCopy());
-            inbox.remove();
-            inboxBytes = inbox.bytes();
-            return m;
+            return inbox.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a message");
@@ -403,55 +383,28 @@ public final class MessageConnection implements AutoCloseable {
 
     /** Whether datagrams must wait because the application has not taken enough messages. I/O thread. */
     boolean inboxFull() {
-        if (inbox != null && inboxBytes >= inboxLimit) {
-            inboxDrops++;
-            return true;
-        }
-        return false;
-    }
-
-    long inboxDrops() {
-        return inboxDrops;
-    }
-
-    /** Whether staged messages wait for the engine's window to open. I/O thread (a racy but safe hint). */
-    boolean hasStaged() {
-        for (RecordQueue q : staged) {
-            if (q != null && !q.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return inbox != null && inbox.full();
     }
 
     /** Moves staged messages into the engine as far as its windows allow. I/O thread. */
     void drain() {
+        boolean waiting;
         lock.lock();
         try {
             drainRequested = false;
             if (engine == null) {
                 return;   // not yet accepted by the engine: drained once it is
             }
-            boolean live = engine.state() == Connection.State.CONNECTED
-                    || engine.state() == Connection.State.CONNECTING;
-            boolean progress = false;
-            for (int ch = 0; ch < staged.length; ch++) {
-                RecordQueue q = staged[ch];
-                while (q != null && !q.isEmpty()) {
-                    if (live && !engine.send(ch, q.peek())) {
-                        break;
-                    }
-                    q.remove();
-                    progress = true;
-                }
-            }
-            if (progress) {
+            Connection.State s = engine.state();
+            boolean live = s == Connection.State.CONNECTED || s == Connection.State.CONNECTING;
+            if (outbox.moveTo(engine, !live)) {
                 changed.signalAll();
             }
+            waiting = !outbox.isEmpty();
         } finally {
             lock.unlock();
         }
-        if (hasStaged() && !stalled) {
+        if (waiting && !stalled) {
             stalled = true;
             owner.stalled(this);
         }
@@ -488,15 +441,12 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     private boolean unfinished() {
-        if (hasStaged() || engine.datagramsInFlight() > 0) {
-            return true;
+        lock.lock();
+        try {
+            return !outbox.isEmpty() || outbox.engineBusy(engine);
+        } finally {
+            lock.unlock();
         }
-        for (int ch = 0; ch < staged.length; ch++) {
-            if (staged[ch] != null && engine.queuedMessages(ch) > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Called by the owner when it takes the connection off its stalled list to drain it again. */
@@ -521,7 +471,6 @@ public final class MessageConnection implements AutoCloseable {
         lock.lock();
         try {
             inbox.add(channel, buffer, offset, length);
-            inboxBytes = inbox.bytes();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -536,11 +485,7 @@ public final class MessageConnection implements AutoCloseable {
         try {
             reason = r;
             state = State.CLOSED;
-            for (RecordQueue q : staged) {
-                if (q != null) {
-                    q.clear();
-                }
-            }
+            outbox.clear();
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -1,5 +1,6 @@
 package io.udpnet.messaging;
 
+import io.udpnet.internal.Sockets;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.ClientEndpoint;
 import io.udpnet.engine.Connection;
@@ -65,8 +66,10 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
 
     private DatagramChannel open(MessageConnection c, InetSocketAddress server, InetSocketAddress local)
             throws IOException {
-        DatagramChannel ch = Sockets.open(MessageClient.SOCKET_BUFFER_BYTES, false, false);
+        DatagramChannel ch = Sockets.open(MessageClient.SOCKET_BUFFER_BYTES, MessageClient.SOCKET_BUFFER_BYTES,
+                false, false);
         try {
+            ch.configureBlocking(false);
             ch.bind(local);
             ch.connect(server);
             ch.register(loop.selector(), SelectionKey.OP_READ, c);

@@ -1,5 +1,6 @@
 package io.udpnet.messaging;
 
+import io.udpnet.internal.Sockets;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -48,7 +49,8 @@ final class ConnectedPeers {
         }
         DatagramChannel ch = null;
         try {
-            ch = Sockets.open(config.socketBufferBytes(), true, reusePort);
+            ch = Sockets.open(config.socketBufferBytes(), config.socketBufferBytes(), true, reusePort);
+            ch.configureBlocking(false);
             ch.bind(local);
             drain(ch);
             ch.connect(address);

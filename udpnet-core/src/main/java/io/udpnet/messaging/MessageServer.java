@@ -1,5 +1,6 @@
 package io.udpnet.messaging;
 
+import io.udpnet.internal.Sockets;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.transport.ServerMode;
 
@@ -67,9 +68,11 @@ public final class MessageServer implements AutoCloseable {
         try {
             // Every listening socket is bound before any per-peer socket can exist, as SO_REUSEPORT requires.
             for (int i = 0; i < count; i++) {
-                DatagramChannel ch = Sockets.open(config.socketBufferBytes(), mode == ServerMode.CONNECTED,
+                DatagramChannel ch = Sockets.open(config.socketBufferBytes(), config.socketBufferBytes(),
+                        mode == ServerMode.CONNECTED,
                         mode == ServerMode.SHARDED);
                 sockets.add(ch);
+                ch.configureBlocking(false);
                 ch.bind(bound == null ? config.bindAddress()
                         : new InetSocketAddress(config.bindAddress().getAddress(), bound.getPort()));
                 if (bound == null) {

@@ -1,5 +1,6 @@
 package io.udpnet.messaging;
 
+import io.udpnet.internal.Sockets;
 import io.udpnet.engine.Acceptor;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;

@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.internal.Sockets;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -61,7 +62,7 @@ final class ConnectedSockets {
         boolean attached = false;
         try {
             SocketAddress local = listener.getLocalAddress();
-            ch = Sockets.open(config, true, reusePort);
+            ch = Sockets.open(config.receiveBufferSize(), config.sendBufferSize(), true, reusePort);
             ch.bind(local);
             ch.configureBlocking(false);
             drain(ch, session, strays);

@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.internal.Sockets;
 import io.udpnet.internal.DatagramPool;
 import io.udpnet.sim.LinkConfig;
 import io.udpnet.sim.LinkStats;

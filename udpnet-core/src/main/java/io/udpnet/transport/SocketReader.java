@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.internal.Sockets;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;

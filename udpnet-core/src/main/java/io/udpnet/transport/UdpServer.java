@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.internal.Sockets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -104,7 +105,7 @@ public final class UdpServer implements AutoCloseable {
         boolean reusePort = mode == ServerMode.SHARDED;
         InetSocketAddress bound = null;
         for (int i = 0; i < count; i++) {
-            DatagramChannel ch = Sockets.open(config, reuseAddr, reusePort);
+            DatagramChannel ch = Sockets.open(config.receiveBufferSize(), config.sendBufferSize(), reuseAddr, reusePort);
             readers.add(new SocketReader(ch, dispatcher, config.maxDatagramSize()));
             // Port 0 resolves once: the first bind picks the port, the others join it.
             ch.bind(bound == null ? config.bindAddress()

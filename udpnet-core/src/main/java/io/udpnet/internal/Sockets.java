@@ -1,21 +1,22 @@
-package io.udpnet.transport;
+package io.udpnet.internal;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 
-/** Opens and configures the server's datagram channels. */
-final class Sockets {
+/** Opens and closes the datagram channels of the servers, clients and the relay. */
+public final class Sockets {
     private Sockets() {
     }
 
     /**
-     * Opens an unbound channel with the configured buffer sizes. The protocol family is left to the JDK: where IPv6
-     * exists it is AF_INET6 even for IPv4 addresses, which is what makes the CONNECTED hand-off race-free (see
-     * {@link ConnectedSockets}).
+     * Opens an unbound channel with the given buffer sizes (0 leaves the system's default) and reuse options. The
+     * protocol family is left to the JDK: where IPv6 exists it is AF_INET6 even for IPv4 addresses, which is what
+     * makes the CONNECTED hand-off race-free (see {@code io.udpnet.transport.ConnectedSockets}).
      */
-    static DatagramChannel open(UdpServerConfig config, boolean reuseAddress, boolean reusePort) throws IOException {
+    public static DatagramChannel open(int receiveBuffer, int sendBuffer, boolean reuseAddress, boolean reusePort)
+            throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
             if (reuseAddress) {
@@ -24,11 +25,11 @@ final class Sockets {
             if (reusePort) {
                 ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
-            if (config.receiveBufferSize() > 0) {
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferSize());
+            if (receiveBuffer > 0) {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
             }
-            if (config.sendBufferSize() > 0) {
-                ch.setOption(StandardSocketOptions.SO_SNDBUF, config.sendBufferSize());
+            if (sendBuffer > 0) {
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
             }
             return ch;
         } catch (IOException | RuntimeException e) {
@@ -37,7 +38,7 @@ final class Sockets {
         }
     }
 
-    static boolean supportsReusePort() {
+    public static boolean supportsReusePort() {
         try (DatagramChannel probe = DatagramChannel.open()) {
             return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
         } catch (IOException e) {
@@ -45,7 +46,7 @@ final class Sockets {
         }
     }
 
-    static void closeQuietly(DatagramChannel ch) {
+    public static void closeQuietly(DatagramChannel ch) {
         if (ch == null) {
             return;
         }
@@ -56,7 +57,8 @@ final class Sockets {
         }
     }
 
-    static SocketAddress localAddress(DatagramChannel ch) {
+    /** The channel's local address, or null once it is closed. */
+    public static SocketAddress localAddress(DatagramChannel ch) {
         try {
             return ch.getLocalAddress();
         } catch (IOException e) {

@@ -189,6 +189,9 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
 
     @Override
     public void stopped() {
+        for (MessageConnection c : List.copyOf(sockets.keySet())) {
+            c.terminate("the client's I/O thread stopped");
+        }
         sockets.values().forEach(Sockets::closeQuietly);
         sockets.clear();
     }

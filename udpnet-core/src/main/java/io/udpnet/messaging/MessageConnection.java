@@ -4,6 +4,7 @@ import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ConnectionListener;
 import io.udpnet.engine.ConnectionStats;
+import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.DisconnectReason;
 
 import java.io.IOException;
@@ -477,8 +478,15 @@ public final class MessageConnection implements AutoCloseable {
         }
     }
 
+    /** Ends the connection without its engine, whose I/O thread has stopped. On that thread, or after it died. */
+    void terminate(String why) {
+        if (state != State.CLOSED) {
+            ended(new DisconnectReason(DisconnectCode.SHUTDOWN, why, false));
+        }
+    }
+
     private void ended(DisconnectReason r) {
-        finalStats = engine.stats();
+        finalStats = engine == null ? null : engine.stats();
         // The owner forgets the connection before anyone waiting can see it closed.
         owner.closed(this);
         lock.lock();

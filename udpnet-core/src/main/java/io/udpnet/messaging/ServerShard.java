@@ -18,6 +18,9 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +52,8 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
     private final Housekeeping housekeeping = new Housekeeping();
     /** Datagrams found on a per-peer socket before it was connected; routed once the current one is done. */
     private final ArrayDeque<Stray> strays = new ArrayDeque<>();
+    /** Established connections not yet closed, ended by {@link #stopped()} should the loop stop with them open. */
+    private final Set<MessageConnection> live = new HashSet<>();
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
     private boolean routing;
 
@@ -219,6 +224,7 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
 
     @Override
     public void established(MessageConnection c) {
+        live.add(c);
         if (connected != null) {
             connected.attach(c.remoteAddress());
         }
@@ -227,6 +233,7 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
 
     @Override
     public void closed(MessageConnection c) {
+        live.remove(c);
         if (connected != null) {
             connected.detach(c.remoteAddress());
         }
@@ -272,6 +279,9 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
 
     @Override
     public void stopped() {
+        for (MessageConnection c : List.copyOf(live)) {
+            c.terminate("the server's I/O thread stopped");
+        }
         if (connected != null) {
             connected.closeAll();
         }

@@ -128,6 +128,31 @@ class MessagingBehaviourTest {
     }
 
     @Test
+    void anIoThreadKilledByAnErrorEndsItsConnectionsInsteadOfLeavingThemHanging() throws Exception {
+        LinkedBlockingQueue<DisconnectReason> closed = new LinkedBlockingQueue<>();
+        MessageListener fatal = new MessageListener() {
+            @Override
+            public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
+                throw new AssertionError("fatal error in application code");
+            }
+
+            @Override
+            public void onClosed(MessageConnection c, DisconnectReason reason) {
+                closed.add(reason);
+            }
+        };
+        try (MessageServer server = MessageServer.open(MessageServerConfig.builder().listener(fatal).build());
+             MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
+            MessageConnection c = client.connect(server.localAddress());
+            c.send(0, new byte[] {1});
+            DisconnectReason r = closed.poll(10, TimeUnit.SECONDS);
+            assertNotNull(r, "the server's connection was left open");
+            assertEquals(DisconnectCode.SHUTDOWN, r.code());
+            assertEquals(0, server.connectionCount());
+        }
+    }
+
+    @Test
     void theAdmissionCheckSeesThePayloadAndItsRefusalReachesTheClient() throws Exception {
         MessageServerConfig config = MessageServerConfig.builder()
                 .admission((address, payload) -> StandardCharsets.UTF_8.decode(payload).toString().equals("let me in"))

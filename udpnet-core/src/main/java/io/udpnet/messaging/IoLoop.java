@@ -166,7 +166,9 @@ final class IoLoop implements Runnable {
     }
 
     private void sleep(long deadline) throws IOException {
-        long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+        // MIN_VALUE means "now"; it must not be subtracted from, or the difference would wrap to a long sleep.
+        long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
+                : deadline == Long.MIN_VALUE ? 0 : deadline - System.nanoTime();
         if (wait <= 0 || hasWork()) {
             selector.selectNow(onKey);
         } else if (wait == Long.MAX_VALUE) {

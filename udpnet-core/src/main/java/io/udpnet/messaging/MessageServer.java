@@ -120,7 +120,13 @@ public final class MessageServer implements AutoCloseable {
     /** Waits at most {@code timeout} for the next connection; null if none came in time. */
     public MessageConnection accept(Duration timeout) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
-        return accept(timeout.isNegative() ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 2));
+        long millis;
+        try {
+            millis = timeout.isNegative() ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 2);
+        } catch (ArithmeticException e) {
+            millis = Long.MAX_VALUE / 2;
+        }
+        return accept(millis);
     }
 
     private MessageConnection accept(long millis) throws IOException {

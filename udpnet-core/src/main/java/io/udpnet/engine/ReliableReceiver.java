@@ -82,27 +82,29 @@ final class ReliableReceiver implements ChannelReceiver {
         PartialMessage m;
         switch (state[slot]) {
             case EMPTY -> {
-                if (d != 0 && !budget.canTake(messageLength)) {
-                    return REFUSED;
-                }
-                budget.take(messageLength);
                 m = slot(slot);
-                m.start(seq, messageLength, count, pool.acquire(messageLength));
-                state[slot] = PARTIAL;
+                m.start(seq, messageLength, count);
             }
             case PARTIAL -> {
                 m = slots[slot];
                 if (!m.matches(messageLength, count)) {
                     return MALFORMED;
                 }
+                if (m.has(index)) {
+                    return DUPLICATE;
+                }
             }
             default -> {
                 return DUPLICATE;
             }
         }
-        if (!m.add(index, src, at, len)) {
-            return DUPLICATE;
+        int need = m.chunkBytesFor(index);
+        if (d != 0 && !budget.canTake(need)) {
+            return REFUSED;   // a message just started holds nothing yet, and its slot stays EMPTY
         }
+        budget.take(need);
+        m.add(index, src, at, len, pool);
+        state[slot] = PARTIAL;
         if (m.complete()) {
             if (d == 0) {
                 drain();
@@ -142,8 +144,8 @@ final class ReliableReceiver implements ChannelReceiver {
     }
 
     private void deliverHeld(PartialMessage m) {
-        ByteBuffer b = m.takeBuffer();
-        budget.give(m.length);
+        budget.give(m.held());
+        ByteBuffer b = m.takeMessage(pool);
         try {
             handler.onMessage(channel, b, 0, m.length);
         } finally {
@@ -164,8 +166,8 @@ final class ReliableReceiver implements ChannelReceiver {
     public void clear() {
         for (int i = 0; i < window; i++) {
             if (state[i] == PARTIAL || state[i] == COMPLETE) {
-                budget.give(slots[i].length);
-                pool.release(slots[i].takeBuffer());
+                budget.give(slots[i].held());
+                slots[i].release(pool);
             }
             state[i] = EMPTY;
         }

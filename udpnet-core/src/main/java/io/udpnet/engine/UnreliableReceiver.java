@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 /**
  * Receive side of an unreliable channel, sequenced or not. Whole messages are delivered straight from the datagram.
  * Fragmented ones are reassembled in a small table of {@value #PARTIALS} messages: when it is full the one with the
- * oldest sequence is abandoned, and so is any partial message {@value #MAX_AGE} or more sequences behind the newest
- * seen, which makes sure fragments of two messages that share a sequence number after wrap-around are never stitched
- * together. Sequences are unwrapped to 64 bits as they arrive (each step taken the short way round the 16-bit
+ * oldest sequence is abandoned; a message whose next fragment finds no room in the receive budget is abandoned
+ * itself; and so is any partial message {@value #MAX_AGE} or more sequences behind the newest seen, which makes
+ * sure fragments of two messages that share a sequence number after wrap-around are never stitched together. Sequences are unwrapped to 64 bits as they arrive (each step taken the short way round the 16-bit
  * circle), so the age of a partial message is exact however far the channel has moved on.
  *
  * <p>Sequenced: a message is delivered only if it is newer than every message delivered before it; partial
@@ -65,24 +65,28 @@ final class UnreliableReceiver implements ChannelReceiver {
             return ACCEPTED;
         }
         int i = find(seq);
-        if (i >= 0 && !partials[i].matches(messageLength, count)) {
-            return MALFORMED;
-        }
-        if (i < 0) {
-            i = startPartial(seq, messageLength, count);
-            if (i < 0) {
-                stats.reassemblyDrops++;
-                return ACCEPTED;
+        if (i >= 0) {
+            if (!partials[i].matches(messageLength, count)) {
+                return MALFORMED;
             }
+            if (partials[i].has(index)) {
+                return DUPLICATE;
+            }
+        } else {
+            i = startPartial(seq, messageLength, count);
         }
         PartialMessage m = partials[i];
-        if (!m.add(index, src, at, len)) {
-            return DUPLICATE;
+        int need = m.chunkBytesFor(index);
+        if (!budget.canTake(need)) {
+            abandonOrFinish(i, true);   // the partial messages already held keep their room, so they can complete
+            return ACCEPTED;
         }
+        budget.take(need);
+        m.add(index, src, at, len, pool);
         if (m.complete()) {
             abandonOrFinish(i, false);
             markDelivered(seq);
-            ByteBuffer b = m.takeBuffer();
+            ByteBuffer b = m.takeMessage(pool);
             try {
                 handler.onMessage(channel, b, 0, m.length);
             } finally {
@@ -133,10 +137,7 @@ final class UnreliableReceiver implements ChannelReceiver {
         return -1;
     }
 
-    /**
-     * Takes a table entry for a new message, evicting the oldest sequence if needed; -1 (evicting nothing) when the
-     * budget has no room even after the eviction.
-     */
+    /** Takes a table entry for a new message, abandoning the one with the oldest sequence when the table is full. */
     private int startPartial(long seq, int messageLength, int count) {
         int free = -1;
         int oldest = -1;
@@ -149,21 +150,16 @@ final class UnreliableReceiver implements ChannelReceiver {
                 oldest = i;
             }
         }
-        long freed = free < 0 ? partials[oldest].length : 0;
-        if (!budget.canTake(messageLength - freed)) {
-            return -1;
-        }
         if (free < 0) {
             abandonOrFinish(oldest, true);
             free = oldest;
         }
-        budget.take(messageLength);
         PartialMessage m = partials[free];
         if (m == null) {
             m = new PartialMessage();
             partials[free] = m;
         }
-        m.start((int) seq & Seq.MASK, messageLength, count, pool.acquire(messageLength));
+        m.start((int) seq & Seq.MASK, messageLength, count);
         partialSeq[free] = seq;
         active[free] = true;
         activeCount++;
@@ -174,10 +170,10 @@ final class UnreliableReceiver implements ChannelReceiver {
     private void abandonOrFinish(int i, boolean abandon) {
         active[i] = false;
         activeCount--;
-        budget.give(partials[i].length);
+        budget.give(partials[i].held());
         if (abandon) {
             stats.reassemblyDrops++;
-            pool.release(partials[i].takeBuffer());
+            partials[i].release(pool);
         }
     }
 

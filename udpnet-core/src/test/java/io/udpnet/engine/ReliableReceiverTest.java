@@ -211,4 +211,65 @@ class ReliableReceiverTest {
         r.clear();
         assertEquals(0, budget.used());
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void memoryHeldFollowsFragmentsReceivedNotTheDeclaredLength(boolean ordered) {
+        ByteBudget big = new ByteBudget(4 << 20);
+        ReliableReceiver r = new ReliableReceiver(2, ordered, W, got, new BufferPool(), big);
+        int length = 1 << 20;
+        int count = 1000;
+        int stride = (length + count - 1) / count;
+        int chunk = (PartialMessage.CHUNK_BYTES / stride) * stride;
+        assertEquals(ACCEPTED, fragment(r, 1, 1, length, count, 500));
+        assertEquals(chunk, big.used(), "one fragment of a 1 MiB message holds one chunk");
+        assertEquals(ACCEPTED, fragment(r, 1, 1, length, count, 501));
+        assertEquals(chunk, big.used(), "a neighbour shares the chunk");
+        assertEquals(ACCEPTED, fragment(r, 1, 1, length, count, count - 1));
+        assertEquals(chunk + length % chunk, big.used(), "the last chunk is only as long as the message's tail");
+        r.clear();
+        assertEquals(0, big.used());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void messageOfManyChunksArrivesByteExactFromFragmentsInAnyOrder(boolean ordered) {
+        ByteBudget big = new ByteBudget(4 << 20);
+        ReliableReceiver r = new ReliableReceiver(2, ordered, W, got, new BufferPool(), big);
+        int length = 200_003;
+        int count = 171;
+        java.util.List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(11));
+        for (int i : order) {
+            assertEquals(ACCEPTED, fragment(r, 1, 1, length, count, i));
+        }
+        assertEquals(ordered ? 0 : 1, got.size());
+        assertEquals(ordered ? length : 0, big.used(), "a held message is charged exactly its length");
+        assertEquals(ACCEPTED, whole(r, 0, 10));
+        assertEquals(ordered ? List.of(0, 1) : List.of(1, 0), got.firstBytes());
+        assertArrayEquals(Deliveries.bytes(1, length), got.all.get(ordered ? 1 : 0).bytes());
+        assertEquals(0, big.used());
+    }
+
+    @Test
+    void startedMessageIsRefusedFurtherChunksWhenTheBudgetIsFullAndTakesThemLater() {
+        ByteBudget small = new ByteBudget(PartialMessage.CHUNK_BYTES + 1000);
+        ReliableReceiver r = new ReliableReceiver(2, true, W, got, new BufferPool(), small);
+        int length = 3 * PartialMessage.CHUNK_BYTES;
+        int count = 60;
+        assertEquals(ACCEPTED, fragment(r, 1, 1, length, count, 0));
+        assertEquals(REFUSED, fragment(r, 1, 1, length, count, count - 1), "a second chunk does not fit");
+        assertEquals(REFUSED, fragment(r, 2, 2, length, count, 0), "nor does a new message");
+        assertEquals(ACCEPTED, whole(r, 0, 10));
+        // Message 1 is at base now, and is taken whole over the budget so that the channel cannot stall.
+        for (int i = 1; i < count; i++) {
+            assertEquals(ACCEPTED, fragment(r, 1, 1, length, count, i));
+        }
+        assertEquals(List.of(0, 1), got.firstBytes());
+        assertArrayEquals(Deliveries.bytes(1, length), got.all.get(1).bytes());
+        assertEquals(0, small.used());
+    }
 }

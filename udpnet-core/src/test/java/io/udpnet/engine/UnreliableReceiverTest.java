@@ -192,6 +192,24 @@ class UnreliableReceiverTest {
     }
 
     @Test
+    void oneFragmentOfALargeMessageHoldsOneChunkAndTheWholeArrivesByteExact() {
+        ByteBudget big = new ByteBudget(1 << 20);
+        UnreliableReceiver r = new UnreliableReceiver(1, true, got, new BufferPool(), big, stats);
+        int length = 36_000;
+        int count = 31;
+        int stride = (length + count - 1) / count;
+        assertEquals(ACCEPTED, fragment(r, 5, 5, length, count, 0));
+        assertEquals((PartialMessage.CHUNK_BYTES / stride) * stride, big.used());
+        for (int i = count - 1; i > 0; i--) {
+            assertEquals(ACCEPTED, fragment(r, 5, 5, length, count, i));
+        }
+        assertEquals(List.of(5), got.firstBytes());
+        assertArrayEquals(Deliveries.bytes(5, length), got.all.get(0).bytes());
+        assertEquals(0, big.used());
+        assertEquals(0, stats.reassemblyDrops);
+    }
+
+    @Test
     void clearAbandonsEveryPartial() {
         UnreliableReceiver r = receiver(true);
         fragment(r, 1, 1, 100, 2, 0);

@@ -10,11 +10,13 @@ public final class ServerConfig {
     private final int maxConnections;
     private final long cookieWindowNanos;
     private final int challengesPerSecond;
+    private final long receiveMemoryBytes;
 
     private ServerConfig(Builder b) {
         this.maxConnections = b.maxConnections;
         this.cookieWindowNanos = b.cookieWindowNanos;
         this.challengesPerSecond = b.challengesPerSecond;
+        this.receiveMemoryBytes = b.receiveMemoryBytes;
     }
 
     public static Builder builder() {
@@ -43,11 +45,37 @@ public final class ServerConfig {
         return challengesPerSecond;
     }
 
+    /**
+     * Most bytes of out-of-order and partial messages that all the endpoint's connections hold together, on top of
+     * each connection's own {@link ConnectionConfig#receiveBufferBytes()}. When it is reached, packets that would be
+     * held are refused (reliable: their datagram is not acknowledged and comes again; unreliable: dropped) until
+     * connections deliver what they hold. As for a single connection, the next message a reliable channel is waiting
+     * for is always taken, so a channel never stalls; what can be held is therefore this plus, per connection, one
+     * message in progress per reliable channel.
+     */
+    public long receiveMemoryBytes() {
+        return receiveMemoryBytes;
+    }
+
+    /**
+     * A builder holding this configuration's values, to derive another from it; {@code MessageServer} uses it to
+     * give each of its endpoints a share of the limits.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxConnections = maxConnections;
+        b.cookieWindowNanos = cookieWindowNanos;
+        b.challengesPerSecond = challengesPerSecond;
+        b.receiveMemoryBytes = receiveMemoryBytes;
+        return b;
+    }
+
     /** Builds a {@link ServerConfig}. */
     public static final class Builder {
         private int maxConnections = 10_000;
         private long cookieWindowNanos = Duration.ofSeconds(10).toNanos();
         private int challengesPerSecond = 20_000;
+        private long receiveMemoryBytes = 256L << 20;
 
         private Builder() {
         }
@@ -76,6 +104,15 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("challengesPerSecond: 10..10000000 expected, got " + n);
             }
             this.challengesPerSecond = n;
+            return this;
+        }
+
+        /** 64 KiB .. 1 TiB. Default 256 MiB. */
+        public Builder receiveMemoryBytes(long bytes) {
+            if (bytes < 64 << 10 || bytes > 1L << 40) {
+                throw new IllegalArgumentException("receiveMemoryBytes: 65536..2^40 expected, got " + bytes);
+            }
+            this.receiveMemoryBytes = bytes;
             return this;
         }
 

@@ -33,12 +33,13 @@ final class Channels {
     private int liveCount;
     private int roundRobin;
 
-    Channels(ConnectionConfig config, ConnectionStats stats, MessageHandler deliver) {
+    /** {@code sharedReceive}, if not null, is a budget the receive side also counts against ({@link ByteBudget}). */
+    Channels(ConnectionConfig config, ConnectionStats stats, MessageHandler deliver, ByteBudget sharedReceive) {
         this.config = config;
         this.stats = stats;
         this.deliver = deliver;
         this.sendBudget = new ByteBudget(config.sendBufferBytes());
-        this.receiveBudget = new ByteBudget(config.receiveBufferBytes());
+        this.receiveBudget = new ByteBudget(config.receiveBufferBytes(), sharedReceive);
         this.queues = new SendQueue[config.channelCount()];
         this.receivers = new ChannelReceiver[config.channelCount()];
         this.live = new int[config.channelCount()];
@@ -171,6 +172,15 @@ final class Channels {
 
     long receiveBufferedBytes() {
         return receiveBudget.used();
+    }
+
+    /** Drops every message held for reassembly or reordering, giving its bytes back to the budgets. */
+    void clearReceivers() {
+        for (ChannelReceiver r : receivers) {
+            if (r != null) {
+                r.clear();
+            }
+        }
     }
 
     private int check(int channel) {

@@ -59,10 +59,10 @@ public final class Connection {
     private Object attachment;
 
     private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,
-                       State state, long now) {
+                       State state, long now, ByteBudget sharedReceive) {
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.data = new DataPath(config, token, listener);
+        this.data = new DataPath(config, token, listener, sharedReceive);
         this.handshake = handshake;
         this.state = state;
         this.createdAt = now;
@@ -80,7 +80,7 @@ public final class Connection {
     public static Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener,
                                      RandomGenerator random, long now) {
         ClientHandshake h = new ClientHandshake(config, random.nextLong(), payload, now);
-        return new Connection(config, 0, listener, h, State.CONNECTING, now);
+        return new Connection(config, 0, listener, h, State.CONNECTING, now, null);
     }
 
     /**
@@ -89,12 +89,16 @@ public final class Connection {
      */
     public static Connection established(ConnectionConfig config, long token, MessageHandler handler) {
         ConnectionListener l = handler instanceof ConnectionListener cl ? cl : handler::onMessage;
-        return new Connection(config, token, l, null, State.CONNECTED, 0);
+        return new Connection(config, token, l, null, State.CONNECTED, 0, null);
     }
 
-    /** A server-side connection, established when the client's cookie was verified. */
-    static Connection accepted(ConnectionConfig config, long token, ConnectionListener listener, long now) {
-        return new Connection(config, token, listener, null, State.CONNECTED, now);
+    /**
+     * A server-side connection, established when the client's cookie was verified; its receive buffers also count
+     * against {@code sharedReceive}, the endpoint's budget.
+     */
+    static Connection accepted(ConnectionConfig config, long token, ConnectionListener listener, long now,
+                               ByteBudget sharedReceive) {
+        return new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive);
     }
 
     /**
@@ -267,8 +271,7 @@ public final class Connection {
             case CLOSING -> {
                 int n = data.pollTransmit(out, now);
                 if (data.disconnectsToSend() == 0) {
-                    state = State.CLOSED;
-                    listener.onDisconnected(this, reason);
+                    end(reason);
                 }
                 return n;
             }
@@ -370,6 +373,7 @@ public final class Connection {
     private void end(DisconnectReason r) {
         reason = r;
         state = State.CLOSED;
+        data.releaseReceiveMemory();   // it may count against a budget that other connections share
         listener.onDisconnected(this, r);
     }
 

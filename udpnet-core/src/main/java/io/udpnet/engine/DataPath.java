@@ -63,14 +63,14 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private long pathResponseReceived;
 
     /** Creates the data path of a connection whose datagrams carry {@code token}. */
-    DataPath(ConnectionConfig config, long token, MessageHandler handler) {
+    DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive) {
         this.config = Objects.requireNonNull(config, "config");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.token = token;
         this.validator = new PacketValidator(config);
         this.acks = new AckTracker(config.ackFrequency(), config.maxAckDelayNanos());
         this.rtt = new RttEstimator(config.initialRttNanos());
-        this.channels = new Channels(config, stats, this);
+        this.channels = new Channels(config, stats, this, sharedReceive);
         this.congestion = config.congestion().newController();
         this.pathMtu = new PathMtu(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
     }
@@ -514,6 +514,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     /** Bytes currently held in reassembly and reorder buffers. */
     long receiveBufferedBytes() {
         return channels.receiveBufferedBytes();
+    }
+
+    void releaseReceiveMemory() {
+        channels.clearReceivers();
     }
 
     /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */

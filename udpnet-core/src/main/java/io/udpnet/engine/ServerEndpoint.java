@@ -41,6 +41,7 @@ public final class ServerEndpoint {
     private final LongMap<Connection> byToken = new LongMap<>();
     private final Map<InetSocketAddress, Connection> byAddress = new HashMap<>();
     private final Scheduler scheduler = new Scheduler();
+    private final ByteBudget receiveMemory;
     private final byte[] cookie = new byte[Handshake.COOKIE_SIZE];
     private final ByteBuffer[] replies = new ByteBuffer[REPLY_SLOTS];
     private final InetSocketAddress[] replyTo = new InetSocketAddress[REPLY_SLOTS];
@@ -58,6 +59,7 @@ public final class ServerEndpoint {
                           RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
         this.serverConfig = Objects.requireNonNull(serverConfig, "serverConfig");
+        this.receiveMemory = new ByteBudget(serverConfig.receiveMemoryBytes());
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.random = Objects.requireNonNull(random, "random");
         this.digest = config.digest();
@@ -198,7 +200,7 @@ public final class ServerEndpoint {
         Admission admission = acceptor.admit(from, payload);
         usedNonces.put(nonce, Boolean.TRUE);
         if (!admission.accepted()) {
-            reject(from, DisconnectCode.REJECTED, nonce, admission.reason());
+            reject(from, admission.code(), nonce, admission.reason());
             return;
         }
         if (existing != null) {
@@ -210,7 +212,7 @@ public final class ServerEndpoint {
         do {
             token = random.nextLong() & ~tokenMask | tokenTag;
         } while (token == 0 || byToken.get(token) != null);
-        Connection c = Connection.accepted(config, token, admission.listener(), now);
+        Connection c = Connection.accepted(config, token, admission.listener(), now, receiveMemory);
         c.scheduler = scheduler;
         c.remote = from;
         c.handshakeNonce = nonce;
@@ -338,6 +340,11 @@ public final class ServerEndpoint {
     /** Connections open (including those still sending their goodbye). */
     public int connectionCount() {
         return byToken.size();
+    }
+
+    /** Bytes of out-of-order and partial messages its connections hold ({@link ServerConfig#receiveMemoryBytes}). */
+    public long receiveMemoryHeld() {
+        return receiveMemory.used();
     }
 
     /** The open connection with this token, or null. */

@@ -234,6 +234,27 @@ public final class MessageServer implements AutoCloseable {
         return index < shards.size() ? shards.get(index) : null;
     }
 
+    /**
+     * Counts a client about to be accepted as connected, so that the cap holds over all shards at once; false when
+     * {@code ServerConfig.maxConnections} are open already.
+     */
+    boolean reserveConnection() {
+        while (true) {
+            int n = open.get();
+            if (n >= config.server().maxConnections()) {
+                return false;
+            }
+            if (open.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a place taken by {@link #reserveConnection} for a client that was not accepted after all. */
+    void releaseConnection() {
+        open.decrementAndGet();
+    }
+
     /** Keeps a place in the accept queue for a client about to be accepted; false when the backlog is full. */
     boolean reserveBacklog() {
         if (acceptQueue == null) {
@@ -251,7 +272,6 @@ public final class MessageServer implements AutoCloseable {
     }
 
     void opened(MessageConnection c) {
-        open.incrementAndGet();
         counters.accepted.increment();
         if (acceptQueue != null) {
             acceptQueue.add(c);

@@ -1,9 +1,11 @@
 package io.udpnet.messaging;
 
+import io.udpnet.ServerConfig;
 import io.udpnet.internal.Sockets;
 import io.udpnet.engine.Acceptor;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
+import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
 import io.udpnet.wire.DataHeader;
@@ -64,7 +66,8 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
         this.index = index;
         this.loop = loop;
         this.socket = socket;
-        this.endpoint = new ServerEndpoint(config.connection(), config.server(), this, new SecureRandom());
+        this.endpoint = new ServerEndpoint(config.connection(), share(config.server(), shardCount), this,
+                new SecureRandom());
         this.tokenBits = shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1);
         endpoint.tokenTag(tokenBits, index);
         this.connected = connectedMode ? new ConnectedPeers(this, config, socket.getLocalAddress()) : null;
@@ -199,6 +202,16 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
         }
     }
 
+    /**
+     * The endpoint settings of one of {@code shards}: an equal part of the receive memory, so that the shards together
+     * keep to the configured total without sharing a counter across threads. The connection cap is kept for the
+     * whole server in {@link #admit}.
+     */
+    private static ServerConfig share(ServerConfig server, int shards) {
+        return shards == 1 ? server : server.toBuilder()
+                .receiveMemoryBytes(Math.max(64 << 10, server.receiveMemoryBytes() / shards)).build();
+    }
+
     // ---- connections -----------------------------------------------------------------------------------------------
 
     @Override
@@ -214,7 +227,12 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
             LOG.log(Level.WARNING, "admission check threw for " + client + "; refused", e);
             return Admission.reject("refused by the server");
         }
+        if (!server.reserveConnection()) {
+            return Admission.reject(DisconnectCode.SERVER_FULL, "server has " + server.connectionCount()
+                    + " connections");
+        }
         if (!server.reserveBacklog()) {
+            server.releaseConnection();
             return Admission.reject("accept backlog full");
         }
         MessageConnection c = new MessageConnection(loop, this, config.connection(), config.listener(),

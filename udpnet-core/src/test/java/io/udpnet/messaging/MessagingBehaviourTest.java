@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.ServerConfig;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ConnectionListener;
 import io.udpnet.engine.DisconnectCode;
@@ -166,6 +167,37 @@ class MessagingBehaviourTest {
             assertNotNull(client.connect(server.localAddress(),
                     ByteBuffer.wrap("let me in".getBytes(StandardCharsets.UTF_8)), null));
             assertEquals(1, server.stats().accepted());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerMode.class)
+    void maxConnectionsHoldsForTheWholeServerWhateverShardEachClientLandsOn(ServerMode mode) throws Exception {
+        MessageServerConfig config = MessageServerConfig.builder().mode(mode).shards(2)
+                .server(ServerConfig.builder().maxConnections(3).build()).build();
+        try (MessageServer server = MessageServer.open(config);
+             MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
+            List<MessageConnection> accepted = new ArrayList<>();
+            int full = 0;
+            for (int i = 0; i < 8; i++) {
+                try {
+                    accepted.add(client.connect(server.localAddress()));
+                } catch (ConnectFailedException e) {
+                    assertEquals(DisconnectCode.SERVER_FULL, e.reason().code(), e.getMessage());
+                    full++;
+                }
+            }
+            assertEquals(3, accepted.size());
+            assertEquals(5, full);
+            assertEquals(3, server.connectionCount());
+
+            accepted.get(0).close("making room");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (server.connectionCount() > 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertNotNull(client.connect(server.localAddress()), "a closed connection's place is free again");
+            assertEquals(3, server.connectionCount());
         }
     }
 

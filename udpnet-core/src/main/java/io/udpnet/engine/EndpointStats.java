@@ -15,6 +15,7 @@ public final class EndpointStats {
     long addressMismatch;
     long pathChallenges;
     long migrations;
+    long receiveMemoryHeld;
 
     EndpointStats copy() {
         EndpointStats c = new EndpointStats();
@@ -31,6 +32,7 @@ public final class EndpointStats {
         c.addressMismatch = addressMismatch;
         c.pathChallenges = pathChallenges;
         c.migrations = migrations;
+        c.receiveMemoryHeld = receiveMemoryHeld;
         return c;
     }
 
@@ -76,12 +78,19 @@ public final class EndpointStats {
     /** Connections that moved to a new, validated peer address. */
     public long migrations() { return migrations; }
 
+    /**
+     * Bytes of out-of-order and partial messages the endpoint's connections held at the snapshot (a level, not a
+     * count; see {@link io.udpnet.ServerConfig#receiveMemoryBytes()}).
+     */
+    public long receiveMemoryHeld() { return receiveMemoryHeld; }
+
     @Override
     public String toString() {
         return "EndpointStats{challenges=" + challenges + ", accepted=" + accepted + ", rejected=" + rejected
                 + ", badCookies=" + badCookies + ", replayed=" + replayedCookies + ", rateLimited=" + rateLimited
                 + ", replyOverflow=" + replyOverflow + ", malformed=" + malformed + ", foreign=" + foreign
                 + ", unknownToken=" + unknownToken + ", addressMismatch=" + addressMismatch
-                + ", pathChallenges=" + pathChallenges + ", migrations=" + migrations + '}';
+                + ", pathChallenges=" + pathChallenges + ", migrations=" + migrations
+                + ", receiveMemoryHeld=" + receiveMemoryHeld + '}';
     }
 }

@@ -342,11 +342,6 @@ public final class ServerEndpoint {
         return byToken.size();
     }
 
-    /** Bytes of out-of-order and partial messages its connections hold ({@link ServerConfig#receiveMemoryBytes}). */
-    public long receiveMemoryHeld() {
-        return receiveMemory.used();
-    }
-
     /** The open connection with this token, or null. */
     public Connection connection(long token) {
         return byToken.get(token);
@@ -359,6 +354,7 @@ public final class ServerEndpoint {
 
     /** A snapshot of the endpoint's counters. */
     public EndpointStats stats() {
+        stats.receiveMemoryHeld = receiveMemory.used();
         return stats.copy();
     }
 

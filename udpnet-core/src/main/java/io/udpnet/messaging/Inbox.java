@@ -4,21 +4,27 @@ import java.nio.ByteBuffer;
 
 /**
  * Received messages waiting for {@code MessageConnection.receive()}. It holds at most its limit plus what one
- * datagram completes: the I/O thread stops feeding the engine while it is {@linkplain #full() full}. Not thread-safe
- * (guarded by the connection's lock), except {@link #full()}.
+ * datagram completes: the I/O thread stops feeding the engine while it is {@linkplain #full() full}, which it also is
+ * while a server's inboxes together hold the server's limit ({@link InboxBudget}). Not thread-safe (guarded by the
+ * connection's lock), except {@link #full()}.
  */
 final class Inbox {
     private final RecordQueue queue = new RecordQueue(4096);
     private final int limit;
+    private final InboxBudget shared;
+    private boolean counted;
     private volatile int bytes;
 
-    Inbox(int limit) {
+    /** {@code shared}: the server-wide budget, or null (a client's connection). */
+    Inbox(int limit, InboxBudget shared) {
         this.limit = limit;
+        this.shared = shared;
+        this.counted = shared != null;
     }
 
     void add(int channel, ByteBuffer buffer, int offset, int length) {
         queue.add(channel, buffer, offset, length);
-        bytes = queue.bytes();
+        recount();
     }
 
     /** The oldest message, copied out, or null when empty. */
@@ -28,7 +34,7 @@ final class Inbox {
         }
         Message m = new Message(queue.peekTag(), queue.peekCopy());
         queue.remove();
-        bytes = queue.bytes();
+        recount();
         return m;
     }
 
@@ -36,8 +42,27 @@ final class Inbox {
         return queue.isEmpty();
     }
 
-    /** Whether the limit is reached; any thread. */
+    /** Whether this inbox, or the server's inboxes together, hold their limit; any thread. */
     boolean full() {
-        return bytes >= limit;
+        return bytes >= limit || (shared != null && shared.exhausted());
+    }
+
+    /**
+     * The connection has ended: what is left is the application's to read, and no longer counts against the
+     * server's limit.
+     */
+    void detach() {
+        if (counted) {
+            shared.add(-bytes);
+            counted = false;
+        }
+    }
+
+    private void recount() {
+        int now = queue.bytes();
+        if (counted) {
+            shared.add(now - bytes);
+        }
+        bytes = now;
     }
 }

@@ -78,7 +78,7 @@ public final class MessageClient implements AutoCloseable {
             throw new ClosedChannelException();
         }
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
-        MessageConnection c = new MessageConnection(loop, driver, config, listener, INBOX_BYTES, server,
+        MessageConnection c = new MessageConnection(loop, driver, config, listener, INBOX_BYTES, null, server,
                 MessageConnection.State.CONNECTING);
         loop.execute(() -> driver.start(c, server, localFor(server), copy));
         MessageConnection.State state;

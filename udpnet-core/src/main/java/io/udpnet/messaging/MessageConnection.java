@@ -93,7 +93,7 @@ public final class MessageConnection implements AutoCloseable {
     private long lingerUntil;
 
     MessageConnection(IoLoop loop, Owner owner, ConnectionConfig config, MessageListener listener, int inboxLimit,
-                      InetSocketAddress remote, State initial) {
+                      InboxBudget inboxBudget, InetSocketAddress remote, State initial) {
         this.loop = loop;
         this.owner = owner;
         this.config = config;
@@ -101,7 +101,7 @@ public final class MessageConnection implements AutoCloseable {
         this.remote = remote;
         this.state = initial;
         this.outbox = new Outbox(config.channelCount());
-        this.inbox = listener == null ? new Inbox(inboxLimit) : null;
+        this.inbox = listener == null ? new Inbox(inboxLimit, inboxBudget) : null;
     }
 
     // ---- application side -------------------------------------------------------------------------------------
@@ -494,6 +494,9 @@ public final class MessageConnection implements AutoCloseable {
             reason = r;
             state = State.CLOSED;
             outbox.clear();
+            if (inbox != null) {
+                inbox.detach();
+            }
             changed.signalAll();
         } finally {
             lock.unlock();

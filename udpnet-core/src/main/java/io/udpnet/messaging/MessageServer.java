@@ -54,11 +54,13 @@ public final class MessageServer implements AutoCloseable {
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final ServerCounters counters = new ServerCounters();
+    private final InboxBudget inboxBudget;
     private final Object closeLock = new Object();
     private volatile boolean closing;
 
     private MessageServer(MessageServerConfig config, ServerMode mode) throws IOException {
         this.config = config;
+        this.inboxBudget = new InboxBudget(config.inboxMemoryBytes());
         this.mode = mode;
         this.acceptQueue = config.listener() == null ? new LinkedBlockingQueue<>() : null;
         int count = mode == ServerMode.SHARDED ? config.shards() : 1;
@@ -188,7 +190,7 @@ public final class MessageServer implements AutoCloseable {
                 break;   // a stopped loop: its counters are gone with it
             }
         }
-        return counters.snapshot(open.get(), endpoints);
+        return counters.snapshot(open.get(), inboxBudget.held(), endpoints);
     }
 
     /**
@@ -227,6 +229,10 @@ public final class MessageServer implements AutoCloseable {
 
     boolean closing() {
         return closing;
+    }
+
+    InboxBudget inboxBudget() {
+        return inboxBudget;
     }
 
     /** The shard with this index, or null when there is none (a forged token). */

@@ -25,6 +25,7 @@ public final class MessageServerConfig {
     private final BiPredicate<InetSocketAddress, ByteBuffer> admission;
     private final int acceptBacklog;
     private final int inboxBytes;
+    private final long inboxMemoryBytes;
     private final int socketBufferBytes;
 
     private MessageServerConfig(Builder b) {
@@ -38,6 +39,7 @@ public final class MessageServerConfig {
         this.admission = b.admission;
         this.acceptBacklog = b.acceptBacklog;
         this.inboxBytes = b.inboxBytes;
+        this.inboxMemoryBytes = b.inboxMemoryBytes;
         this.socketBufferBytes = b.socketBufferBytes;
     }
 
@@ -95,6 +97,16 @@ public final class MessageServerConfig {
         return inboxBytes;
     }
 
+    /**
+     * Bytes of received messages all connections together hold for {@code receive()}: once reached, every
+     * connection stops taking datagrams until the application reads, so a server whose application falls behind
+     * with many clients does not grow without bound. A connection that ends stops counting; what it held stays
+     * readable.
+     */
+    public long inboxMemoryBytes() {
+        return inboxMemoryBytes;
+    }
+
     /** SO_RCVBUF and SO_SNDBUF asked for each socket (the kernel may cap them). */
     public int socketBufferBytes() {
         return socketBufferBytes;
@@ -112,6 +124,7 @@ public final class MessageServerConfig {
         private BiPredicate<InetSocketAddress, ByteBuffer> admission = (a, p) -> true;
         private int acceptBacklog = 1024;
         private int inboxBytes = 4 << 20;
+        private long inboxMemoryBytes = 256L << 20;
         private int socketBufferBytes = 4 << 20;
 
         private Builder() {
@@ -185,6 +198,15 @@ public final class MessageServerConfig {
             return this;
         }
 
+        /** 64 KiB .. 1 TiB, and at least {@link #inboxBytes}. Default 256 MiB. */
+        public Builder inboxMemoryBytes(long n) {
+            if (n < 64 << 10 || n > 1L << 40) {
+                throw new IllegalArgumentException("inboxMemoryBytes: 65536..2^40 expected, got " + n);
+            }
+            this.inboxMemoryBytes = n;
+            return this;
+        }
+
         /** 64 KiB .. 256 MiB. Default 4 MiB. */
         public Builder socketBufferBytes(int n) {
             if (n < 64 << 10 || n > 256 << 20) {
@@ -195,6 +217,10 @@ public final class MessageServerConfig {
         }
 
         public MessageServerConfig build() {
+            if (inboxMemoryBytes < inboxBytes) {
+                throw new IllegalArgumentException("inboxMemoryBytes (" + inboxMemoryBytes
+                        + ") must be at least inboxBytes (" + inboxBytes + ")");
+            }
             return new MessageServerConfig(this);
         }
     }

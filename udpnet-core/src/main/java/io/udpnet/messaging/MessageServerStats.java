@@ -8,6 +8,7 @@ import java.util.List;
  * Counters of a {@link MessageServer}.
  *
  * @param connections   connections open at the snapshot
+ * @param inboxBytes    bytes of messages waiting in the connections' inboxes at the snapshot
  * @param accepted      connections established since the server opened
  * @param closed        connections ended since the server opened
  * @param inboxDrops    datagrams not processed because their connection's inbox was full (the peer retransmits)
@@ -19,9 +20,9 @@ import java.util.List;
  * @param oversize      datagrams larger than the configured maximum, dropped
  * @param unreachable   ICMP port unreachable reports on connected sockets (CONNECTED); each ends its connection
  *                      unless the client is heard from again within two probe time-outs
- * @param endpoints     each I/O thread's handshake and routing counters
+ * @param endpoints     each I/O thread's handshake and routing counters, and the receive memory its connections hold
  */
-public record MessageServerStats(int connections, long accepted, long closed, long inboxDrops, long forwarded,
+public record MessageServerStats(int connections, long inboxBytes, long accepted, long closed, long inboxDrops, long forwarded,
                                  long forwardDrops, long sendDrops, long sendErrors, long receiveErrors,
                                  long oversize, long unreachable, List<EndpointStats> endpoints) {
 }

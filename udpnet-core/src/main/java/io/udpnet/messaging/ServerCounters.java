@@ -18,8 +18,8 @@ final class ServerCounters {
     final LongAdder oversize = new LongAdder();
     final LongAdder unreachable = new LongAdder();
 
-    MessageServerStats snapshot(int open, List<EndpointStats> endpoints) {
-        return new MessageServerStats(open, accepted.sum(), closed.sum(), inboxDrops.sum(), forwarded.sum(),
+    MessageServerStats snapshot(int open, long inboxBytes, List<EndpointStats> endpoints) {
+        return new MessageServerStats(open, inboxBytes, accepted.sum(), closed.sum(), inboxDrops.sum(), forwarded.sum(),
                 forwardDrops.sum(), sendDrops.sum(), sendErrors.sum(), receiveErrors.sum(), oversize.sum(),
                 unreachable.sum(), List.copyOf(endpoints));
     }

@@ -236,7 +236,7 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
             return Admission.reject("accept backlog full");
         }
         MessageConnection c = new MessageConnection(loop, this, config.connection(), config.listener(),
-                config.inboxBytes(), client, MessageConnection.State.OPEN);
+                config.inboxBytes(), server.inboxBudget(), client, MessageConnection.State.OPEN);
         return Admission.accept(c.events());
     }
 

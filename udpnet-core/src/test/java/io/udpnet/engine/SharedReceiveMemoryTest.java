@@ -46,7 +46,7 @@ class SharedReceiveMemoryTest {
         for (int[] next : expected) {
             assertEquals(MESSAGES, next[0], "seed " + seed + ": every message, in order, exactly once");
         }
-        assertEquals(0, server.receiveMemoryHeld(), "seed " + seed + ": nothing held once all is delivered");
+        assertEquals(0, server.stats().receiveMemoryHeld(), "seed " + seed + ": nothing held once all is delivered");
         assertTrue(refused > 0, "seed " + seed + ": the limit was reached, so datagrams were refused");
     }
 
@@ -73,12 +73,12 @@ class SharedReceiveMemoryTest {
         for (int m = 0; m < MESSAGES; m++) {
             c.send(0, message(m));
         }
-        assertTrue(sim.runUntil(() -> server.receiveMemoryHeld() > 0, Duration.ofSeconds(10).toNanos()),
+        assertTrue(sim.runUntil(() -> server.stats().receiveMemoryHeld() > 0, Duration.ofSeconds(10).toNanos()),
                 "seed " + seed + ": the server holds out-of-order data at some point");
         sim.removeNode(address);
         assertTrue(sim.runUntil(() -> server.connectionCount() == 0, Duration.ofSeconds(5).toNanos()),
                 "seed " + seed + ": the vanished client times out");
-        assertEquals(0, server.receiveMemoryHeld(), "seed " + seed);
+        assertEquals(0, server.stats().receiveMemoryHeld(), "seed " + seed);
     }
 
     private ServerEndpoint server;
@@ -101,7 +101,7 @@ class SharedReceiveMemoryTest {
             sim.linkBoth(SERVER, address, link);
         }
         boolean done = sim.runUntil(() -> {
-            peak = Math.max(peak, server.receiveMemoryHeld());
+            peak = Math.max(peak, server.stats().receiveMemoryHeld());
             return expected.size() == CLIENTS && expected.stream().allMatch(n -> n[0] == MESSAGES);
         }, Duration.ofSeconds(60).toNanos());
         assertTrue(done, "seed " + seed + ": all messages delivered within 60 simulated seconds");

@@ -75,6 +75,57 @@ class MessagingBehaviourTest {
     }
 
     @Test
+    void inboxesTogetherKeepToTheServersLimitAndStillLoseNothing() throws Exception {
+        int perConnection = 64 << 10;
+        long total = 96 << 10;
+        MessageServerConfig config = MessageServerConfig.builder().inboxBytes(perConnection).inboxMemoryBytes(total)
+                .build();
+        int messages = 150;
+        int size = 1000;
+        try (MessageServer server = MessageServer.open(config);
+             MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
+            MessageConnection[] senders = {client.connect(server.localAddress()), client.connect(server.localAddress())};
+            MessageConnection[] readers = {server.accept(WAIT), server.accept(WAIT)};
+            for (int i = 0; i < messages; i++) {
+                for (MessageConnection c : senders) {
+                    assertTrue(c.send(0, ByteBuffer.wrap(numbered(i, size)), WAIT));
+                }
+            }
+            // Nobody reads: the inboxes fill until together they reach the server's limit, then hold still.
+            long held = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(300);
+                long now = server.stats().inboxBytes();
+                if (now == held && server.stats().inboxDrops() > 0) {
+                    break;
+                }
+                held = now;
+            }
+            // Each connection may pass the limit by what one datagram completes (one message of this size).
+            assertTrue(held >= total && held <= total + 2 * size, "inboxes hold " + held + " bytes, limit " + total);
+            assertTrue(held < 2L * perConnection, "the per-connection limits alone would have allowed more");
+
+            for (MessageConnection reader : readers) {
+                MessageConnection peer = reader;
+                for (int i = 0; i < messages; i++) {
+                    Message m = peer.receive(WAIT);
+                    assertNotNull(m, "message " + i + " missing");
+                    assertArrayEquals(numbered(i, size), m.data(), "message " + i);
+                }
+            }
+            assertEquals(0, server.stats().inboxBytes());
+        }
+    }
+
+    private static byte[] numbered(int i, int size) {
+        byte[] m = new byte[size];
+        ByteBuffer.wrap(m).putInt(i);
+        m[size - 1] = (byte) i;
+        return m;
+    }
+
+    @Test
     void listenerStyleSeesConnectMessagesAndClose() throws Exception {
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
         MessageListener listener = new MessageListener() {

@@ -78,6 +78,11 @@ final class AckTracker {
         }
         seen[(int) seq & MASK] = seq;
         if (!ackable) {
+            // Refused (no room for its messages): not acknowledged, but the peer still hears from us within the ack
+            // delay, an acknowledgement of what came before, so that a long refusal is not taken for a dead peer.
+            if (ackEliciting && anyAcked && ackDeadline == Long.MAX_VALUE) {
+                ackDeadline = now + maxAckDelay;
+            }
             return;
         }
         if (!anyAcked) {

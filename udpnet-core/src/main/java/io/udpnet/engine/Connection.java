@@ -120,6 +120,17 @@ public final class Connection {
         return queued;
     }
 
+    /**
+     * Receive-side flow control for an application that cannot take more messages now. While paused, datagrams that
+     * carry messages are not acknowledged and their messages are not delivered, so the peer sends them again later
+     * (at the latest a quarter of the idle time-out after its last try); everything else in them (acknowledgements,
+     * keep-alives, path checks, DISCONNECT) is processed, so the connection stays alive however long the pause and
+     * its own sending goes on.
+     */
+    public void pauseReceiving(boolean paused) {
+        data.pauseReceiving(paused);
+    }
+
     /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
     public boolean canSend(int channel, int length) {
         return (state == State.CONNECTING || state == State.CONNECTED) && data.canSend(channel, length);

@@ -47,6 +47,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private final RttEstimator rtt;
     private int nextSeq;
     private boolean pingPending;
+    private boolean receivingPaused;
     private int probeCredit;
     private ByteBuffer scratch;
     private int disconnectsToSend;
@@ -208,7 +209,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             int seq = PacketHeader.sequence(b, at);
             int len = PacketHeader.payloadLength(b, at);
             int result;
-            if (type == PacketHeader.TYPE_MESSAGE) {
+            if (receivingPaused) {
+                result = ChannelReceiver.REFUSED;
+                at += (type == PacketHeader.TYPE_MESSAGE ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER)
+                        + len;
+            } else if (type == PacketHeader.TYPE_MESSAGE) {
                 result = channels.receiver(channel).onMessage(seq, b, at + PacketHeader.MESSAGE_HEADER, len);
                 at += PacketHeader.MESSAGE_HEADER + len;
             } else {
@@ -514,6 +519,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     /** Bytes currently held in reassembly and reorder buffers. */
     long receiveBufferedBytes() {
         return channels.receiveBufferedBytes();
+    }
+
+    void pauseReceiving(boolean paused) {
+        receivingPaused = paused;
     }
 
     void releaseReceiveMemory() {

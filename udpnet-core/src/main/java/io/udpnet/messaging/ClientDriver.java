@@ -116,9 +116,10 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
                 return;
             }
             in.flip();
-            if (n > config.maxDatagramSize() || c.inboxFull()) {
+            if (n > config.maxDatagramSize()) {
                 continue;
             }
+            c.engine().pauseReceiving(c.inboxFull());
             endpoint.handleDatagram(c.engine(), in, System.nanoTime());
         }
     }

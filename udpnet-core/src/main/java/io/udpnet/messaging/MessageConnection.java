@@ -32,9 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * back.
  *
  * <p><b>Receiving.</b> Without a {@link MessageListener}, messages wait in a bounded inbox for {@link #receive}.
- * While the inbox is full the connection stops taking datagrams from its peer (they are dropped before the engine
- * and counted), so the peer's reliable messages are retransmitted later rather than piling up here; an
- * application that stops reading for longer than the idle time-out loses the connection.
+ * While the inbox is full the connection refuses the messages in its peer's datagrams ({@link
+ * io.udpnet.engine.Connection#pauseReceiving}), so the peer's reliable messages are sent again later rather than
+ * piling up here, while acknowledgements and keep-alives still flow: an application may stop reading for as long
+ * as it likes without losing the connection. Unreliable messages that arrive meanwhile are lost.
  */
 public final class MessageConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");

@@ -11,7 +11,8 @@ import java.util.List;
  * @param inboxBytes    bytes of messages waiting in the connections' inboxes at the snapshot
  * @param accepted      connections established since the server opened
  * @param closed        connections ended since the server opened
- * @param inboxDrops    datagrams not processed because their connection's inbox was full (the peer retransmits)
+ * @param inboxDrops    datagrams whose messages were refused because their connection's inbox was full (the peer
+ *                      sends them again; the rest of each datagram, such as acks, was processed)
  * @param forwarded     datagrams handed to the shard owning their connection (SHARDED, after a client moved)
  * @param forwardDrops  datagrams dropped because too many waited to be forwarded
  * @param sendDrops     datagrams dropped because a socket's send buffer was full

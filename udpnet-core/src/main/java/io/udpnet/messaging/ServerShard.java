@@ -124,9 +124,12 @@ final class ServerShard implements IoLoop.Driver, MessageConnection.Owner, Accep
                 return;
             }
             Connection c = endpoint.connection(token);
-            if (c != null && c.attachment() instanceof MessageConnection mc && mc.inboxFull()) {
-                server.counters().inboxDrops.increment();
-                return;
+            if (c != null && c.attachment() instanceof MessageConnection mc) {
+                boolean full = mc.inboxFull();
+                c.pauseReceiving(full);
+                if (full) {
+                    server.counters().inboxDrops.increment();
+                }
             }
         }
         routing = true;

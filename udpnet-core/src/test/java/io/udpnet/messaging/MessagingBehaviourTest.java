@@ -118,6 +118,34 @@ class MessagingBehaviourTest {
         }
     }
 
+    @Test
+    void aReaderThatPausesForLongerThanTheIdleTimeOutKeepsItsConnection() throws Exception {
+        ConnectionConfig quick = ConnectionConfig.builder().idleTimeout(Duration.ofSeconds(1))
+                .keepAlive(Duration.ofMillis(250)).build();
+        MessageServerConfig config = MessageServerConfig.builder().connection(quick).inboxBytes(64 << 10).build();
+        int messages = 200;
+        int size = 1000;
+        try (MessageServer server = MessageServer.open(config);
+             MessageClient client = MessageClient.open(quick)) {
+            MessageConnection c = client.connect(server.localAddress());
+            MessageConnection s = server.accept(WAIT);
+            for (int i = 0; i < messages; i++) {
+                assertTrue(c.send(0, ByteBuffer.wrap(numbered(i, size)), WAIT));
+            }
+            // Three idle time-outs without reading: the inbox is full, yet both ends keep hearing from each other.
+            Thread.sleep(3_000);
+            assertTrue(server.stats().inboxDrops() > 0 || server.stats().inboxBytes() >= 64 << 10,
+                    "the inbox filled up");
+            for (int i = 0; i < messages; i++) {
+                Message m = s.receive(WAIT);
+                assertNotNull(m, "message " + i + " missing; server side " + s.state() + ", client " + c.state());
+                assertArrayEquals(numbered(i, size), m.data(), "message " + i);
+            }
+            assertEquals(MessageConnection.State.OPEN, c.state());
+            assertEquals(MessageConnection.State.OPEN, s.state());
+        }
+    }
+
     private static byte[] numbered(int i, int size) {
         byte[] m = new byte[size];
         ByteBuffer.wrap(m).putInt(i);

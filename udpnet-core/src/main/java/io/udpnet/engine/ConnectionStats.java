@@ -20,6 +20,7 @@ public final class ConnectionStats {
     long wrongToken;
     long foreignDatagrams;
     long refusedDatagrams;
+    long refusedByPeer;
     long staleMessages;
     long reassemblyDrops;
     long duplicatePackets;
@@ -53,6 +54,7 @@ public final class ConnectionStats {
         c.wrongToken = wrongToken;
         c.foreignDatagrams = foreignDatagrams;
         c.refusedDatagrams = refusedDatagrams;
+        c.refusedByPeer = refusedByPeer;
         c.staleMessages = staleMessages;
         c.reassemblyDrops = reassemblyDrops;
         c.duplicatePackets = duplicatePackets;
@@ -113,6 +115,12 @@ public final class ConnectionStats {
     /** Processed but not acknowledged, because a reliable packet had no room (it will be sent again). */
     public long refusedDatagrams() { return refusedDatagrams; }
 
+    /**
+     * Datagrams sent that were not acknowledged because the peer said it had no room (BUSY), not because the path lost
+     * them: their messages were sent again, but congestion control did not slow down for them.
+     */
+    public long refusedByPeer() { return refusedByPeer; }
+
     /** Sequenced messages dropped because a newer one had already been delivered. */
     public long staleMessages() { return staleMessages; }
 
@@ -165,7 +173,7 @@ public final class ConnectionStats {
                 + ", retransmissions=" + retransmissions + ", lost=" + datagramsLost + ", duplicates="
                 + duplicateDatagrams + ", tooOld=" + tooOldDatagrams + ", malformed=" + malformedDatagrams
                 + ", badChecksums=" + badChecksums + ", wrongToken=" + wrongToken + ", foreign=" + foreignDatagrams
-                + ", refused=" + refusedDatagrams + ", stale=" + staleMessages + ", reassemblyDrops="
+                + ", refused=" + refusedDatagrams + ", refusedByPeer=" + refusedByPeer + ", stale=" + staleMessages + ", reassemblyDrops="
                 + reassemblyDrops + ", srtt=" + smoothedRttNanos / 1000 + " us, cwnd=" + congestionWindow + '}';
     }
 }

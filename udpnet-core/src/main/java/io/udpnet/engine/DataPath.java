@@ -48,6 +48,16 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private int nextSeq;
     private boolean pingPending;
     private boolean receivingPaused;
+    /** Receiving side: the newest datagram refused, and whether a BUSY naming it waits to be sent. */
+    private int refusedSeq;
+    private boolean busyPending;
+    /**
+     * Sending side: the peer refused our datagrams up to {@code peerRefusedUpTo} (BUSY), if {@code refusedMark};
+     * {@code peerBusy} until it acknowledges one of our messages again.
+     */
+    private int peerRefusedUpTo;
+    private boolean refusedMark;
+    private boolean peerBusy;
     private int probeCredit;
     private ByteBuffer scratch;
     private int disconnectsToSend;
@@ -135,16 +145,36 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         stats.datagramsReceived++;
         stats.bytesReceived += len;
+        notePeerBusy(validator.busySequence());
         processAcks(b, nowNanos);
         int result = processPackets(b, end);
         if (result == ChannelReceiver.REFUSED) {
             stats.refusedDatagrams++;
+            refusedSeq = seq;
+            busyPending = true;
         }
         acks.onReceived(seq, result == ChannelReceiver.ACCEPTED, eliciting == 1, nowNanos);
         if (eliciting == 1) {
             lastElicitingReceivedAt = nowNanos;
         }
         return result == ChannelReceiver.MALFORMED ? VIOLATION : PROCESSED;
+    }
+
+    /** A BUSY from the peer naming {@code seq} (-1: none); only a sequence already sent counts. */
+    private void notePeerBusy(int seq) {
+        if (seq >= 0 && Seq.newer(nextSeq, seq) && (!refusedMark || Seq.newer(seq, peerRefusedUpTo))) {
+            peerRefusedUpTo = seq;
+            refusedMark = true;
+            peerBusy = true;
+        }
+    }
+
+    /**
+     * Whether datagram {@code seq}, declared lost, is one the peer refused rather than one the path lost: it is not
+     * newer than the last one a BUSY named.
+     */
+    private boolean refusedByPeer(int seq) {
+        return refusedMark && !Seq.newer(seq, peerRefusedUpTo);
     }
 
     private void processAcks(ByteBuffer b, long now) {
@@ -180,6 +210,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             }
             if (type == PacketHeader.TYPE_PING) {
                 at += PacketHeader.PING_SIZE;
+                continue;
+            }
+            if (type == PacketHeader.TYPE_BUSY) {
+                at += PacketHeader.BUSY_SIZE;   // acted on before the acks (notePeerBusy)
                 continue;
             }
             if (type == PacketHeader.TYPE_PATH_CHALLENGE) {
@@ -267,6 +301,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             at += PacketHeader.PATH_SIZE;
             pathResponsePending = false;
         }
+        if (busyPending) {
+            PacketHeader.writeBusy(out, at, refusedSeq);
+            at += PacketHeader.BUSY_SIZE;
+            busyPending = false;
+        }
         if (data || respond) {
             sent.begin(seq, nowNanos);
         }
@@ -287,6 +326,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         out.clear();
         int seq = nextSeq;
         nextSeq = Seq.add(nextSeq, 1);
+        if (refusedMark && Seq.distance(peerRefusedUpTo, seq) >= Seq.MODULUS / 4) {
+            // Losses are declared among the last few hundred datagrams sent: a mark this far behind means nothing
+            // any more, and must go before the sequence comes round again.
+            refusedMark = false;
+        }
         return seq;
     }
 
@@ -536,7 +580,13 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     @Override
     public void onEntryAcked(long entry) {
+        peerBusy = false;   // the peer takes our messages again
         channels.onEntryAcked(entry);
+    }
+
+    @Override
+    public boolean holdProbeBackoff() {
+        return peerBusy;
     }
 
     @Override
@@ -552,7 +602,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     @Override
     public void onDatagramLost(int seq, int bytes) {
-        if (!pathMtu.onLost(seq, bytes, now)) {
+        if (pathMtu.onLost(seq, bytes, now)) {
+            return;
+        }
+        if (refusedByPeer(seq)) {
+            stats.refusedByPeer++;   // the path did not lose it: no reason to slow down
+        } else {
             congestion.onLost(seq, bytes, now);
         }
     }

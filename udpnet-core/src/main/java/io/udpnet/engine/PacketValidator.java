@@ -12,9 +12,18 @@ import java.nio.ByteBuffer;
  */
 final class PacketValidator {
     private final ConnectionConfig config;
+    private int busySequence = -1;
 
     PacketValidator(ConnectionConfig config) {
         this.config = config;
+    }
+
+    /**
+     * The datagram sequence named by the last BUSY packet of the datagram just validated, or -1 if it had none. Read
+     * before the datagram's acks are acted on: they may declare losses that the BUSY explains.
+     */
+    int busySequence() {
+        return busySequence;
     }
 
     /**
@@ -24,6 +33,7 @@ final class PacketValidator {
     int validate(ByteBuffer b, int from, int end) {
         int eliciting = 0;
         int at = from;
+        busySequence = -1;
         while (at < end) {
             int type = PacketHeader.type(b, at);
             if (type == PacketHeader.TYPE_PADDING) {
@@ -40,6 +50,14 @@ final class PacketValidator {
                 }
                 at += PacketHeader.PATH_SIZE;
                 eliciting = 1;
+                continue;
+            }
+            if (type == PacketHeader.TYPE_BUSY) {
+                if (end - at < PacketHeader.BUSY_SIZE) {
+                    return -1;
+                }
+                busySequence = PacketHeader.busySequence(b, at);
+                at += PacketHeader.BUSY_SIZE;
                 continue;
             }
             if (type == PacketHeader.TYPE_DISCONNECT) {

@@ -48,6 +48,14 @@ final class SentLog {
         /** A datagram in flight was declared lost. */
         default void onDatagramLost(int seq, int bytes) {
         }
+
+        /**
+         * Whether an acknowledgement leaves the probe back-off as it is: while the peer refuses our messages, acks of
+         * datagrams without any (pings) must not bring the probes back to full speed.
+         */
+        default boolean holdProbeBackoff() {
+            return false;
+        }
     }
 
     private final byte[] state = new byte[CAPACITY];
@@ -150,7 +158,7 @@ final class SentLog {
             bits &= bits - 1;
             newlyAcked |= acknowledge(Seq.add(ack, -1 - i));
         }
-        if (newlyAcked) {
+        if (newlyAcked && !listener.holdProbeBackoff()) {
             probeCount = 0;
         }
         return rttSentAt;

@@ -29,6 +29,8 @@ public final class PacketHeader {
     public static final int TYPE_PATH_CHALLENGE = 0x22;
     /** Echoes a PATH_CHALLENGE's data. */
     public static final int TYPE_PATH_RESPONSE = 0x23;
+    /** Tells the peer that its datagrams up to a sequence were refused for lack of room, not lost on the path. */
+    public static final int TYPE_BUSY = 0x24;
 
     public static final int CHANNEL_OFFSET = 1;
     public static final int MESSAGE_SEQUENCE_OFFSET = 2;
@@ -46,6 +48,8 @@ public final class PacketHeader {
     public static final int DISCONNECT_HEADER = 3;
     /** Size of a PATH_CHALLENGE or PATH_RESPONSE packet: type and 8 bytes of data. */
     public static final int PATH_SIZE = 9;
+    /** Size of a BUSY packet: type and the 16-bit sequence of the newest datagram refused. */
+    public static final int BUSY_SIZE = 3;
     /** Most bytes of reason text in a disconnect packet. */
     public static final int MAX_DISCONNECT_TEXT = 255;
 
@@ -82,6 +86,16 @@ public final class PacketHeader {
     public static void writePath(ByteBuffer b, int at, int type, long data) {
         Bytes.put8(b, at, type);
         Bytes.put64(b, at + 1, data);
+    }
+
+    public static void writeBusy(ByteBuffer b, int at, int refusedSequence) {
+        Bytes.put8(b, at, TYPE_BUSY);
+        Bytes.put16(b, at + 1, refusedSequence);
+    }
+
+    /** The datagram sequence a BUSY packet names. */
+    public static int busySequence(ByteBuffer b, int at) {
+        return Bytes.u16(b, at + 1);
     }
 
     /** The data of a PATH_CHALLENGE or PATH_RESPONSE packet. */

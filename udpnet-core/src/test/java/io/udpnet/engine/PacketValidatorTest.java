@@ -78,13 +78,28 @@ class PacketValidatorTest {
     }
 
     @Test
+    void busyNamesASequenceElicitsNoAckAndMustBeWhole() {
+        raw(PacketHeader.TYPE_BUSY, 0xAB, 0xCD);
+        assertEquals(0, validate());
+        assertEquals(0xABCD, v.busySequence());
+        message(0, 3);
+        assertEquals(1, validate(), "with a message");
+        at -= PacketHeader.MESSAGE_HEADER + 3 + 1;
+        assertEquals(MALFORMED, validate(), "2 of 3 bytes");
+        at = FROM;
+        message(0, 3);
+        assertEquals(1, validate());
+        assertEquals(-1, v.busySequence(), "none in this datagram");
+    }
+
+    @Test
     void paddingEndsThePacketListWhateverFollows() {
         message(0, 3).raw(0, 0x7F, 0xFF, 0x03);
         assertEquals(1, validate());
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x03, 0x04, 0x10, 0x1F, 0x24, 0x3F, 0x80, 0xFF})
+    @ValueSource(ints = {0x03, 0x04, 0x10, 0x1F, 0x25, 0x3F, 0x80, 0xFF})
     void reservedTypesAreMalformed(int type) {
         raw(type, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertEquals(MALFORMED, validate());

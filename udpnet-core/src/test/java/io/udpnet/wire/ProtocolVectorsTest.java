@@ -83,6 +83,20 @@ class ProtocolVectorsTest {
     }
 
     @Test
+    void vector10AcksWithBusy() throws IOException {
+        byte[] v = vector("vector-10");
+        ByteBuffer b = ByteBuffer.allocate(64);
+        DataHeader.write(b, 0x0102030405060708L, 8, 5, 0b11, 1_000_000 / WireFormat.ACK_DELAY_UNIT_NANOS);
+        PacketHeader.writeBusy(b, DataHeader.LENGTH, 9);
+        new Crc().seal(b, v.length);
+        assertArrayEquals(v, bytes(b, v.length));
+        ByteBuffer d = ByteBuffer.wrap(v);
+        assertEquals(PacketHeader.TYPE_BUSY, PacketHeader.type(d, DataHeader.LENGTH));
+        assertEquals(9, PacketHeader.busySequence(d, DataHeader.LENGTH));
+        assertEquals(DataHeader.OVERHEAD + PacketHeader.BUSY_SIZE, v.length);
+    }
+
+    @Test
     void vector3FragmentAndPing() throws IOException {
         byte[] v = vector("vector-3");
         ByteBuffer b = ByteBuffer.allocate(64);

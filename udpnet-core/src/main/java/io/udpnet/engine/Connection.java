@@ -167,9 +167,9 @@ public final class Connection {
         if (result == DataPath.PROCESSED) {
             lastReceivedAt = now;
             unreachableAt = Long.MIN_VALUE;
-            if (data.peerDisconnectCode() >= 0) {
-                end(new DisconnectReason(DisconnectCode.fromWire(data.peerDisconnectCode()),
-                        data.peerDisconnectText(), true));
+            if (data.control().peerDisconnectCode() >= 0) {
+                end(new DisconnectReason(DisconnectCode.fromWire(data.control().peerDisconnectCode()),
+                        data.control().peerDisconnectText(), true));
             }
         } else if (result == DataPath.VIOLATION) {
             close(DisconnectCode.PROTOCOL_VIOLATION, "malformed datagram");
@@ -186,14 +186,14 @@ public final class Connection {
      */
     boolean handleDatagramFrom(InetSocketAddress from, ByteBuffer datagram, long now, RandomGenerator random) {
         int length = datagram.remaining();
-        data.clearPathResponse();
+        data.control().clearPathResponse();
         int result = receive(datagram, now);
         if (path == null || state != State.CONNECTED) {
             return false;
         }
         path.onDatagram(from, length, result == DataPath.PROCESSED, now, pathTimeout(), random);
-        if (result != DataPath.PROCESSED || !data.pathResponseSeen()
-                || !path.onResponse(from, data.pathResponseReceived())) {
+        if (result != DataPath.PROCESSED || !data.control().pathResponseSeen()
+                || !path.onResponse(from, data.control().pathResponseReceived())) {
             return false;
         }
         InetSocketAddress previous = remote;
@@ -281,7 +281,7 @@ public final class Connection {
             }
             case CLOSING -> {
                 int n = data.pollTransmit(out, now);
-                if (data.disconnectsToSend() == 0) {
+                if (data.control().disconnectsToSend() == 0) {
                     end(reason);
                 }
                 return n;
@@ -339,7 +339,7 @@ public final class Connection {
         }
         reason = r;
         state = State.CLOSING;
-        data.queueDisconnect(code.wire(), bytes);
+        data.control().queueDisconnect(code.wire(), bytes);
         if (scheduler != null) {
             scheduler.wake(this);
         }

@@ -25,9 +25,6 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     static final int DROPPED = 1;
     /** {@link #handleDatagram} result: carried this connection's token and a valid CRC but broke the protocol. */
     static final int VIOLATION = 2;
-    /** Copies of a DISCONNECT sent, in separate datagrams, so that one loss does not hide it. */
-    static final int DISCONNECT_COPIES = 3;
-
     /** Most ack-eliciting datagrams in flight; past it only acks are sent until some are acknowledged or lost. */
     static final int MAX_IN_FLIGHT = SentLog.CAPACITY / 2;
 
@@ -48,30 +45,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private int nextSeq;
     private boolean pingPending;
     private boolean receivingPaused;
-    /** Receiving side: the newest datagram refused, and whether a BUSY naming it waits to be sent. */
-    private int refusedSeq;
-    private boolean busyPending;
-    /**
-     * Sending side: the peer refused our datagrams up to {@code peerRefusedUpTo} (BUSY), if {@code refusedMark};
-     * {@code peerBusy} until it acknowledges one of our messages again.
-     */
-    private int peerRefusedUpTo;
-    private boolean refusedMark;
-    private boolean peerBusy;
+    private final ControlPackets control = new ControlPackets();
+    private final BusyPeer busyPeer = new BusyPeer();
     private int probeCredit;
     private ByteBuffer scratch;
-    private int disconnectsToSend;
-    private int disconnectCode;
-    private byte[] disconnectText = new byte[0];
-    private int peerDisconnectCode = -1;
-    private String peerDisconnectText;
     private long lastElicitingReceivedAt = Long.MIN_VALUE;
-    /** A PATH_CHALLENGE from the peer waits to be answered; only the newest one is answered. */
-    private boolean pathResponsePending;
-    private long pathResponseData;
-    /** The data of the last PATH_RESPONSE in the datagram being processed, if {@link #pathResponseSeen}. */
-    private boolean pathResponseSeen;
-    private long pathResponseReceived;
 
     /** Creates the data path of a connection whose datagrams carry {@code token}. */
     DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive) {
@@ -145,36 +123,18 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         stats.datagramsReceived++;
         stats.bytesReceived += len;
-        notePeerBusy(validator.busySequence());
+        busyPeer.onBusy(validator.busySequence(), nextSeq);
         processAcks(b, nowNanos);
         int result = processPackets(b, end);
         if (result == ChannelReceiver.REFUSED) {
             stats.refusedDatagrams++;
-            refusedSeq = seq;
-            busyPending = true;
+            control.onRefused(seq);
         }
         acks.onReceived(seq, result == ChannelReceiver.ACCEPTED, eliciting == 1, nowNanos);
         if (eliciting == 1) {
             lastElicitingReceivedAt = nowNanos;
         }
         return result == ChannelReceiver.MALFORMED ? VIOLATION : PROCESSED;
-    }
-
-    /** A BUSY from the peer naming {@code seq} (-1: none); only a sequence already sent counts. */
-    private void notePeerBusy(int seq) {
-        if (seq >= 0 && Seq.newer(nextSeq, seq) && (!refusedMark || Seq.newer(seq, peerRefusedUpTo))) {
-            peerRefusedUpTo = seq;
-            refusedMark = true;
-            peerBusy = true;
-        }
-    }
-
-    /**
-     * Whether datagram {@code seq}, declared lost, is one the peer refused rather than one the path lost: it is not
-     * newer than the last one a BUSY named.
-     */
-    private boolean refusedByPeer(int seq) {
-        return refusedMark && !Seq.newer(seq, peerRefusedUpTo);
     }
 
     private void processAcks(ByteBuffer b, long now) {
@@ -208,35 +168,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             if (type == PacketHeader.TYPE_PADDING) {
                 break;
             }
-            if (type == PacketHeader.TYPE_PING) {
-                at += PacketHeader.PING_SIZE;
-                continue;
-            }
-            if (type == PacketHeader.TYPE_BUSY) {
-                at += PacketHeader.BUSY_SIZE;   // acted on before the acks (notePeerBusy)
-                continue;
-            }
-            if (type == PacketHeader.TYPE_PATH_CHALLENGE) {
-                pathResponseData = PacketHeader.pathData(b, at);
-                pathResponsePending = true;
-                at += PacketHeader.PATH_SIZE;
-                continue;
-            }
-            if (type == PacketHeader.TYPE_PATH_RESPONSE) {
-                pathResponseReceived = PacketHeader.pathData(b, at);
-                pathResponseSeen = true;
-                at += PacketHeader.PATH_SIZE;
-                continue;
-            }
-            if (type == PacketHeader.TYPE_DISCONNECT) {
-                int n = PacketHeader.disconnectTextLength(b, at);
-                if (peerDisconnectCode < 0) {
-                    peerDisconnectCode = PacketHeader.disconnectCode(b, at);
-                    byte[] text = new byte[n];
-                    b.get(at + PacketHeader.DISCONNECT_HEADER, text);
-                    peerDisconnectText = new String(text, java.nio.charset.StandardCharsets.UTF_8);
-                }
-                at += PacketHeader.DISCONNECT_HEADER + n;
+            int next = control.read(b, at, type);
+            if (next >= 0) {
+                at = next;
                 continue;
             }
             int channel = PacketHeader.channel(b, at);
@@ -275,7 +209,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
      * it returns 0. {@code out} must hold at least {@link ConnectionConfig#maxDatagramSize()} bytes.
      */
     int pollTransmit(ByteBuffer out, long nowNanos) {
-        if (disconnectsToSend > 0) {
+        if (control.disconnectsToSend() > 0) {
             return writeDisconnect(out, nowNanos);
         }
         this.now = nowNanos;
@@ -287,7 +221,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         boolean pending = pingPending || anyPending();
         boolean data = pending && mayTransmit(nowNanos);
         // A path response is tiny and the peer's validation waits for it: it goes even if the window is closed.
-        boolean respond = pathResponsePending;
+        boolean respond = control.responseOwed();
         if (!pending && sent.inFlight() < MAX_IN_FLIGHT && windowOpen()) {
             congestion.onAppLimited(sent.bytesInFlight(), nowNanos);
         }
@@ -295,17 +229,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             return 0;
         }
         int seq = open(out);
-        int at = DataHeader.LENGTH;
-        if (respond) {
-            PacketHeader.writePath(out, at, PacketHeader.TYPE_PATH_RESPONSE, pathResponseData);
-            at += PacketHeader.PATH_SIZE;
-            pathResponsePending = false;
-        }
-        if (busyPending) {
-            PacketHeader.writeBusy(out, at, refusedSeq);
-            at += PacketHeader.BUSY_SIZE;
-            busyPending = false;
-        }
+        int at = control.writeOwed(out, DataHeader.LENGTH);
         if (data || respond) {
             sent.begin(seq, nowNanos);
         }
@@ -326,11 +250,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         out.clear();
         int seq = nextSeq;
         nextSeq = Seq.add(nextSeq, 1);
-        if (refusedMark && Seq.distance(peerRefusedUpTo, seq) >= Seq.MODULUS / 4) {
-            // Losses are declared among the last few hundred datagrams sent: a mark this far behind means nothing
-            // any more, and must go before the sequence comes round again.
-            refusedMark = false;
-        }
+        busyPeer.onSend(seq);
         return seq;
     }
 
@@ -379,10 +299,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     /** A datagram carrying only the DISCONNECT packet (and acks); not ack-eliciting, never retransmitted. */
     private int writeDisconnect(ByteBuffer out, long now) {
         int seq = open(out);
-        PacketHeader.writeDisconnect(out, DataHeader.LENGTH, disconnectCode, disconnectText);
-        disconnectsToSend--;
-        return finish(out, seq, DataHeader.LENGTH + PacketHeader.DISCONNECT_HEADER + disconnectText.length, now,
-                false, true);
+        return finish(out, seq, control.writeDisconnect(out, DataHeader.LENGTH), now, false, true);
     }
 
     /**
@@ -397,39 +314,9 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         return finish(out, seq, DataHeader.LENGTH + PacketHeader.PATH_SIZE, nowNanos, false, false);
     }
 
-    /** Forgets the PATH_RESPONSE seen in the previous datagram; call before handing over a new one. */
-    void clearPathResponse() {
-        pathResponseSeen = false;
-    }
-
-    /** Whether the datagram just processed carried a PATH_RESPONSE ({@link #pathResponseReceived()} has its data). */
-    boolean pathResponseSeen() {
-        return pathResponseSeen;
-    }
-
-    long pathResponseReceived() {
-        return pathResponseReceived;
-    }
-
-    /** Queues the DISCONNECT copies; {@code text} is UTF-8, at most 255 bytes. */
-    void queueDisconnect(int code, byte[] text) {
-        disconnectCode = code;
-        disconnectText = text;
-        disconnectsToSend = DISCONNECT_COPIES;
-    }
-
-    /** Copies of DISCONNECT still to send. */
-    int disconnectsToSend() {
-        return disconnectsToSend;
-    }
-
-    /** The reason code of a DISCONNECT received from the peer, or -1. */
-    int peerDisconnectCode() {
-        return peerDisconnectCode;
-    }
-
-    String peerDisconnectText() {
-        return peerDisconnectText;
+    /** The path responses and DISCONNECTs received, and the DISCONNECT to send. */
+    ControlPackets control() {
+        return control;
     }
 
     /** Makes the next datagram ack-eliciting even if no message waits (keep-alive). */
@@ -483,10 +370,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     /** The next time {@link #pollTransmit} must be called even if nothing arrives, or {@link Long#MAX_VALUE}. */
     long nextDeadline() {
-        if (disconnectsToSend > 0) {
-            return Long.MIN_VALUE;
-        }
-        if (pathResponsePending) {
+        if (control.disconnectsToSend() > 0 || control.responseOwed()) {
             return Long.MIN_VALUE;
         }
         long d = Math.min(acks.ackDeadline(), sent.deadline(probeTimeout(), maxProbeInterval()));
@@ -580,13 +464,13 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     @Override
     public void onEntryAcked(long entry) {
-        peerBusy = false;   // the peer takes our messages again
+        busyPeer.onMessageAcked();
         channels.onEntryAcked(entry);
     }
 
     @Override
     public boolean holdProbeBackoff() {
-        return peerBusy;
+        return busyPeer.busy();
     }
 
     @Override
@@ -605,7 +489,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         if (pathMtu.onLost(seq, bytes, now)) {
             return;
         }
-        if (refusedByPeer(seq)) {
+        if (busyPeer.refused(seq)) {
             stats.refusedByPeer++;   // the path did not lose it: no reason to slow down
         } else {
             congestion.onLost(seq, bytes, now);

@@ -1,0 +1,303 @@
+package io.udpnet.bench;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.Delivery;
+import io.udpnet.engine.CongestionConfig;
+import io.udpnet.engine.ConnectionStats;
+import io.udpnet.messaging.ConnectionClosedException;
+import io.udpnet.messaging.MessageClient;
+import io.udpnet.messaging.MessageConnection;
+import io.udpnet.messaging.MessageListener;
+import io.udpnet.messaging.MessageServer;
+import io.udpnet.messaging.MessageServerConfig;
+import io.udpnet.messaging.MessageServerStats;
+import io.udpnet.transport.ServerMode;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * udpnet's message level: a SHARED {@link MessageServer} on 127.0.0.1 and one {@link MessageClient} connection to it,
+ * one reliable-ordered channel. Messages go from the client to the server's {@link MessageListener}, which counts
+ * them on the server's I/O thread. For ping-pong the server's listener echoes each message with {@code trySend}
+ * and the client's listener, on the client's I/O thread, records the round trip and sends the next ping: the
+ * event-driven style, with no hand-over to an application thread on either side.
+ */
+final class UdpnetPeer implements ComparedPeer {
+    private static final int CHANNEL = 0;
+
+    private final PeerSettings settings;
+    private final ConnectionConfig config;
+    private final ServerSide serverSide = new ServerSide();
+    private final ClientSide clientSide = new ClientSide();
+    private final ByteBuffer out;
+    private MessageServer server;
+    private MessageClient client;
+    private MessageConnection connection;
+    private long sent;
+    private ConnectionStats lastStats;
+
+    private UdpnetPeer(PeerSettings settings) {
+        this.settings = settings;
+        ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED);
+        if (!settings.udpnetCongestion()) {
+            b.congestion(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build());
+        }
+        this.config = b.build();
+        this.out = ByteBuffer.allocate(settings.size());
+    }
+
+    /** Starts the server and connects the client; closes what it opened if that fails. */
+    static UdpnetPeer open(PeerSettings settings) throws IOException {
+        UdpnetPeer p = new UdpnetPeer(settings);
+        if (settings.size() > p.config.maxMessageSize(CHANNEL)) {
+            throw new IllegalArgumentException("--size " + settings.size() + " is over udpnet's message limit of "
+                    + p.config.maxMessageSize(CHANNEL));
+        }
+        try {
+            p.server = MessageServer.open(MessageServerConfig.builder()
+                    .bindAddress(new InetSocketAddress("127.0.0.1", 0)).mode(ServerMode.SHARED)
+                    .connection(p.config).listener(p.serverSide).build());
+            p.client = MessageClient.open(p.config);
+            p.connection = p.client.connect(p.server.localAddress(), ByteBuffer.allocate(0), p.clientSide);
+            p.lastStats = p.connection.stats();
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    @Override
+    public String name() {
+        return "udpnet";
+    }
+
+    @Override
+    public List<String> configuration() {
+        CongestionConfig cc = config.congestion();
+        return List.of(
+                "MessageServer SHARED on 127.0.0.1 (one socket, one I/O thread), listener counts / echoes on it",
+                "MessageClient, one connection (own socket, one I/O thread), listener for pongs",
+                "ConnectionConfig: channels [RELIABLE_ORDERED], maxDatagramSize " + config.maxDatagramSize()
+                        + " (path MTU discovery " + (config.pathMtuDiscovery() ? "on" : "off") + "), sendWindow "
+                        + config.sendWindow() + " messages, sendBufferBytes " + config.sendBufferBytes()
+                        + ", receiveBufferBytes " + config.receiveBufferBytes() + ", ackFrequency "
+                        + config.ackFrequency() + ", maxAckDelay " + config.maxAckDelayNanos() / 1_000_000 + " ms",
+                "congestion: " + cc.algorithm() + (cc.algorithm() == CongestionConfig.Algorithm.BBR
+                        ? ", initial window " + cc.initialWindowBytes() + " B, pacing burst "
+                        + cc.pacingBurstBytes() + " B" : ""),
+                "server socket buffers: " + server.config().socketBufferBytes() + " B asked",
+                "sender on back-pressure: " + (settings.udpnetSend() == PeerSettings.UdpnetSend.TRY
+                        ? "trySend + " + settings.idle().describe()
+                        : "send(channel, message, timeout), waiting on the connection"));
+    }
+
+    @Override
+    public Throughput throughput(long nanos) throws Exception {
+        serverSide.echo = false;
+        IdleStrategy idle = settings.idle().create();
+        Duration sendTimeout = Duration.ofNanos(PeerSettings.TIMEOUT_NANOS);
+        boolean blocking = settings.udpnetSend() == PeerSettings.UdpnetSend.BLOCK;
+        long seq = sent;
+        long first = seq;
+        long r0 = serverSide.received.get();
+        long t0 = System.nanoTime();
+        long deadline = t0 + nanos;
+        while (true) {
+            out.putLong(0, seq);
+            if (blocking) {
+                if (!connection.send(CHANNEL, out, sendTimeout)) {
+                    throw new IllegalStateException("udpnet: no room to send for " + sendTimeout);
+                }
+                seq++;
+                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
+                    break;
+                }
+            } else if (connection.trySend(CHANNEL, out)) {
+                seq++;
+                idle.reset();
+                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
+                    break;
+                }
+            } else {
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
+                idle.idle();
+            }
+        }
+        long t1 = System.nanoTime();
+        long r1 = serverSide.received.get();
+        sent = seq;
+        long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
+        while (serverSide.received.get() < sent && serverSide.error.get() == null) {
+            if (System.nanoTime() > drainDeadline) {
+                throw new IllegalStateException("udpnet: " + (sent - serverSide.received.get())
+                        + " messages still missing " + PeerSettings.TIMEOUT_NANOS / 1_000_000_000L
+                        + " s after sending stopped");
+            }
+            Thread.sleep(1);
+        }
+        String error = serverSide.error.get();
+        if (error != null) {
+            throw new IllegalStateException("udpnet: " + error);
+        }
+        return new Throughput((r1 - r0) * 1e9 / (t1 - t0), seq - first);
+    }
+
+    @Override
+    public void pingPong(int count, Histogram histogram) throws Exception {
+        if (count == 0) {
+            return;
+        }
+        serverSide.echo = true;
+        Round round = new Round(count, histogram, settings.size());
+        clientSide.round = round;
+        round.ping.putLong(0, 0);
+        round.sentAt = System.nanoTime();
+        if (!connection.trySend(CHANNEL, round.ping)) {
+            throw new IllegalStateException("udpnet: no room for the first ping");
+        }
+        long waitNanos = PeerSettings.TIMEOUT_NANOS + count * 1_000_000L;
+        if (!round.done.await(waitNanos, TimeUnit.NANOSECONDS)) {
+            throw new IllegalStateException("udpnet: ping-pong not done after " + waitNanos / 1_000_000 + " ms ("
+                    + round.remaining + " round trips left)");
+        }
+        clientSide.round = null;
+        if (round.error != null) {
+            throw new IllegalStateException("udpnet: " + round.error);
+        }
+        String error = serverSide.error.get();
+        if (error != null) {
+            throw new IllegalStateException("udpnet: " + error);
+        }
+    }
+
+    @Override
+    public String diagnostics() {
+        ConnectionStats s = connection.stats();
+        ConnectionStats p = lastStats;
+        lastStats = s;
+        MessageServerStats ss = server.stats();
+        long datagrams = s.datagramsSent() - p.datagramsSent();
+        long messages = s.messagesSent() - p.messagesSent();
+        return String.format(Locale.ROOT, "client since last: %,d datagrams sent (%.1f messages each), %,d lost, "
+                        + "%,d retransmitted; now cwnd %,d B, pacing %,.1f MB/s, srtt %d us (min %d us), "
+                        + "datagram %d B; server inbox drops %d, send drops %d",
+                datagrams, datagrams == 0 ? 0.0 : (double) messages / datagrams,
+                s.datagramsLost() - p.datagramsLost(), s.retransmissions() - p.retransmissions(),
+                s.congestionWindow(), s.pacingRate() / 1e6, s.smoothedRttNanos() / 1000, s.minRttNanos() / 1000,
+                s.datagramSize(), ss.inboxDrops(), ss.sendDrops());
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            connection.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The server's listener, on its I/O thread: counts and checks messages, or echoes them during ping-pong. */
+    private static final class ServerSide implements MessageListener {
+        final AtomicLong received = new AtomicLong();
+        final AtomicReference<String> error = new AtomicReference<>();
+        volatile boolean echo;
+        private long count;
+
+        @Override
+        public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
+            if (echo) {
+                try {
+                    if (!c.trySend(channel, message)) {
+                        error.compareAndSet(null, "the server had no room to echo a ping");
+                    }
+                } catch (ConnectionClosedException e) {
+                    error.compareAndSet(null, "the connection closed: " + e.getMessage());
+                }
+                return;
+            }
+            long seq = message.getLong(message.position());
+            if (seq != count) {
+                error.compareAndSet(null, "message " + seq + " arrived when " + count + " was expected");
+            }
+            count = seq + 1;
+            received.setRelease(count);
+        }
+    }
+
+    /** One run of ping-pong round trips, driven from the client's I/O thread. */
+    private static final class Round {
+        final CountDownLatch done = new CountDownLatch(1);
+        final Histogram histogram;
+        final ByteBuffer ping;
+        final int count;
+        volatile int remaining;
+        long sentAt;
+        String error;
+
+        Round(int count, Histogram histogram, int size) {
+            this.count = count;
+            this.remaining = count;
+            this.histogram = histogram;
+            this.ping = ByteBuffer.allocate(size);
+        }
+    }
+
+    /** The client's listener, on its I/O thread: takes each pong and sends the next ping. */
+    private static final class ClientSide implements MessageListener {
+        volatile Round round;
+
+        @Override
+        public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
+            long now = System.nanoTime();
+            Round r = round;
+            if (r == null || r.remaining == 0) {
+                return;
+            }
+            long seq = message.getLong(message.position());
+            int expected = r.count - r.remaining;
+            if (seq != expected) {
+                r.error = "pong " + seq + " arrived when " + expected + " was expected";
+                r.done.countDown();
+                return;
+            }
+            if (r.histogram != null) {
+                r.histogram.recordValue(now - r.sentAt);
+            }
+            int left = r.remaining - 1;
+            r.remaining = left;
+            if (left == 0) {
+                r.done.countDown();
+                return;
+            }
+            r.ping.putLong(0, seq + 1);
+            r.sentAt = System.nanoTime();
+            try {
+                if (!c.trySend(channel, r.ping)) {
+                    r.error = "no room for a ping";
+                    r.done.countDown();
+                }
+            } catch (ConnectionClosedException e) {
+                r.error = "the connection closed: " + e.getMessage();
+                r.done.countDown();
+            }
+        }
+    }
+}

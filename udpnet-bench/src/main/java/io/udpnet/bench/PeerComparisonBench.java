@@ -198,11 +198,13 @@ public final class PeerComparisonBench {
             for (int round = 0; round < rounds; round++) {
                 boolean measured = round >= o.warmup();
                 for (Result r : inTurn(results, round)) {
+                    long g0 = gcCount();
                     long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
                     ComparedPeer.Throughput t = r.peer.throughput(nanos);
                     long t1 = System.nanoTime();
                     long c1 = os.getProcessCpuTime();
+                    long gcs = gcCount() - g0;
                     double cores = (double) (c1 - c0) / (t1 - t0);
                     double perCpu = c1 > c0 ? t.delivered() * 1e9 / (c1 - c0) : 0;
                     if (measured) {
@@ -210,9 +212,9 @@ public final class PeerComparisonBench {
                         r.cores.add(cores);
                         r.perCpuSecond.add(perCpu);
                     }
-                    progress("round %d/%d%s %-6s %,12.0f messages/s, %.2f cores, %,.0f messages per CPU-second; %s",
-                            round + 1, rounds, measured ? "" : " (warm-up)", r.peer.name(), t.messagesPerSecond(),
-                            cores, perCpu, r.peer.diagnostics());
+                    progress("round %d/%d%s %-6s %,12.0f messages/s, %.2f cores, %,.0f messages per CPU-second, "
+                                    + "%d GCs; %s", round + 1, rounds, measured ? "" : " (warm-up)", r.peer.name(),
+                            t.messagesPerSecond(), cores, perCpu, gcs, r.peer.diagnostics());
                 }
             }
             for (Result r : results) {
@@ -252,6 +254,14 @@ public final class PeerComparisonBench {
 
     static double us(Histogram h, double percentile) {
         return h.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    private static long gcCount() {
+        long n = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     private static void progress(String format, Object... args) {

@@ -45,7 +45,9 @@ final class UdpnetPeer implements ComparedPeer {
     private MessageClient client;
     private MessageConnection connection;
     private long sent;
+    private long heldBack;
     private ConnectionStats lastStats;
+    private String window = "no window samples";
 
     private UdpnetPeer(PeerSettings settings) {
         this.settings = settings;
@@ -106,40 +108,22 @@ final class UdpnetPeer implements ComparedPeer {
     @Override
     public Throughput throughput(long nanos) throws Exception {
         serverSide.echo = false;
-        IdleStrategy idle = settings.idle().create();
-        Duration sendTimeout = Duration.ofNanos(PeerSettings.TIMEOUT_NANOS);
-        boolean blocking = settings.udpnetSend() == PeerSettings.UdpnetSend.BLOCK;
-        long seq = sent;
-        long first = seq;
-        long r0 = serverSide.received.get();
-        long t0 = System.nanoTime();
-        long deadline = t0 + nanos;
-        while (true) {
-            out.putLong(0, seq);
-            if (blocking) {
-                if (!connection.send(CHANNEL, out, sendTimeout)) {
-                    throw new IllegalStateException("udpnet: no room to send for " + sendTimeout);
-                }
-                seq++;
-                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
-                    break;
-                }
-            } else if (connection.trySend(CHANNEL, out)) {
-                seq++;
-                idle.reset();
-                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
-                    break;
-                }
-            } else {
-                if (System.nanoTime() >= deadline) {
-                    break;
-                }
-                idle.idle();
-            }
+        long first = sent;
+        long r0;
+        long r1;
+        long t0;
+        long t1;
+        WindowSampler sampler = new WindowSampler(connection);
+        sampler.start();
+        try {
+            r0 = serverSide.received.get();
+            t0 = System.nanoTime();
+            sent = send(first, t0 + nanos);
+            t1 = System.nanoTime();
+            r1 = serverSide.received.get();
+        } finally {
+            window = sampler.finish();
         }
-        long t1 = System.nanoTime();
-        long r1 = serverSide.received.get();
-        sent = seq;
         long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
         while (serverSide.received.get() < sent && serverSide.error.get() == null) {
             if (System.nanoTime() > drainDeadline) {
@@ -153,7 +137,38 @@ final class UdpnetPeer implements ComparedPeer {
         if (error != null) {
             throw new IllegalStateException("udpnet: " + error);
         }
-        return new Throughput((r1 - r0) * 1e9 / (t1 - t0), seq - first);
+        return new Throughput((r1 - r0) * 1e9 / (t1 - t0), sent - first);
+    }
+
+    /** Sends messages numbered from {@code seq} until {@code deadline}; returns the next number. */
+    private long send(long seq, long deadline) throws IOException {
+        IdleStrategy idle = settings.idle().create();
+        Duration sendTimeout = Duration.ofNanos(PeerSettings.TIMEOUT_NANOS);
+        boolean blocking = settings.udpnetSend() == PeerSettings.UdpnetSend.BLOCK;
+        while (true) {
+            out.putLong(0, seq);
+            if (blocking) {
+                if (!connection.send(CHANNEL, out, sendTimeout)) {
+                    throw new IllegalStateException("udpnet: no room to send for " + sendTimeout);
+                }
+                seq++;
+                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
+                    return seq;
+                }
+            } else if (connection.trySend(CHANNEL, out)) {
+                seq++;
+                idle.reset();
+                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
+                    return seq;
+                }
+            } else {
+                heldBack++;
+                if (System.nanoTime() >= deadline) {
+                    return seq;
+                }
+                idle.idle();
+            }
+        }
     }
 
     @Override
@@ -192,13 +207,13 @@ final class UdpnetPeer implements ComparedPeer {
         MessageServerStats ss = server.stats();
         long datagrams = s.datagramsSent() - p.datagramsSent();
         long messages = s.messagesSent() - p.messagesSent();
-        return String.format(Locale.ROOT, "client since last: %,d datagrams sent (%.1f messages each), %,d lost, "
-                        + "%,d retransmitted; now cwnd %,d B, pacing %,.1f MB/s, srtt %d us (min %d us), "
-                        + "datagram %d B; server inbox drops %d, send drops %d",
-                datagrams, datagrams == 0 ? 0.0 : (double) messages / datagrams,
-                s.datagramsLost() - p.datagramsLost(), s.retransmissions() - p.retransmissions(),
-                s.congestionWindow(), s.pacingRate() / 1e6, s.smoothedRttNanos() / 1000, s.minRttNanos() / 1000,
-                s.datagramSize(), ss.inboxDrops(), ss.sendDrops());
+        return String.format(Locale.ROOT, "sender held back %,d times since start; client since last: %,d datagrams "
+                        + "sent (%.1f messages each), %,d lost, %,d retransmitted; %s; now srtt %d us (min %d us), "
+                        + "pacing %,.1f MB/s, datagram %d B; server inbox drops %d, send drops %d",
+                heldBack, datagrams, datagrams == 0 ? 0.0 : (double) messages / datagrams,
+                s.datagramsLost() - p.datagramsLost(), s.retransmissions() - p.retransmissions(), window,
+                s.smoothedRttNanos() / 1000, s.minRttNanos() / 1000, s.pacingRate() / 1e6, s.datagramSize(),
+                ss.inboxDrops(), ss.sendDrops());
     }
 
     @Override
@@ -298,6 +313,65 @@ final class UdpnetPeer implements ComparedPeer {
                 r.error = "the connection closed: " + e.getMessage();
                 r.done.countDown();
             }
+        }
+    }
+
+    /**
+     * Looks at the congestion window every {@value #SAMPLE_MILLIS} ms while the sender runs, from its own thread
+     * ({@code stats()} is taken on the I/O thread): how often is it full, i.e. has less room than one datagram?
+     */
+    private static final class WindowSampler extends Thread {
+        private static final long SAMPLE_MILLIS = 5;
+        private final MessageConnection connection;
+        private volatile boolean running = true;
+        private int samples;
+        private int full;
+        private long minWindow = Long.MAX_VALUE;
+        private long maxWindow;
+        private double sumWindow;
+
+        WindowSampler(MessageConnection connection) {
+            super("udpnet-bench-window-sampler");
+            setDaemon(true);
+            this.connection = connection;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                try {
+                    Thread.sleep(SAMPLE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                ConnectionStats s = connection.stats();
+                long cwnd = s.congestionWindow();
+                if (cwnd == Long.MAX_VALUE) {
+                    continue;
+                }
+                samples++;
+                if (cwnd - s.bytesInFlight() < s.datagramSize()) {
+                    full++;
+                }
+                minWindow = Math.min(minWindow, cwnd);
+                maxWindow = Math.max(maxWindow, cwnd);
+                sumWindow += cwnd;
+            }
+        }
+
+        /** Stops sampling and says what was seen. */
+        String finish() throws InterruptedException {
+            running = false;
+            join(PeerSettings.TIMEOUT_NANOS / 1_000_000);
+            if (isAlive()) {
+                interrupt();
+                return "window sampler did not stop";
+            }
+            if (samples == 0) {
+                return "no congestion window";
+            }
+            return String.format(Locale.ROOT, "congestion window full in %d of %d samples, %,d .. %,d B (mean %,.0f)",
+                    full, samples, minWindow, maxWindow, sumWindow / samples);
         }
     }
 }

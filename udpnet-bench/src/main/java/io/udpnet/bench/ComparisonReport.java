@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The tables (or JSON) of a {@link PeerComparisonBench} run: per peer, then the first peer over the second. */
+/** The tables (or JSON) of a {@link PeerComparisonBench} run: per peer, then each peer over the last one (Aeron). */
 final class ComparisonReport {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
@@ -64,9 +64,8 @@ final class ComparisonReport {
             line(b, "| %s | %,.0f ± %,.0f | %,.0f | %,.0f | %.2f | %,.0f |", r.name(), r.mean(), stddev(r.rates()),
                     min(r.rates()), max(r.rates()), mean(r.cores()), mean(r.perCpuSecond()));
         }
-        if (rows.size() == 2) {
-            Row a = rows.get(0);
-            Row z = rows.get(1);
+        Row z = rows.get(rows.size() - 1);
+        for (Row a : rows.subList(0, rows.size() - 1)) {
             line(b, "| %s / %s | %.3f | %.3f | %.3f | %.2f | %.3f |", a.name(), z.name(), a.mean() / z.mean(),
                     min(a.rates()) / min(z.rates()), max(a.rates()) / max(z.rates()),
                     mean(a.cores()) / mean(z.cores()), mean(a.perCpuSecond()) / mean(z.perCpuSecond()));
@@ -87,15 +86,14 @@ final class ComparisonReport {
             double[] l = r.latencies();
             line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |", r.name(), l[0], l[1], l[2], l[3], l[4], l[5]);
         }
-        if (rows.size() == 2) {
-            double[] a = rows.get(0).latencies();
-            double[] z = rows.get(1).latencies();
-            line(b, "| %s / %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", rows.get(0).name(), rows.get(1).name(),
-                    a[0] / z[0], a[1] / z[1], a[2] / z[2], a[3] / z[3], a[4] / z[4], a[5] / z[5]);
-            line(b, "");
-            line(b, "Ratios are %s over %s: above 1 is more messages/s, or a longer round trip, for %s.",
-                    rows.get(0).name(), rows.get(1).name(), rows.get(0).name());
+        double[] zl = z.latencies();
+        for (Row a : rows.subList(0, rows.size() - 1)) {
+            double[] al = a.latencies();
+            line(b, "| %s / %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", a.name(), z.name(), al[0] / zl[0],
+                    al[1] / zl[1], al[2] / zl[2], al[3] / zl[3], al[4] / zl[4], al[5] / zl[5]);
         }
+        line(b, "");
+        line(b, "Ratios are over %s: above 1 is more messages/s, or a longer round trip, than %s.", z.name(), z.name());
         return b.toString();
     }
 
@@ -108,7 +106,7 @@ final class ComparisonReport {
                 Runtime.getRuntime().availableProcessors(), quote(System.getProperty("java.version")),
                 quote(loadBefore), quote(loadAfter), options.peer().size(), options.warmup(), options.iterations(),
                 options.seconds(), options.pings(), options.pingWarmup(), quote(options.peer().idle().option()),
-                quote(options.peer().udpnetSend().option()), options.peer().udpnetCongestion() ? "\"bbr\"" : "\"none\""));
+                quote(options.peer().udpnetSend().option()), quote(options.peer().udpnetCongestion().option())));
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             double[] l = r.latencies();
@@ -121,17 +119,21 @@ final class ComparisonReport {
                     mean(r.cores()), mean(r.perCpuSecond()), l[0], l[1], l[2], l[3], l[4], l[5],
                     r.rtt().getTotalCount(), i + 1 < rows.size() ? "," : ""));
         }
-        b.append("  ]");
-        if (rows.size() == 2) {
-            double[] a = rows.get(0).latencies();
-            double[] z = rows.get(1).latencies();
-            b.append(String.format(Locale.ROOT, ",\n  \"ratios\": {\"of\": %s, \"over\": %s, "
-                            + "\"messagesPerSecond\": %.4f, \"messagesPerCpuSecond\": %.4f, \"rttP50\": %.4f, "
-                            + "\"rttP90\": %.4f, \"rttP99\": %.4f, \"rttP99.9\": %.4f, \"rttMax\": %.4f}",
-                    quote(rows.get(0).name()), quote(rows.get(1).name()), rows.get(0).mean() / rows.get(1).mean(),
-                    mean(rows.get(0).perCpuSecond()) / mean(rows.get(1).perCpuSecond()), a[0] / z[0], a[1] / z[1],
-                    a[2] / z[2], a[3] / z[3], a[4] / z[4]));
+        b.append("  ],\n  \"ratios\": [");
+        Row z = rows.get(rows.size() - 1);
+        double[] zl = z.latencies();
+        List<Row> others = rows.subList(0, rows.size() - 1);
+        for (int i = 0; i < others.size(); i++) {
+            Row a = others.get(i);
+            double[] al = a.latencies();
+            b.append(String.format(Locale.ROOT, "%n    {\"of\": %s, \"over\": %s, \"messagesPerSecond\": %.4f, "
+                            + "\"messagesPerCpuSecond\": %.4f, \"rttP50\": %.4f, \"rttP90\": %.4f, \"rttP99\": %.4f, "
+                            + "\"rttP99.9\": %.4f, \"rttMax\": %.4f}%s",
+                    quote(a.name()), quote(z.name()), a.mean() / z.mean(),
+                    mean(a.perCpuSecond()) / mean(z.perCpuSecond()), al[0] / zl[0], al[1] / zl[1], al[2] / zl[2],
+                    al[3] / zl[3], al[4] / zl[4], i + 1 < others.size() ? "," : ""));
         }
+        b.append("\n  ]");
         return b.append("\n}\n").toString();
     }
 

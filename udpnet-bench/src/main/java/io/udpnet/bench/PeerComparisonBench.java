@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ import java.util.Map;
  * whatever else the machine does hits both alike:
  *
  * <ul>
- *   <li><b>Throughput</b>: rounds of one iteration per peer, the peer that goes first alternating from round to
+ *   <li><b>Throughput</b>: rounds of one iteration per peer, the peer that goes first rotating from round to
  *   round; the first {@code --warmup} rounds are not counted. In an iteration one thread sends
  *   {@code --size}-byte messages, numbered in their first 8 bytes, as fast as back-pressure allows for
  *   {@code --seconds}; the receiver counts them and checks that each is the next one. The figure is messages
@@ -27,7 +28,7 @@ import java.util.Map;
  *   process's CPU time over the iteration (sending and draining) gives the cores used and messages per CPU-second;
  *   the idle peer's threads are asleep meanwhile, but count too.</li>
  *   <li><b>Latency</b>: ping-pong, one message outstanding: {@code --ping-warmup} round trips per peer, then
- *   {@code --pings} measured ones per peer in {@code --iterations} alternating chunks, recorded with
+ *   {@code --pings} measured ones per peer in {@code --iterations} chunks, taking turns as above, recorded with
  *   HdrHistogram.</li>
  * </ul>
  *
@@ -36,14 +37,17 @@ import java.util.Map;
  * <pre>
  * bin/bench --main io.udpnet.bench.PeerComparisonBench [--size 32] [--warmup 3] [--iterations 5] [--seconds 2]
  *     [--pings 20000] [--ping-warmup 5000] [--idle backoff|yielding|sleeping] [--udpnet-send try|block]
- *     [--udpnet-congestion bbr|none] [--json]
+ *     [--udpnet-congestion bbr|none|both] [--json]
  * </pre>
+ *
+ * <p>With {@code --udpnet-congestion both}, udpnet takes part twice, with its default congestion control
+ * ({@code udpnet}) and without any ({@code udpnet-nocc}), in the same rounds; every ratio is over Aeron.
  */
 public final class PeerComparisonBench {
     private static final String USAGE = """
             usage: PeerComparisonBench [--size BYTES] [--warmup N] [--iterations N] [--seconds S] [--pings N]
                                        [--ping-warmup N] [--idle backoff|yielding|sleeping]
-                                       [--udpnet-send try|block] [--udpnet-congestion bbr|none] [--json]
+                                       [--udpnet-send try|block] [--udpnet-congestion bbr|none|both] [--json]
               --size               message size in bytes, 8..1048576 (default 32)
               --warmup             throughput rounds not counted (default 3)
               --iterations         throughput rounds counted, and chunks of the measured pings (default 5)
@@ -53,7 +57,8 @@ public final class PeerComparisonBench {
               --idle               how application threads, and Aeron's driver, wait (default backoff)
               --udpnet-send        udpnet's sender on back-pressure: trySend + idle strategy, or blocking send
                                    (default try)
-              --udpnet-congestion  udpnet's congestion control: bbr (the default config) or none (default bbr)
+              --udpnet-congestion  udpnet's congestion control: bbr (the default config), none, or both as two
+                                   peers, udpnet and udpnet-nocc (default bbr)
               --json               print one JSON object instead of the tables
             """;
 
@@ -141,12 +146,9 @@ public final class PeerComparisonBench {
         int pingWarmup = number(v, "ping-warmup", 0, 100_000_000);
         PeerSettings.Idle idle = choice(v, "idle", PeerSettings.Idle.class);
         PeerSettings.UdpnetSend send = choice(v, "udpnet-send", PeerSettings.UdpnetSend.class);
-        String cc = v.get("udpnet-congestion");
-        if (!cc.equals("bbr") && !cc.equals("none")) {
-            throw new IllegalArgumentException("--udpnet-congestion: bbr or none expected, got '" + cc + "'");
-        }
-        return new Options(new PeerSettings(size, idle, send, cc.equals("bbr")), warmup, iterations, seconds, pings,
-                pingWarmup, json);
+        PeerSettings.UdpnetCongestion cc = choice(v, "udpnet-congestion", PeerSettings.UdpnetCongestion.class);
+        return new Options(new PeerSettings(size, idle, send, cc), warmup, iterations, seconds, pings, pingWarmup,
+                json);
     }
 
     private static int number(Map<String, String> v, String key, int min, int max) {
@@ -179,76 +181,89 @@ public final class PeerComparisonBench {
     }
 
     static void run(Options o) throws Exception {
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         String loadBefore = loadAverage();
         progress("%d processors, %s %s, load average %s; %d-byte messages, %d + %d rounds of %d s, %d + %d pings",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), loadBefore, o.peer().size(), o.warmup(), o.iterations(),
                 o.seconds(), o.pingWarmup(), o.pings());
         List<Result> results = new ArrayList<>();
-        try (UdpnetPeer udpnet = UdpnetPeer.open(o.peer()); AeronPeer aeron = AeronPeer.open(o.peer())) {
-            results.add(new Result(udpnet));
-            results.add(new Result(aeron));
-            for (Result r : results) {
-                progress("%s: %s", r.peer.name(), String.join("; ", r.peer.configuration()));
+        try {
+            PeerSettings.UdpnetCongestion cc = o.peer().udpnetCongestion();
+            if (cc != PeerSettings.UdpnetCongestion.NONE) {
+                results.add(new Result(UdpnetPeer.open(o.peer(), true)));
             }
-            long nanos = o.seconds() * 1_000_000_000L;
-            int rounds = o.warmup() + o.iterations();
-            for (int round = 0; round < rounds; round++) {
-                boolean measured = round >= o.warmup();
-                for (Result r : inTurn(results, round)) {
-                    long g0 = gcCount();
-                    long c0 = os.getProcessCpuTime();
-                    long t0 = System.nanoTime();
-                    ComparedPeer.Throughput t = r.peer.throughput(nanos);
-                    long t1 = System.nanoTime();
-                    long c1 = os.getProcessCpuTime();
-                    long gcs = gcCount() - g0;
-                    double cores = (double) (c1 - c0) / (t1 - t0);
-                    double perCpu = c1 > c0 ? t.delivered() * 1e9 / (c1 - c0) : 0;
-                    if (measured) {
-                        r.rates.add(t.messagesPerSecond());
-                        r.cores.add(cores);
-                        r.perCpuSecond.add(perCpu);
-                    }
-                    progress("round %d/%d%s %-6s %,12.0f messages/s, %.2f cores, %,.0f messages per CPU-second, "
-                                    + "%d GCs; %s", round + 1, rounds, measured ? "" : " (warm-up)", r.peer.name(),
-                            t.messagesPerSecond(), cores, perCpu, gcs, r.peer.diagnostics());
-                }
+            if (cc != PeerSettings.UdpnetCongestion.BBR) {
+                results.add(new Result(UdpnetPeer.open(o.peer(), false)));
             }
-            for (Result r : results) {
-                r.peer.pingPong(o.pingWarmup(), null);
-                progress("%s: %,d ping-pong round trips of warm-up done", r.peer.name(), o.pingWarmup());
+            results.add(new Result(AeronPeer.open(o.peer())));
+            measure(o, results, loadBefore);
+        } finally {
+            for (int i = results.size() - 1; i >= 0; i--) {
+                results.get(i).peer.close();
             }
-            for (int chunk = 0; chunk < o.iterations(); chunk++) {
-                int n = o.pings() / o.iterations() + (chunk < o.pings() % o.iterations() ? 1 : 0);
-                for (Result r : inTurn(results, chunk)) {
-                    Histogram h = new Histogram(3);
-                    r.peer.pingPong(n, h);
-                    r.rtt.add(h);
-                    if (n > 0) {
-                        progress("pings %d/%d %-6s %,d round trips: p50 %.1f us, p99 %.1f us, max %.1f us",
-                                chunk + 1, o.iterations(), r.peer.name(), n, us(h, 50), us(h, 99),
-                                h.getMaxValue() / 1e3);
-                    }
-                }
-            }
-            String loadAfter = loadAverage();
-            ComparisonReport report = new ComparisonReport(o, loadBefore, loadAfter);
-            for (Result r : results) {
-                report.add(r.peer.name(), r.peer.configuration(), r.rates, r.cores, r.perCpuSecond, r.rtt);
-            }
-            System.out.print(o.json() ? report.json() : report.tables());
         }
     }
 
-    /** The peers in the order of this round: the first one alternates. */
+    /** Throughput rounds, then ping-pong, then the report. */
+    private static void measure(Options o, List<Result> results, String loadBefore) throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (Result r : results) {
+            progress("%s: %s", r.peer.name(), String.join("; ", r.peer.configuration()));
+        }
+        long nanos = o.seconds() * 1_000_000_000L;
+        int rounds = o.warmup() + o.iterations();
+        for (int round = 0; round < rounds; round++) {
+            boolean measured = round >= o.warmup();
+            for (Result r : inTurn(results, round)) {
+                long g0 = gcCount();
+                long c0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                ComparedPeer.Throughput t = r.peer.throughput(nanos);
+                long t1 = System.nanoTime();
+                long c1 = os.getProcessCpuTime();
+                long gcs = gcCount() - g0;
+                double cores = (double) (c1 - c0) / (t1 - t0);
+                double perCpu = c1 > c0 ? t.delivered() * 1e9 / (c1 - c0) : 0;
+                if (measured) {
+                    r.rates.add(t.messagesPerSecond());
+                    r.cores.add(cores);
+                    r.perCpuSecond.add(perCpu);
+                }
+                progress("round %d/%d%s %-11s %,12.0f messages/s, %.2f cores, %,.0f messages per CPU-second, "
+                                + "%d GCs; %s", round + 1, rounds, measured ? "" : " (warm-up)", r.peer.name(),
+                        t.messagesPerSecond(), cores, perCpu, gcs, r.peer.diagnostics());
+            }
+        }
+        for (Result r : results) {
+            r.peer.pingPong(o.pingWarmup(), null);
+            progress("%s: %,d ping-pong round trips of warm-up done", r.peer.name(), o.pingWarmup());
+        }
+        for (int chunk = 0; chunk < o.iterations(); chunk++) {
+            int n = o.pings() / o.iterations() + (chunk < o.pings() % o.iterations() ? 1 : 0);
+            for (Result r : inTurn(results, chunk)) {
+                Histogram h = new Histogram(3);
+                r.peer.pingPong(n, h);
+                r.rtt.add(h);
+                if (n > 0) {
+                    progress("pings %d/%d %-11s %,d round trips: p50 %.1f us, p99 %.1f us, max %.1f us",
+                            chunk + 1, o.iterations(), r.peer.name(), n, us(h, 50), us(h, 99),
+                            h.getMaxValue() / 1e3);
+                }
+            }
+        }
+        String loadAfter = loadAverage();
+        ComparisonReport report = new ComparisonReport(o, loadBefore, loadAfter);
+        for (Result r : results) {
+            report.add(r.peer.name(), r.peer.configuration(), r.rates, r.cores, r.perCpuSecond, r.rtt);
+        }
+        System.out.print(o.json() ? report.json() : report.tables());
+    }
+
+    /** The peers in the order of this round: rotated by one each round, so that each goes first in turn. */
     private static List<Result> inTurn(List<Result> results, int round) {
         List<Result> l = new ArrayList<>(results);
-        if (round % 2 == 1) {
-            java.util.Collections.reverse(l);
-        }
+        Collections.rotate(l, -(round % l.size()));
         return l;
     }
 

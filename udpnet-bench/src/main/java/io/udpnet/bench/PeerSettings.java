@@ -14,9 +14,9 @@ import java.util.Locale;
  * @param idle              how application threads wait when they have nothing to do or are held back: the same
  *                          for both peers, and for Aeron's media driver too
  * @param udpnetSend        how udpnet's sender waits on back-pressure
- * @param udpnetCongestion  udpnet's congestion control: true for the default (BBR-style with pacing), false for none
+ * @param udpnetCongestion  udpnet's congestion control: the default (BBR-style with pacing), none, or both side by side
  */
-record PeerSettings(int size, Idle idle, UdpnetSend udpnetSend, boolean udpnetCongestion) {
+record PeerSettings(int size, Idle idle, UdpnetSend udpnetSend, UdpnetCongestion udpnetCongestion) {
     /** Longest wait for anything that should happen: a connection, a drain, a reply, a thread ending. */
     static final long TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -58,6 +58,20 @@ record PeerSettings(int size, Idle idle, UdpnetSend udpnetSend, boolean udpnetCo
         TRY,
         /** {@code send(channel, message, timeout)}, which waits on the connection's condition while it is full. */
         BLOCK;
+
+        String option() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Which udpnet connections take part: with the default congestion control, without, or one of each. */
+    enum UdpnetCongestion {
+        /** The default {@code CongestionConfig}: BBR-style, with pacing. */
+        BBR,
+        /** {@code Algorithm.NONE}: only the send window limits what is in flight. */
+        NONE,
+        /** Both, as two peers ({@code udpnet} and {@code udpnet-nocc}) in the same rounds. */
+        BOTH;
 
         String option() {
             return name().toLowerCase(Locale.ROOT);

@@ -37,6 +37,7 @@ final class UdpnetPeer implements ComparedPeer {
     private static final int CHANNEL = 0;
 
     private final PeerSettings settings;
+    private final String name;
     private final ConnectionConfig config;
     private final ServerSide serverSide = new ServerSide();
     private final ClientSide clientSide = new ClientSide();
@@ -49,19 +50,24 @@ final class UdpnetPeer implements ComparedPeer {
     private ConnectionStats lastStats;
     private String window = "no window samples";
 
-    private UdpnetPeer(PeerSettings settings) {
+    private UdpnetPeer(PeerSettings settings, boolean congestion) {
         this.settings = settings;
+        this.name = congestion ? "udpnet" : "udpnet-nocc";
         ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED);
-        if (!settings.udpnetCongestion()) {
+        if (!congestion) {
             b.congestion(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build());
         }
         this.config = b.build();
         this.out = ByteBuffer.allocate(settings.size());
     }
 
-    /** Starts the server and connects the client; closes what it opened if that fails. */
-    static UdpnetPeer open(PeerSettings settings) throws IOException {
-        UdpnetPeer p = new UdpnetPeer(settings);
+    /**
+     * Starts the server and connects the client; closes what it opened if that fails.
+     *
+     * @param congestion the default congestion control (named {@code udpnet}), or none ({@code udpnet-nocc})
+     */
+    static UdpnetPeer open(PeerSettings settings, boolean congestion) throws IOException {
+        UdpnetPeer p = new UdpnetPeer(settings, congestion);
         if (settings.size() > p.config.maxMessageSize(CHANNEL)) {
             throw new IllegalArgumentException("--size " + settings.size() + " is over udpnet's message limit of "
                     + p.config.maxMessageSize(CHANNEL));
@@ -82,7 +88,7 @@ final class UdpnetPeer implements ComparedPeer {
 
     @Override
     public String name() {
-        return "udpnet";
+        return name;
     }
 
     @Override
@@ -127,7 +133,7 @@ final class UdpnetPeer implements ComparedPeer {
         long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
         while (serverSide.received.get() < sent && serverSide.error.get() == null) {
             if (System.nanoTime() > drainDeadline) {
-                throw new IllegalStateException("udpnet: " + (sent - serverSide.received.get())
+                throw new IllegalStateException(name + ": " + (sent - serverSide.received.get())
                         + " messages still missing " + PeerSettings.TIMEOUT_NANOS / 1_000_000_000L
                         + " s after sending stopped");
             }
@@ -135,7 +141,7 @@ final class UdpnetPeer implements ComparedPeer {
         }
         String error = serverSide.error.get();
         if (error != null) {
-            throw new IllegalStateException("udpnet: " + error);
+            throw new IllegalStateException(name + ": " + error);
         }
         return new Throughput((r1 - r0) * 1e9 / (t1 - t0), sent - first);
     }
@@ -149,7 +155,7 @@ final class UdpnetPeer implements ComparedPeer {
             out.putLong(0, seq);
             if (blocking) {
                 if (!connection.send(CHANNEL, out, sendTimeout)) {
-                    throw new IllegalStateException("udpnet: no room to send for " + sendTimeout);
+                    throw new IllegalStateException(name + ": no room to send for " + sendTimeout);
                 }
                 seq++;
                 if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
@@ -182,20 +188,20 @@ final class UdpnetPeer implements ComparedPeer {
         round.ping.putLong(0, 0);
         round.sentAt = System.nanoTime();
         if (!connection.trySend(CHANNEL, round.ping)) {
-            throw new IllegalStateException("udpnet: no room for the first ping");
+            throw new IllegalStateException(name + ": no room for the first ping");
         }
         long waitNanos = PeerSettings.TIMEOUT_NANOS + count * 1_000_000L;
         if (!round.done.await(waitNanos, TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException("udpnet: ping-pong not done after " + waitNanos / 1_000_000 + " ms ("
+            throw new IllegalStateException(name + ": ping-pong not done after " + waitNanos / 1_000_000 + " ms ("
                     + round.remaining + " round trips left)");
         }
         clientSide.round = null;
         if (round.error != null) {
-            throw new IllegalStateException("udpnet: " + round.error);
+            throw new IllegalStateException(name + ": " + round.error);
         }
         String error = serverSide.error.get();
         if (error != null) {
-            throw new IllegalStateException("udpnet: " + error);
+            throw new IllegalStateException(name + ": " + error);
         }
     }
 

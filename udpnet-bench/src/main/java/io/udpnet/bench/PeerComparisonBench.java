@@ -26,7 +26,7 @@ import java.util.Map;
  *   {@code --seconds}; the receiver counts them and checks that each is the next one. The figure is messages
  *   received per second while the sender ran; then the iteration waits until everything sent has arrived. The
  *   process's CPU time over the iteration (sending and draining) gives the cores used and messages per CPU-second;
- *   the idle peer's threads are asleep meanwhile, but count too.</li>
+ *   the other peers' threads are asleep meanwhile, but count too.</li>
  *   <li><b>Latency</b>: ping-pong, one message outstanding: {@code --ping-warmup} round trips per peer, then
  *   {@code --pings} measured ones per peer in {@code --iterations} chunks, taking turns as above, recorded with
  *   HdrHistogram.</li>

@@ -35,6 +35,7 @@ public final class BbrCongestionControl implements CongestionController {
     static final long MIN_RTT_WINDOW_SECONDS = 10;
     static final long PROBE_RTT_MILLIS = 200;
     static final int MIN_WINDOW_SEGMENTS = 4;
+    static final long MAX_AGGREGATION_MILLIS = 100;
     /** 2 / ln 2: the smallest gain that doubles the delivery rate each round. */
     static final double STARTUP_GAIN = 2.885;
     static final double DRAIN_GAIN = 1 / STARTUP_GAIN;
@@ -58,6 +59,7 @@ public final class BbrCongestionControl implements CongestionController {
     private final WindowedFilter maxBw = new WindowedFilter(true, BW_WINDOW_ROUNDS);
     private final Pacer pacer;
     private final LossMonitor losses;
+    private final AckAggregation aggregation = new AckAggregation();
 
     private Mode mode = Mode.STARTUP;
     private double pacingGain = STARTUP_GAIN;
@@ -156,6 +158,7 @@ public final class BbrCongestionControl implements CongestionController {
             updateMinRtt(sampler.rttSample(), now);
             losses.onRttSample(sampler.rttSample());
         }
+        aggregation.onAck(acked, maxBw.isEmpty() ? 0 : maxBw.best(0), roundStart, cwnd, now);
         updateMode(bytesInFlight, now);
         if (acked > 0) {
             idleRestart = false;
@@ -329,7 +332,8 @@ public final class BbrCongestionControl implements CongestionController {
     }
 
     private void updateWindow(long acked) {
-        long target = maxBw.isEmpty() || minRtt < 0 ? config.initialWindowBytes() : bdp(cwndGain) + 3 * segment;
+        long target = maxBw.isEmpty() || minRtt < 0 ? config.initialWindowBytes()
+                : bdp(cwndGain) + 3 * segment + aggregationAllowance();
         if (filledPipe) {
             cwnd = Math.min(cwnd + acked, target);
         } else if (cwnd < target || sampler.delivered() < config.initialWindowBytes()) {
@@ -354,6 +358,17 @@ public final class BbrCongestionControl implements CongestionController {
             return config.initialWindowBytes();
         }
         return (long) (gain * maxBw.best(0) * (minRtt / 1e9));
+    }
+
+    /**
+     * Room for acks that come in bursts ({@link AckAggregation}), once the pipe is known to be full, and at most what
+     * the estimated bandwidth delivers in {@value #MAX_AGGREGATION_MILLIS} ms.
+     */
+    private long aggregationAllowance() {
+        if (!filledPipe) {
+            return 0;
+        }
+        return Math.min(aggregation.bytes(), maxBw.best(0) * MAX_AGGREGATION_MILLIS / 1000);
     }
 
     private long minWindow() {

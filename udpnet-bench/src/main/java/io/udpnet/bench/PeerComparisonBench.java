@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * udpnet's message level against Aeron, side by side in one process and one run, on 127.0.0.1.
@@ -113,71 +114,23 @@ public final class PeerComparisonBench {
     }
 
     static Options parse(String[] args) {
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("size", "32");
-        v.put("warmup", "3");
-        v.put("iterations", "5");
-        v.put("seconds", "2");
-        v.put("pings", "20000");
-        v.put("ping-warmup", "5000");
-        v.put("idle", "backoff");
-        v.put("udpnet-send", "try");
-        v.put("udpnet-congestion", "bbr");
-        boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json")) {
-                json = true;
-                continue;
-            }
-            if (!a.startsWith("--") || !v.containsKey(a.substring(2))) {
-                throw new IllegalArgumentException("unknown option: " + a);
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            v.put(a.substring(2), args[++i]);
-        }
-        int size = number(v, "size", 8, 1 << 20);
-        int warmup = number(v, "warmup", 0, 1000);
-        int iterations = number(v, "iterations", 1, 1000);
-        int seconds = number(v, "seconds", 1, 600);
-        int pings = number(v, "pings", 0, 100_000_000);
-        int pingWarmup = number(v, "ping-warmup", 0, 100_000_000);
-        PeerSettings.Idle idle = choice(v, "idle", PeerSettings.Idle.class);
-        PeerSettings.UdpnetSend send = choice(v, "udpnet-send", PeerSettings.UdpnetSend.class);
-        PeerSettings.UdpnetCongestion cc = choice(v, "udpnet-congestion", PeerSettings.UdpnetCongestion.class);
-        return new Options(new PeerSettings(size, idle, send, cc), warmup, iterations, seconds, pings, pingWarmup,
-                json);
-    }
-
-    private static int number(Map<String, String> v, String key, int min, int max) {
-        String s = v.get(key);
-        int n;
-        try {
-            n = Integer.parseInt(s.trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + ": a whole number expected, got '" + s + "'");
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException("--" + key + ": " + min + ".." + max + " expected, got " + n);
-        }
-        return n;
-    }
-
-    private static <E extends Enum<E>> E choice(Map<String, String> v, String key, Class<E> type) {
-        String s = v.get(key);
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(s)) {
-                return e;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase(Locale.ROOT));
-        }
-        throw new IllegalArgumentException("--" + key + ": one of " + String.join(", ", names) + " expected, got '"
-                + s + "'");
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("size", "32");
+        defaults.put("warmup", "3");
+        defaults.put("iterations", "5");
+        defaults.put("seconds", "2");
+        defaults.put("pings", "20000");
+        defaults.put("ping-warmup", "5000");
+        defaults.put("idle", "backoff");
+        defaults.put("udpnet-send", "try");
+        defaults.put("udpnet-congestion", "bbr");
+        BenchArgs v = BenchArgs.parse(args, defaults, Set.of("json"));
+        PeerSettings peer = new PeerSettings(v.number("size", 8, 1 << 20),
+                v.choice("idle", PeerSettings.Idle.class), v.choice("udpnet-send", PeerSettings.UdpnetSend.class),
+                v.choice("udpnet-congestion", PeerSettings.UdpnetCongestion.class));
+        return new Options(peer, v.number("warmup", 0, 1000), v.number("iterations", 1, 1000),
+                v.number("seconds", 1, 600), v.number("pings", 0, 100_000_000),
+                v.number("ping-warmup", 0, 100_000_000), v.flag("json"));
     }
 
     static void run(Options o) throws Exception {

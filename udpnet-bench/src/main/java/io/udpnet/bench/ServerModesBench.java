@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -81,38 +82,29 @@ public final class ServerModesBench {
      * @throws Exception when a configuration fails
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new TreeMap<>();
-        o.put("modes", "SHARED,SHARDED,CONNECTED,CONNECTED:1024");
-        o.put("peers", "1,100,1000");
-        o.put("size", "64");
-        o.put("window", "256");
-        o.put("warmup", "3");
-        o.put("seconds", "5");
-        o.put("rounds", "1");
-        o.put("fork", "true");
-        String single = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got: " + a);
-            }
-            String key = a.substring(2);
-            if (key.equals("single")) {
-                single = args[++i];
-            } else if (o.containsKey(key)) {
-                o.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown option: " + a);
-            }
+        Map<String, String> defaults = new TreeMap<>();
+        defaults.put("modes", "SHARED,SHARDED,CONNECTED,CONNECTED:1024");
+        defaults.put("peers", "1,100,1000");
+        defaults.put("size", "64");
+        defaults.put("window", "256");
+        defaults.put("warmup", "3");
+        defaults.put("seconds", "5");
+        defaults.put("rounds", "1");
+        defaults.put("fork", "true");
+        defaults.put("single", "");
+        Options opt;
+        BenchArgs o;
+        try {
+            o = BenchArgs.parse(args, defaults, Set.of());
+            opt = new Options(List.of(o.text("modes").split(",")), o.numbers("peers", 1, 100_000),
+                    o.number("size", 1, 65_507), o.number("window", 1, 1 << 20), o.number("warmup", 0, 3600),
+                    o.number("seconds", 1, 3600), o.number("rounds", 1, 1000), Boolean.parseBoolean(o.text("fork")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("ServerModesBench: " + e.getMessage());
+            System.exit(2);
+            return;
         }
-        List<Integer> peers = new ArrayList<>();
-        for (String p : o.get("peers").split(",")) {
-            peers.add(Integer.parseInt(p.trim()));
-        }
-        Options opt = new Options(List.of(o.get("modes").split(",")), peers, Integer.parseInt(o.get("size")),
-                Integer.parseInt(o.get("window")), Integer.parseInt(o.get("warmup")),
-                Integer.parseInt(o.get("seconds")), Integer.parseInt(o.get("rounds")),
-                Boolean.parseBoolean(o.get("fork")));
+        String single = o.text("single").isEmpty() ? null : o.text("single");
         if (single != null) {
             String[] mp = single.split("/");
             System.out.println(ROW + runOne(mp[0], Integer.parseInt(mp[1]), opt));

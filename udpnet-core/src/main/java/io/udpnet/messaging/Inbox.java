@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Received messages waiting for {@code MessageConnection.receive()}. It holds at most its limit plus what one
- * datagram completes: the I/O thread stops feeding the engine while it is {@linkplain #full() full}, which it also is
- * while a server's inboxes together hold the server's limit ({@link InboxBudget}). Not thread-safe (guarded by the
- * connection's lock), except {@link #full()}.
+ * datagram completes: while it is {@linkplain #full() full} the I/O thread has the engine refuse the peer's messages
+ * ({@code Connection.pauseReceiving}), and it is full too while a server's inboxes together hold the server's limit
+ * ({@link InboxBudget}). Not thread-safe (guarded by the connection's lock), except {@link #full()}.
  */
 final class Inbox {
     private final RecordQueue queue = new RecordQueue(4096);

@@ -27,7 +27,7 @@ import java.util.Objects;
  * <p>Thread-safe. Closing the client closes its connections (their servers are told) and stops its thread.
  */
 public final class MessageClient implements AutoCloseable {
-    /** Bytes of received messages a connection holds for {@code receive()} before it stops taking datagrams. */
+    /** Bytes of received messages a connection holds for {@code receive()} before it refuses more from its peer. */
     static final int INBOX_BYTES = 4 << 20;
     /** SO_RCVBUF and SO_SNDBUF asked for each connection's socket. */
     static final int SOCKET_BUFFER_BYTES = 1 << 20;

@@ -92,16 +92,16 @@ public final class MessageServerConfig {
         return acceptBacklog;
     }
 
-    /** Bytes of received messages a connection holds for {@code receive()} before it stops taking datagrams. */
+    /** Bytes of received messages a connection holds for {@code receive()} before it refuses more from its peer. */
     public int inboxBytes() {
         return inboxBytes;
     }
 
     /**
      * Bytes of received messages all connections together hold for {@code receive()}: once reached, every
-     * connection stops taking datagrams until the application reads, so a server whose application falls behind
-     * with many clients does not grow without bound. A connection that ends stops counting; what it held stays
-     * readable.
+     * connection refuses its peer's messages until the application reads (the peers send them again later), so a
+     * server whose application falls behind with many clients does not grow without bound. A connection that ends
+     * stops counting; what it held stays readable.
      */
     public long inboxMemoryBytes() {
         return inboxMemoryBytes;

@@ -48,7 +48,7 @@ class MessagingBehaviourTest {
              MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
             MessageConnection c = client.connect(server.localAddress());
             MessageConnection s = server.accept(WAIT);
-            // The server does not read: its inbox fills, it stops taking datagrams, the client's window fills, and
+            // The server does not read: its inbox fills, it refuses the messages, the client's window fills, and
             // send finds no room for half a second.
             List<byte[]> accepted = new ArrayList<>();
             Random random = new Random(3);

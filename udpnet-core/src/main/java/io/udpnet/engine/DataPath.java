@@ -123,7 +123,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         stats.datagramsReceived++;
         stats.bytesReceived += len;
-        busyPeer.onBusy(validator.busySequence(), nextSeq);
+        busyPeer.onBusy(validator.busySequence(), nextSeq, nowNanos);
         processAcks(b, nowNanos);
         int result = processPackets(b, end);
         if (result == ChannelReceiver.REFUSED) {
@@ -470,7 +470,8 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     @Override
     public boolean holdProbeBackoff() {
-        return busyPeer.busy();
+        // A busy peer answers each probe interval's data probe with a BUSY; quiet for two intervals, it is not busy.
+        return busyPeer.busy(now, 2 * maxProbeInterval());
     }
 
     @Override

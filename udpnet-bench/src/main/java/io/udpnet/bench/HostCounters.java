@@ -48,6 +48,45 @@ final class HostCounters {
     }
 
     /**
+     * The kernel's drop counters of the UDP sockets of this machine that have {@code port} as their local port
+     * (index 0) or as their remote port (index 1), summed, from {@code /proc/net/udp} and {@code /proc/net/udp6};
+     * {-1, -1} where they cannot be read. A socket's counter starts at 0 when it opens and counts datagrams it could
+     * not queue, mostly because its receive buffer was full.
+     */
+    static long[] udpSocketDrops(int port) {
+        long[] r = new long[2];
+        try {
+            for (String file : List.of("/proc/net/udp", "/proc/net/udp6")) {
+                Path p = Path.of(file);
+                if (!Files.exists(p)) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(p);
+                for (int i = 1; i < lines.size(); i++) {
+                    String[] f = lines.get(i).trim().split(" +");
+                    if (f.length < 13) {
+                        continue;
+                    }
+                    long drops = Long.parseLong(f[f.length - 1]);
+                    if (port(f[1]) == port) {
+                        r[0] += drops;
+                    } else if (port(f[2]) == port) {
+                        r[1] += drops;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
+        return r;
+    }
+
+    /** The port of an address as {@code /proc/net/udp} writes it: hex address, colon, hex port. */
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
+    }
+
+    /**
      * CPU time of every live platform thread, summed by name with trailing digits and dashes removed, except that
      * threads whose name starts with one of {@code separate} keep their own entry (one per I/O thread).
      */

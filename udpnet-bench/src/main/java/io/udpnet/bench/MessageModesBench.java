@@ -45,8 +45,9 @@ import java.util.function.ToLongFunction;
  * per second, messages per datagram, the process's CPU time per second of wall time (server, clients, sender and
  * the JVM: everything runs in the one process), messages per CPU-second, the clients' retransmissions and lost
  * datagrams (summed over connections), the kernel's UDP receive-buffer errors during the measured interval
- * ({@code /proc/net/snmp}, system-wide), misordered messages, and the 1-minute load average before and after.
- * Per-connection spread, CPU per thread and the other counters go to stderr.
+ * ({@code /proc/net/snmp}, system-wide; in brackets the drop counters of the server's sockets and of the clients'
+ * sockets from {@code /proc/net/udp} and {@code udp6}), misordered messages, and the 1-minute load average before
+ * and after. Per-connection spread, CPU per thread and the other counters go to stderr.
  *
  * <pre>
  * bin/bench --main io.udpnet.bench.MessageModesBench [--modes SHARED,SHARDED,CONNECTED]
@@ -165,8 +166,9 @@ public final class MessageModesBench {
 
     private static String header() {
         return "| mode | connections | messages/s to the server | datagrams/s | messages per datagram | CPU (cores)"
-                + " | messages per CPU-second | retransmitted | lost (spurious) | kernel rcvbuf errors | misordered"
-                + " | load (1 min) before / after |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+                + " | messages per CPU-second | retransmitted | lost (spurious) | kernel rcvbuf errors"
+                + " (server / client sockets) | misordered | load (1 min) before / after |"
+                + "\n|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     /** Runs one configuration in a child JVM with the same class path and heap flags. */
@@ -204,7 +206,7 @@ public final class MessageModesBench {
 
     /** What is read at each end of the measured interval. */
     private record Snapshot(long nanos, long delivered, long[] perConnection, long processCpu, long senderCpu,
-                            Map<String, Long> cpuByThread, long rcvbufErrors, long sndbufErrors,
+                            Map<String, Long> cpuByThread, long rcvbufErrors, long sndbufErrors, long[] socketDrops,
                             ConnectionStats[] client, ConnectionStats[] server, MessageServerStats serverStats,
                             long tookNanos) {
         static Snapshot take(CountingReceiver rx, MessageLoad load, MessageServer server,
@@ -219,11 +221,13 @@ public final class MessageModesBench {
             long sender = threads.getThreadCpuTime(load.senderThread().threadId());
             long rcv = HostCounters.udpCounter("RcvbufErrors");
             long snd = HostCounters.udpCounter("SndbufErrors");
+            long[] drops = HostCounters.udpSocketDrops(server.localAddress().getPort());
             Map<String, Long> byThread = HostCounters.cpuByThreadGroup(threads, "udpnet-server");
             ConnectionStats[] c = MessageLoad.stats(List.of(load.connections()));
             ConnectionStats[] s = MessageLoad.stats(serverConnections);
             MessageServerStats ss = server.stats();
-            return new Snapshot(t, delivered, per, cpu, sender, byThread, rcv, snd, c, s, ss, System.nanoTime() - t);
+            return new Snapshot(t, delivered, per, cpu, sender, byThread, rcv, snd, drops, c, s, ss,
+                    System.nanoTime() - t);
         }
     }
 
@@ -318,9 +322,10 @@ public final class MessageModesBench {
         });
         System.err.println(d);
         return String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,.0f | %.1f | %.2f | %,.0f | %,d | %,d (%,d) | %,d "
-                        + "| %d | %s / %s |", modeSpec, n, rate, datagrams / secs,
+                        + "(%,d / %,d) | %d | %s / %s |", modeSpec, n, rate, datagrams / secs,
                 datagrams == 0 ? 0.0 : (double) messages / datagrams, cores, cores > 0 ? rate / cores : 0,
-                retransmitted, lost, spurious, z.rcvbufErrors() - a.rcvbufErrors(), rx.misordered(),
+                retransmitted, lost, spurious, z.rcvbufErrors() - a.rcvbufErrors(),
+                z.socketDrops()[0] - a.socketDrops()[0], z.socketDrops()[1] - a.socketDrops()[1], rx.misordered(),
                 loadBefore, loadAfter);
     }
 

@@ -269,7 +269,8 @@ public final class MessageModesBench {
             }
             long missing = Arrays.stream(sent).sum() - rx.delivered();
             String error = rx.firstError();
-            String row = report(modeSpec, n, opt, a, z, rx, loadBefore, loadAfter);
+            int own = server.mode() == ServerMode.CONNECTED ? Math.min(n, server.config().maxConnectedSockets()) : 0;
+            String row = report(modeSpec, n, own, a, z, rx, loadBefore, loadAfter);
             System.err.printf(Locale.ROOT, "# %s, %d connections: connected in %d ms; snapshots took %d and %d ms; "
                             + "sender backed off %,d times; %,d messages sent, %,d missing %d s after the sender "
                             + "stopped%s%n", modeSpec, n, connectMillis, a.tookNanos() / 1_000_000,
@@ -283,7 +284,8 @@ public final class MessageModesBench {
         }
     }
 
-    private static String report(String modeSpec, int n, Options opt, Snapshot a, Snapshot z, CountingReceiver rx,
+    /** The row of the table; details to stderr. {@code own}: connections with a connected socket of their own. */
+    private static String report(String modeSpec, int n, int own, Snapshot a, Snapshot z, CountingReceiver rx,
                                  String loadBefore, String loadAfter) {
         double secs = (z.nanos() - a.nanos()) / 1e9;
         long messages = z.delivered() - a.delivered();
@@ -320,6 +322,12 @@ public final class MessageModesBench {
                 d.append(' ').append(k).append('=').append(ms1);
             }
         });
+        if (own > 0 && own < n) {
+            // Connected one after the other, so the first ones accepted, which got the connected sockets.
+            d.append(String.format(Locale.ROOT, "; mean messages per connection: the first %d (own sockets) %,.0f, "
+                    + "the other %d (on the listener) %,.0f", own, Arrays.stream(per, 0, own).average().orElse(0),
+                    n - own, Arrays.stream(per, own, n).average().orElse(0)));
+        }
         System.err.println(d);
         return String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,.0f | %.1f | %.2f | %,.0f | %,d | %,d (%,d) | %,d "
                         + "(%,d / %,d) | %d | %s / %s |", modeSpec, n, rate, datagrams / secs,

@@ -11,7 +11,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -20,8 +19,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -218,14 +215,14 @@ public final class ServerModesBench {
                 throw new IllegalStateException("sessions: " + server.sessionCount() + " of " + peers);
             }
             d.run(Duration.ofSeconds(opt.warmup()).toNanos());
-            String load = loadAverage();
+            String load = HostCounters.loadAverage();
             ServerStats s0 = server.stats();
             long h0 = handled.total();
             Map<String, Long> per0 = handled.snapshot();
             long e0 = d.echoes;
             long l0 = d.lost;
-            long k0 = rcvbufErrors();
-            Map<String, Long> cpu0 = cpuByThreadGroup(threads);
+            long k0 = HostCounters.udpCounter("RcvbufErrors");
+            Map<String, Long> cpu0 = HostCounters.cpuByThreadGroup(threads, "udpnet-io");
             long p0 = os.getProcessCpuTime();
             long c0 = threads.getThreadCpuTime(driverThread);
             long t0 = System.nanoTime();
@@ -233,8 +230,8 @@ public final class ServerModesBench {
             long t1 = System.nanoTime();
             long c1 = threads.getThreadCpuTime(driverThread);
             long p1 = os.getProcessCpuTime();
-            Map<String, Long> cpu1 = cpuByThreadGroup(threads);
-            long k1 = rcvbufErrors();
+            Map<String, Long> cpu1 = HostCounters.cpuByThreadGroup(threads, "udpnet-io");
+            long k1 = HostCounters.udpCounter("RcvbufErrors");
             ServerStats s1 = server.stats();
             long h1 = handled.total();
             Map<String, Long> per1 = handled.snapshot();
@@ -266,56 +263,6 @@ public final class ServerModesBench {
                     serverCores > 0 ? rate / serverCores : 0, s1.totalDrops() - s0.totalDrops(), k1 - k0,
                     d.lost - l0, load);
         }
-    }
-
-    /** CPU time of every live platform thread, summed by name with trailing digits removed. */
-    private static Map<String, Long> cpuByThreadGroup(ThreadMXBean threads) {
-        Map<String, Long> m = new TreeMap<>();
-        long[] ids = threads.getAllThreadIds();
-        ThreadInfo[] infos = threads.getThreadInfo(ids);
-        for (int i = 0; i < ids.length; i++) {
-            if (infos[i] == null) {
-                continue;
-            }
-            long t = threads.getThreadCpuTime(ids[i]);
-            if (t > 0) {
-                String name = infos[i].getThreadName().replaceAll("[-0-9]+$", "");
-                if (name.startsWith("udpnet-io")) {
-                    name = infos[i].getThreadName(); // one entry per shard
-                }
-                m.merge(name, t, Long::sum);
-            }
-        }
-        return m;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    /** The kernel's UDP RcvbufErrors counter (all sockets of the machine), or -1 where it cannot be read. */
-    private static long rcvbufErrors() {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
-            for (int i = 0; i + 1 < lines.size(); i++) {
-                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
-                    String[] names = lines.get(i).split(" +");
-                    String[] values = lines.get(i + 1).split(" +");
-                    for (int j = 0; j < names.length; j++) {
-                        if (names[j].equals("RcvbufErrors")) {
-                            return Long.parseLong(values[j]);
-                        }
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: reported as -1
-        }
-        return -1;
     }
 
     /** N peer sockets driven from the calling thread, with a bounded number of datagrams in flight. */

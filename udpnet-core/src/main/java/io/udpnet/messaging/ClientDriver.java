@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The I/O thread of a {@link MessageClient}: a {@link ClientEndpoint} with every connection's engine, and one
@@ -35,6 +36,8 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
     private final Map<MessageConnection, DatagramChannel> retired = new HashMap<>();
     private final ByteBuffer in;
     private final ByteBuffer out;
+    /** Datagrams the kernel would not take (send buffer full): lost like any other, and sent again if reliable. */
+    private final LongAdder sendDrops = new LongAdder();
     private volatile int connections;
 
     ClientDriver(IoLoop loop, ConnectionConfig config) {
@@ -135,8 +138,8 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
                 ch = retired.get(c);
             }
             try {
-                if (ch != null) {
-                    ch.write(out);
+                if (ch != null && ch.write(out) == 0) {
+                    sendDrops.increment();
                 }
             } catch (PortUnreachableException e) {
                 engine.peerUnreachable(now);
@@ -149,6 +152,10 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
             retired.clear();
         }
         return Math.min(recheck, endpoint.nextDeadline());
+    }
+
+    long sendDrops() {
+        return sendDrops.sum();
     }
 
     @Override

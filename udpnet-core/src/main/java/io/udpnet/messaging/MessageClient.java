@@ -117,6 +117,14 @@ public final class MessageClient implements AutoCloseable {
         return driver.connectionCount();
     }
 
+    /**
+     * Datagrams dropped because a connection's socket send buffer was full (the kernel took nothing); reliable
+     * messages in them are sent again like after any loss.
+     */
+    public long sendDrops() {
+        return driver.sendDrops();
+    }
+
     /** Closes every connection (each server is told) and stops the I/O thread. Idempotent. */
     @Override
     public void close() {

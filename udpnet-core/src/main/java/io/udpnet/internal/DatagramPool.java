@@ -15,7 +15,7 @@ public final class DatagramPool {
     private static final int MAX_SHIFT = 16;
     public static final long MAX_POOLED_BYTES = 4L * 1024 * 1024;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})   // a generic array can only be made from the raw type
     private final ArrayDeque<byte[]>[] free = new ArrayDeque[MAX_SHIFT - MIN_SHIFT + 1];
     private long pooledBytes;
 

@@ -7,6 +7,7 @@ import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
@@ -26,8 +27,13 @@ final class RelayPeers {
     record Received(byte[] data, InetSocketAddress from, long atNanos) {
     }
 
+    /**
+     * A socket on loopback whose receive buffer holds a test's bursts even when the reading thread waits for a core:
+     * the tests count what the relay did, not what the kernel drops (a small datagram takes about 1 KiB of buffer).
+     */
     static DatagramChannel socket() throws IOException {
         DatagramChannel ch = DatagramChannel.open();
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
         ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         return ch;
     }

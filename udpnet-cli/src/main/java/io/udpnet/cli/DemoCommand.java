@@ -188,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private int summary(List<DemoPeer> peers, RelayStats relay, ConnectionConfig config) {
         out.println();
-        out.printf("%-20s %10s %10s %10s  %s%n", "channel", "sent", "echoed", "not sent", "guarantee");
+        out.printf("%-22s %10s %10s %10s  %s%n", "channel", "sent", "echoed", "not sent", "guarantee");
         boolean ok = true;
         List<Delivery> channels = config.channels();
         for (int ch = 0; ch < channels.size(); ch++) {
@@ -202,7 +202,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             Delivery d = channels.get(ch);
             boolean complete = !d.isReliable() || echoed == sent;
-            out.printf("%-20s %10d %10d %10d  %s%n", ch + " " + name(d), sent, echoed, notSent,
+            out.printf("%-22s %10d %10d %10d  %s%n", ch + " " + name(d), sent, echoed, notSent,
                     complete ? guarantee(d) : "INCOMPLETE: " + (sent - echoed) + " reliable messages missing");
             ok &= complete;
         }

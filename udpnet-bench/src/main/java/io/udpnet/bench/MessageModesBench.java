@@ -294,7 +294,8 @@ public final class MessageModesBench {
         double rate = messages / secs;
         long retransmitted = delta(a.client(), z.client(), ConnectionStats::retransmissions);
         long lost = delta(a.client(), z.client(), ConnectionStats::datagramsLost);
-        long spurious = delta(a.client(), z.client(), ConnectionStats::spuriousLosses);
+        long spurious = delta(a.client(), z.client(), ConnectionStats::spuriousLosses)
+                + delta(a.client(), z.client(), ConnectionStats::spuriousProbeTimeouts);
         long[] per = new long[n];
         for (int i = 0; i < n; i++) {
             per[i] = z.perConnection()[i] - a.perConnection()[i];

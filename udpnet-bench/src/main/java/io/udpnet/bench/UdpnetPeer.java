@@ -218,7 +218,8 @@ final class UdpnetPeer implements ComparedPeer {
                         + "now srtt %d us (min %d us), "
                         + "pacing %,.1f MB/s, datagram %d B; server inbox drops %d, send drops %d",
                 heldBack, datagrams, datagrams == 0 ? 0.0 : (double) messages / datagrams,
-                s.datagramsLost() - p.datagramsLost(), s.spuriousLosses() - p.spuriousLosses(),
+                s.datagramsLost() - p.datagramsLost(),
+                s.spuriousLosses() + s.spuriousProbeTimeouts() - p.spuriousLosses() - p.spuriousProbeTimeouts(),
                 s.retransmissions() - p.retransmissions(), window,
                 s.smoothedRttNanos() / 1000, s.minRttNanos() / 1000, s.pacingRate() / 1e6, s.datagramSize(),
                 ss.inboxDrops(), ss.sendDrops());

@@ -32,6 +32,7 @@ public final class ConnectionStats {
     long bytesInFlight;
     long pacingRate;
     long spuriousLosses;
+    long spuriousProbeTimeouts;
     long pathMtuProbes;
     long pathMtuBlackHoles;
     int datagramSize;
@@ -66,6 +67,7 @@ public final class ConnectionStats {
         c.bytesInFlight = bytesInFlight;
         c.pacingRate = pacingRate;
         c.spuriousLosses = spuriousLosses;
+        c.spuriousProbeTimeouts = spuriousProbeTimeouts;
         c.pathMtuProbes = pathMtuProbes;
         c.pathMtuBlackHoles = pathMtuBlackHoles;
         c.datagramSize = datagramSize;
@@ -156,6 +158,13 @@ public final class ConnectionStats {
 
     /** Datagrams declared lost and acknowledged later: reordering, not loss (they raise the loss thresholds). */
     public long spuriousLosses() { return spuriousLosses; }
+
+    /**
+     * Datagrams a probe time-out declared lost that were acknowledged after all: the ack came late (a busy or
+     * descheduled peer, a stalled thread), nothing was lost, and their messages may have been delivered twice to the
+     * receiver, which drops the copies. Unlike {@link #spuriousLosses()} they leave the loss thresholds alone.
+     */
+    public long spuriousProbeTimeouts() { return spuriousProbeTimeouts; }
 
     /** Path MTU probes sent. */
     public long pathMtuProbes() { return pathMtuProbes; }

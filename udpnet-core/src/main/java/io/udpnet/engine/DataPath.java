@@ -423,6 +423,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         stats.bytesInFlight = sent.bytesInFlight();
         stats.pacingRate = congestion.pacingRate();
         stats.spuriousLosses = sent.spuriousLosses();
+        stats.spuriousProbeTimeouts = sent.lateProbedAcks();
         stats.pathMtuProbes = pathMtu.probesSent();
         stats.pathMtuBlackHoles = pathMtu.blackHoles();
         stats.datagramSize = pathMtu.current();

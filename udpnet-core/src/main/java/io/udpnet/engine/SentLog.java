@@ -80,6 +80,7 @@ final class SentLog {
     private long lastAckedSentAt;
     private long declaredLost;
     private long spuriousLosses;
+    private long lateProbedAcks;
     private int packetThreshold = INITIAL_PACKET_THRESHOLD;
     private int timeEighths = INITIAL_TIME_EIGHTHS;
 
@@ -171,6 +172,8 @@ final class SentLog {
         }
         if (state[slot] == LOST) {
             onSpuriousLoss(s);
+        } else if (state[slot] == PROBED) {
+            lateProbedAcks++;   // a slow ack, not reordering: the thresholds stay as they are
         } else if (state[slot] == IN_FLIGHT) {
             inFlight--;
             bytesInFlight -= bytes[slot];
@@ -272,6 +275,11 @@ final class SentLog {
 
     long spuriousLosses() {
         return spuriousLosses;
+    }
+
+    /** Datagrams a probe time-out declared lost that were acknowledged after all. */
+    long lateProbedAcks() {
+        return lateProbedAcks;
     }
 
     int probeCount() {

@@ -195,6 +195,16 @@ class SentLogTest {
     }
 
     @Test
+    void aDatagramAProbeTimeOutDeclaredLostAndThenAcknowledgedIsCountedAsALateAckNotAsReordering() {
+        send(0, 0);
+        log.onProbeTimeout();
+        assertEquals(List.of(0L, 1L), rec.lost);
+        log.onAck(0, 0, 5000);
+        assertEquals(1, log.lateProbedAcks());
+        assertEquals(0, log.spuriousLosses(), "a late ack is not reordering: the thresholds stay");
+    }
+
+    @Test
     void backedOffProbeIntervalStopsAtTheConfiguredMaximum() {
         send(0, 0);
         for (int i = 0; i < 10; i++) {

@@ -9,13 +9,9 @@ import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.messaging.MessageServerStats;
 import io.udpnet.transport.ServerMode;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -58,7 +54,6 @@ import java.util.function.ToLongFunction;
  * sockets (default: the number of processors).
  */
 public final class MessageModesBench {
-    private static final String ROW = "ROW\t";
     private static final long CONNECT_WAIT_NANOS = 10_000_000_000L;
     private static final long DRAIN_WAIT_NANOS = 30_000_000_000L;
 
@@ -87,7 +82,7 @@ public final class MessageModesBench {
         }
         if (opt.single() != null) {
             String[] mc = opt.single().split("/");
-            System.out.println(ROW + runOne(mc[0], Integer.parseInt(mc[1]), opt));
+            System.out.println(ForkedRun.ROW + runOne(mc[0], Integer.parseInt(mc[1]), opt));
             return;
         }
         System.out.printf(Locale.ROOT, "# %d processors, %s %s; %d-byte messages, connections spread over %d "
@@ -99,7 +94,9 @@ public final class MessageModesBench {
             for (int n : opt.connections()) {
                 for (String m : opt.modes()) {
                     String before = HostCounters.loadAverage();
-                    String row = opt.fork() ? forked(m, n, args) : runOne(m, n, opt);
+                    String row = opt.fork()
+                            ? ForkedRun.row(MessageModesBench.class, args, m + "/" + n, m + " with " + n + " connections")
+                            : runOne(m, n, opt);
                     System.out.println("# load average before " + before + ", after " + HostCounters.loadAverage());
                     System.out.println(row);
                     rows.add(row);
@@ -169,39 +166,6 @@ public final class MessageModesBench {
                 + " | messages per CPU-second | retransmitted | lost (spurious) | kernel rcvbuf errors"
                 + " (server / client sockets) | misordered | load (1 min) before / after |"
                 + "\n|---|---|---|---|---|---|---|---|---|---|---|---|";
-    }
-
-    /** Runs one configuration in a child JVM with the same class path and heap flags. */
-    private static String forked(String mode, int connections, String[] args)
-            throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xms512m");
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(MessageModesBench.class.getName());
-        cmd.addAll(List.of(args));
-        cmd.add("--single");
-        cmd.add(mode + "/" + connections);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String row = null;
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith(ROW)) {
-                    row = line.substring(ROW.length());
-                } else {
-                    System.err.println(line);
-                }
-            }
-        }
-        int rc = p.waitFor();
-        if (rc != 0 || row == null) {
-            throw new IllegalStateException(mode + " with " + connections + " connections failed (exit " + rc + ")");
-        }
-        return row;
     }
 
     /** What is read at each end of the measured interval. */

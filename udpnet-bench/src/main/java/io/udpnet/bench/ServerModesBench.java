@@ -7,9 +7,7 @@ import io.udpnet.transport.SessionHandler;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
@@ -18,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +58,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * sockets (default: the number of processors).
  */
 public final class ServerModesBench {
-    private static final String ROW = "ROW\t";
     private static final long STALL_NANOS = 200_000_000L;
 
     private ServerModesBench() {
@@ -104,7 +100,7 @@ public final class ServerModesBench {
         String single = o.text("single").isEmpty() ? null : o.text("single");
         if (single != null) {
             String[] mp = single.split("/");
-            System.out.println(ROW + runOne(mp[0], Integer.parseInt(mp[1]), opt));
+            System.out.println(ForkedRun.ROW + runOne(mp[0], Integer.parseInt(mp[1]), opt));
             return;
         }
         System.out.printf(Locale.ROOT, "# %d processors, %s %s; size %d B, window %d, warm-up %d s, measured %d s%n",
@@ -114,7 +110,9 @@ public final class ServerModesBench {
         for (int r = 0; r < opt.rounds(); r++) {
             for (int p : opt.peers()) {
                 for (String m : opt.modes()) {
-                    String row = opt.fork() ? forked(m, p, args) : runOne(m, p, opt);
+                    String row = opt.fork()
+                            ? ForkedRun.row(ServerModesBench.class, args, m + "/" + p, m + " with " + p + " peers")
+                            : runOne(m, p, opt);
                     System.out.println(row);
                     rows.add(row);
                 }
@@ -129,38 +127,6 @@ public final class ServerModesBench {
         return "| mode | peers | own sockets | datagrams/s to sessions | echoes/s at peers | server-side CPU (cores)"
                 + " | driver CPU (cores) | datagrams per server-side CPU-second | server drops | kernel rcvbuf errors"
                 + " | lost | load (1 min) |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
-    }
-
-    /** Runs one configuration in a child JVM with the same class path and heap flags. */
-    private static String forked(String mode, int peers, String[] args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xms512m");
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ServerModesBench.class.getName());
-        cmd.addAll(List.of(args));
-        cmd.add("--single");
-        cmd.add(mode + "/" + peers);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String row = null;
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith(ROW)) {
-                    row = line.substring(ROW.length());
-                } else {
-                    System.err.println(line);
-                }
-            }
-        }
-        int rc = p.waitFor();
-        if (rc != 0 || row == null) {
-            throw new IllegalStateException(mode + " with " + peers + " peers failed (exit " + rc + ")");
-        }
-        return row;
     }
 
     /** Datagrams handled, per thread that ran the handler (platform threads by name; virtual ones together). */

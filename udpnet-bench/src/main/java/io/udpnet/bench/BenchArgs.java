@@ -18,7 +18,7 @@ final class BenchArgs {
         this.values = values;
     }
 
-    /** Parses {@code args} over {@code defaults} (option name without dashes to value); {@code flags} are "true" if given. */
+    /** Parses {@code args} over {@code defaults} (option name without dashes to value); given flags are true. */
     static BenchArgs parse(String[] args, Map<String, String> defaults, Set<String> flags) {
         Map<String, String> v = new LinkedHashMap<>(defaults);
         for (String f : flags) {

@@ -95,7 +95,8 @@ public final class MessageModesBench {
                 for (String m : opt.modes()) {
                     String before = HostCounters.loadAverage();
                     String row = opt.fork()
-                            ? ForkedRun.row(MessageModesBench.class, args, m + "/" + n, m + " with " + n + " connections")
+                            ? ForkedRun.row(MessageModesBench.class, args, m + "/" + n,
+                                    m + " with " + n + " connections")
                             : runOne(m, n, opt);
                     System.out.println("# load average before " + before + ", after " + HostCounters.loadAverage());
                     System.out.println(row);

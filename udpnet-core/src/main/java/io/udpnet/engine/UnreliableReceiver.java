@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
  * Fragmented ones are reassembled in a small table of {@value #PARTIALS} messages: when it is full the one with the
  * oldest sequence is abandoned; a message whose next fragment finds no room in the receive budget is abandoned
  * itself; and so is any partial message {@value #MAX_AGE} or more sequences behind the newest seen, which makes
- * sure fragments of two messages that share a sequence number after wrap-around are never stitched together. Sequences are unwrapped to 64 bits as they arrive (each step taken the short way round the 16-bit
- * circle), so the age of a partial message is exact however far the channel has moved on.
+ * sure fragments of two messages that share a sequence number after wrap-around are never stitched together.
+ * Sequences are unwrapped to 64 bits as they arrive (each step taken the short way round the 16-bit circle), so the
+ * age of a partial message is exact however far the channel has moved on.
  *
  * <p>Sequenced: a message is delivered only if it is newer than every message delivered before it; partial
  * messages that become stale that way are abandoned at once. Datagram-level duplicate filtering guarantees that an

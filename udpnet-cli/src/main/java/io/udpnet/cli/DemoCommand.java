@@ -11,7 +11,7 @@ import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.sim.LinkConfig;
 import io.udpnet.transport.ImpairmentRelay;
 import io.udpnet.transport.RelayStats;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

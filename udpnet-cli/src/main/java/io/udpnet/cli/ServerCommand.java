@@ -6,7 +6,7 @@ import io.udpnet.messaging.MessageListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.transport.DatagramSession;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
 import io.udpnet.transport.SessionHandler;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;

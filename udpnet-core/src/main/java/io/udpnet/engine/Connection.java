@@ -56,6 +56,8 @@ public final class Connection {
     long handshakeNonce;
     int heapIndex = -1;
     boolean ready;
+    /** Datagrams sent in a row in the current turn; see {@link Scheduler#TRAIN}. */
+    int train;
     private Object attachment;
 
     private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,

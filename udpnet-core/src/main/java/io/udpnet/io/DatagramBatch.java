@@ -98,6 +98,16 @@ public final class DatagramBatch {
     }
 
     /**
+     * The buffer of slot {@code i} as a writer left it after {@link #slot(int)}: position and limit untouched.
+     *
+     * @param i 0..capacity-1
+     * @return the slot's buffer
+     */
+    public ByteBuffer written(int i) {
+        return slots[i];
+    }
+
+    /**
      * Takes the datagram written into slot {@link #count()} as the next of the batch.
      *
      * @param peer   where it goes (a connected socket ignores it), or where it came from

@@ -3,6 +3,8 @@ package io.udpnet.messaging;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.DisconnectReason;
+import io.udpnet.io.DatagramIo;
+import io.udpnet.io.IoLoop;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,29 +29,38 @@ import java.util.Objects;
  * <p>Thread-safe. Closing the client closes its connections (their servers are told) and stops its thread.
  */
 public final class MessageClient implements AutoCloseable {
-    /** Bytes of received messages a connection holds for {@code receive()} before it refuses more from its peer. */
-    static final int INBOX_BYTES = 4 << 20;
-    /** SO_RCVBUF and SO_SNDBUF asked for each connection's socket. */
-    static final int SOCKET_BUFFER_BYTES = 1 << 20;
     private static final long JOIN_MILLIS = 5_000;
     private static final long CONNECT_MARGIN_NANOS = 5_000_000_000L;
 
     private final ConnectionConfig config;
+    private final MessageClientConfig clientConfig;
     private final IoLoop loop;
     private final ClientDriver driver;
     private final Object closeLock = new Object();
     private volatile boolean closed;
 
-    private MessageClient(ConnectionConfig config) throws IOException {
-        this.config = config;
-        this.loop = new IoLoop("udpnet-client");
-        this.driver = new ClientDriver(loop, config);
+    private MessageClient(MessageClientConfig clientConfig) throws IOException {
+        this.clientConfig = clientConfig;
+        this.config = clientConfig.connection();
+        DatagramIo io = clientConfig.io() != null ? clientConfig.io() : DatagramIo.defaultIo();
+        this.loop = new IoLoop(io, "udpnet-client");
+        this.driver = new ClientDriver(loop, config, clientConfig);
         loop.start(driver);
     }
 
     /** Starts a client whose connections use {@code config} (the server's channels and limits must match). */
     public static MessageClient open(ConnectionConfig config) throws IOException {
+        return open(MessageClientConfig.builder().connection(Objects.requireNonNull(config, "config")).build());
+    }
+
+    /** Starts a client with its own settings: bind address, socket buffers, inbox size, I/O implementation. */
+    public static MessageClient open(MessageClientConfig config) throws IOException {
         return new MessageClient(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The I/O implementation the client's sockets use: {@code nio} or {@code native-linux}. */
+    public String io() {
+        return loop.io().name();
     }
 
     /** Connects to {@code server} with no payload; messages go to {@link MessageConnection#receive}. */
@@ -78,7 +89,7 @@ public final class MessageClient implements AutoCloseable {
             throw new ClosedChannelException();
         }
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
-        MessageConnection c = new MessageConnection(loop, driver, config, listener, INBOX_BYTES, null, server,
+        MessageConnection c = new MessageConnection(loop, driver, config, listener, clientConfig.inboxBytes(), null, server,
                 MessageConnection.State.CONNECTING);
         loop.execute(() -> driver.start(c, server, localFor(server), copy));
         MessageConnection.State state;
@@ -99,7 +110,10 @@ public final class MessageClient implements AutoCloseable {
     }
 
     /** Clients bind to the loopback address to reach a loopback server, else to the wildcard of its family. */
-    private static InetSocketAddress localFor(InetSocketAddress server) {
+    private InetSocketAddress localFor(InetSocketAddress server) {
+        if (clientConfig.bindAddress() != null) {
+            return new InetSocketAddress(clientConfig.bindAddress(), 0);
+        }
         InetAddress a = server.getAddress();
         return a.isLoopbackAddress() ? new InetSocketAddress(a, 0) : new InetSocketAddress(0);
     }

@@ -1,6 +1,7 @@
 package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.io.IoLoop;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ConnectionListener;
 import io.udpnet.engine.ConnectionStats;
@@ -56,6 +57,9 @@ public final class MessageConnection implements AutoCloseable {
 
         /** A close waits for messages handed over earlier: call {@link #finishClose} until it returns true. */
         void lingering(MessageConnection c);
+
+        /** The application staged messages: call {@link #drain} on the I/O thread soon. Any thread. */
+        void requestDrain(MessageConnection c);
     }
 
     /** Where a connection is in its life, as the application sees it. */
@@ -141,7 +145,7 @@ public final class MessageConnection implements AutoCloseable {
             if (loop.inLoop()) {
                 drain();
             } else {
-                loop.requestDrain(this);
+                owner.requestDrain(this);
             }
         }
         return true;

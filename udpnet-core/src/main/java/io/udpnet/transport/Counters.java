@@ -1,5 +1,7 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.IoStats;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +16,6 @@ final class Counters {
     final LongAdder sessionsOpened = new LongAdder();
     final LongAdder sessionsClosed = new LongAdder();
     final AtomicInteger activeSessions = new AtomicInteger();
-    final AtomicInteger connectedSockets = new AtomicInteger();
     private final LongAdder[] drops = new LongAdder[DropCause.values().length];
 
     Counters() {
@@ -37,12 +38,14 @@ final class Counters {
         drops[cause.ordinal()].increment();
     }
 
-    ServerStats snapshot() {
+    /** A snapshot, with what only the sockets count (per-peer sockets open, oversize datagrams) added in. */
+    ServerStats snapshot(IoStats sockets) {
         Map<DropCause, Long> d = new EnumMap<>(DropCause.class);
         for (DropCause c : DropCause.values()) {
             d.put(c, drops[c.ordinal()].sum());
         }
+        d.merge(DropCause.OVERSIZE, sockets.oversize(), Long::sum);
         return new ServerStats(datagramsIn.sum(), bytesIn.sum(), datagramsOut.sum(), bytesOut.sum(),
-                sessionsOpened.sum(), sessionsClosed.sum(), activeSessions.get(), connectedSockets.get(), d);
+                sessionsOpened.sum(), sessionsClosed.sum(), activeSessions.get(), sockets.connectedSockets(), d);
     }
 }

@@ -16,6 +16,8 @@ final class NioPoller implements Poller {
     private final Consumer<SelectionKey> onKey = this::onKey;
     private ReadyHandler handler;
     private int handled;
+    /** A socket was closed from inside {@link #poll}'s handler, where the selector cannot select again. */
+    private boolean flushAfterPoll;
 
     NioPoller() throws IOException {
         this.selector = Selector.open();
@@ -40,9 +42,14 @@ final class NioPoller implements Poller {
     /**
      * The JDK closes a registered channel's socket only when the selector next deregisters its cancelled key; until
      * then the kernel still routes the peer's datagrams to it, where they are lost. Selecting now makes a close
-     * take effect at once. Readiness of other sockets is not lost: it is reported again by the next poll.
+     * take effect at once (or, when the socket was closed by a poll's handler, as soon as that poll ends). Readiness
+     * of other sockets is not lost: it is reported again by the next poll.
      */
     void flushCancelled() {
+        if (handler != null) {
+            flushAfterPoll = true;
+            return;
+        }
         if (!selector.isOpen()) {
             return;
         }
@@ -67,6 +74,10 @@ final class NioPoller implements Poller {
             }
         } finally {
             this.handler = null;
+        }
+        if (flushAfterPoll) {
+            flushAfterPoll = false;
+            flushCancelled();
         }
         return handled;
     }

@@ -1,7 +1,7 @@
-package io.udpnet.transport;
+package io.udpnet.io;
 
 /**
- * How a {@link UdpServer} maps remote peers onto sockets and threads. All modes offer the same API; they differ in
+ * How a server (the raw {@code UdpServer}, {@code MessageServer}) maps remote peers onto sockets and threads. All modes offer the same API; they differ in
  * cost and in what the kernel does for you. See {@code docs/SERVER-MODES.md} for when to choose which.
  */
 public enum ServerMode {
@@ -18,7 +18,7 @@ public enum ServerMode {
     SHARDED,
     /**
      * One listening socket plus one connected socket per peer (up to a cap): the kernel demultiplexes, each peer's
-     * socket is read by its own virtual thread, and ICMP "port unreachable" is reported to the session. For tens to
+     * socket is read by the listener's I/O thread, and ICMP "port unreachable" is reported to the session. For tens to
      * hundreds of peers: the kernel's routing cost grows with the number of connected sockets on the port.
      */
     CONNECTED

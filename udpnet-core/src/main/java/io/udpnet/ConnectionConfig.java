@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 public final class ConnectionConfig {
     /** Most channels a connection may have (the channel field is one byte). */
-    public static final int MAX_CHANNELS = 256;
+    public static final int MAX_CHANNELS = SharedSettings.MAX_CHANNELS;
 
     private final Delivery[] channels;
     private final int maxDatagramSize;

@@ -6,7 +6,6 @@ import io.udpnet.wire.SharedSettings;
 import io.udpnet.wire.WireFormat;
 
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
  * The text of a REJECT with {@link DisconnectCode#CONFIG_MISMATCH}: which shared settings differ, read from the
@@ -22,7 +21,7 @@ final class ConfigMismatch {
         int at = Handshake.SETTINGS_OFFSET;
         int digest = request.getInt(Handshake.DIGEST_OFFSET);
         int n = SharedSettings.length(request, at, length - WireFormat.CRC_SIZE);
-        if (n < 0 || crc(request.slice(at, n)) != digest) {
+        if (n < 0 || SharedSettings.digest(request.slice(at, n)) != digest) {
             return ofDigests(digest, SharedSettings.digest(server));
         }
         ByteBuffer client = request.slice(at, n);
@@ -68,11 +67,5 @@ final class ConfigMismatch {
     private static String mode(byte code) {
         Delivery[] modes = Delivery.values();
         return code >= 0 && code < modes.length ? modes[code].name() : "mode " + (code & 0xFF);
-    }
-
-    private static int crc(ByteBuffer b) {
-        CRC32C crc = new CRC32C();
-        crc.update(b);
-        return (int) crc.getValue();
     }
 }

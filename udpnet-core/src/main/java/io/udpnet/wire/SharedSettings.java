@@ -1,6 +1,7 @@
 package io.udpnet.wire;
 
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 
 /**
  * Codec of the settings both ends of a connection must share (docs/PROTOCOL.md section 8.1): a REQUEST carries them
@@ -37,7 +38,12 @@ public final class SharedSettings {
 
     /** The config digest: CRC32C of the settings' bytes. */
     public static int digest(byte[] settings) {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        return digest(ByteBuffer.wrap(settings));
+    }
+
+    /** The config digest of the settings between {@code settings}' position and limit (consumed). */
+    public static int digest(ByteBuffer settings) {
+        CRC32C crc = new CRC32C();
         crc.update(settings);
         return (int) crc.getValue();
     }

@@ -30,9 +30,11 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code udpnet server}: a chat/echo server on udpnet connections, or a raw datagram echo server. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs a chat/echo server. Every message a client sends on channel 0 (reliable-ordered) is sent "
-                + "back to it and to every other connected client, prefixed with the sender's address; "
-                + "connections and disconnections are printed.",
+        description = {"Runs a chat/echo server with the default connection configuration: channel 0 "
+                + "reliable-ordered, 1 reliable-unordered, 2 unreliable-sequenced, 3 unreliable. Every message a "
+                + "client sends, on any channel, goes to every connected client (the sender too) on channel 0 as "
+                + "'HOST:PORT: ' (the sender's address) followed by the message; connections and disconnections "
+                + "are printed.",
                 "With --raw: a plain datagram echo server on the raw level (each peer's datagrams are echoed back "
                         + "by its session), for testing UDP reachability with any tool (e.g. socat, nc -u).",
                 "Runs until interrupted (Ctrl-C), which closes every connection with a goodbye.",
@@ -120,17 +122,19 @@ final class ServerCommand implements Callable<Integer> {
             @Override
             public void onConnected(MessageConnection c) {
                 online.add(c);
-                say("+ " + c.remoteAddress() + " connected (" + online.size() + " online)");
+                say("+ " + Addresses.text(c.remoteAddress()) + " connected (" + online.size() + " online)");
             }
 
             @Override
             public void onMessage(MessageConnection from, int channel, ByteBuffer message) {
                 String text = StandardCharsets.UTF_8.decode(message).toString();
-                ByteBuffer line = ByteBuffer.wrap((from.remoteAddress() + ": " + text).getBytes(StandardCharsets.UTF_8));
+                ByteBuffer line = ByteBuffer.wrap((Addresses.text(from.remoteAddress()) + ": " + text)
+                        .getBytes(StandardCharsets.UTF_8));
                 for (MessageConnection c : online) {
                     try {
                         if (!c.trySend(0, line)) {
-                            say("! " + c.remoteAddress() + " is not keeping up; a line was not sent to it");
+                            say("! " + Addresses.text(c.remoteAddress())
+                                    + " is not keeping up; a line was not sent to it");
                         }
                     } catch (IOException | IllegalArgumentException e) {
                         // closed meanwhile, or the prefixed line is over the limit: nothing to send to
@@ -141,7 +145,7 @@ final class ServerCommand implements Callable<Integer> {
             @Override
             public void onClosed(MessageConnection c, DisconnectReason reason) {
                 online.remove(c);
-                say("- " + c.remoteAddress() + " left: " + reason + " (" + online.size() + " online)");
+                say("- " + Addresses.text(c.remoteAddress()) + " left: " + reason + " (" + online.size() + " online)");
             }
         };
         MessageServerConfig.Builder b = MessageServerConfig.builder().bindAddress(address).mode(serverMode)
@@ -168,13 +172,13 @@ final class ServerCommand implements Callable<Integer> {
 
             @Override
             public void onClosed(DatagramSession session, io.udpnet.transport.CloseReason reason) {
-                say("- " + session.remoteAddress() + " " + reason.name().toLowerCase(Locale.ROOT)
+                say("- " + Addresses.text(session.remoteAddress()) + " " + reason.name().toLowerCase(Locale.ROOT)
                         + " after " + session.receivedCount() + " datagrams");
             }
         };
         UdpServerConfig.Builder b = UdpServerConfig.builder().bindAddress(address).mode(serverMode)
                 .sessionListener(s -> {
-                    say("+ " + s.remoteAddress() + (s.hasOwnSocket() ? " (own socket)" : ""));
+                    say("+ " + Addresses.text(s.remoteAddress()) + (s.hasOwnSocket() ? " (own socket)" : ""));
                     return echo;
                 });
         if (shards > 0) {

@@ -21,6 +21,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 @Timeout(60)
 class ChatCommandsTest {
@@ -83,6 +84,9 @@ class ChatCommandsTest {
         aIn.flush();
         b.await("a's line at b", () -> b.out().contains(": hello from a"));
         a.await("a's line echoed to a", () -> a.out().contains(": hello from a"));
+        // The line is prefixed with a's address as HOST:PORT (docs/PROTOCOL.md, appendix).
+        Pattern line = Pattern.compile("(?m)^127\\.0\\.0\\.1:\\d{1,5}: hello from a$");
+        assertTrue(line.matcher(b.out()).find(), b.out());
         aIn.close();
         bIn.close();
         assertEquals(0, a.exit.get(), a.err.toString());

@@ -34,6 +34,7 @@ public final class ServerEndpoint {
     private final ServerConfig serverConfig;
     private final Acceptor acceptor;
     private final RandomGenerator random;
+    private final byte[] settings;
     private final int digest;
     private final Crc crc = new Crc();
     private final CookieJar cookies;
@@ -62,6 +63,7 @@ public final class ServerEndpoint {
         this.receiveMemory = new ByteBudget(serverConfig.receiveMemoryBytes());
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.random = Objects.requireNonNull(random, "random");
+        this.settings = config.sharedSettings();
         this.digest = config.digest();
         this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos());
         for (int i = 0; i < REPLY_SLOTS; i++) {
@@ -146,6 +148,7 @@ public final class ServerEndpoint {
         }
     }
 
+    /** A REQUEST's version range comes from bytes 4 and 5; byte 2 (the client's highest version) is not read. */
     private void onRequest(InetSocketAddress from, ByteBuffer b, long now) {
         int min = b.get(Handshake.MIN_VERSION_OFFSET) & 0xFF;
         int max = b.get(Handshake.MAX_VERSION_OFFSET) & 0xFF;
@@ -159,7 +162,7 @@ public final class ServerEndpoint {
             return;
         }
         if (b.getInt(Handshake.DIGEST_OFFSET) != digest) {
-            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, "channel configuration differs from the server's");
+            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, ConfigMismatch.ofRequest(settings, b, b.limit()));
             return;
         }
         cookies.issue(from, WireFormat.VERSION, nonce, now, cookie);
@@ -189,7 +192,8 @@ public final class ServerEndpoint {
             return;
         }
         if (b.getInt(Handshake.RESPONSE_DIGEST_OFFSET) != digest) {
-            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, "channel configuration differs from the server's");
+            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce,
+                    ConfigMismatch.ofDigests(b.getInt(Handshake.RESPONSE_DIGEST_OFFSET), digest));
             return;
         }
         if (byToken.size() >= serverConfig.maxConnections() && existing == null) {

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  *
  * <pre>
  * REQUEST   (client, padded to 1200 bytes)   4 u8 min version  5 u8 max version  6 u16 0  8 u64 nonce
- *                                            16 u32 config digest  20.. zero padding  1196 u32 CRC32C
+ *                                            16 u32 config digest  20 shared settings (16 + channels bytes)
+ *                                            .. zero padding  1196 u32 CRC32C
  * CHALLENGE (server, 44 bytes)               4 u8 version  5..7 0  8 u64 nonce  16 cookie (24 bytes)  40 u32 CRC
  * RESPONSE  (client, padded to 1200 bytes)   4 u8 version  5 u8 0  6 u16 payload length  8 u64 nonce
  *                                            16 cookie (24 bytes)  40 u32 config digest  44 payload  .. padding
@@ -19,6 +20,9 @@ import java.nio.ByteBuffer;
  *                                            8 u64 nonce  16 text (UTF-8)  16+n u32 CRC
  * </pre>
  * REQUEST and REJECT keep this layout in every version of the protocol, so that version negotiation always works.
+ * Byte 2 of every control datagram is the sender's version (for REQUEST its highest, for REJECT the server's
+ * highest); receivers read the version fields from byte 4 on instead. Zero fields and padding are written as zeros
+ * and not checked: the CRC already rejects damage.
  */
 public final class Handshake {
     public static final byte KIND_REQUEST = 0x10;
@@ -43,6 +47,8 @@ public final class Handshake {
     public static final int PAYLOAD_LENGTH_OFFSET = 6;
     public static final int NONCE_OFFSET = 8;
     public static final int DIGEST_OFFSET = 16;
+    /** Where a REQUEST carries the client's {@link SharedSettings}. */
+    public static final int SETTINGS_OFFSET = 20;
     public static final int COOKIE_OFFSET = 16;
     public static final int RESPONSE_DIGEST_OFFSET = 40;
     public static final int PAYLOAD_OFFSET = 44;
@@ -65,14 +71,18 @@ public final class Handshake {
         b.put(3, kind);
     }
 
-    /** Writes a REQUEST (1200 bytes, CRC included); returns its length. */
-    public static int writeRequest(ByteBuffer b, int minVersion, int maxVersion, long nonce, int configDigest,
+    /**
+     * Writes a REQUEST (1200 bytes, CRC included) carrying the client's {@link SharedSettings} and their digest;
+     * returns its length.
+     */
+    public static int writeRequest(ByteBuffer b, int minVersion, int maxVersion, long nonce, byte[] settings,
                                    Crc crc) {
         prefix(b, maxVersion, KIND_REQUEST, PADDED_SIZE);
         b.put(MIN_VERSION_OFFSET, (byte) minVersion);
         b.put(MAX_VERSION_OFFSET, (byte) maxVersion);
         b.putLong(NONCE_OFFSET, nonce);
-        b.putInt(DIGEST_OFFSET, configDigest);
+        b.putInt(DIGEST_OFFSET, SharedSettings.digest(settings));
+        b.put(SETTINGS_OFFSET, settings);
         crc.seal(b, PADDED_SIZE);
         return PADDED_SIZE;
     }

@@ -166,6 +166,7 @@ class HandshakeSimulationTest {
         setUp(16, LinkConfig.PERFECT, acceptAll(), ServerConfig.defaults(), other, "");
         assertTrue(sim.runUntil(() -> client.disconnected != null, Duration.ofSeconds(5).toNanos()));
         assertEquals(DisconnectCode.CONFIG_MISMATCH, client.disconnected.code());
+        assertEquals("config differs: channels: client 1, server 4", client.disconnected.text());
         assertEquals(0, server.connectionCount());
     }
 

@@ -41,6 +41,20 @@ public record PathError(InetSocketAddress peer, Kind kind, int mtu) {
         }
     }
 
+    /**
+     * For {@link Kind#MESSAGE_TOO_BIG} with a known MTU: the largest UDP payload the path carries, the MTU less the
+     * IP and UDP headers of the peer's family (28 bytes for IPv4 and IPv4-mapped peers, 48 for IPv6).
+     *
+     * @return bytes, or 0 when the MTU is not known
+     */
+    public int largestDatagram() {
+        if (kind != Kind.MESSAGE_TOO_BIG || mtu == 0) {
+            return 0;
+        }
+        boolean v6 = peer.getAddress() instanceof java.net.Inet6Address;
+        return Math.max(0, mtu - (v6 ? 48 : 28));
+    }
+
     /** Receives the errors a socket reports; called on the thread that called {@code receive} or {@code send}. */
     @FunctionalInterface
     public interface Handler {

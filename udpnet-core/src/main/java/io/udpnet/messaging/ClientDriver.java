@@ -154,9 +154,13 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
     @Override
     public void onPathError(PathError error) {
         MessageConnection c = current;
-        if (c != null && (error.kind() == PathError.Kind.PORT_UNREACHABLE
-                || error.kind() == PathError.Kind.HOST_UNREACHABLE)) {
+        if (c == null) {
+            return;
+        }
+        if (error.kind() == PathError.Kind.PORT_UNREACHABLE || error.kind() == PathError.Kind.HOST_UNREACHABLE) {
             c.engine().peerUnreachable(System.nanoTime());
+        } else if (error.largestDatagram() > 0) {
+            c.engine().pathTooBig(error.largestDatagram(), System.nanoTime());
         }
     }
 

@@ -113,7 +113,13 @@ final class ServerShard implements SocketGroup.Handler, MessageConnection.Owner,
                 c.peerUnreachable(System.nanoTime());
             }
         }
-        // MESSAGE_TOO_BIG: the datagram is lost; path MTU discovery learns from the loss of its probe.
+        if (error.kind() == PathError.Kind.MESSAGE_TOO_BIG && error.largestDatagram() > 0) {
+            Connection c = endpoint.connection(error.peer());
+            if (c != null) {
+                c.pathTooBig(error.largestDatagram(), System.nanoTime());
+            }
+        }
+        // Without an MTU the datagram is simply lost; path MTU discovery learns from the loss of its probe.
     }
 
     // ---- output --------------------------------------------------------------------------------------------------

@@ -106,6 +106,14 @@ public final class ConnectionConfig {
         return maxDatagramSize;
     }
 
+    /**
+     * The largest datagram a transport must accept for such a connection: every datagram up to 1472 bytes, whatever
+     * its own sending maximum, because the peer's path MTU discovery may go that far (docs/PROTOCOL.md section 2).
+     */
+    public int largestAcceptedDatagram() {
+        return Math.max(WireFormat.MAX_DATAGRAM_SIZE_IPV4, maxDatagramSize);
+    }
+
     /** Whether connections probe for a datagram size above 1200 bytes, up to {@link #maxDatagramSize()}. */
     public boolean pathMtuDiscovery() {
         return pathMtuDiscovery;

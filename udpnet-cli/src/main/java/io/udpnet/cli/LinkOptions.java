@@ -1,6 +1,6 @@
 package io.udpnet.cli;
 
-import io.udpnet.sim.LinkConfig;
+import io.udpnet.impair.LinkConfig;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

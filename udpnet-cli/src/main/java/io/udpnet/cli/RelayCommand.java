@@ -1,8 +1,8 @@
 package io.udpnet.cli;
 
-import io.udpnet.sim.LinkConfig;
-import io.udpnet.transport.ImpairmentRelay;
-import io.udpnet.transport.RelayStats;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.ImpairmentRelay;
+import io.udpnet.impair.RelayStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

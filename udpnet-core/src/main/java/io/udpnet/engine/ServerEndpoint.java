@@ -88,6 +88,38 @@ public final class ServerEndpoint {
         this.tokenTag = tag;
     }
 
+    /**
+     * The tag in the token of a data datagram (see {@link #tokenTag}), read without processing it: lets a transport
+     * with several endpoints find the one that owns the datagram's connection.
+     *
+     * @param datagram position..limit; not consumed
+     * @param bits     the number of tag bits the endpoints use, 0..8
+     * @return the tag, or -1 when the datagram is not a udpnet data datagram
+     */
+    public static int tagOf(ByteBuffer datagram, int bits) {
+        int at = datagram.position();
+        if (datagram.remaining() < DataHeader.OVERHEAD
+                || (datagram.get(at + DataHeader.KIND_OFFSET) & 0xFF) != WireFormat.KIND_DATA) {
+            return -1;
+        }
+        return (int) (datagram.getLong(at + DataHeader.TOKEN_OFFSET) & ((1L << bits) - 1));
+    }
+
+    /**
+     * The connection a data datagram names by its token, read without processing the datagram.
+     *
+     * @param datagram position..limit; not consumed
+     * @return the connection, or null for another kind of datagram or an unknown token
+     */
+    public Connection connectionOf(ByteBuffer datagram) {
+        int at = datagram.position();
+        if (datagram.remaining() < DataHeader.OVERHEAD
+                || (datagram.get(at + DataHeader.KIND_OFFSET) & 0xFF) != WireFormat.KIND_DATA) {
+            return null;
+        }
+        return byToken.get(datagram.getLong(at + DataHeader.TOKEN_OFFSET));
+    }
+
     /** Processes a datagram from {@code from} (position..limit; consumed). Never throws for any content. */
     public void handleDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
         ByteBuffer b = datagram.position() == 0 ? datagram : datagram.slice();

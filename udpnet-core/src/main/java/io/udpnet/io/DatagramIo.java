@@ -1,6 +1,5 @@
 package io.udpnet.io;
 
-import io.udpnet.io.nio.NioDatagramIo;
 
 import java.io.IOException;
 import java.util.ServiceLoader;

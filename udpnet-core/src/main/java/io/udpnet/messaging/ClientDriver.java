@@ -9,7 +9,6 @@ import io.udpnet.io.IoLoop;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketOptions;
 import io.udpnet.io.UdpSocket;
-import io.udpnet.wire.WireFormat;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -56,7 +55,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
         this.config = config;
         this.clientConfig = clientConfig;
         this.drains = new DrainQueue(loop);
-        this.largest = Math.max(WireFormat.MAX_DATAGRAM_SIZE_IPV4, config.maxDatagramSize());
+        this.largest = config.largestAcceptedDatagram();
         this.in = new DatagramBatch(BATCH, largest + 1);
         this.out = new DatagramBatch(BATCH, config.maxDatagramSize());
     }

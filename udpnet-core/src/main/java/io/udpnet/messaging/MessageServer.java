@@ -4,7 +4,6 @@ import io.udpnet.engine.EndpointStats;
 import io.udpnet.io.DatagramIo;
 import io.udpnet.io.ServerMode;
 import io.udpnet.io.ServerSockets;
-import io.udpnet.wire.WireFormat;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -67,7 +66,7 @@ public final class MessageServer implements AutoCloseable {
         DatagramIo io = config.io() != null ? config.io() : DatagramIo.defaultIo();
         // Every datagram up to the protocol's largest is accepted, whatever this server's own sending maximum:
         // a client's path MTU discovery may raise its datagrams that far (docs/PROTOCOL.md section 2).
-        int largest = Math.max(WireFormat.MAX_DATAGRAM_SIZE_IPV4, config.connection().maxDatagramSize());
+        int largest = config.connection().largestAcceptedDatagram();
         int shardCount = config.mode() == ServerMode.SHARDED && io.supportsReusePort() ? config.shards() : 1;
         this.sockets = ServerSockets.open(new ServerSockets.Settings(config.bindAddress(), config.mode(),
                 config.shards(), config.socketBufferBytes(), config.socketBufferBytes(), config.maxConnectedSockets(),

@@ -9,8 +9,6 @@ import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
-import io.udpnet.wire.DataHeader;
-import io.udpnet.wire.WireFormat;
 
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -65,24 +63,20 @@ final class ServerShard implements SocketGroup.Handler, MessageConnection.Owner,
 
     @Override
     public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
-        if (datagram.remaining() >= DataHeader.OVERHEAD
-                && (datagram.get(DataHeader.KIND_OFFSET) & 0xFF) == WireFormat.KIND_DATA) {
-            long token = datagram.getLong(DataHeader.TOKEN_OFFSET);
-            int owner = (int) (token & ((1L << tokenBits) - 1));
-            if (owner != group.index()) {
-                ServerShard target = server.shard(owner);
-                if (target != null) {
-                    target.forwarded(from, datagram);
-                }
-                return;
+        int owner = ServerEndpoint.tagOf(datagram, tokenBits);
+        if (owner >= 0 && owner != group.index()) {
+            ServerShard target = server.shard(owner);
+            if (target != null) {
+                target.forwarded(from, datagram);
             }
-            Connection c = endpoint.connection(token);
-            if (c != null && c.attachment() instanceof MessageConnection mc) {
-                boolean full = mc.inboxFull();
-                c.pauseReceiving(full);
-                if (full) {
-                    server.counters().inboxDrops.increment();
-                }
+            return;
+        }
+        Connection c = endpoint.connectionOf(datagram);
+        if (c != null && c.attachment() instanceof MessageConnection mc) {
+            boolean full = mc.inboxFull();
+            c.pauseReceiving(full);
+            if (full) {
+                server.counters().inboxDrops.increment();
             }
         }
         endpoint.handleDatagram(from, datagram, now);

@@ -1,4 +1,4 @@
-package io.udpnet.sim;
+package io.udpnet.impair;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,6 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
-import io.udpnet.sim.LinkStats;
+import io.udpnet.impair.LinkStats;
 
 /**
  * A snapshot of an {@link ImpairmentRelay}'s counters, taken at one instant by {@link ImpairmentRelay#stats()}.

@@ -1,4 +1,4 @@
-package io.udpnet.internal;
+package io.udpnet.impair;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

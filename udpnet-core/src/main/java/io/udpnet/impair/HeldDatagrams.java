@@ -1,6 +1,6 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
-import io.udpnet.internal.DatagramPool;
+import io.udpnet.impair.DatagramPool;
 
 import java.util.Comparator;
 import java.util.PriorityQueue;

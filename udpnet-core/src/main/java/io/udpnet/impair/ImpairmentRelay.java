@@ -1,7 +1,6 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
-import io.udpnet.internal.Sockets;
-import io.udpnet.sim.LinkConfig;
+import io.udpnet.impair.LinkConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -351,7 +350,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                 channel.configureBlocking(false);
                 return new ImpairmentRelay(this, selector, channel);
             } catch (IOException | RuntimeException e) {
-                Sockets.closeQuietly(channel);
+                RelaySockets.closeQuietly(channel);
                 selector.close();
                 throw e;
             }

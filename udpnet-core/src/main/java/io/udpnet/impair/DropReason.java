@@ -1,4 +1,4 @@
-package io.udpnet.sim;
+package io.udpnet.impair;
 
 /** Why the simulation discarded a datagram; reported to a {@link SimListener}. */
 public enum DropReason {

@@ -1,7 +1,5 @@
-package io.udpnet.io.nio;
+package io.udpnet.io;
 
-import io.udpnet.io.Poller;
-import io.udpnet.io.UdpSocket;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;

@@ -1,4 +1,4 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,20 +1,20 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
-import static io.udpnet.transport.RelayPeers.address;
-import static io.udpnet.transport.RelayPeers.awaitStats;
-import static io.udpnet.transport.RelayPeers.drain;
-import static io.udpnet.transport.RelayPeers.receive;
-import static io.udpnet.transport.RelayPeers.receiveOrFail;
-import static io.udpnet.transport.RelayPeers.send;
-import static io.udpnet.transport.RelayPeers.sendPaced;
-import static io.udpnet.transport.RelayPeers.socket;
+import static io.udpnet.impair.RelayPeers.address;
+import static io.udpnet.impair.RelayPeers.awaitStats;
+import static io.udpnet.impair.RelayPeers.drain;
+import static io.udpnet.impair.RelayPeers.receive;
+import static io.udpnet.impair.RelayPeers.receiveOrFail;
+import static io.udpnet.impair.RelayPeers.send;
+import static io.udpnet.impair.RelayPeers.sendPaced;
+import static io.udpnet.impair.RelayPeers.socket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.udpnet.sim.LinkConfig;
-import io.udpnet.transport.RelayPeers.Received;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.RelayPeers.Received;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;

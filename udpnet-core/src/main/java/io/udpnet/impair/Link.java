@@ -1,4 +1,4 @@
-package io.udpnet.internal;
+package io.udpnet.impair;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
-import io.udpnet.sim.DropReason;
-import io.udpnet.sim.LinkConfig;
-import io.udpnet.sim.LinkStats;
+import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.LinkStats;
 
 /**
  * One direction of a simulated path: applies a {@link LinkConfig} to each datagram offered and tells a

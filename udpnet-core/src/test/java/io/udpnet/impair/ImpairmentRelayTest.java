@@ -1,11 +1,12 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
-import static io.udpnet.transport.RelayPeers.address;
-import static io.udpnet.transport.RelayPeers.awaitStats;
-import static io.udpnet.transport.RelayPeers.receive;
-import static io.udpnet.transport.RelayPeers.receiveOrFail;
-import static io.udpnet.transport.RelayPeers.send;
-import static io.udpnet.transport.RelayPeers.socket;
+import io.udpnet.transport.Ipv6;
+import static io.udpnet.impair.RelayPeers.address;
+import static io.udpnet.impair.RelayPeers.awaitStats;
+import static io.udpnet.impair.RelayPeers.receive;
+import static io.udpnet.impair.RelayPeers.receiveOrFail;
+import static io.udpnet.impair.RelayPeers.send;
+import static io.udpnet.impair.RelayPeers.socket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.udpnet.sim.LinkConfig;
-import io.udpnet.transport.RelayPeers.Received;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.RelayPeers.Received;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Inet6Address;

@@ -1,21 +1,20 @@
-package io.udpnet.internal;
+package io.udpnet.impair;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 
-/** Opens and closes the datagram channels of the servers, clients and the relay. */
-public final class Sockets {
-    private Sockets() {
+/** Opens and closes the relay's datagram channels. */
+final class RelaySockets {
+    private RelaySockets() {
     }
 
     /**
      * Opens an unbound channel with the given buffer sizes (0 leaves the system's default) and reuse options. The
-     * protocol family is left to the JDK: where IPv6 exists it is AF_INET6 even for IPv4 addresses, which is what
-     * makes the CONNECTED hand-off race-free (see {@code io.udpnet.transport.ConnectedSockets}).
+     * protocol family is left to the JDK: where IPv6 exists it is AF_INET6 even for IPv4 addresses.
      */
-    public static DatagramChannel open(int receiveBuffer, int sendBuffer, boolean reuseAddress, boolean reusePort)
+    static DatagramChannel open(int receiveBuffer, int sendBuffer, boolean reuseAddress, boolean reusePort)
             throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
@@ -38,15 +37,8 @@ public final class Sockets {
         }
     }
 
-    public static boolean supportsReusePort() {
-        try (DatagramChannel probe = DatagramChannel.open()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    public static void closeQuietly(DatagramChannel ch) {
+    static void closeQuietly(DatagramChannel ch) {
         if (ch == null) {
             return;
         }
@@ -58,7 +50,7 @@ public final class Sockets {
     }
 
     /** The channel's local address, or null once it is closed. */
-    public static SocketAddress localAddress(DatagramChannel ch) {
+    static SocketAddress localAddress(DatagramChannel ch) {
         try {
             return ch.getLocalAddress();
         } catch (IOException e) {

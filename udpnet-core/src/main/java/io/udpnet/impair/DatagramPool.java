@@ -1,4 +1,4 @@
-package io.udpnet.internal;
+package io.udpnet.impair;
 
 import java.util.ArrayDeque;
 

@@ -1,9 +1,5 @@
-package io.udpnet.io.nio;
+package io.udpnet.io;
 
-import io.udpnet.io.DatagramBatch;
-import io.udpnet.io.PathError;
-import io.udpnet.io.SocketOptions;
-import io.udpnet.io.UdpSocket;
 import jdk.net.ExtendedSocketOptions;
 
 import java.io.IOException;

@@ -1,10 +1,9 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
-import io.udpnet.internal.Sockets;
-import io.udpnet.internal.DatagramPool;
-import io.udpnet.sim.LinkConfig;
-import io.udpnet.sim.LinkStats;
-import io.udpnet.transport.HeldDatagrams.Held;
+import io.udpnet.impair.DatagramPool;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.LinkStats;
+import io.udpnet.impair.HeldDatagrams.Held;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,7 +109,7 @@ final class RelayLoop implements Runnable {
                 readReady();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "impairment relay on " + Sockets.localAddress(listen) + " stopped", e);
+            LOG.log(Level.WARNING, "impairment relay on " + RelaySockets.localAddress(listen) + " stopped", e);
         } finally {
             shutdown();
         }
@@ -145,7 +144,7 @@ final class RelayLoop implements Runnable {
 
     InetSocketAddress upstreamAddress(InetSocketAddress client) {
         RelayClient c = clients.get(client);
-        return c == null ? null : (InetSocketAddress) Sockets.localAddress(c.upstream);
+        return c == null ? null : (InetSocketAddress) RelaySockets.localAddress(c.upstream);
     }
 
     InetSocketAddress rebind(InetSocketAddress address) {
@@ -160,9 +159,9 @@ final class RelayLoop implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Sockets.closeQuietly(old);
+        RelaySockets.closeQuietly(old);
         rebinds++;
-        InetSocketAddress now = (InetSocketAddress) Sockets.localAddress(c.upstream);
+        InetSocketAddress now = (InetSocketAddress) RelaySockets.localAddress(c.upstream);
         LOG.log(Level.DEBUG, () -> "relay: " + address + " rebound to " + now);
         return now;
     }
@@ -291,7 +290,7 @@ final class RelayLoop implements Runnable {
         }
         clients.put(address, c);
         admitted++;
-        LOG.log(Level.DEBUG, () -> "relay: new client " + address + " as " + Sockets.localAddress(c.upstream));
+        LOG.log(Level.DEBUG, () -> "relay: new client " + address + " as " + RelaySockets.localAddress(c.upstream));
         return c;
     }
 
@@ -306,7 +305,7 @@ final class RelayLoop implements Runnable {
             ch.configureBlocking(false);
             ch.register(selector, SelectionKey.OP_READ, c);
         } catch (IOException | RuntimeException e) {
-            Sockets.closeQuietly(ch);
+            RelaySockets.closeQuietly(ch);
             throw e;
         }
         c.upstream = ch;
@@ -361,7 +360,7 @@ final class RelayLoop implements Runnable {
 
     private void retire(RelayClient c) {
         c.closed = true;
-        Sockets.closeQuietly(c.upstream);
+        RelaySockets.closeQuietly(c.upstream);
         retiredToServer = retiredToServer.plus(c.toServer.link.stats());
         retiredToClient = retiredToClient.plus(c.toClient.link.stats());
     }
@@ -372,9 +371,9 @@ final class RelayLoop implements Runnable {
             finalStats = snapshot();
         } finally {
             for (RelayClient c : new ArrayList<>(clients.values())) {
-                Sockets.closeQuietly(c.upstream);
+                RelaySockets.closeQuietly(c.upstream);
             }
-            Sockets.closeQuietly(listen);
+            RelaySockets.closeQuietly(listen);
             try {
                 selector.close();
             } catch (IOException ignored) {

@@ -1,4 +1,4 @@
-package io.udpnet.sim;
+package io.udpnet.impair;
 
 /**
  * Counters of one directed link, as a snapshot taken by {@link Simulation#linkStats} or summed over every link by

@@ -1,9 +1,9 @@
-package io.udpnet.transport;
+package io.udpnet.impair;
 
-import io.udpnet.internal.DatagramPool;
-import io.udpnet.internal.Link;
-import io.udpnet.sim.DropReason;
-import io.udpnet.sim.LinkConfig;
+import io.udpnet.impair.DatagramPool;
+import io.udpnet.impair.Link;
+import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkConfig;
 
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;

@@ -1,9 +1,5 @@
-package io.udpnet.io.nio;
+package io.udpnet.io;
 
-import io.udpnet.io.DatagramIo;
-import io.udpnet.io.Poller;
-import io.udpnet.io.SocketOptions;
-import io.udpnet.io.UdpSocket;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -14,9 +10,9 @@ import java.nio.channels.DatagramChannel;
  * makes no hidden copy), ICMP errors only on connected sockets, and a connect that must first drain the socket by
  * hand because the JDK's own connect discards what it holds.
  */
-public final class NioDatagramIo implements DatagramIo {
+final class NioDatagramIo implements DatagramIo {
     /** The one instance. */
-    public static final NioDatagramIo INSTANCE = new NioDatagramIo();
+    static final NioDatagramIo INSTANCE = new NioDatagramIo();
 
     private final boolean reusePort = probeReusePort();
 

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The I/O thread of a {@link MessageClient}: a {@link ClientEndpoint} with every connection's engine, and one
  * socket per connection, connected to its server, read and written in batches.
  */
-final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, PathError.Handler {
+final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathError.Handler {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
     private static final int BATCH = 64;
     private static final int READ_ROUNDS = 4;
@@ -34,18 +34,18 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
     private final ConnectionConfig config;
     private final MessageClientConfig clientConfig;
     private final ClientEndpoint endpoint = new ClientEndpoint(new SecureRandom());
-    private final Map<MessageConnection, UdpSocket> sockets = new HashMap<>();
+    private final Map<ConnectionDriver, UdpSocket> sockets = new HashMap<>();
     private final Housekeeping housekeeping = new Housekeeping();
     private final DrainQueue drains;
     /** Sockets of connections that just ended, closed after the flush that sent their last goodbye. */
-    private final Map<MessageConnection, UdpSocket> retired = new HashMap<>();
+    private final Map<ConnectionDriver, UdpSocket> retired = new HashMap<>();
     /** Every datagram up to the protocol's largest is accepted: the server's path MTU discovery may go that far. */
     private final int largest;
     private final DatagramBatch in;
     private final DatagramBatch out;
     /** The socket the datagrams in {@link #out} go through, and the connection whose errors a call reports. */
     private UdpSocket outSocket;
-    private MessageConnection current;
+    private ConnectionDriver current;
     /** Datagrams the kernel would not take (send buffer full): lost like any other, and sent again if reliable. */
     private final LongAdder sendDrops = new LongAdder();
     private volatile int connections;
@@ -65,7 +65,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
     }
 
     /** Starts {@code c}'s handshake on a new socket connected to {@code server}. I/O thread. */
-    void start(MessageConnection c, InetSocketAddress server, InetSocketAddress local, ByteBuffer payload) {
+    void start(ConnectionDriver c, InetSocketAddress server, InetSocketAddress local, ByteBuffer payload) {
         Connection engine = endpoint.connect(config, payload, c.events(), System.nanoTime());
         c.engine(engine);
         connections++;
@@ -75,12 +75,12 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
             engine.abort(DisconnectCode.UNREACHABLE, "no socket: " + e.getMessage());
             return;
         }
-        if (c.state() == MessageConnection.State.CLOSING) {
+        if (c.connection().state() == MessageConnection.State.CLOSING) {
             engine.close("closed while connecting");
         }
     }
 
-    private UdpSocket open(MessageConnection c, InetSocketAddress server, InetSocketAddress local) throws IOException {
+    private UdpSocket open(ConnectionDriver c, InetSocketAddress server, InetSocketAddress local) throws IOException {
         UdpSocket s = loop.io().open(SocketOptions.buffers(clientConfig.socketBufferBytes()));
         try {
             s.bind(local);
@@ -97,7 +97,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
     }
 
     /** Moves {@code c} to a new local port. I/O thread. */
-    void rebind(MessageConnection c) {
+    void rebind(ConnectionDriver c) {
         UdpSocket old = sockets.get(c);
         if (old == null) {
             return;
@@ -116,7 +116,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
 
     @Override
     public void readable(Object attachment) {
-        MessageConnection c = (MessageConnection) attachment;
+        ConnectionDriver c = (ConnectionDriver) attachment;
         UdpSocket s = sockets.get(c);
         if (s == null) {
             return;
@@ -152,7 +152,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
 
     @Override
     public void onPathError(PathError error) {
-        MessageConnection c = current;
+        ConnectionDriver c = current;
         if (c == null) {
             return;
         }
@@ -169,7 +169,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
         long recheck = housekeeping.run(now);
         Connection engine;
         while ((engine = endpoint.pollTransmit(out.slot(out.count()), now)) != null) {
-            MessageConnection c = (MessageConnection) engine.attachment();
+            ConnectionDriver c = (ConnectionDriver) engine.attachment();
             UdpSocket s = sockets.get(c);
             if (s == null) {
                 s = retired.get(c);
@@ -220,11 +220,11 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
     }
 
     @Override
-    public void established(MessageConnection c) {
+    public void established(ConnectionDriver c) {
     }
 
     @Override
-    public void closed(MessageConnection c) {
+    public void closed(ConnectionDriver c) {
         UdpSocket s = sockets.remove(c);
         if (s != null) {
             // The goodbye that ended the connection may still be in the output buffer: close after this flush.
@@ -234,27 +234,27 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
     }
 
     @Override
-    public void addressChanged(MessageConnection c, InetSocketAddress previous) {
+    public void addressChanged(ConnectionDriver c, InetSocketAddress previous) {
     }
 
     @Override
-    public void stalled(MessageConnection c) {
+    public void stalled(ConnectionDriver c) {
         housekeeping.stalled(c);
     }
 
     @Override
-    public void lingering(MessageConnection c) {
+    public void lingering(ConnectionDriver c) {
         housekeeping.lingering(c);
     }
 
     @Override
-    public void requestDrain(MessageConnection c) {
+    public void requestDrain(ConnectionDriver c) {
         drains.request(c);
     }
 
     /** Closes every connection, sends their goodbyes and stops the loop. I/O thread. */
     void shutdown() {
-        for (MessageConnection c : List.copyOf(sockets.keySet())) {
+        for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
             c.engine().close(DisconnectCode.APPLICATION, "client closed");
         }
         flush(System.nanoTime());
@@ -263,7 +263,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner, Path
 
     @Override
     public void stopped() {
-        for (MessageConnection c : List.copyOf(sockets.keySet())) {
+        for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
             c.terminate("the client's I/O thread stopped");
         }
         sockets.values().forEach(UdpSocket::close);

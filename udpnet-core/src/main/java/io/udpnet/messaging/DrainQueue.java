@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DrainQueue {
     private final IoLoop loop;
-    private final ArrayDeque<MessageConnection> requested = new ArrayDeque<>();
-    private final ArrayDeque<MessageConnection> draining = new ArrayDeque<>();
+    private final ArrayDeque<ConnectionDriver> requested = new ArrayDeque<>();
+    private final ArrayDeque<ConnectionDriver> draining = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
 
     DrainQueue(IoLoop loop) {
@@ -20,7 +20,7 @@ final class DrainQueue {
     }
 
     /** Asks the loop to drain {@code c}. Any thread. */
-    void request(MessageConnection c) {
+    void request(ConnectionDriver c) {
         lock.lock();
         try {
             requested.addLast(c);
@@ -42,7 +42,7 @@ final class DrainQueue {
         } finally {
             lock.unlock();
         }
-        MessageConnection c;
+        ConnectionDriver c;
         while ((c = draining.pollFirst()) != null) {
             c.drain();
         }

@@ -7,11 +7,16 @@ import io.udpnet.io.DatagramIo;
 import io.udpnet.io.IoLoop;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Connects to udpnet servers: each connection gets its own UDP socket, connected to its server (so the network's
@@ -78,7 +83,39 @@ public final class MessageClient implements AutoCloseable {
      */
     public MessageConnection connect(InetSocketAddress server, ByteBuffer payload, MessageListener listener)
             throws IOException {
+        CompletableFuture<MessageConnection> f = connectAsync(server, payload, listener);
+        try {
+            // The engine times the handshake out itself; the margin only matters if this client is closed meanwhile.
+            return f.get(config.connectTimeoutNanos() + CONNECT_MARGIN_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.thenAccept(c -> c.close("connect interrupted"));
+            throw new InterruptedIOException("interrupted while connecting");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            f.thenAccept(c -> c.close("connect abandoned"));
+            throw new ConnectFailedException(server, new DisconnectReason(DisconnectCode.CONNECT_TIMED_OUT,
+                    "no answer from the client's I/O thread", false));
+        }
+    }
+
+    /**
+     * Starts connecting to {@code server} and returns at once, for code that does not block.
+     *
+     * @param payload  up to 1152 bytes the server's admission check sees (position..limit; copied now)
+     * @param listener where messages go, or null for {@link MessageConnection#receive}
+     * @return completes with the open connection, or exceptionally with a {@link ConnectFailedException} (refused,
+     *         timed out, unreachable, or the client closed meanwhile)
+     * @throws ClosedChannelException when the client is closed
+     */
+    public CompletableFuture<MessageConnection> connectAsync(InetSocketAddress server, ByteBuffer payload,
+                                                             MessageListener listener) throws ClosedChannelException {
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(payload, "payload");
         if (server.isUnresolved()) {
             throw new IllegalArgumentException("unresolved address: " + server);
         }
@@ -89,24 +126,18 @@ public final class MessageClient implements AutoCloseable {
             throw new ClosedChannelException();
         }
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
-        MessageConnection c = new MessageConnection(loop, driver, config, listener, clientConfig.inboxBytes(), null, server,
-                MessageConnection.State.CONNECTING);
+        ConnectionDriver c = new ConnectionDriver(loop, driver, config, listener, clientConfig.inboxBytes(), null,
+                server, MessageConnection.State.CONNECTING);
         loop.execute(() -> driver.start(c, server, localFor(server), copy));
-        MessageConnection.State state;
-        try {
-            // The engine times the handshake out itself; the margin only matters if this client is closed meanwhile.
-            state = c.awaitHandshake(config.connectTimeoutNanos() + CONNECT_MARGIN_NANOS);
-        } catch (IOException e) {
-            c.close("connect interrupted");
-            throw e;
-        }
-        if (state == MessageConnection.State.OPEN) {
-            return c;
-        }
-        c.close("connect abandoned");
-        DisconnectReason reason = c.disconnectReason();
-        throw new ConnectFailedException(server, reason != null ? reason
-                : new DisconnectReason(DisconnectCode.CONNECT_TIMED_OUT, "the client closed while connecting", false));
+        return c.connection().openedFuture().thenCompose(m -> {
+            if (m.state() == MessageConnection.State.OPEN || m.state() == MessageConnection.State.CLOSING) {
+                return CompletableFuture.completedFuture(m);
+            }
+            DisconnectReason reason = m.disconnectReason();
+            return CompletableFuture.failedFuture(new ConnectFailedException(server, reason != null ? reason
+                    : new DisconnectReason(DisconnectCode.CONNECT_TIMED_OUT, "the client closed while connecting",
+                    false)));
+        });
     }
 
     /** Clients bind to the loopback address to reach a loopback server, else to the wildcard of its family. */
@@ -122,8 +153,8 @@ public final class MessageClient implements AutoCloseable {
      * Moves {@code connection} to a new local socket (a new port), as a NAT rebinding would: the server sees its
      * datagrams come from a new address, validates it and follows. For testing how servers handle moving clients.
      */
-    public void rebind(MessageConnection connection) {
-        loop.execute(() -> driver.rebind(connection));
+    void rebind(MessageConnection connection) {
+        loop.execute(() -> driver.rebind(connection.driver()));
     }
 
     /** Connections open or being opened. */
@@ -132,11 +163,11 @@ public final class MessageClient implements AutoCloseable {
     }
 
     /**
-     * Datagrams dropped because a connection's socket send buffer was full (the kernel took nothing); reliable
-     * messages in them are sent again like after any loss.
+     * The client's counters: connections, and datagrams dropped because a connection's socket send buffer was full
+     * (the kernel took nothing; reliable messages in them are sent again like after any loss).
      */
-    public long sendDrops() {
-        return driver.sendDrops();
+    public MessageClientStats stats() {
+        return new MessageClientStats(loop.io().name(), driver.connectionCount(), driver.sendDrops());
     }
 
     /** Closes every connection (each server is told) and stops the I/O thread. Idempotent. */

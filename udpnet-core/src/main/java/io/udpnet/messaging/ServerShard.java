@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * land on another shard. Every endpoint tags its tokens with its shard index; a shard that receives a data datagram
  * tagged for another forwards it there, so the connection keeps working, one hop longer, on the shard that owns it.
  */
-final class ServerShard implements SocketGroup.Handler, MessageConnection.Owner, Acceptor {
+final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, Acceptor {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
     /** Forwarded datagrams waiting for this shard; beyond, they are dropped and counted. */
     private static final int MAX_FORWARDED = 4096;
@@ -41,7 +41,7 @@ final class ServerShard implements SocketGroup.Handler, MessageConnection.Owner,
     private final Housekeeping housekeeping = new Housekeeping();
     private final DrainQueue drains;
     /** Established connections not yet closed, ended by {@link #stopped()} should the loop stop with them open. */
-    private final Set<MessageConnection> live = new HashSet<>();
+    private final Set<ConnectionDriver> live = new HashSet<>();
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
 
     ServerShard(MessageServer server, SocketGroup group, int shardCount) {
@@ -72,7 +72,7 @@ final class ServerShard implements SocketGroup.Handler, MessageConnection.Owner,
             return;
         }
         Connection c = endpoint.connectionOf(datagram);
-        if (c != null && c.attachment() instanceof MessageConnection mc) {
+        if (c != null && c.attachment() instanceof ConnectionDriver mc) {
             boolean full = mc.inboxFull();
             c.pauseReceiving(full);
             if (full) {
@@ -162,43 +162,43 @@ final class ServerShard implements SocketGroup.Handler, MessageConnection.Owner,
             server.releaseConnection();
             return Admission.reject("accept backlog full");
         }
-        MessageConnection c = new MessageConnection(group.loop(), this, config.connection(), config.listener(),
+        ConnectionDriver c = new ConnectionDriver(group.loop(), this, config.connection(), config.listener(),
                 config.inboxBytes(), server.inboxBudget(), client, MessageConnection.State.OPEN);
         return Admission.accept(c.events());
     }
 
     @Override
-    public void established(MessageConnection c) {
+    public void established(ConnectionDriver c) {
         live.add(c);
         group.attach(c.remoteAddress());
-        server.opened(c);
+        server.opened(c.connection());
     }
 
     @Override
-    public void closed(MessageConnection c) {
+    public void closed(ConnectionDriver c) {
         live.remove(c);
         group.detach(c.remoteAddress());
-        server.closed(c);
+        server.closed(c.connection());
     }
 
     @Override
-    public void addressChanged(MessageConnection c, InetSocketAddress previous) {
+    public void addressChanged(ConnectionDriver c, InetSocketAddress previous) {
         group.detach(previous);
         group.attach(c.remoteAddress());
     }
 
     @Override
-    public void stalled(MessageConnection c) {
+    public void stalled(ConnectionDriver c) {
         housekeeping.stalled(c);
     }
 
     @Override
-    public void lingering(MessageConnection c) {
+    public void lingering(ConnectionDriver c) {
         housekeeping.lingering(c);
     }
 
     @Override
-    public void requestDrain(MessageConnection c) {
+    public void requestDrain(ConnectionDriver c) {
         drains.request(c);
     }
 
@@ -224,7 +224,7 @@ final class ServerShard implements SocketGroup.Handler, MessageConnection.Owner,
 
     @Override
     public void stopped() {
-        for (MessageConnection c : List.copyOf(live)) {
+        for (ConnectionDriver c : List.copyOf(live)) {
             c.terminate("the server's I/O thread stopped");
         }
     }

@@ -78,7 +78,7 @@ class MessagingEchoTest {
                 assertEquals(ch, m.channel());
                 assertArrayEquals(data, m.data());
             }
-            assertTrue(c.stats().datagramsSent() > 0);
+            assertTrue(c.statsAsync().get(10, java.util.concurrent.TimeUnit.SECONDS).datagramsSent() > 0);
             c.close("bye");
         }
     }

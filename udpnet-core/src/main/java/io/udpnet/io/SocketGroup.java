@@ -68,14 +68,12 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
     private final IoCounters counters;
     private final int maxDatagramSize;
     private final DatagramBatch in;
-    private final DatagramBatch out;
+    private final Transmitter out;
     private final DatagramBatch strays;
     private final ConcurrentHashMap<InetSocketAddress, UdpSocket> own = new ConcurrentHashMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private Handler handler;
     private boolean routing;
-    /** The socket the datagrams in {@link #out} go through; null while it is empty. */
-    private UdpSocket outSocket;
 
     SocketGroup(ServerSockets server, int index, IoLoop loop, UdpSocket listener, IoCounters counters,
                 int maxDatagramSize, int batchSize) {
@@ -87,7 +85,24 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
         this.maxDatagramSize = maxDatagramSize;
         // One byte more than the largest datagram accepted, so that a larger one is seen as such, not cut silently.
         this.in = new DatagramBatch(batchSize, maxDatagramSize + 1);
-        this.out = new DatagramBatch(batchSize, maxDatagramSize);
+        this.out = new Transmitter(batchSize, maxDatagramSize, this, new Transmitter.Outcome() {
+            @Override
+            public void sent(int datagrams, long bytes) {
+                counters.datagramsOut.add(datagrams);
+                counters.bytesOut.add(bytes);
+            }
+
+            @Override
+            public void dropped(int datagrams) {
+                counters.sendDrops.add(datagrams);
+            }
+
+            @Override
+            public void failed(UdpSocket socket, IOException error) {
+                counters.sendErrors.increment();
+                LOG.log(Level.DEBUG, "send failed on " + socket, error);
+            }
+        });
         this.strays = new DatagramBatch(batchSize, maxDatagramSize + 1);
     }
 
@@ -262,8 +277,8 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
     public void detach(InetSocketAddress peer) {
         UdpSocket s = own.remove(peer);
         if (s != null) {
-            if (s == outSocket) {
-                flushOut();
+            if (s == out.socket()) {
+                out.flush();
             }
             s.close();
             server.releaseConnectedSocket();
@@ -286,28 +301,17 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
      * @return a direct buffer of the largest datagram size
      */
     public ByteBuffer slot() {
-        return out.slot(out.count());
+        return out.slot();
     }
 
     /**
-     * Queues the datagram written into {@link #slot()} for {@code to}; it leaves at the latest when the handler's
-     * flush returns. Loop thread.
+     * Queues the datagram written into {@link #slot()} for {@code to}, through the peer's own socket where it has
+     * one; it leaves at the latest when the handler's flush returns. Loop thread.
      *
      * @param to the peer
      */
     public void commit(InetSocketAddress to) {
-        ByteBuffer b = out.written(out.count());
-        int length = b.limit();
-        UdpSocket via = socketFor(to);
-        if (via != outSocket && !out.isEmpty()) {
-            flushOut();
-            out.slot(0).put(0, b, 0, length);
-        }
-        outSocket = via;
-        out.add(to, length);
-        if (out.isFull()) {
-            flushOut();
-        }
+        out.commit(socketFor(to), to);
     }
 
     /**
@@ -317,9 +321,7 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
      * @param datagram at most the largest datagram size
      */
     public void send(InetSocketAddress to, ByteBuffer datagram) {
-        ByteBuffer b = slot();
-        b.put(0, datagram, datagram.position(), datagram.remaining()).limit(datagram.remaining());
-        commit(to);
+        out.send(socketFor(to), to, datagram);
     }
 
     /**
@@ -347,24 +349,7 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
 
     /** Sends what is queued. Loop thread. */
     public void flushOut() {
-        int n = out.count();
-        if (n == 0) {
-            return;
-        }
-        int dealt;
-        try {
-            dealt = outSocket.send(out, this);
-        } catch (IOException e) {
-            dealt = 0;
-            counters.sendErrors.increment();
-            LOG.log(Level.DEBUG, "send failed on " + outSocket, e);
-        }
-        for (int i = 0; i < dealt; i++) {
-            counters.sent(out.length(i));
-        }
-        counters.sendDrops.add(n - dealt);  // the send buffer was full: lost on the way, as far as the peers know
-        out.clear();
-        outSocket = null;
+        out.flush();
     }
 
     @Override

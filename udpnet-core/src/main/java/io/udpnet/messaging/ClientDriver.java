@@ -8,6 +8,7 @@ import io.udpnet.io.DatagramBatch;
 import io.udpnet.io.IoLoop;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketOptions;
+import io.udpnet.io.Transmitter;
 import io.udpnet.io.UdpSocket;
 
 import java.io.IOException;
@@ -42,9 +43,8 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     /** Every datagram up to the protocol's largest is accepted: the server's path MTU discovery may go that far. */
     private final int largest;
     private final DatagramBatch in;
-    private final DatagramBatch out;
-    /** The socket the datagrams in {@link #out} go through, and the connection whose errors a call reports. */
-    private UdpSocket outSocket;
+    private final Transmitter out;
+    /** The connection whose errors the current receive or send reports. */
     private ConnectionDriver current;
     /** Datagrams the kernel would not take (send buffer full): lost like any other, and sent again if reliable. */
     private final LongAdder sendDrops = new LongAdder();
@@ -57,7 +57,21 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         this.drains = new DrainQueue(loop);
         this.largest = config.largestAcceptedDatagram();
         this.in = new DatagramBatch(BATCH, largest + 1);
-        this.out = new DatagramBatch(BATCH, config.maxDatagramSize());
+        this.out = new Transmitter(BATCH, config.maxDatagramSize(), this, new Transmitter.Outcome() {
+            @Override
+            public void sent(int datagrams, long bytes) {
+            }
+
+            @Override
+            public void dropped(int datagrams) {
+                sendDrops.add(datagrams);
+            }
+
+            @Override
+            public void failed(UdpSocket socket, IOException error) {
+                LOG.log(Level.DEBUG, "send failed on " + socket, error);
+            }
+        });
     }
 
     int connectionCount() {
@@ -105,8 +119,8 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         try {
             InetSocketAddress local = old.localAddress();
             sockets.put(c, open(c, c.remoteAddress(), new InetSocketAddress(local.getAddress(), 0)));
-            if (old == outSocket) {
-                flushOut();
+            if (old == out.socket()) {
+                out.flush();
             }
             old.close();
         } catch (IOException e) {
@@ -168,7 +182,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         drains.run();
         long recheck = housekeeping.run(now);
         Connection engine;
-        while ((engine = endpoint.pollTransmit(out.slot(out.count()), now)) != null) {
+        while ((engine = endpoint.pollTransmit(out.slot(), now)) != null) {
             ConnectionDriver c = (ConnectionDriver) engine.attachment();
             UdpSocket s = sockets.get(c);
             if (s == null) {
@@ -177,42 +191,20 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             if (s == null) {
                 continue;
             }
-            ByteBuffer written = out.written(out.count());
-            int length = written.limit();
-            if (s != outSocket && !out.isEmpty()) {
-                flushOut();
-                out.slot(0).put(0, written, 0, length);
+            if (out.socket() == null || out.socket() == s) {
+                current = c;
             }
-            outSocket = s;
+            // When the socket changes, commit sends the previous connection's run first: its errors are reported
+            // while current is still that connection.
+            out.commit(s, c.remoteAddress());
             current = c;
-            out.add(c.remoteAddress(), length);
-            if (out.isFull()) {
-                flushOut();
-            }
         }
-        flushOut();
+        out.flush();
         if (!retired.isEmpty()) {
             retired.values().forEach(UdpSocket::close);
             retired.clear();
         }
         return Math.min(recheck, endpoint.nextDeadline());
-    }
-
-    private void flushOut() {
-        int n = out.count();
-        if (n == 0) {
-            return;
-        }
-        int dealt;
-        try {
-            dealt = outSocket.send(out, this);
-        } catch (IOException e) {
-            dealt = n;
-            LOG.log(Level.DEBUG, "send failed on " + outSocket, e);
-        }
-        sendDrops.add(n - dealt);
-        out.clear();
-        outSocket = null;
     }
 
     long sendDrops() {

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code udpnet demo}: a server and several clients in one process, on loopback, through an impairment relay;
  * every channel carries traffic and every guarantee is checked on the echoes.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Starts a udpnet server and several clients in this process, on loopback, with an impairment "
                 + "relay between them (loss, duplication, reordering, latency, jitter). Each client sends numbered "
                 + "messages of mixed sizes (some fragmented) on four channels, one per delivery mode; the server "

@@ -92,15 +92,16 @@ public final class Scenario {
         sim.linkBoth(SENDER, RECEIVER, link);
         sim.schedule(0, () -> { });
         Connection s = sender.connection();
-        boolean completed = sim.runUntil(() -> s.state() == Connection.State.CLOSED || (delivery.isReliable()
+        boolean finished = sim.runUntil(() -> s.state() == Connection.State.CLOSED || (delivery.isReliable()
                 ? ledger.delivered() == messages
                 : sender.next == messages && s.queuedMessages(0) == 0 && s.datagramsInFlight() == 0),
-                timeLimitNanos) && s.state() == Connection.State.CONNECTED;
+                timeLimitNanos);
+        boolean completed = finished && s.state() == Connection.State.CONNECTED;
         long receiverDatagrams = receiver[0] == null ? 0 : receiver[0].stats().datagramsSent();
         return new ScenarioReport(delivery, seed, s.stats().messagesSent(), ledger.delivered(),
                 ledger.deliveredBytes(), ledger.duplicates(), ledger.outOfOrder(), ledger.corrupted(),
                 s.stats().datagramsSent() + receiverDatagrams, s.stats().retransmissions(),
-                sim.nowNanos() / 1e6, completed, s.rtt().smoothedNanos() / 1e6,
+                sim.nowNanos() / 1e6, completed, !finished, s.rtt().smoothedNanos() / 1e6,
                 s.handshakeNanos() < 0 ? -1 : s.handshakeNanos() / 1e6, s.congestionWindow());
     }
 

@@ -401,6 +401,7 @@ public final class Connection {
         return java.util.Arrays.copyOf(bytes, n);
     }
 
+    /** Where the connection is in its life: connecting, connected or closed. */
     public State state() {
         return state;
     }
@@ -439,6 +440,7 @@ public final class Connection {
         return data.rtt();
     }
 
+    /** The settings this connection was made with. */
     public ConnectionConfig config() {
         return config;
     }

@@ -61,6 +61,7 @@ public final class Scenario {
                 : (size + config.maxFragmentPayload() - 1) / config.maxFragmentPayload();
     }
 
+    /** A builder with the defaults: 1,000 reliable-ordered 32-byte messages over a perfect link, seed 1. */
     public static Builder builder() {
         return new Builder();
     }
@@ -148,6 +149,7 @@ public final class Scenario {
         private Builder() {
         }
 
+        /** The delivery mode of the one channel the scenario uses. */
         public Builder delivery(Delivery delivery) {
             this.delivery = Objects.requireNonNull(delivery, "delivery");
             return this;
@@ -177,6 +179,7 @@ public final class Scenario {
             return this;
         }
 
+        /** The seed of every random draw: the same seed replays the same run. */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -201,6 +204,7 @@ public final class Scenario {
             return this;
         }
 
+        /** The scenario the builder describes. */
         public Scenario build() {
             return new Scenario(this);
         }

@@ -116,14 +116,18 @@ final class ServerCommand implements Callable<Integer> {
             return 1;
         }
         long start = System.nanoTime();
-        Shutdown shutdown = new Shutdown(server);
+        Shutdown shutdown = new Shutdown();
         try {
             runUntilStopped(server, shutdown.stop);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();   // interrupted: stop like Ctrl-C
         } finally {
+            // Counters are read while the server still runs: a closed message server no longer answers for them.
+            String summary = summary(server, (System.nanoTime() - start) / 1e9);
             close(server);
-            printSummary(server, (System.nanoTime() - start) / 1e9);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(summary);
+            out.flush();
             shutdown.done();
         }
         return 0;
@@ -147,18 +151,20 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    /** The shutdown hook of Ctrl-C: it stops the server, then lets the summary be printed before the JVM halts. */
+    /**
+     * The shutdown hook of Ctrl-C: it tells the command to stop, then waits while the command closes the server and
+     * prints the summary, before the JVM halts.
+     */
     private static final class Shutdown {
         final CountDownLatch stop = new CountDownLatch(1);
         private final CountDownLatch summarised = new CountDownLatch(1);
         private final Thread hook;
 
-        Shutdown(AutoCloseable server) {
+        Shutdown() {
             hook = new Thread(() -> {
-                close(server);
                 stop.countDown();
                 try {
-                    summarised.await(3, TimeUnit.SECONDS);
+                    summarised.await(5, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -278,7 +284,8 @@ final class ServerCommand implements Callable<Integer> {
                 + " bytes" : "the largest datagram a connection accepts";
     }
 
-    private void printSummary(AutoCloseable server, double seconds) {
+    /** The summary line, or JSON object with {@code --json}, of the server's counters now. */
+    private String summary(AutoCloseable server, double seconds) {
         Json settings = new Json().put("bind", bind).put("mode", mode.toLowerCase(Locale.ROOT)).put("shards", shards)
                 .put("raw", raw).put("durationSeconds", duration);
         Json summary = new Json().put("command", "server");
@@ -304,18 +311,18 @@ final class ServerCommand implements Callable<Integer> {
             MessageServerStats s = m.stats();
             summary.put("settings", settings).put("address", Addresses.text(m.localAddress())).put("runSeconds", seconds)
                     .put("connectionsAccepted", s.accepted()).put("connectionsClosed", s.closed())
+                    .put("connectionsOpenAtStop", s.connections())
                     .put("datagramsDroppedOversize", s.oversize())
                     .put("datagramsDroppedInboxFull", s.inboxDrops())
                     .put("datagramsDroppedSendBufferFull", s.sendDrops())
                     .put("datagramsDroppedForwarding", s.forwardDrops())
                     .put("sendErrors", s.sendErrors()).put("receiveErrors", s.receiveErrors());
-            text = String.format("server stopped after %.1f s: %d connections accepted, %d closed; datagrams dropped: "
-                            + "%d oversize, %d with a full inbox, %d with a full send buffer", seconds, s.accepted(),
-                    s.closed(), s.oversize(), s.inboxDrops(), s.sendDrops());
+            text = String.format("server stopped after %.1f s: %d connections accepted, %d closed before the stop, "
+                            + "%d closed by it; datagrams dropped: %d oversize, %d with a full inbox, %d with a full "
+                            + "send buffer", seconds, s.accepted(), s.closed(), s.connections(), s.oversize(),
+                    s.inboxDrops(), s.sendDrops());
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? summary.toString() : text);
-        out.flush();
+        return json ? summary.toString() : text;
     }
 
     private synchronized void say(String line) {

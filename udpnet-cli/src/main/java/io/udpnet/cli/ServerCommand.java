@@ -309,7 +309,8 @@ final class ServerCommand implements Callable<Integer> {
         } else {
             MessageServer m = (MessageServer) server;
             MessageServerStats s = m.stats();
-            summary.put("settings", settings).put("address", Addresses.text(m.localAddress())).put("runSeconds", seconds)
+            summary.put("settings", settings).put("address", Addresses.text(m.localAddress()))
+                    .put("runSeconds", seconds)
                     .put("connectionsAccepted", s.accepted()).put("connectionsClosed", s.closed())
                     .put("connectionsOpenAtStop", s.connections())
                     .put("datagramsDroppedOversize", s.oversize())

@@ -23,7 +23,8 @@ class AddressesTest {
 
     @Test
     void aPeerAddressWithoutHostIsLoopback() {
-        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 7000), Addresses.peer("HOST:PORT", ":7000"));
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 7000),
+                Addresses.peer("HOST:PORT", ":7000"));
     }
 
     @Test

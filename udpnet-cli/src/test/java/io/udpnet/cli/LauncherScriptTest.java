@@ -40,7 +40,9 @@ class LauncherScriptTest {
         Files.copy(REPOSITORY.resolve("bin/lib/common.sh"), root.resolve("bin/lib/common.sh"));
         script(dir.resolve("jdk/bin/javac"), "exit 0");
         script(dir.resolve("jdk/bin/java"), """
-                if [ "$1" = "-XshowSettings:properties" ]; then echo '    java.specification.version = 25' >&2; exit 0; fi
+                if [ "$1" = "-XshowSettings:properties" ]; then
+                  echo '    java.specification.version = 25' >&2; exit 0
+                fi
                 echo "java $*\"""");
         script(dir.resolve("tools/mvn"), mavenBody);
         String[] command = new String[args.length + 2];

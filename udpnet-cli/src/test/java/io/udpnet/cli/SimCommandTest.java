@@ -94,7 +94,8 @@ class SimCommandTest {
         assertEquals(3, code);
         assertTrue(out.toString().contains("guarantees      none broken, but the run hit the simulated-time limit "
                 + "(--max-time 2 s) before it finished; raise --max-time to let it finish"), out.toString());
-        assertTrue(out.toString().contains("violations      0 duplicates, 0 out of order, 0 corrupted"), out.toString());
+        assertTrue(out.toString().contains("violations      0 duplicates, 0 out of order, 0 corrupted"),
+                out.toString());
         assertTrue(!out.toString().contains("BROKEN"), out.toString());
     }
 

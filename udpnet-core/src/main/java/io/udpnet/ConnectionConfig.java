@@ -84,6 +84,7 @@ public final class ConnectionConfig {
         return builder().build();
     }
 
+    /** The number of channels, 1..{@value #MAX_CHANNELS}. */
     public int channelCount() {
         return channels.length;
     }
@@ -384,6 +385,7 @@ public final class ConnectionConfig {
             return d.toNanos();
         }
 
+        /** The configuration the builder holds; it can be reused to build others. */
         public ConnectionConfig build() {
             if (keepAliveNanos >= idleTimeoutNanos) {
                 throw new IllegalArgumentException("keepAlive (" + Duration.ofNanos(keepAliveNanos)

@@ -422,6 +422,7 @@ public final class Connection {
         return java.util.Arrays.copyOf(bytes, n);
     }
 
+    /** Where the connection is in its life: connecting, connected or closed. */
     public State state() {
         return state;
     }
@@ -460,6 +461,7 @@ public final class Connection {
         return data.rtt();
     }
 
+    /** The settings this connection was made with. */
     public ConnectionConfig config() {
         return config;
     }

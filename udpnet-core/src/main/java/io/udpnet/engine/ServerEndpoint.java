@@ -56,6 +56,10 @@ public final class ServerEndpoint {
     private double challengeTokens;
     private long challengeRefillAt = Long.MIN_VALUE;
 
+    /**
+     * A server endpoint with no connection yet: {@code acceptor} decides on each completed handshake, and
+     * {@code random} draws its secrets (cookie keys, connection tokens, path challenges).
+     */
     public ServerEndpoint(ConnectionConfig config, ServerConfig serverConfig, Acceptor acceptor,
                           RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");

@@ -223,7 +223,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         MessageServer server = MessageServer.open(b.build());
         say("udpnet chat server on " + listening(server.localAddress(), server.mode()) + "; connect with: "
-                + "bin/udpnet client " + Addresses.reachable(server.localAddress()));
+                + "bin/udpnet client " + Addresses.reachable(server.localAddress()) + " (I/O: " + server.io() + ")");
         return server;
     }
 
@@ -257,6 +257,11 @@ final class ServerCommand implements Callable<Integer> {
         say("udpnet raw echo server on " + listening(server.localAddress(), server.mode()) + ", datagrams up to "
                 + server.config().maxDatagramSize() + " bytes; try: socat - UDP:"
                 + Addresses.reachable(server.localAddress()));
+        int asked = server.config().receiveBufferSize();
+        int granted = server.grantedReceiveBufferSize();
+        // Linux reports twice the size asked for (it counts its own overhead); less than asked means a cap.
+        say("I/O: " + server.socketStats().io() + "; receive buffer " + granted / 1024 + " KiB per socket"
+                + (granted < asked ? " (asked for " + asked / 1024 + " KiB: raise net.core.rmem_max for more)" : ""));
         return server;
     }
 
@@ -278,7 +283,7 @@ final class ServerCommand implements Callable<Integer> {
 
     private static long oversize(AutoCloseable server) {
         return server instanceof UdpServer u ? u.stats().drops(DropCause.OVERSIZE)
-                : ((MessageServer) server).stats().oversize();
+                : ((MessageServer) server).stats().sockets().oversize();
     }
 
     private String limitText() {
@@ -296,6 +301,9 @@ final class ServerCommand implements Callable<Integer> {
             ServerStats s = u.stats();
             summary.put("settings", settings.put("maxDatagramBytes", u.config().maxDatagramSize()))
                     .put("address", Addresses.text(u.localAddress())).put("runSeconds", seconds)
+                    .put("io", u.socketStats().io())
+                    .put("receiveBufferBytes", u.grantedReceiveBufferSize())
+                    .put("datagramsDroppedBySockets", u.socketStats().socketDrops())
                     .put("sessionsOpened", s.sessionsOpened())
                     .put("datagramsReceived", s.datagramsIn()).put("bytesReceived", s.bytesIn())
                     .put("datagramsSent", s.datagramsOut()).put("bytesSent", s.bytesOut())
@@ -315,14 +323,16 @@ final class ServerCommand implements Callable<Integer> {
                     .put("runSeconds", seconds)
                     .put("connectionsAccepted", s.accepted()).put("connectionsClosed", s.closed())
                     .put("connectionsOpenAtStop", s.connections())
-                    .put("datagramsDroppedOversize", s.oversize())
+                    .put("io", s.sockets().io())
+                    .put("datagramsDroppedOversize", s.sockets().oversize())
                     .put("datagramsDroppedInboxFull", s.inboxDrops())
                     .put("datagramsDroppedSendBufferFull", s.sendDrops())
                     .put("datagramsDroppedForwarding", s.forwardDrops())
-                    .put("sendErrors", s.sendErrors()).put("receiveErrors", s.receiveErrors());
+                    .put("datagramsDroppedBySockets", s.sockets().socketDrops())
+                    .put("sendErrors", s.sockets().sendErrors()).put("receiveErrors", s.sockets().receiveErrors());
             text = String.format("server stopped after %.1f s: %d connections accepted, %d closed before the stop, "
                             + "%d closed by it; datagrams dropped: %d oversize, %d with a full inbox, %d with a full "
-                            + "send buffer", seconds, s.accepted(), s.closed(), s.connections(), s.oversize(),
+                            + "send buffer", seconds, s.accepted(), s.closed(), s.connections(), s.sockets().oversize(),
                     s.inboxDrops(), s.sendDrops());
         }
         return json ? summary.toString() : text;

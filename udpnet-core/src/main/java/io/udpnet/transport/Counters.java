@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The server's live counters, updated from I/O and application threads without locking. */
 final class Counters {
-    final LongAdder datagramsIn = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
     final LongAdder datagramsOut = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder sessionsOpened = new LongAdder();
@@ -24,11 +22,6 @@ final class Counters {
         }
     }
 
-    void received(int bytes) {
-        datagramsIn.increment();
-        bytesIn.add(bytes);
-    }
-
     void sent(int bytes) {
         datagramsOut.increment();
         bytesOut.add(bytes);
@@ -38,14 +31,15 @@ final class Counters {
         drops[cause.ordinal()].increment();
     }
 
-    /** A snapshot, with what only the sockets count (per-peer sockets open, oversize datagrams) added in. */
+    /** A snapshot, with what only the sockets count (datagrams in, per-peer sockets, oversize datagrams) added in. */
     ServerStats snapshot(IoStats sockets) {
         Map<DropCause, Long> d = new EnumMap<>(DropCause.class);
         for (DropCause c : DropCause.values()) {
             d.put(c, drops[c.ordinal()].sum());
         }
         d.merge(DropCause.OVERSIZE, sockets.oversize(), Long::sum);
-        return new ServerStats(datagramsIn.sum(), bytesIn.sum(), datagramsOut.sum(), bytesOut.sum(),
+        // The sockets count every datagram that arrived, the oversize ones they dropped included.
+        return new ServerStats(sockets.datagramsIn(), sockets.bytesIn(), datagramsOut.sum(), bytesOut.sum(),
                 sessionsOpened.sum(), sessionsClosed.sum(), activeSessions.get(), sockets.connectedSockets(), d);
     }
 }

@@ -46,7 +46,6 @@ final class Dispatcher {
         return new SocketGroup.Handler() {
             @Override
             public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
-                counters.received(datagram.remaining());
                 dispatch(from, datagram, group);
             }
 

@@ -79,12 +79,17 @@ public final class BbrCongestionControl implements CongestionController {
     private long nextRoundDelivered;
     private boolean roundStart;
     private long roundDeliveredStart;
+    private long roundStartTime;
+    /** What the last round delivered per second, scaled up by the random loss rate as the bandwidth samples are. */
+    private long lastRoundRate;
 
     // The bound heavy loss sets on bytes in flight, and how fast it grows back.
     private long inflightHi = UNBOUNDED;
     private long hiGrowth;
     private int congestedRounds;
     private int queuedCongestedRounds;
+    /** Whether a queue stood through the whole of the last round: the flows together send more than the path. */
+    private boolean queueStanding;
 
     private long fullBw;
     private int fullBwCount;
@@ -151,7 +156,11 @@ public final class BbrCongestionControl implements CongestionController {
         roundStart = false;
         if (sampler.finishAck(Math.max(minRtt, 0), now)) {
             updateRound(bytesInFlight, now);
-            long rate = sampler.rate();
+            // Random loss after the bottleneck (a radio link) takes its share of every delivery-rate sample: the
+            // path carried what was sent, the receiver saw (1 - p) of it. Left as it is, the estimate shrinks by
+            // (1 - p) a round, faster than the probes can win it back beyond about 20% loss. So the sample is
+            // scaled back up by the loss rate of rounds without a standing queue.
+            long rate = (long) (sampler.rate() / (1 - losses.randomLossRate()));
             if (rate > 0 && (!sampler.sampleAppLimited() || rate >= maxBw.best(0))) {
                 maxBw.update(rate, roundCount);
             }
@@ -176,9 +185,14 @@ public final class BbrCongestionControl implements CongestionController {
         roundStart = true;
         long delivered = sampler.delivered() - roundDeliveredStart;
         roundDeliveredStart = sampler.delivered();
+        long roundNanos = now - roundStartTime;
+        roundStartTime = now;
+        lastRoundRate = roundNanos <= 0 ? 0
+                : (long) (delivered * 1e9 / roundNanos / (1 - losses.randomLossRate()));
         boolean congested = losses.endRound(delivered, minRtt,
                 filledPipe ? MIN_LOSS_EVENTS : MIN_STARTUP_LOSS_EVENTS, bytesInFlight);
         long roundMaxInflight = losses.lastRoundMaxInflight();
+        queueStanding = losses.lastRoundQueued();
         if (congested) {
             if (losses.lastJudgedByQueue()) {
                 queuedCongestedRounds++;
@@ -332,8 +346,17 @@ public final class BbrCongestionControl implements CongestionController {
     }
 
     private void updateWindow(long acked) {
-        long target = maxBw.isEmpty() || minRtt < 0 ? config.initialWindowBytes()
-                : bdp(cwndGain) + 3 * segment + aggregationAllowance();
+        long target;
+        if (maxBw.isEmpty() || minRtt < 0) {
+            target = config.initialWindowBytes();
+        } else if (drainingStandingQueue()) {
+            // What the flow got through the bottleneck last round is its share of it; that much per minimum RTT
+            // keeps the pipe full and lets the queue drain. The standing queue absorbs bursts of acks meanwhile.
+            long share = lastRoundRate > 0 ? Math.min(maxBw.best(0), lastRoundRate) : maxBw.best(0);
+            target = (long) (share * (minRtt / 1e9)) + 3 * segment;
+        } else {
+            target = bdp(cwndGain) + 3 * segment + aggregationAllowance();
+        }
         if (filledPipe) {
             cwnd = Math.min(cwnd + acked, target);
         } else if (cwnd < target || sampler.delivered() < config.initialWindowBytes()) {
@@ -343,6 +366,17 @@ public final class BbrCongestionControl implements CongestionController {
         if (mode == Mode.PROBE_RTT) {
             cwnd = Math.min(cwnd, minWindow());
         }
+    }
+
+    /**
+     * The window normally has a gain of {@link #CWND_GAIN}: twice the flow's share of the pipe in flight, room for
+     * acks that come late or in bursts. But when a queue stood through the whole last round, outside a probe for
+     * more bandwidth, the flows sharing the bottleneck have more in flight than it carries (each one's bandwidth
+     * estimate, a maximum over several rounds, remembers more than its share); a window of what each one delivered
+     * in the last round times the minimum RTT then drains that queue instead of keeping it standing.
+     */
+    private boolean drainingStandingQueue() {
+        return mode == Mode.PROBE_BW && queueStanding && pacingGain <= 1;
     }
 
     private long clampRate(long rate) {

@@ -15,6 +15,11 @@ public final class CongestionConfig {
     public enum Algorithm {
         /** Model-based control after BBR: bandwidth and round-trip probes, pacing, bounded reaction to heavy loss. */
         BBR,
+        /**
+         * Loss-based NewReno (slow start, halving once per loss episode), paced: the reference to compare with, and
+         * the choice for a path shared with loss-based flows that should not be pushed aside.
+         */
+        NEW_RENO,
         /** No limit and no pacing: the raw engine, for tests and benchmarks only. */
         NONE
     }
@@ -54,6 +59,7 @@ public final class CongestionConfig {
     public CongestionController newController() {
         return switch (algorithm) {
             case BBR -> new BbrCongestionControl(this);
+            case NEW_RENO -> new NewRenoCongestionControl(this);
             case NONE -> new NoCongestionControl();
         };
     }
@@ -105,7 +111,7 @@ public final class CongestionConfig {
         private long minPacingRate;
         private long maxPacingRate;
         private int pacingBurstBytes = 2 * 1472;
-        private double lossThreshold = 0.15;
+        private double lossThreshold = 0.45;
 
         private Builder() {
         }
@@ -149,7 +155,7 @@ public final class CongestionConfig {
             return this;
         }
 
-        /** Loss fraction over recent round trips that counts as congestion: 0.01 .. 0.5. Default 0.15. */
+        /** Loss fraction over recent round trips that counts as congestion: 0.01 .. 0.5. Default 0.45. */
         public Builder lossThreshold(double fraction) {
             if (!(fraction >= 0.01 && fraction <= 0.5)) {
                 throw new IllegalArgumentException("lossThreshold: 0.01..0.5 expected, got " + fraction);

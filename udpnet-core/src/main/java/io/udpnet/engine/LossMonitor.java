@@ -16,6 +16,7 @@ package io.udpnet.engine;
 final class LossMonitor {
     static final int WINDOW_ROUNDS = 4;
     static final double QUEUED_LOSS_THRESHOLD = 0.02;
+    private static final double RANDOM_LOSS_DECAY = 7.0 / 8;
 
     private final double threshold;
     private final long[] lostBytes = new long[WINDOW_ROUNDS];
@@ -29,6 +30,11 @@ final class LossMonitor {
     private long roundMaxInflight;
     private long lastRoundMaxInflight;
     private boolean lastQueued;
+    private boolean queuedRound;
+
+    // Loss of the rounds that showed no standing queue, decayed by 7/8 a round: the path's random loss.
+    private double cleanLost;
+    private double cleanTotal;
 
     /** @param threshold the fraction of datagrams lost over several rounds that counts as congestion */
     LossMonitor(double threshold) {
@@ -60,8 +66,16 @@ final class LossMonitor {
         lostBytes[slot] = roundLostBytes;
         lostCount[slot] = roundLostCount;
         deliveredBytes[slot] = delivered;
-        lastQueued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
-        boolean congested = lastQueued && roundLostCount >= minEvents
+        boolean queued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
+        if (!queued && roundLostBytes + delivered > 0) {
+            // No queue stood through the round, so what it lost was not a queue overflowing: count it as the
+            // path's random loss. Rounds with a queue are left out: their loss may be the queue's.
+            cleanLost = cleanLost * RANDOM_LOSS_DECAY + roundLostBytes;
+            cleanTotal = cleanTotal * RANDOM_LOSS_DECAY + roundLostBytes + delivered;
+        }
+        lastQueued = queued;
+        queuedRound = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 8;
+        boolean congested = queued && roundLostCount >= minEvents
                 && roundLostBytes > QUEUED_LOSS_THRESHOLD * (roundLostBytes + delivered);
         if (!congested) {
             long lost = 0;
@@ -88,9 +102,23 @@ final class LossMonitor {
         return congested;
     }
 
+    /**
+     * The fraction of bytes lost in recent rounds that showed no standing queue, at most the congestion threshold:
+     * loss the path inflicts whatever the rate (a lossy radio link), as opposed to a queue overflowing. Loss above
+     * the threshold is congestion of a kind that builds no queue (a policer), and is not taken for random.
+     */
+    double randomLossRate() {
+        return cleanTotal <= 0 ? 0 : Math.min(threshold, cleanLost / cleanTotal);
+    }
+
     /** Most bytes in flight during the round just ended. */
     long lastRoundMaxInflight() {
         return lastRoundMaxInflight;
+    }
+
+    /** Whether every RTT sample of the round just ended showed a queue: one stood through the whole round. */
+    boolean lastRoundQueued() {
+        return queuedRound;
     }
 
     /** Whether the round just ended was judged congested by the queue signal. */

@@ -27,6 +27,7 @@ final class LossMonitor {
     private long roundLostBytes;
     private int roundLostCount;
     private long roundMinRtt = Long.MAX_VALUE;
+    private long roundMaxRtt;
     private long roundMaxInflight;
     private long lastRoundMaxInflight;
     private boolean lastQueued;
@@ -52,6 +53,7 @@ final class LossMonitor {
 
     void onRttSample(long rtt) {
         roundMinRtt = Math.min(roundMinRtt, rtt);
+        roundMaxRtt = Math.max(roundMaxRtt, rtt);
     }
 
     /**
@@ -67,9 +69,11 @@ final class LossMonitor {
         lostCount[slot] = roundLostCount;
         deliveredBytes[slot] = delivered;
         boolean queued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
-        if (!queued && roundLostBytes + delivered > 0) {
-            // No queue stood through the round, so what it lost was not a queue overflowing: count it as the
-            // path's random loss. Rounds with a queue are left out: their loss may be the queue's.
+        boolean full = roundMaxRtt > 2 * minRtt;
+        if (!queued && !full && roundLostBytes + delivered > 0) {
+            // No queue stood through the round, nor did one grow as long as the path itself, so what it lost was
+            // not a queue overflowing: count it as the path's random loss. Rounds with a queue are left out: their
+            // loss may be the queue's.
             cleanLost = cleanLost * RANDOM_LOSS_DECAY + roundLostBytes;
             cleanTotal = cleanTotal * RANDOM_LOSS_DECAY + roundLostBytes + delivered;
         }
@@ -98,6 +102,7 @@ final class LossMonitor {
         roundLostBytes = 0;
         roundLostCount = 0;
         roundMinRtt = Long.MAX_VALUE;
+        roundMaxRtt = 0;
         roundMaxInflight = bytesInFlight;
         return congested;
     }

@@ -60,6 +60,8 @@ public final class BbrCongestionControl implements CongestionController {
     private final Pacer pacer;
     private final LossMonitor losses;
     private final AckAggregation aggregation = new AckAggregation();
+    /** Per datagram: whether it was sent with a pacing gain above 1 (startup or a bandwidth probe). */
+    private final boolean[] sentProbing = new boolean[SentLog.CAPACITY];
 
     private Mode mode = Mode.STARTUP;
     private double pacingGain = STARTUP_GAIN;
@@ -124,6 +126,7 @@ public final class BbrCongestionControl implements CongestionController {
             }
         }
         sampler.onSent(seq, bytesInFlight - bytes, now);
+        sentProbing[seq & (SentLog.CAPACITY - 1)] = pacingGain > 1;
         pacer.onSent(bytes, now);
         losses.onSent(bytesInFlight);
     }
@@ -137,7 +140,7 @@ public final class BbrCongestionControl implements CongestionController {
     @Override
     public void onLost(int seq, int bytes, long now) {
         sampler.onLost(seq, bytes);
-        losses.onLost(bytes);
+        losses.onLost(bytes, sentProbing[seq & (SentLog.CAPACITY - 1)]);
         lossInCycle = true;
     }
 

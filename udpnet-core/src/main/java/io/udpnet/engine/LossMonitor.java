@@ -25,6 +25,7 @@ final class LossMonitor {
     private int next;
 
     private long roundLostBytes;
+    private long roundProbingLostBytes;
     private int roundLostCount;
     private long roundMinRtt = Long.MAX_VALUE;
     private long roundMaxRtt;
@@ -46,8 +47,15 @@ final class LossMonitor {
         roundMaxInflight = Math.max(roundMaxInflight, bytesInFlight);
     }
 
-    void onLost(int bytes) {
+    /**
+     * A datagram was declared lost; {@code sentProbing}: it was sent while the flow pushed beyond its estimate (a
+     * bandwidth probe or startup), when a loss is likely the queue's, whatever the RTT of the round it is detected in.
+     */
+    void onLost(int bytes, boolean sentProbing) {
         roundLostBytes += bytes;
+        if (sentProbing) {
+            roundProbingLostBytes += bytes;
+        }
         roundLostCount++;
     }
 
@@ -74,8 +82,9 @@ final class LossMonitor {
             // No queue stood through the round, nor did one grow as long as the path itself, so what it lost was
             // not a queue overflowing: count it as the path's random loss. Rounds with a queue are left out: their
             // loss may be the queue's.
-            cleanLost = cleanLost * RANDOM_LOSS_DECAY + roundLostBytes;
-            cleanTotal = cleanTotal * RANDOM_LOSS_DECAY + roundLostBytes + delivered;
+            long lost = roundLostBytes - roundProbingLostBytes;
+            cleanLost = cleanLost * RANDOM_LOSS_DECAY + lost;
+            cleanTotal = cleanTotal * RANDOM_LOSS_DECAY + lost + delivered;
         }
         lastQueued = queued;
         queuedRound = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 8;
@@ -100,6 +109,7 @@ final class LossMonitor {
         }
         lastRoundMaxInflight = roundMaxInflight;
         roundLostBytes = 0;
+        roundProbingLostBytes = 0;
         roundLostCount = 0;
         roundMinRtt = Long.MAX_VALUE;
         roundMaxRtt = 0;

@@ -16,7 +16,7 @@ class LossMonitorTest {
             m.onSent((long) (i + 1) * SIZE);
         }
         for (int i = 0; i < lost; i++) {
-            m.onLost(SIZE);
+            m.onLost(SIZE, false);
         }
         m.onRttSample(rtt);
         return m.endRound((long) (sent - lost) * SIZE, 50 * MS, 3, 0);

@@ -16,11 +16,14 @@ package io.udpnet.engine;
  *     {@value #MIN_WINDOW_SEGMENTS} datagrams in flight for {@value #PROBE_RTT_MILLIS} ms so the queue drains
  *     and the true propagation delay shows.</li>
  * </ul>
- * Loss is not a signal in itself, so random loss (a radio link) does not slow it down. Heavy loss is, in the
- * manner of BBRv2 (see {@link LossMonitor} for when loss counts as congestion): a congested round trip lowers an
- * upper bound on bytes in flight to 0.7 times the most that was in flight; rounds without congestion raise the
- * bound again by one, two, four... datagrams while the flow is held by it. Flows sharing a congested bottleneck
- * therefore back off as loss-based ones do.
+ * Loss is not a signal in itself, so random loss (a radio link) does not slow it down: {@link LossMonitor} keeps
+ * the loss rate of round trips that showed no queue, and each delivery-rate sample is scaled up by it, so the
+ * estimate is what the path carried rather than what survived it. Congestion is a signal, in the manner of BBRv2
+ * (see {@link LossMonitor} for when loss counts as congestion): a congested round trip lowers an upper bound on
+ * bytes in flight to 0.7 times the most that was in flight; rounds without congestion raise the bound again by one,
+ * two, four... datagrams while the flow is held by it. And a queue that stood through a whole round, outside a
+ * bandwidth probe, shrinks the window to what the flow delivered in that round times the minimum RTT, so that
+ * flows sharing a bottleneck drain the queue their estimates, each a maximum over several rounds, would keep full.
  *
  * <p>The rate floor and ceiling of {@link CongestionConfig} clamp the pacing rate; the floor also keeps the window
  * at least as large as BBR would make it for a path of the floor's bandwidth.
@@ -84,6 +87,8 @@ public final class BbrCongestionControl implements CongestionController {
     private long roundStartTime;
     /** What the last round delivered per second, scaled up by the random loss rate as the bandwidth samples are. */
     private long lastRoundRate;
+    /** 1 / (1 - random loss rate): what the path carried for each byte delivered. Updated once a round. */
+    private double lossScale = 1;
 
     // The bound heavy loss sets on bytes in flight, and how fast it grows back.
     private long inflightHi = UNBOUNDED;
@@ -163,7 +168,7 @@ public final class BbrCongestionControl implements CongestionController {
             // path carried what was sent, the receiver saw (1 - p) of it. Left as it is, the estimate shrinks by
             // (1 - p) a round, faster than the probes can win it back beyond about 20% loss. So the sample is
             // scaled back up by the loss rate of rounds without a standing queue.
-            long rate = (long) (sampler.rate() / (1 - losses.randomLossRate()));
+            long rate = lossScale == 1 ? sampler.rate() : (long) (sampler.rate() * lossScale);
             if (rate > 0 && (!sampler.sampleAppLimited() || rate >= maxBw.best(0))) {
                 maxBw.update(rate, roundCount);
             }
@@ -190,10 +195,10 @@ public final class BbrCongestionControl implements CongestionController {
         roundDeliveredStart = sampler.delivered();
         long roundNanos = now - roundStartTime;
         roundStartTime = now;
-        lastRoundRate = roundNanos <= 0 ? 0
-                : (long) (delivered * 1e9 / roundNanos / (1 - losses.randomLossRate()));
+        lastRoundRate = roundNanos <= 0 ? 0 : (long) (delivered * 1e9 / roundNanos * lossScale);
         boolean congested = losses.endRound(delivered, minRtt,
                 filledPipe ? MIN_LOSS_EVENTS : MIN_STARTUP_LOSS_EVENTS, bytesInFlight);
+        lossScale = 1 / (1 - losses.randomLossRate());
         long roundMaxInflight = losses.lastRoundMaxInflight();
         queueStanding = losses.lastRoundQueued();
         if (congested) {

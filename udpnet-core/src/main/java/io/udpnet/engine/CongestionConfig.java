@@ -13,7 +13,10 @@ package io.udpnet.engine;
 public final class CongestionConfig {
     /** The congestion control algorithms on offer. */
     public enum Algorithm {
-        /** Model-based control after BBR: bandwidth and round-trip probes, pacing, bounded reaction to heavy loss. */
+        /**
+         * Model-based control after BBR: bandwidth and round-trip probes, pacing; random loss compensated, a queue
+         * or heavy loss answered.
+         */
         BBR,
         /**
          * Loss-based NewReno (slow start, halving once per loss episode), paced: the reference to compare with, and
@@ -89,9 +92,11 @@ public final class CongestionConfig {
     }
 
     /**
-     * Fraction of datagrams lost over the last few round trips above which the loss counts as congestion and the
-     * bound on bytes in flight is lowered. Loss below it is taken for noise (a lossy radio link) and ignored,
-     * unless it comes while the RTT shows a standing queue: then a much lower fraction counts.
+     * BBR only: fraction of datagrams lost over the last few round trips above which the loss counts as congestion
+     * and the bound on bytes in flight is lowered, whatever the RTT. Loss below it, in round trips that show no
+     * queue, is taken for the path's random loss (a lossy radio link): it does not slow the flow, and its rate, up
+     * to this threshold, scales the bandwidth samples back up. Loss while the RTT shows a standing queue counts as
+     * congestion from a much lower fraction. Lower it on paths where a policer drops without queueing.
      */
     public double lossThreshold() {
         return lossThreshold;

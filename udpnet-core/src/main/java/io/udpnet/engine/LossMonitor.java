@@ -12,6 +12,9 @@ package io.udpnet.engine;
  * </ul>
  * Fewer than a minimum number of lost datagrams never counts. After a verdict of congestion, the history starts
  * over, so that the next one rests on fresh evidence.
+ *
+ * <p>It also keeps the path's {@linkplain #randomLossRate() random loss rate}, from the rounds that give no reason
+ * to blame a queue, and says whether a queue {@linkplain #lastRoundQueued() stood} through the last round.
  */
 final class LossMonitor {
     static final int WINDOW_ROUNDS = 4;
@@ -37,6 +40,7 @@ final class LossMonitor {
     // Loss of the rounds that showed no standing queue, decayed by 7/8 a round: the path's random loss.
     private double cleanLost;
     private double cleanTotal;
+    private double randomLoss;
 
     /** @param threshold the fraction of datagrams lost over several rounds that counts as congestion */
     LossMonitor(double threshold) {
@@ -77,14 +81,15 @@ final class LossMonitor {
         lostCount[slot] = roundLostCount;
         deliveredBytes[slot] = delivered;
         boolean queued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
-        boolean full = roundMaxRtt > 2 * minRtt;
-        if (!queued && !full && roundLostBytes + delivered > 0) {
+        boolean longQueue = minRtt <= 0 || roundMaxRtt > 2 * minRtt;
+        if (!queued && !longQueue && roundLostBytes + delivered > 0) {
             // No queue stood through the round, nor did one grow as long as the path itself, so what it lost was
-            // not a queue overflowing: count it as the path's random loss. Rounds with a queue are left out: their
-            // loss may be the queue's.
+            // not a queue overflowing: count it as the path's random loss, except what was sent while probing.
+            // Rounds with a queue are left out: their loss may be the queue's.
             long lost = roundLostBytes - roundProbingLostBytes;
             cleanLost = cleanLost * RANDOM_LOSS_DECAY + lost;
             cleanTotal = cleanTotal * RANDOM_LOSS_DECAY + lost + delivered;
+            randomLoss = cleanTotal <= 0 ? 0 : Math.min(threshold, cleanLost / cleanTotal);
         }
         lastQueued = queued;
         queuedRound = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 8;
@@ -123,7 +128,7 @@ final class LossMonitor {
      * the threshold is congestion of a kind that builds no queue (a policer), and is not taken for random.
      */
     double randomLossRate() {
-        return cleanTotal <= 0 ? 0 : Math.min(threshold, cleanLost / cleanTotal);
+        return randomLoss;
     }
 
     /** Most bytes in flight during the round just ended. */
@@ -131,7 +136,10 @@ final class LossMonitor {
         return lastRoundMaxInflight;
     }
 
-    /** Whether every RTT sample of the round just ended showed a queue: one stood through the whole round. */
+    /**
+     * Whether every RTT sample of the round just ended exceeded the minimum RTT by more than an eighth: a queue,
+     * if a short one, stood through the whole round.
+     */
     boolean lastRoundQueued() {
         return queuedRound;
     }

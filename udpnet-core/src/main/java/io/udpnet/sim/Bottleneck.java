@@ -1,5 +1,7 @@
 package io.udpnet.sim;
 
+import io.udpnet.internal.Link;
+
 import java.util.Arrays;
 
 /**
@@ -69,7 +71,7 @@ public final class Bottleneck {
             return -1;
         }
         long start = Math.max(now, transmitterFreeAt);
-        long departure = start + io.udpnet.internal.Link.serialisationNanos(length, bitsPerSecond);
+        long departure = start + Link.serialisationNanos(length, bitsPerSecond);
         transmitterFreeAt = departure;
         if (size == finish.length) {
             grow();

@@ -52,7 +52,8 @@ import java.util.function.BooleanSupplier;
  * Addresses are only names here: nothing touches a real network. Each ordered pair of addresses is a directed link
  * configured with {@link #link}, {@link #linkBoth} or, failing those, the {@linkplain #setDefaultLink default}. A
  * datagram sent to an address with no node is dropped and counted by {@link #unknownDestinationDrops()}; it does not
- * enter any link.
+ * enter any link. Several routes may first wait in one shared {@link Bottleneck} ({@link #addBottleneck},
+ * {@link #routeThrough}), as flows from different hosts share the narrow link of a path.
  *
  * <p>Not thread-safe. Nodes, actions and listeners may add nodes, configure links and schedule actions while the
  * simulation runs, but must not call {@link #step}, {@link #runFor} or {@link #runUntil}.

@@ -40,7 +40,8 @@ class BbrPathSweepTest {
         // datagrams, a loss now and then is taken for random while it was the buffer's, and the estimate scaled up
         // by it overflows the buffer again: at most 2% of what was sent.
         long datagrams = (long) (share * m.rate() * 10 / 1200);
-        assertTrue(drops <= (loss == 0 || bitsPerSecond > 2_000_000 ? 0 : datagrams / 50), drops + " queue drops after startup of about "
+        long allowed = loss == 0 || bitsPerSecond > 2_000_000 ? 0 : datagrams / 50;
+        assertTrue(drops <= allowed, drops + " queue drops after startup of about "
                 + datagrams + " datagrams, seed " + seed);
     }
 }

@@ -120,5 +120,4 @@ public record MultiFlowReport(
     private static String round(double v) {
         return String.valueOf(Math.round(v * 1000) / 1000.0);
     }
-
 }

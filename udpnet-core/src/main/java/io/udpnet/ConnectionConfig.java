@@ -1,6 +1,6 @@
 package io.udpnet;
 
-import io.udpnet.engine.CongestionConfig;
+import io.udpnet.CongestionConfig;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
 import io.udpnet.wire.SharedSettings;

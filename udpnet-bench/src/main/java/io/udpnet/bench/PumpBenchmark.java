@@ -2,7 +2,7 @@ package io.udpnet.bench;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.engine.CongestionConfig;
+import io.udpnet.CongestionConfig;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.MessageHandler;
 import org.openjdk.jmh.annotations.Benchmark;

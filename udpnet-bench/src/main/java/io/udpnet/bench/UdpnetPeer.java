@@ -2,7 +2,7 @@ package io.udpnet.bench;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.engine.CongestionConfig;
+import io.udpnet.CongestionConfig;
 import io.udpnet.engine.ConnectionStats;
 import io.udpnet.messaging.ConnectionClosedException;
 import io.udpnet.messaging.MessageClient;

@@ -2,7 +2,7 @@ package io.udpnet.cli;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.engine.CongestionConfig;
+import io.udpnet.CongestionConfig;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.MultiFlowReport;
 import io.udpnet.sim.MultiFlowScenario;

@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.CongestionConfig;
 /**
  * Model-based congestion control after BBR (Cardwell et al., "BBR: Congestion-Based Congestion Control", and the
  * IETF draft draft-cardwell-iccrg-bbr-congestion-control). The sender keeps a model of the path, the bottleneck

@@ -60,7 +60,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         this.acks = new AckTracker(config.ackFrequency(), config.maxAckDelayNanos());
         this.rtt = new RttEstimator(config.initialRttNanos());
         this.channels = new Channels(config, stats, this, sharedReceive);
-        this.congestion = config.congestion().newController();
+        this.congestion = CongestionControllers.create(config.congestion());
         this.pathMtu = new PathMtu(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
     }
 

@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.CongestionConfig;
 /**
  * Loss-based congestion control in the manner of NewReno as RFC 9002 section 7 describes it: slow start doubles
  * the window each round trip, the first loss of a recovery episode halves it, and afterwards it grows by one

@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.CongestionConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,7 +21,7 @@ class BbrAllocationTest {
                 .invoke(null);
         Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
                 .getMethod("getCurrentThreadAllocatedBytes");
-        CongestionController cc = CongestionConfig.builder().algorithm(algorithm).build().newController();
+        CongestionController cc = CongestionControllers.create(CongestionConfig.builder().algorithm(algorithm).build());
         RttEstimator rtt = new RttEstimator(100 * MS);
         drive(cc, rtt, 0, 20_000);
         long before = (long) allocatedBytes.invoke(threads);

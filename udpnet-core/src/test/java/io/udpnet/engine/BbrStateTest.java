@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.CongestionConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

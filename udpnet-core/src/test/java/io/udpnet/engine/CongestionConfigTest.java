@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.CongestionConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,8 +18,8 @@ class CongestionConfigTest {
         assertEquals(0, c.minPacingRate());
         assertEquals(0, c.maxPacingRate());
         assertEquals(0.45, c.lossThreshold());
-        assertInstanceOf(BbrCongestionControl.class, c.newController());
-        assertEquals(12_000, c.newController().congestionWindow());
+        assertInstanceOf(BbrCongestionControl.class, CongestionControllers.create(c));
+        assertEquals(12_000, CongestionControllers.create(c).congestionWindow());
     }
 
     @Test
@@ -31,13 +32,12 @@ class CongestionConfigTest {
         assertEquals(0, c.pacingBurstBytes());
         assertEquals(0.2, c.lossThreshold());
         assertTrue(c.toString().contains("maxPacingRate=2000000"));
-        assertTrue(c.newController().pacingRate() <= 2_000_000, "the ceiling holds from the start");
+        assertTrue(CongestionControllers.create(c).pacingRate() <= 2_000_000, "the ceiling holds from the start");
     }
 
     @Test
     void noneMeansUnlimited() {
-        CongestionController cc = CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build()
-                .newController();
+        CongestionController cc = CongestionControllers.create(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build());
         assertInstanceOf(NoCongestionControl.class, cc);
         cc.onSent(0, 1200, 1200, 0);
         cc.onLost(0, 1200, 1);

@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.CongestionConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
 import io.udpnet.wire.Crc;

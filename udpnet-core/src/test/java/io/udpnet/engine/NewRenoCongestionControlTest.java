@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.CongestionConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

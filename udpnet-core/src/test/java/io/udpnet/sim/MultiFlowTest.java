@@ -2,7 +2,7 @@ package io.udpnet.sim;
 
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
-import io.udpnet.engine.CongestionConfig;
+import io.udpnet.CongestionConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.udpnet.engine;
+package io.udpnet;
 
 /**
  * Settings of a connection's congestion control. Immutable; build one with {@link #builder()}. Every value is
@@ -56,15 +56,6 @@ public final class CongestionConfig {
     /** The default configuration. */
     public static CongestionConfig defaults() {
         return builder().build();
-    }
-
-    /** A new controller of the configured algorithm, for one connection. */
-    public CongestionController newController() {
-        return switch (algorithm) {
-            case BBR -> new BbrCongestionControl(this);
-            case NEW_RENO -> new NewRenoCongestionControl(this);
-            case NONE -> new NoCongestionControl();
-        };
     }
 
     /** The congestion controller connections run. */

@@ -31,7 +31,7 @@ import io.udpnet.CongestionConfig;
  *
  * <p>Not thread-safe; allocates nothing after construction.
  */
-public final class BbrCongestionControl implements CongestionController {
+final class BbrCongestionControl implements CongestionController {
     /** The modes of the state machine. */
     enum Mode { STARTUP, DRAIN, PROBE_BW, PROBE_RTT }
 

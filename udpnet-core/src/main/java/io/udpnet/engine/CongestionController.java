@@ -9,7 +9,7 @@ package io.udpnet.engine;
  * that needs per-datagram state (for delivery-rate samples, say) keeps it in arrays indexed by
  * {@code seq & (SentLog.CAPACITY - 1)}: no more than that many datagrams are ever in flight.
  */
-public interface CongestionController {
+interface CongestionController {
 
     /** An ack-eliciting datagram of {@code bytes} was sent; {@code bytesInFlight} includes it. */
     void onSent(int seq, int bytes, long bytesInFlight, long now);

@@ -456,8 +456,8 @@ public final class Connection {
         return data.stats();
     }
 
-    /** Round-trip time estimates. */
-    public RttEstimator rtt() {
+    /** Round-trip time estimates (package-private: {@link #stats()} carries them for everyone else). */
+    RttEstimator rtt() {
         return data.rtt();
     }
 

@@ -14,7 +14,7 @@ import io.udpnet.CongestionConfig;
  *
  * <p>Not thread-safe; allocates nothing after construction.
  */
-public final class NewRenoCongestionControl implements CongestionController {
+final class NewRenoCongestionControl implements CongestionController {
     private static final int CAPACITY = SentLog.CAPACITY;
     private static final int MIN_WINDOW_SEGMENTS = 2;
     private static final double SLOW_START_PACING_GAIN = 2.0;

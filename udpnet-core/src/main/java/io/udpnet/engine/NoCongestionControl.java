@@ -4,7 +4,7 @@ package io.udpnet.engine;
  * No congestion control: an unlimited window and no pacing. For tests and benchmarks that want the raw engine;
  * never for traffic on a shared network.
  */
-public final class NoCongestionControl implements CongestionController {
+final class NoCongestionControl implements CongestionController {
 
     @Override
     public void onSent(int seq, int bytes, long bytesInFlight, long now) {

@@ -5,7 +5,7 @@ package io.udpnet.engine;
  * the first sample sets srtt = r and rttvar = r / 2; later ones move srtt by 1/8 and rttvar by 1/4 of the error.
  * The peer's reported ack delay is subtracted when that does not take the sample below the minimum seen.
  */
-public final class RttEstimator {
+final class RttEstimator {
     /** Timer granularity floor for the variance term of time-outs (1 ms). */
     static final long GRANULARITY_NANOS = 1_000_000L;
 

@@ -103,7 +103,7 @@ public final class Scenario {
         return new ScenarioReport(delivery, seed, s.stats().messagesSent(), ledger.delivered(),
                 ledger.deliveredBytes(), ledger.duplicates(), ledger.outOfOrder(), ledger.corrupted(),
                 s.stats().datagramsSent() + receiverDatagrams, s.stats().retransmissions(),
-                sim.nowNanos() / 1e6, completed, !finished, s.rtt().smoothedNanos() / 1e6,
+                sim.nowNanos() / 1e6, completed, !finished, s.stats().smoothedRttNanos() / 1e6,
                 s.handshakeNanos() < 0 ? -1 : s.handshakeNanos() / 1e6, s.congestionWindow());
     }
 

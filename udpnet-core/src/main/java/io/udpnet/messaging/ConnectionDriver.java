@@ -186,13 +186,21 @@ final class ConnectionDriver {
             facade.arrived(channel, buffer, offset, length);
             return;
         }
-        if (view == null || !buffer.hasArray() || view.array() != buffer.array()) {
-            view = buffer.hasArray() ? ByteBuffer.wrap(buffer.array()) : buffer.duplicate();
+        // A view of the whole backing store, reused while messages come from the same one: direct datagram buffers
+        // and heap reassembly buffers alternate, so the view is replaced whenever the store changes.
+        ByteBuffer v = view;
+        if (buffer.hasArray()) {
+            if (v == null || !v.hasArray() || v.array() != buffer.array()) {
+                v = ByteBuffer.wrap(buffer.array());
+            }
+        } else {
+            v = buffer.duplicate();
         }
+        view = v;
         int base = buffer.hasArray() ? buffer.arrayOffset() : 0;
-        view.limit(base + offset + length).position(base + offset);
+        v.limit(base + offset + length).position(base + offset);
         try {
-            listener.onMessage(facade, channel, view);
+            listener.onMessage(facade, channel, v);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "message listener threw for " + remote, e);
         }

@@ -25,7 +25,8 @@ package io.udpnet.engine;
  * <p>The rate floor and ceiling of {@link CongestionConfig} clamp the pacing rate; the floor also keeps the window
  * at least as large as BBR would make it for a path of the floor's bandwidth.
  *
- * <p>Not thread-safe; allocates nothing after construction.
+ * <p>Not thread-safe; in steady flow allocates nothing (the per-datagram samples grow to what is in flight once, and
+ * shrink back when the connection is idle).
  */
 public final class BbrCongestionControl implements CongestionController {
     /** The modes of the state machine. */
@@ -373,6 +374,11 @@ public final class BbrCongestionControl implements CongestionController {
 
     private long minWindow() {
         return MIN_WINDOW_SEGMENTS * segment;
+    }
+
+    @Override
+    public void onIdle() {
+        sampler.trim();
     }
 
     @Override

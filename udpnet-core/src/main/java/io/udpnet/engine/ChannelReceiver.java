@@ -22,4 +22,16 @@ interface ChannelReceiver {
 
     /** Frees every buffer held. */
     void clear();
+
+    /**
+     * Whether the channel may be trimmed: nothing waits here that the peer still counts on delivering (a reliable
+     * message held or marked). An unreliable channel always may: its incomplete messages are given up.
+     */
+    boolean idle();
+
+    /**
+     * The connection is idle: gives up storage nothing needs now, keeping what the mode's rules need (the next
+     * sequence expected, the newest delivered). Only after {@link #idle()} said so.
+     */
+    void trim();
 }

@@ -32,6 +32,11 @@ final class Channels {
     private final int[] live;
     private int liveCount;
     private int roundRobin;
+    /**
+     * The next message sequence of each channel whose send queue {@link #trim} let go, so that a queue made again
+     * carries on from there; null until the first trim.
+     */
+    private int[] resumeSeq;
 
     /** {@code sharedReceive}, if not null, is a budget the receive side also counts against ({@link ByteBudget}). */
     Channels(ConnectionConfig config, ConnectionStats stats, MessageHandler deliver, ByteBudget sharedReceive) {
@@ -196,9 +201,61 @@ final class Channels {
         if (q == null) {
             q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
                     config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
+            if (resumeSeq != null) {
+                q.resumeAt(resumeSeq[channel]);
+            }
             queues[channel] = q;
             live[liveCount++] = channel;
         }
         return q;
+    }
+
+    /**
+     * For an idle connection ({@link #quiet}) whose datagrams are all acknowledged or given up ({@link SentLog#trim}
+     * done, so no record names a packet any more): lets go of every empty send queue (keeping its next message
+     * sequence), the receivers' storage (unreliable messages still incomplete are given up) and the pooled buffers.
+     * Everything is made again on first use.
+     */
+    void trim() {
+        int kept = 0;
+        for (int k = 0; k < liveCount; k++) {
+            int channel = live[k];
+            SendQueue q = queues[channel];
+            if (q.queuedMessages() == 0) {
+                if (resumeSeq == null) {
+                    resumeSeq = new int[queues.length];
+                }
+                resumeSeq[channel] = q.nextMessageSeq();
+                queues[channel] = null;
+            } else {
+                live[kept++] = channel;
+            }
+        }
+        liveCount = kept;
+        roundRobin = 0;
+        for (ChannelReceiver r : receivers) {
+            if (r != null) {
+                r.trim();
+            }
+        }
+        pool.trim();
+    }
+
+    /**
+     * Whether every message queued has been acknowledged (or sent, if unreliable) and no reliable message waits to be
+     * delivered.
+     */
+    boolean quiet() {
+        for (int k = 0; k < liveCount; k++) {
+            if (queues[live[k]].queuedMessages() > 0) {
+                return false;
+            }
+        }
+        for (ChannelReceiver r : receivers) {
+            if (r != null && !r.idle()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -54,6 +54,11 @@ public final class Connection {
     /** Validation of a new peer address; server side only (null for clients). */
     private final PathValidation path;
     long handshakeNonce;
+    /**
+     * Server side: no valid data datagram has come from the client since ACCEPT. A client sends one at once when
+     * accepted; one that never does (it gave up, or its address was spoofed) is dropped after the connect time-out.
+     */
+    private boolean unconfirmed;
     int heapIndex = -1;
     boolean ready;
     private Object attachment;
@@ -98,7 +103,9 @@ public final class Connection {
      */
     static Connection accepted(ConnectionConfig config, long token, ConnectionListener listener, long now,
                                ByteBudget sharedReceive) {
-        return new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive);
+        Connection c = new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive);
+        c.unconfirmed = true;
+        return c;
     }
 
     /**
@@ -167,6 +174,7 @@ public final class Connection {
         if (result == DataPath.PROCESSED) {
             lastReceivedAt = now;
             unreachableAt = Long.MIN_VALUE;
+            unconfirmed = false;
             if (data.control().peerDisconnectCode() >= 0) {
                 end(new DisconnectReason(DisconnectCode.fromWire(data.control().peerDisconnectCode()),
                         data.control().peerDisconnectText(), true));
@@ -234,6 +242,8 @@ public final class Connection {
                 state = State.CONNECTED;
                 connectedAt = now;
                 lastReceivedAt = now;
+                // The server holds a slot for us only until it hears from us: a PING now, with whatever is queued.
+                data.requestPing();
                 listener.onConnected(this);
             }
             case ClientHandshake.REJECTED -> end(handshake.rejection());
@@ -262,11 +272,17 @@ public final class Connection {
                             false));
                     return 0;
                 }
+                if (unconfirmed && now - createdAt >= config.connectTimeoutNanos()) {
+                    end(new DisconnectReason(DisconnectCode.TIMED_OUT, "no datagram from the client within "
+                            + config.connectTimeoutNanos() / 1_000_000 + " ms of accepting it", false));
+                    return 0;
+                }
                 if (now - lastReceivedAt >= config.idleTimeoutNanos()) {
                     end(new DisconnectReason(DisconnectCode.TIMED_OUT, "nothing received for "
                             + config.idleTimeoutNanos() / 1_000_000 + " ms", false));
                     return 0;
                 }
+                data.trimIfIdle(now);
                 if (now >= keepAliveDue()) {
                     data.requestPing();
                 }
@@ -298,7 +314,9 @@ public final class Connection {
             case CONNECTING -> Math.min(handshake.nextDeadline(), createdAt + config.connectTimeoutNanos());
             case CONNECTED -> Math.min(Math.min(data.nextDeadline(), path == null ? Long.MAX_VALUE : path.deadline()),
                     Math.min(Math.min(lastReceivedAt + config.idleTimeoutNanos(), keepAliveDue()),
-                            unreachableAt == Long.MIN_VALUE ? Long.MAX_VALUE : unreachableAt + unreachableGrace()));
+                            Math.min(unconfirmed ? createdAt + config.connectTimeoutNanos() : Long.MAX_VALUE,
+                                    unreachableAt == Long.MIN_VALUE ? Long.MAX_VALUE
+                                            : unreachableAt + unreachableGrace())));
             case CLOSING -> Long.MIN_VALUE;
             case CLOSED -> Long.MAX_VALUE;
         };

@@ -50,6 +50,10 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private int probeCredit;
     private ByteBuffer scratch;
     private long lastElicitingReceivedAt = Long.MIN_VALUE;
+    /** When a message was last queued or received. */
+    private long lastMessageAt;
+    /** Whether the storage has been trimmed since the last message (a new connection's is at its smallest). */
+    private boolean trimmed = true;
 
     /** Creates the data path of a connection whose datagrams carry {@code token}. */
     DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive) {
@@ -73,7 +77,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
      *                                  that needs more fragments than an unreliable channel allows
      */
     boolean send(int channel, ByteBuffer message) {
-        return channels.send(channel, message);
+        if (!channels.send(channel, message)) {
+            return false;
+        }
+        lastMessageAt = now;
+        trimmed = false;
+        return true;
     }
 
     /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
@@ -123,6 +132,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         stats.datagramsReceived++;
         stats.bytesReceived += len;
+        this.now = nowNanos;
         busyPeer.onBusy(validator.busySequence(), nextSeq, nowNanos);
         processAcks(b, nowNanos);
         int result = processPackets(b, end);
@@ -176,6 +186,8 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             int channel = PacketHeader.channel(b, at);
             int seq = PacketHeader.sequence(b, at);
             int len = PacketHeader.payloadLength(b, at);
+            lastMessageAt = now;
+            trimmed = false;
             int result;
             if (receivingPaused) {
                 result = ChannelReceiver.REFUSED;
@@ -366,6 +378,26 @@ final class DataPath implements SentLog.Listener, MessageHandler {
                 pingPending = true;
             }
         }
+    }
+
+    /**
+     * Gives back what an idle connection does not need: once no message has been queued or received for half the
+     * keep-alive interval, nothing is in flight and nothing is held, the sent-datagram records, the congestion
+     * controller's per-datagram samples, empty send queues, receive arrays and pooled buffers go back to their
+     * smallest size (see docs/ARCHITECTURE.md, "Memory"). Called on every poll of an established connection, so it
+     * needs no timer of its own: the first keep-alive after the connection went quiet finds it idle. A busy
+     * connection never qualifies, so it never shrinks and grows again in turn.
+     */
+    void trimIfIdle(long nowNanos) {
+        if (trimmed || nowNanos - lastMessageAt < config.keepAliveNanos() / 2 || sent.inFlight() > 0
+                || !channels.quiet()) {
+            return;
+        }
+        sent.trim();
+        congestion.onIdle();
+        channels.trim();
+        scratch = null;
+        trimmed = true;
     }
 
     /** The next time {@link #pollTransmit} must be called even if nothing arrives, or {@link Long#MAX_VALUE}. */

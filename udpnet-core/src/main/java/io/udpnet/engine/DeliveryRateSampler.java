@@ -7,21 +7,25 @@ package io.udpnet.engine;
  * a sample of the rate the path delivered. Taking the longer interval keeps ack compression from inflating it.
  *
  * <p>Samples taken while the sender had too little to send are marked app-limited: they show what the
- * application offered, not what the path can carry. Per-datagram state lives in arrays indexed by
- * {@code seq & 1023}; nothing is allocated after construction.
+ * application offered, not what the path can carry. Per-datagram state lives in arrays indexed by the sequence's low
+ * bits, which grow by doubling to what the datagrams in flight need (at most 1024 slots) and shrink back when the
+ * connection is idle ({@link #trim}); in steady flow nothing is allocated.
  */
 final class DeliveryRateSampler {
     static final int CAPACITY = SentLog.CAPACITY;
-    private static final int MASK = CAPACITY - 1;
+    private static final int MIN_CAPACITY = 2;
     private static final int EMPTY = -1;
 
-    // Per datagram, as it was when sent.
-    private final int[] seqs = new int[CAPACITY];
-    private final long[] sentTime = new long[CAPACITY];
-    private final long[] deliveredAtSend = new long[CAPACITY];
-    private final long[] deliveredTimeAtSend = new long[CAPACITY];
-    private final long[] firstSentTimeAtSend = new long[CAPACITY];
-    private final boolean[] appLimitedAtSend = new boolean[CAPACITY];
+    // Per datagram, as it was when sent, at seq & (capacity - 1). The arrays start small and double when a datagram
+    // finds its slot taken by one that 1024 slots would keep apart, up to 1024 slots: the datagrams tracked are
+    // always exactly those fixed arrays of 1024 slots would track.
+    private int capacity = MIN_CAPACITY;
+    private int[] seqs = new int[MIN_CAPACITY];
+    private long[] sentTime = new long[MIN_CAPACITY];
+    private long[] deliveredAtSend = new long[MIN_CAPACITY];
+    private long[] deliveredTimeAtSend = new long[MIN_CAPACITY];
+    private long[] firstSentTimeAtSend = new long[MIN_CAPACITY];
+    private boolean[] appLimitedAtSend = new boolean[MIN_CAPACITY];
 
     // Connection-wide counters.
     private long delivered;
@@ -57,7 +61,11 @@ final class DeliveryRateSampler {
             firstSentTime = now;
             deliveredTime = now;
         }
-        int slot = seq & MASK;
+        int slot = seq & (capacity - 1);
+        while (seqs[slot] != EMPTY && ((seqs[slot] ^ seq) & (CAPACITY - 1)) != 0) {
+            grow();
+            slot = seq & (capacity - 1);
+        }
         seqs[slot] = seq;
         sentTime[slot] = now;
         deliveredAtSend[slot] = delivered;
@@ -68,7 +76,7 @@ final class DeliveryRateSampler {
 
     /** Counts a datagram as delivered and folds its snapshot into the pending sample. */
     void onAcked(int seq, int bytes, long now) {
-        int slot = seq & MASK;
+        int slot = seq & (capacity - 1);
         if (seqs[slot] != seq) {
             return;
         }
@@ -89,7 +97,7 @@ final class DeliveryRateSampler {
 
     /** Forgets a datagram declared lost; its bytes count as lost. */
     void onLost(int seq, int bytes) {
-        int slot = seq & MASK;
+        int slot = seq & (capacity - 1);
         if (seqs[slot] == seq) {
             seqs[slot] = EMPTY;
         }
@@ -121,6 +129,53 @@ final class DeliveryRateSampler {
     /** The application has less to send than allowed: samples until what is in flight is delivered are app-limited. */
     void onAppLimited(long bytesInFlight) {
         appLimitedUntil = Math.max(delivered + bytesInFlight, 1);
+    }
+
+    private void grow() {
+        int bigger = capacity * 2;
+        int[] sq = new int[bigger];
+        long[] st = new long[bigger];
+        long[] da = new long[bigger];
+        long[] dt = new long[bigger];
+        long[] fs = new long[bigger];
+        boolean[] al = new boolean[bigger];
+        java.util.Arrays.fill(sq, EMPTY);
+        for (int i = 0; i < capacity; i++) {
+            if (seqs[i] != EMPTY) {
+                int j = seqs[i] & (bigger - 1);
+                sq[j] = seqs[i];
+                st[j] = sentTime[i];
+                da[j] = deliveredAtSend[i];
+                dt[j] = deliveredTimeAtSend[i];
+                fs[j] = firstSentTimeAtSend[i];
+                al[j] = appLimitedAtSend[i];
+            }
+        }
+        seqs = sq;
+        sentTime = st;
+        deliveredAtSend = da;
+        deliveredTimeAtSend = dt;
+        firstSentTimeAtSend = fs;
+        appLimitedAtSend = al;
+        capacity = bigger;
+    }
+
+    /**
+     * Goes back to the smallest arrays. Only when the connection has nothing in flight: the snapshots still held then
+     * belong to datagrams that were acknowledged or declared lost without this sampler being told (a lost path MTU
+     * probe, say), and no call will ever read them, so the samples and counters stay exactly as they would have been.
+     */
+    void trim() {
+        if (capacity > MIN_CAPACITY) {
+            capacity = MIN_CAPACITY;
+            seqs = new int[MIN_CAPACITY];
+            sentTime = new long[MIN_CAPACITY];
+            deliveredAtSend = new long[MIN_CAPACITY];
+            deliveredTimeAtSend = new long[MIN_CAPACITY];
+            firstSentTimeAtSend = new long[MIN_CAPACITY];
+            appLimitedAtSend = new boolean[MIN_CAPACITY];
+        }
+        java.util.Arrays.fill(seqs, EMPTY);
     }
 
     /** Bytes per second of the latest sample, or 0 when it was not valid. */

@@ -281,6 +281,16 @@ final class SendQueue {
         return true;
     }
 
+    /** The sequence number the next message queued will get. */
+    int nextMessageSeq() {
+        return nextMsgSeq;
+    }
+
+    /** Makes the next message queued take sequence {@code seq}: a queue made again after the channel was idle. */
+    void resumeAt(int seq) {
+        nextMsgSeq = seq;
+    }
+
     /** Messages accepted and not yet released (sent for unreliable channels, acknowledged for reliable ones). */
     int queuedMessages() {
         return queuedMessages;

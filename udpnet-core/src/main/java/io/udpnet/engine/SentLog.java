@@ -17,7 +17,8 @@ import java.util.Arrays;
  * same reordering is tolerated from then on, as RFC 9002 section 6.1 allows.
  *
  * <p>Reliable packets are identified by "entries": a long chosen by the channel layer. All state lives in
- * preallocated arrays; the entry log grows by doubling up to what the records alive need and is then reused.
+ * arrays that grow by doubling up to what the records alive need and are then reused, and go back to their smallest
+ * size when the connection is idle ({@link #trim}).
  */
 final class SentLog {
     static final int CAPACITY = 1024;
@@ -28,7 +29,8 @@ final class SentLog {
     static final int MAX_TIME_EIGHTHS = 32;
     /** An ack names at most this many sequences behind its newest one. */
     private static final int ACK_REACH = 64;
-    private static final int MASK = CAPACITY - 1;
+    private static final int MIN_CAPACITY = 2;
+    private static final int MIN_ENTRIES = 4;
     private static final byte EMPTY = 0;
     private static final byte IN_FLIGHT = 1;
     private static final byte LOST = 2;
@@ -58,13 +60,19 @@ final class SentLog {
         }
     }
 
-    private final byte[] state = new byte[CAPACITY];
-    private final int[] seq = new int[CAPACITY];
-    private final long[] sentAt = new long[CAPACITY];
-    private final long[] entryStart = new long[CAPACITY];
-    private final int[] entryCount = new int[CAPACITY];
-    private final int[] bytes = new int[CAPACITY];
-    private long[] entries = new long[64];
+    /**
+     * Records live in parallel arrays indexed by {@code seq & (capacity - 1)}. They start small and double when a
+     * new record finds its slot taken, up to {@link #CAPACITY}, where the old rule applies: the record of 1024
+     * sequences ago is declared lost. {@link #trim} brings an idle log back to the smallest size.
+     */
+    private int capacity = MIN_CAPACITY;
+    private byte[] state = new byte[MIN_CAPACITY];
+    private int[] seq = new int[MIN_CAPACITY];
+    private long[] sentAt = new long[MIN_CAPACITY];
+    private long[] entryStart = new long[MIN_CAPACITY];
+    private int[] entryCount = new int[MIN_CAPACITY];
+    private int[] bytes = new int[MIN_CAPACITY];
+    private long[] entries = new long[MIN_ENTRIES];
     private long entryHead;
     private long entryTail;
 
@@ -93,7 +101,11 @@ final class SentLog {
 
     /** Starts the record of an ack-eliciting datagram; entries follow through {@link #addEntry}. */
     void begin(int datagramSeq, long now) {
-        int slot = datagramSeq & MASK;
+        int slot = datagramSeq & (capacity - 1);
+        while (state[slot] != EMPTY && capacity < CAPACITY) {
+            grow();
+            slot = datagramSeq & (capacity - 1);
+        }
         if (state[slot] == IN_FLIGHT) {
             // 1024 sequences later no ack can name the slot's previous datagram any more.
             declareLost(slot);
@@ -166,7 +178,7 @@ final class SentLog {
     }
 
     private boolean acknowledge(int s) {
-        int slot = s & MASK;
+        int slot = s & (capacity - 1);
         if (state[slot] == EMPTY || seq[slot] != s) {
             return false;
         }
@@ -204,7 +216,7 @@ final class SentLog {
         }
         long lossDelay = Math.max(floor, rtt * timeEighths / 8);
         for (int s = oldest; records > 0 && Seq.newer(largestAcked, s); s = Seq.add(s, 1)) {
-            int slot = s & MASK;
+            int slot = s & (capacity - 1);
             if (state[slot] == EMPTY || seq[slot] != s) {
                 continue;
             }
@@ -228,7 +240,7 @@ final class SentLog {
     void onProbeTimeout() {
         probeCount++;
         for (int s = oldest, n = 0; inFlight > 0 && n < CAPACITY; s = Seq.add(s, 1), n++) {
-            int slot = s & MASK;
+            int slot = s & (capacity - 1);
             if (state[slot] == IN_FLIGHT && seq[slot] == s) {
                 declareLost(slot);
                 state[slot] = PROBED;
@@ -320,9 +332,71 @@ final class SentLog {
         if (s == oldest) {
             do {
                 oldest = Seq.add(oldest, 1);
-            } while (state[oldest & MASK] == EMPTY || seq[oldest & MASK] != oldest);
-            entryHead = entryStart[oldest & MASK];
+            } while (state[oldest & (capacity - 1)] == EMPTY || seq[oldest & (capacity - 1)] != oldest);
+            entryHead = entryStart[oldest & (capacity - 1)];
         }
+    }
+
+    /** Doubles the record arrays, moving every record to its slot in the larger ones. */
+    private void grow() {
+        int bigger = capacity * 2;
+        byte[] st = new byte[bigger];
+        int[] sq = new int[bigger];
+        long[] at = new long[bigger];
+        long[] es = new long[bigger];
+        int[] ec = new int[bigger];
+        int[] by = new int[bigger];
+        for (int i = 0; i < capacity; i++) {
+            if (state[i] != EMPTY) {
+                int j = seq[i] & (bigger - 1);
+                st[j] = state[i];
+                sq[j] = seq[i];
+                at[j] = sentAt[i];
+                es[j] = entryStart[i];
+                ec[j] = entryCount[i];
+                by[j] = bytes[i];
+            }
+        }
+        state = st;
+        seq = sq;
+        sentAt = at;
+        entryStart = es;
+        entryCount = ec;
+        bytes = by;
+        capacity = bigger;
+    }
+
+    /**
+     * For an idle connection, with nothing in flight: forgets the records of datagrams declared lost (an ack that
+     * has not named them by now will not) and goes back to the smallest arrays. Does nothing while anything is in
+     * flight.
+     */
+    void trim() {
+        if (inFlight > 0 || open >= 0) {
+            return;
+        }
+        records = 0;
+        entryHead = entryTail;
+        lossTime = Long.MAX_VALUE;
+        if (capacity > MIN_CAPACITY) {
+            capacity = MIN_CAPACITY;
+            state = new byte[MIN_CAPACITY];
+            seq = new int[MIN_CAPACITY];
+            sentAt = new long[MIN_CAPACITY];
+            entryStart = new long[MIN_CAPACITY];
+            entryCount = new int[MIN_CAPACITY];
+            bytes = new int[MIN_CAPACITY];
+        } else {
+            Arrays.fill(state, EMPTY);
+        }
+        if (entries.length > MIN_ENTRIES) {
+            entries = new long[MIN_ENTRIES];
+        }
+    }
+
+    /** Slots in the record arrays now (for tests). */
+    int capacity() {
+        return capacity;
     }
 
     private void growEntries() {

@@ -27,9 +27,10 @@ final class UnreliableReceiver implements ChannelReceiver {
     private final BufferPool pool;
     private final ByteBudget budget;
     private final ConnectionStats stats;
-    private final PartialMessage[] partials = new PartialMessage[PARTIALS];
-    private final boolean[] active = new boolean[PARTIALS];
-    private final long[] partialSeq = new long[PARTIALS];
+    /** The reassembly table, created with the first fragment and given up by {@link #trim} when empty. */
+    private PartialMessage[] partials;
+    private boolean[] active;
+    private long[] partialSeq;
     private int activeCount;
     private boolean anySeen;
     private long newest;
@@ -140,6 +141,11 @@ final class UnreliableReceiver implements ChannelReceiver {
 
     /** Takes a table entry for a new message, abandoning the one with the oldest sequence when the table is full. */
     private int startPartial(long seq, int messageLength, int count) {
+        if (partials == null) {
+            partials = new PartialMessage[PARTIALS];
+            active = new boolean[PARTIALS];
+            partialSeq = new long[PARTIALS];
+        }
         int free = -1;
         int oldest = -1;
         for (int i = 0; i < PARTIALS; i++) {
@@ -179,8 +185,25 @@ final class UnreliableReceiver implements ChannelReceiver {
     }
 
     @Override
+    public boolean idle() {
+        return true;
+    }
+
+    /**
+     * Gives up the reassembly table. A message still incomplete after the connection went quiet has lost a fragment
+     * for good: it is abandoned and counted, as if a newer one had pushed it out.
+     */
+    @Override
+    public void trim() {
+        clear();
+        partials = null;
+        active = null;
+        partialSeq = null;
+    }
+
+    @Override
     public void clear() {
-        for (int i = 0; i < PARTIALS; i++) {
+        for (int i = 0; i < PARTIALS && activeCount > 0; i++) {
             if (active[i]) {
                 abandonOrFinish(i, true);
             }

@@ -130,7 +130,7 @@ public final class Connection {
     /**
      * Receive-side flow control for an application that cannot take more messages now. While paused, datagrams that
      * carry messages are not acknowledged and their messages are not delivered, so the peer sends them again later
-     * (at the latest a quarter of the idle time-out after its last try); everything else in them (acknowledgements,
+     * (at the latest 2.5 s, or a quarter of the idle time-out if that is shorter, after its last try); everything else in them (acknowledgements,
      * keep-alives, path checks, DISCONNECT) is processed, so the connection stays alive however long the pause and
      * its own sending goes on.
      */

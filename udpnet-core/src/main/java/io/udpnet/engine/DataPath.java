@@ -27,6 +27,8 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     static final int VIOLATION = 2;
     /** Most ack-eliciting datagrams in flight; past it only acks are sent until some are acknowledged or lost. */
     static final int MAX_IN_FLIGHT = SentLog.CAPACITY / 2;
+    /** Longest wait between probes, however long the idle time-out (PROTOCOL.md section 5). */
+    static final long MAX_PROBE_INTERVAL = 2_500_000_000L;
 
     private final ConnectionConfig config;
     private long token;
@@ -432,9 +434,13 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         return sent.bytesInFlight() + pathMtu.current() <= congestion.congestionWindow();
     }
 
-    /** Probes go at least every quarter of the idle time-out, so a lossy but live path is not taken for dead. */
+    /**
+     * Probes go at least every quarter of the idle time-out, so a lossy but live path is not taken for dead, and at
+     * least every {@link #MAX_PROBE_INTERVAL}, so a peer that refused messages for lack of room gets them again soon
+     * after it has room, however long the idle time-out.
+     */
     private long maxProbeInterval() {
-        return config.idleTimeoutNanos() / 4;
+        return Math.min(config.idleTimeoutNanos() / 4, MAX_PROBE_INTERVAL);
     }
 
     private long probeTimeout() {

@@ -40,7 +40,9 @@ public final class Connection {
     private final ConnectionConfig config;
     private final ConnectionListener listener;
     private final DataPath data;
-    private final ClientHandshake handshake;
+    /** The client's handshake while it runs; dropped once connected. Null on the server side. */
+    private ClientHandshake handshake;
+    private final boolean client;
     private final long createdAt;
     private State state;
     private DisconnectReason reason;
@@ -51,8 +53,8 @@ public final class Connection {
     /** The scheduler of the endpoint that drives this connection, if any: told when the application sends. */
     Scheduler scheduler;
     InetSocketAddress remote;
-    /** Validation of a new peer address; server side only (null for clients). */
-    private final PathValidation path;
+    /** Validation of a new peer address; server side only, made when a datagram first comes from another address. */
+    private PathValidation path;
     long handshakeNonce;
     /**
      * Server side: no valid data datagram has come from the client since ACCEPT. A client sends one at once when
@@ -69,10 +71,10 @@ public final class Connection {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.data = new DataPath(config, token, listener, sharedReceive);
         this.handshake = handshake;
+        this.client = handshake != null;
         this.state = state;
         this.createdAt = now;
         this.lastReceivedAt = now;
-        this.path = handshake == null ? new PathValidation() : null;
         if (state == State.CONNECTED) {
             connectedAt = now;
         }
@@ -196,8 +198,11 @@ public final class Connection {
         int length = datagram.remaining();
         data.control().clearPathResponse();
         int result = receive(datagram, now);
-        if (path == null || state != State.CONNECTED) {
+        if (client || state != State.CONNECTED) {
             return false;
+        }
+        if (path == null) {
+            path = new PathValidation();
         }
         path.onDatagram(from, length, result == DataPath.PROCESSED, now, pathTimeout(), random);
         if (result != DataPath.PROCESSED || !data.control().pathResponseSeen()
@@ -244,6 +249,7 @@ public final class Connection {
                 lastReceivedAt = now;
                 // The server holds a slot for us only until it hears from us: a PING now, with whatever is queued.
                 data.requestPing();
+                handshake = null;
                 listener.onConnected(this);
             }
             case ClientHandshake.REJECTED -> end(handshake.rejection());
@@ -430,7 +436,7 @@ public final class Connection {
 
     /** Time from {@link #connect} to the handshake's completion, or -1 (server side, or not connected yet). */
     public long handshakeNanos() {
-        return handshake == null || connectedAt == Long.MIN_VALUE ? -1 : connectedAt - createdAt;
+        return !client || connectedAt == Long.MIN_VALUE ? -1 : connectedAt - createdAt;
     }
 
     /** The token this connection's data datagrams carry (0 while a client is still connecting). */

@@ -22,7 +22,7 @@ final class Channels {
     private static final int MAX_RUN = 255;
 
     private final ConnectionConfig config;
-    private final ConnectionStats stats;
+    private final Counters stats;
     private final MessageHandler deliver;
     private final ByteBudget sendBudget;
     private final ByteBudget receiveBudget;
@@ -39,7 +39,7 @@ final class Channels {
     private int[] resumeSeq;
 
     /** {@code sharedReceive}, if not null, is a budget the receive side also counts against ({@link ByteBudget}). */
-    Channels(ConnectionConfig config, ConnectionStats stats, MessageHandler deliver, ByteBudget sharedReceive) {
+    Channels(ConnectionConfig config, Counters stats, MessageHandler deliver, ByteBudget sharedReceive) {
         this.config = config;
         this.stats = stats;
         this.deliver = deliver;

@@ -33,7 +33,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private final ConnectionConfig config;
     private long token;
     private final MessageHandler handler;
-    private final ConnectionStats stats = new ConnectionStats();
+    private final Counters stats = new Counters();
     private final Crc crc = new Crc();
     private final PacketValidator validator;
     private final AckTracker acks;
@@ -453,19 +453,20 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     /** A snapshot of this connection's counters. */
     ConnectionStats stats() {
-        stats.datagramsLost = sent.declaredLost();
-        stats.smoothedRttNanos = rtt.smoothedNanos();
-        stats.rttVarianceNanos = rtt.varianceNanos();
-        stats.minRttNanos = rtt.minNanos();
-        stats.congestionWindow = congestion.congestionWindow();
-        stats.bytesInFlight = sent.bytesInFlight();
-        stats.pacingRate = congestion.pacingRate();
-        stats.spuriousLosses = sent.spuriousLosses();
-        stats.spuriousProbeTimeouts = sent.lateProbedAcks();
-        stats.pathMtuProbes = pathMtu.probesSent();
-        stats.pathMtuBlackHoles = pathMtu.blackHoles();
-        stats.datagramSize = pathMtu.current();
-        return stats.copy();
+        ConnectionStats s = ConnectionStats.of(stats);
+        s.datagramsLost = sent.declaredLost();
+        s.smoothedRttNanos = rtt.smoothedNanos();
+        s.rttVarianceNanos = rtt.varianceNanos();
+        s.minRttNanos = rtt.minNanos();
+        s.congestionWindow = congestion.congestionWindow();
+        s.bytesInFlight = sent.bytesInFlight();
+        s.pacingRate = congestion.pacingRate();
+        s.spuriousLosses = sent.spuriousLosses();
+        s.spuriousProbeTimeouts = sent.lateProbedAcks();
+        s.pathMtuProbes = pathMtu.probesSent();
+        s.pathMtuBlackHoles = pathMtu.blackHoles();
+        s.datagramSize = pathMtu.current();
+        return s;
     }
 
     /** Round-trip time estimates. */

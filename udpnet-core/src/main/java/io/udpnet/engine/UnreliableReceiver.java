@@ -26,7 +26,7 @@ final class UnreliableReceiver implements ChannelReceiver {
     private final MessageHandler handler;
     private final BufferPool pool;
     private final ByteBudget budget;
-    private final ConnectionStats stats;
+    private final Counters stats;
     /** The reassembly table, created with the first fragment and given up by {@link #trim} when empty. */
     private PartialMessage[] partials;
     private boolean[] active;
@@ -38,7 +38,7 @@ final class UnreliableReceiver implements ChannelReceiver {
     private long lastDelivered;
 
     UnreliableReceiver(int channel, boolean sequenced, MessageHandler handler, BufferPool pool, ByteBudget budget,
-                       ConnectionStats stats) {
+                       Counters stats) {
         this.channel = channel;
         this.sequenced = sequenced;
         this.handler = handler;

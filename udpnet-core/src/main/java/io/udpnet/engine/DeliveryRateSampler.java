@@ -7,25 +7,23 @@ package io.udpnet.engine;
  * a sample of the rate the path delivered. Taking the longer interval keeps ack compression from inflating it.
  *
  * <p>Samples taken while the sender had too little to send are marked app-limited: they show what the
- * application offered, not what the path can carry. Per-datagram state lives in arrays indexed by the sequence's low
- * bits, which grow by doubling to what the datagrams in flight need (at most 1024 slots) and shrink back when the
+ * application offered, not what the path can carry. Per-datagram state lives in one array indexed by the sequence's low
+ * bits, which grows by doubling to what the datagrams in flight need (at most 1024 slots) and shrinks back when the
  * connection is idle ({@link #trim}); in steady flow nothing is allocated.
  */
 final class DeliveryRateSampler {
     static final int CAPACITY = SentLog.CAPACITY;
-    private static final int MIN_CAPACITY = 2;
-    private static final int EMPTY = -1;
+    private static final int MIN_CAPACITY = 1;
+    /** Longs per datagram: sequence and app-limited flag, send time, delivered count, its time, first send time. */
+    private static final int STRIDE = 5;
+    private static final long EMPTY = -1;
+    private static final long APP_LIMITED = 1L << 16;
 
-    // Per datagram, as it was when sent, at seq & (capacity - 1). The arrays start small and double when a datagram
-    // finds its slot taken by one that 1024 slots would keep apart, up to 1024 slots: the datagrams tracked are
-    // always exactly those fixed arrays of 1024 slots would track.
+    // Per datagram, as it was when sent, at STRIDE * (seq & (capacity - 1)). The array starts small and doubles when
+    // a datagram finds its slot taken by one that 1024 slots would keep apart, up to 1024 slots: the datagrams
+    // tracked are always exactly those a fixed table of 1024 slots would track.
     private int capacity = MIN_CAPACITY;
-    private int[] seqs = new int[MIN_CAPACITY];
-    private long[] sentTime = new long[MIN_CAPACITY];
-    private long[] deliveredAtSend = new long[MIN_CAPACITY];
-    private long[] deliveredTimeAtSend = new long[MIN_CAPACITY];
-    private long[] firstSentTimeAtSend = new long[MIN_CAPACITY];
-    private boolean[] appLimitedAtSend = new boolean[MIN_CAPACITY];
+    private long[] snap = emptySlots(MIN_CAPACITY);
 
     // Connection-wide counters.
     private long delivered;
@@ -51,7 +49,19 @@ final class DeliveryRateSampler {
     private long rttSample;
 
     DeliveryRateSampler() {
-        java.util.Arrays.fill(seqs, EMPTY);
+    }
+
+    private static long[] emptySlots(int slots) {
+        long[] a = new long[STRIDE * slots];
+        for (int i = 0; i < a.length; i += STRIDE) {
+            a[i] = EMPTY;
+        }
+        return a;
+    }
+
+    /** Whether slot {@code i} holds datagram {@code seq}. */
+    private boolean holds(int i, int seq) {
+        return snap[STRIDE * i] != EMPTY && ((int) snap[STRIDE * i] & 0xFFFF) == seq;
     }
 
     /** Records the snapshot of a datagram being sent; {@code inFlightBefore} excludes it. */
@@ -62,44 +72,46 @@ final class DeliveryRateSampler {
             deliveredTime = now;
         }
         int slot = seq & (capacity - 1);
-        while (seqs[slot] != EMPTY && ((seqs[slot] ^ seq) & (CAPACITY - 1)) != 0) {
+        while (snap[STRIDE * slot] != EMPTY && ((snap[STRIDE * slot] ^ seq) & (CAPACITY - 1)) != 0) {
             grow();
             slot = seq & (capacity - 1);
         }
-        seqs[slot] = seq;
-        sentTime[slot] = now;
-        deliveredAtSend[slot] = delivered;
-        deliveredTimeAtSend[slot] = deliveredTime;
-        firstSentTimeAtSend[slot] = firstSentTime;
-        appLimitedAtSend[slot] = appLimitedUntil != 0;
+        int at = STRIDE * slot;
+        snap[at] = seq | (appLimitedUntil != 0 ? APP_LIMITED : 0);
+        snap[at + 1] = now;
+        snap[at + 2] = delivered;
+        snap[at + 3] = deliveredTime;
+        snap[at + 4] = firstSentTime;
     }
 
     /** Counts a datagram as delivered and folds its snapshot into the pending sample. */
     void onAcked(int seq, int bytes, long now) {
         int slot = seq & (capacity - 1);
-        if (seqs[slot] != seq) {
+        if (!holds(slot, seq)) {
             return;
         }
-        seqs[slot] = EMPTY;
+        int at = STRIDE * slot;
+        long deliveredAtSend = snap[at + 2];
         delivered += bytes;
         deliveredTime = now;
         // The most recently sent datagram acked gives the sample: its snapshot spans the freshest interval.
-        if (!pending || deliveredAtSend[slot] >= priorDelivered) {
+        if (!pending || deliveredAtSend >= priorDelivered) {
             pending = true;
-            priorDelivered = deliveredAtSend[slot];
-            sampleAppLimited = appLimitedAtSend[slot];
-            sendElapsed = sentTime[slot] - firstSentTimeAtSend[slot];
-            ackElapsed = now - deliveredTimeAtSend[slot];
-            newestSentTime = sentTime[slot];
-            firstSentTime = sentTime[slot];
+            priorDelivered = deliveredAtSend;
+            sampleAppLimited = (snap[at] & APP_LIMITED) != 0;
+            sendElapsed = snap[at + 1] - snap[at + 4];
+            ackElapsed = now - snap[at + 3];
+            newestSentTime = snap[at + 1];
+            firstSentTime = snap[at + 1];
         }
+        snap[at] = EMPTY;
     }
 
     /** Forgets a datagram declared lost; its bytes count as lost. */
     void onLost(int seq, int bytes) {
         int slot = seq & (capacity - 1);
-        if (seqs[slot] == seq) {
-            seqs[slot] = EMPTY;
+        if (holds(slot, seq)) {
+            snap[STRIDE * slot] = EMPTY;
         }
         lost += bytes;
     }
@@ -133,49 +145,29 @@ final class DeliveryRateSampler {
 
     private void grow() {
         int bigger = capacity * 2;
-        int[] sq = new int[bigger];
-        long[] st = new long[bigger];
-        long[] da = new long[bigger];
-        long[] dt = new long[bigger];
-        long[] fs = new long[bigger];
-        boolean[] al = new boolean[bigger];
-        java.util.Arrays.fill(sq, EMPTY);
+        long[] b = emptySlots(bigger);
         for (int i = 0; i < capacity; i++) {
-            if (seqs[i] != EMPTY) {
-                int j = seqs[i] & (bigger - 1);
-                sq[j] = seqs[i];
-                st[j] = sentTime[i];
-                da[j] = deliveredAtSend[i];
-                dt[j] = deliveredTimeAtSend[i];
-                fs[j] = firstSentTimeAtSend[i];
-                al[j] = appLimitedAtSend[i];
+            if (snap[STRIDE * i] != EMPTY) {
+                int j = (int) snap[STRIDE * i] & (bigger - 1);
+                System.arraycopy(snap, STRIDE * i, b, STRIDE * j, STRIDE);
             }
         }
-        seqs = sq;
-        sentTime = st;
-        deliveredAtSend = da;
-        deliveredTimeAtSend = dt;
-        firstSentTimeAtSend = fs;
-        appLimitedAtSend = al;
+        snap = b;
         capacity = bigger;
     }
 
     /**
-     * Goes back to the smallest arrays. Only when the connection has nothing in flight: the snapshots still held then
+     * Goes back to the smallest array. Only when the connection has nothing in flight: the snapshots still held then
      * belong to datagrams that were acknowledged or declared lost without this sampler being told (a lost path MTU
      * probe, say), and no call will ever read them, so the samples and counters stay exactly as they would have been.
      */
     void trim() {
         if (capacity > MIN_CAPACITY) {
             capacity = MIN_CAPACITY;
-            seqs = new int[MIN_CAPACITY];
-            sentTime = new long[MIN_CAPACITY];
-            deliveredAtSend = new long[MIN_CAPACITY];
-            deliveredTimeAtSend = new long[MIN_CAPACITY];
-            firstSentTimeAtSend = new long[MIN_CAPACITY];
-            appLimitedAtSend = new boolean[MIN_CAPACITY];
+            snap = emptySlots(MIN_CAPACITY);
+        } else {
+            snap[0] = EMPTY;
         }
-        java.util.Arrays.fill(seqs, EMPTY);
     }
 
     /** Bytes per second of the latest sample, or 0 when it was not valid. */

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Heap buffers for reassembly and reordering, in power-of-two size classes from 64 bytes to 64 KiB, kept for reuse
  * so that steady traffic allocates nothing. Larger buffers are allocated on demand and left to the garbage
- * collector: big messages are rare, and keeping them would pin memory. Each class keeps a bounded number, and an idle
- * connection lets them all go ({@link #trim}).
+ * collector: big messages are rare, and keeping them would pin memory. Each class keeps a bounded number; an idle
+ * connection lets the whole pool go.
  */
 final class BufferPool {
     private static final int MIN_SHIFT = 6;
@@ -15,7 +15,7 @@ final class BufferPool {
 
     private static final int CLASSES = MAX_SHIFT - MIN_SHIFT + 1;
 
-    /** Free buffers per class; the table and each class's array are made on first release, dropped by trim. */
+    /** Free buffers per class; the table and each class's array are made on first release. */
     private ByteBuffer[][] free;
     private int[] count;
 
@@ -34,12 +34,6 @@ final class BufferPool {
         }
         b.clear().limit(size);
         return b;
-    }
-
-    /** Lets every pooled buffer go (the connection is idle and holds none): the next ones are allocated again. */
-    void trim() {
-        free = null;
-        count = null;
     }
 
     /** Gives a buffer back; buffers outside the size classes or beyond the per-class bound are dropped. */

@@ -26,17 +26,19 @@ final class Channels {
     private final MessageHandler deliver;
     private final ByteBudget sendBudget;
     private final ByteBudget receiveBudget;
-    private final BufferPool pool = new BufferPool();
+    /** Buffers for the receivers; made with the first receiver, let go with them by {@link #trim}. */
+    private BufferPool pool;
     private final SendQueue[] queues;
     private final ChannelReceiver[] receivers;
     private final int[] live;
     private int liveCount;
     private int roundRobin;
     /**
-     * The next message sequence of each channel whose send queue {@link #trim} let go, so that a queue made again
-     * carries on from there; null until the first trim.
+     * For each channel whose send queue or receiver {@link #trim} let go, what the one made again carries on from:
+     * the next message sequence to send, and what {@link ChannelReceiver#release} returned. Null until the first trim.
      */
     private int[] resumeSeq;
+    private long[] resumeReceive;
 
     /** {@code sharedReceive}, if not null, is a budget the receive side also counts against ({@link ByteBudget}). */
     Channels(ConnectionConfig config, Counters stats, MessageHandler deliver, ByteBudget sharedReceive) {
@@ -159,12 +161,18 @@ final class Channels {
     ChannelReceiver receiver(int channel) {
         ChannelReceiver r = receivers[channel];
         if (r == null) {
+            if (pool == null) {
+                pool = new BufferPool();
+            }
             Delivery d = config.delivery(channel);
             r = d.isReliable()
                     ? new ReliableReceiver(channel, d == Delivery.RELIABLE_ORDERED, config.sendWindow(), deliver,
                     pool, receiveBudget)
                     : new UnreliableReceiver(channel, d == Delivery.UNRELIABLE_SEQUENCED, deliver, pool,
                     receiveBudget, stats);
+            if (resumeReceive != null) {
+                r.resume(resumeReceive[channel]);
+            }
             receivers[channel] = r;
         }
         return r;
@@ -213,8 +221,8 @@ final class Channels {
     /**
      * For an idle connection ({@link #quiet}) whose datagrams are all acknowledged or given up ({@link SentLog#trim}
      * done, so no record names a packet any more): lets go of every empty send queue (keeping its next message
-     * sequence), the receivers' storage (unreliable messages still incomplete are given up) and the pooled buffers.
-     * Everything is made again on first use.
+     * sequence), every receiver (keeping the sequence it expects; unreliable messages still incomplete are given up)
+     * and the pooled buffers. Everything is made again on first use.
      */
     void trim() {
         int kept = 0;
@@ -233,12 +241,16 @@ final class Channels {
         }
         liveCount = kept;
         roundRobin = 0;
-        for (ChannelReceiver r : receivers) {
-            if (r != null) {
-                r.trim();
+        for (int channel = 0; channel < receivers.length; channel++) {
+            if (receivers[channel] != null) {
+                if (resumeReceive == null) {
+                    resumeReceive = new long[receivers.length];
+                }
+                resumeReceive[channel] = receivers[channel].release();
+                receivers[channel] = null;
             }
         }
-        pool.trim();
+        pool = null;
     }
 
     /**

@@ -67,7 +67,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         this.rtt = new RttEstimator(config.initialRttNanos());
         this.channels = new Channels(config, stats, this, sharedReceive);
         this.congestion = config.congestion().newController();
-        this.pathMtu = new PathMtu(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
+        this.pathMtu = PathMtu.of(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
     }
 
     /**

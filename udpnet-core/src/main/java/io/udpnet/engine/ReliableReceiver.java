@@ -27,7 +27,7 @@ final class ReliableReceiver implements ChannelReceiver {
     /**
      * Messages held or marked, at {@code seq & (state.length - 1)} for {@code seq} in {@code [base, base +
      * state.length)}. Empty until a message must wait (out of order, or in fragments), then doubled as far as the
-     * furthest one needs, up to the window; emptied again by {@link #trim} when nothing is held.
+     * furthest one needs, up to the window.
      */
     private byte[] state = NO_STATE;
     private PartialMessage[] slots = NO_SLOTS;
@@ -205,11 +205,15 @@ final class ReliableReceiver implements ChannelReceiver {
         return true;
     }
 
-    /** Gives up the arrays: an idle channel keeps only the next sequence it expects. */
+    /** Nothing is held when idle: all that carries over is the next sequence expected. */
     @Override
-    public void trim() {
-        state = NO_STATE;
-        slots = NO_SLOTS;
+    public long release() {
+        return base;
+    }
+
+    @Override
+    public void resume(long state) {
+        base = (int) state;
     }
 
     @Override

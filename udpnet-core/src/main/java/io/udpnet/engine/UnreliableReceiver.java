@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 final class UnreliableReceiver implements ChannelReceiver {
     static final int PARTIALS = 16;
     static final int MAX_AGE = 1024;
+    private static final long RESUME_DELIVERED = 1L << 32;
 
     private final int channel;
     private final boolean sequenced;
@@ -27,7 +28,7 @@ final class UnreliableReceiver implements ChannelReceiver {
     private final BufferPool pool;
     private final ByteBudget budget;
     private final Counters stats;
-    /** The reassembly table, created with the first fragment and given up by {@link #trim} when empty. */
+    /** The reassembly table, created with the first fragment. */
     private PartialMessage[] partials;
     private boolean[] active;
     private long[] partialSeq;
@@ -190,15 +191,24 @@ final class UnreliableReceiver implements ChannelReceiver {
     }
 
     /**
-     * Gives up the reassembly table. A message still incomplete after the connection went quiet has lost a fragment
-     * for good: it is abandoned and counted, as if a newer one had pushed it out.
+     * Gives up incomplete messages (after the connection went quiet, one has lost a fragment for good: abandoned and
+     * counted, as if a newer one had pushed it out). A sequenced channel carries over the newest message delivered,
+     * so that an older one arriving late is still refused.
      */
     @Override
-    public void trim() {
+    public long release() {
         clear();
-        partials = null;
-        active = null;
-        partialSeq = null;
+        return sequenced && anyDelivered ? RESUME_DELIVERED | (lastDelivered & Seq.MASK) : 0;
+    }
+
+    @Override
+    public void resume(long state) {
+        if ((state & RESUME_DELIVERED) != 0) {
+            anySeen = true;
+            anyDelivered = true;
+            newest = state & Seq.MASK;
+            lastDelivered = newest;
+        }
     }
 
     @Override

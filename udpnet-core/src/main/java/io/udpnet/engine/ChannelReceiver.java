@@ -32,7 +32,7 @@ interface ChannelReceiver {
 
     /**
      * The connection is idle ({@link #idle()} said so) and lets this receiver go: gives up what it holds and returns
-     * the little a receiver made again later needs to carry on (see {@link #resume}).
+     * the little a receiver made again later needs to carry on (see {@link #resume}), in the low 40 bits.
      */
     long release();
 

@@ -37,8 +37,10 @@ final class Channels {
      * For each channel whose send queue or receiver {@link #trim} let go, what the one made again carries on from:
      * the next message sequence to send, and what {@link ChannelReceiver#release} returned. Null until the first trim.
      */
-    private int[] resumeSeq;
-    private long[] resumeReceive;
+    private long[] resume;
+    /** Where in a {@link #resume} word the next message sequence to send is kept (the receiver's state below). */
+    private static final int SEND_SHIFT = 40;
+    private static final long RECEIVE_MASK = (1L << SEND_SHIFT) - 1;
 
     /** {@code sharedReceive}, if not null, is a budget the receive side also counts against ({@link ByteBudget}). */
     Channels(ConnectionConfig config, Counters stats, MessageHandler deliver, ByteBudget sharedReceive) {
@@ -170,8 +172,8 @@ final class Channels {
                     pool, receiveBudget)
                     : new UnreliableReceiver(channel, d == Delivery.UNRELIABLE_SEQUENCED, deliver, pool,
                     receiveBudget, stats);
-            if (resumeReceive != null) {
-                r.resume(resumeReceive[channel]);
+            if (resume != null) {
+                r.resume(resume[channel] & RECEIVE_MASK);
             }
             receivers[channel] = r;
         }
@@ -209,8 +211,8 @@ final class Channels {
         if (q == null) {
             q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
                     config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
-            if (resumeSeq != null) {
-                q.resumeAt(resumeSeq[channel]);
+            if (resume != null) {
+                q.resumeAt((int) (resume[channel] >>> SEND_SHIFT));
             }
             queues[channel] = q;
             live[liveCount++] = channel;
@@ -230,10 +232,10 @@ final class Channels {
             int channel = live[k];
             SendQueue q = queues[channel];
             if (q.queuedMessages() == 0) {
-                if (resumeSeq == null) {
-                    resumeSeq = new int[queues.length];
+                if (resume == null) {
+                    resume = new long[queues.length];
                 }
-                resumeSeq[channel] = q.nextMessageSeq();
+                resume[channel] = resume[channel] & RECEIVE_MASK | (long) q.nextMessageSeq() << SEND_SHIFT;
                 queues[channel] = null;
             } else {
                 live[kept++] = channel;
@@ -243,10 +245,10 @@ final class Channels {
         roundRobin = 0;
         for (int channel = 0; channel < receivers.length; channel++) {
             if (receivers[channel] != null) {
-                if (resumeReceive == null) {
-                    resumeReceive = new long[receivers.length];
+                if (resume == null) {
+                    resume = new long[receivers.length];
                 }
-                resumeReceive[channel] = receivers[channel].release();
+                resume[channel] = resume[channel] & ~RECEIVE_MASK | receivers[channel].release();
                 receivers[channel] = null;
             }
         }

@@ -1,6 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
 import io.udpnet.wire.WireFormat;
@@ -66,10 +67,10 @@ public final class Connection {
     private Object attachment;
 
     private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,
-                       State state, long now, ByteBudget sharedReceive) {
+                       State state, long now, ByteBudget sharedReceive, Crc crc) {
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.data = new DataPath(config, token, listener, sharedReceive);
+        this.data = new DataPath(config, token, listener, sharedReceive, crc);
         this.handshake = handshake;
         this.client = handshake != null;
         this.state = state;
@@ -86,8 +87,14 @@ public final class Connection {
      */
     public static Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener,
                                      RandomGenerator random, long now) {
+        return connect(config, payload, listener, random, now, new Crc());
+    }
+
+    /** {@link #connect}, sharing {@code crc} with the other connections its thread drives. */
+    static Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener,
+                              RandomGenerator random, long now, Crc crc) {
         ClientHandshake h = new ClientHandshake(config, random.nextLong(), payload, now);
-        return new Connection(config, 0, listener, h, State.CONNECTING, now, null);
+        return new Connection(config, 0, listener, h, State.CONNECTING, now, null, crc);
     }
 
     /**
@@ -96,16 +103,16 @@ public final class Connection {
      */
     public static Connection established(ConnectionConfig config, long token, MessageHandler handler) {
         ConnectionListener l = handler instanceof ConnectionListener cl ? cl : handler::onMessage;
-        return new Connection(config, token, l, null, State.CONNECTED, 0, null);
+        return new Connection(config, token, l, null, State.CONNECTED, 0, null, new Crc());
     }
 
     /**
      * A server-side connection, established when the client's cookie was verified; its receive buffers also count
-     * against {@code sharedReceive}, the endpoint's budget.
+     * against {@code sharedReceive}, the endpoint's budget, and it uses the endpoint's {@code crc}.
      */
     static Connection accepted(ConnectionConfig config, long token, ConnectionListener listener, long now,
-                               ByteBudget sharedReceive) {
-        Connection c = new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive);
+                               ByteBudget sharedReceive, Crc crc) {
+        Connection c = new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive, crc);
         c.unconfirmed = true;
         return c;
     }

@@ -34,7 +34,8 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private long token;
     private final MessageHandler handler;
     private final Counters stats = new Counters();
-    private final Crc crc = new Crc();
+    /** Shared by the connections of one endpoint, which all run on its thread. */
+    private final Crc crc;
     private final PacketValidator validator;
     private final AckTracker acks;
     private final SentLog sent = new SentLog(this);
@@ -57,9 +58,13 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     /** Whether the storage has been trimmed since the last message (a new connection's is at its smallest). */
     private boolean trimmed = true;
 
-    /** Creates the data path of a connection whose datagrams carry {@code token}. */
-    DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive) {
+    /**
+     * Creates the data path of a connection whose datagrams carry {@code token}; {@code crc} may be shared with
+     * other connections driven by the same thread.
+     */
+    DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive, Crc crc) {
         this.config = Objects.requireNonNull(config, "config");
+        this.crc = crc;
         this.handler = Objects.requireNonNull(handler, "handler");
         this.token = token;
         this.validator = new PacketValidator(config);

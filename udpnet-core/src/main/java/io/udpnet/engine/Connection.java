@@ -59,9 +59,12 @@ public final class Connection {
     long handshakeNonce;
     /**
      * Server side: no valid data datagram has come from the client since ACCEPT. A client sends one at once when
-     * accepted; one that never does (it gave up, or its address was spoofed) is dropped after the connect time-out.
+     * accepted; the server pings one that has not halfway through the connect time-out, and drops it at the end (it
+     * gave up, or never received the ACCEPT).
      */
     private boolean unconfirmed;
+    /** Whether this is a server's connection, made by {@link #accepted}. */
+    private boolean accepted;
     int heapIndex = -1;
     boolean ready;
     private Object attachment;
@@ -114,6 +117,7 @@ public final class Connection {
                                ByteBudget sharedReceive, Crc crc) {
         Connection c = new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive, crc);
         c.unconfirmed = true;
+        c.accepted = true;
         return c;
     }
 
@@ -336,16 +340,23 @@ public final class Connection {
     }
 
     /**
-     * A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval. Not while
-     * datagrams are in flight (the probe time-out already makes sure the peer answers) or a ping waits for the
-     * congestion window: the deadline must never stay in the past, or the connection would be polled in a loop.
+     * A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval (one and a
+     * half on the server side). Not while datagrams are in flight (the probe time-out already makes sure the peer
+     * answers) or a ping waits for the congestion window: the deadline must never stay in the past, or the
+     * connection would be polled in a loop.
      */
     private long keepAliveDue() {
         if (data.datagramsInFlight() > 0 || data.pingPending()) {
             return Long.MAX_VALUE;
         }
         long last = Math.max(connectedAt, Math.max(data.lastElicitingSentAt(), data.lastElicitingReceivedAt()));
-        return last + config.keepAliveNanos();
+        // The client keeps an idle connection alive; the server waits half an interval more, so it pings only when
+        // the client has gone quiet. With equal intervals each end's timer would fire just as the other's keep-alive
+        // arrives, and both would send one.
+        long due = last + (accepted ? config.keepAliveNanos() / 2 * 3 : config.keepAliveNanos());
+        // A client that has not confirmed is asked halfway through the connect time-out: its ack confirms it, or the
+        // network reports it unreachable, before the time-out would drop it.
+        return unconfirmed ? Math.min(due, createdAt + config.connectTimeoutNanos() / 2) : due;
     }
 
     /** Closes the connection with {@link DisconnectCode#APPLICATION} and {@code text} (up to 255 UTF-8 bytes). */

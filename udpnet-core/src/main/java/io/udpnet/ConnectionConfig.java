@@ -3,6 +3,7 @@ package io.udpnet;
 import io.udpnet.engine.CongestionConfig;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
+import io.udpnet.wire.SharedSettings;
 import io.udpnet.wire.WireFormat;
 
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.Objects;
  */
 public final class ConnectionConfig {
     /** Most channels a connection may have (the channel field is one byte). */
-    public static final int MAX_CHANNELS = 256;
+    public static final int MAX_CHANNELS = SharedSettings.MAX_CHANNELS;
 
     private final Delivery[] channels;
     private final int maxDatagramSize;
@@ -83,6 +84,7 @@ public final class ConnectionConfig {
         return builder().build();
     }
 
+    /** The number of channels, 1..{@value #MAX_CHANNELS}. */
     public int channelCount() {
         return channels.length;
     }
@@ -103,6 +105,14 @@ public final class ConnectionConfig {
      */
     public int maxDatagramSize() {
         return maxDatagramSize;
+    }
+
+    /**
+     * The largest datagram a transport must accept for such a connection: every datagram up to 1472 bytes, whatever
+     * its own sending maximum, because the peer's path MTU discovery may go that far (docs/PROTOCOL.md section 2).
+     */
+    public int largestAcceptedDatagram() {
+        return Math.max(WireFormat.MAX_DATAGRAM_SIZE_IPV4, maxDatagramSize);
     }
 
     /** Whether connections probe for a datagram size above 1200 bytes, up to {@link #maxDatagramSize()}. */
@@ -207,19 +217,24 @@ public final class ConnectionConfig {
     }
 
     /**
-     * A digest of the settings both ends must share (channels and their modes, maximum message size, unreliable
-     * fragment limit, send window). Exchanged in the handshake, so that mismatched ends are refused with a clear
-     * reason instead of misbehaving later.
+     * The settings both ends must share (maximum message size, unreliable fragment limit, send window, channels and
+     * their modes), encoded as a REQUEST carries them ({@link SharedSettings}), so that a server can say which of
+     * them differ from its own.
+     */
+    public byte[] sharedSettings() {
+        byte[] modes = new byte[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            modes[i] = (byte) channels[i].ordinal();
+        }
+        return SharedSettings.encode(maxMessageSize, maxUnreliableFragments, sendWindow, modes);
+    }
+
+    /**
+     * The CRC32C of {@link #sharedSettings()}. Exchanged in the handshake, so that mismatched ends are refused with
+     * a clear reason instead of misbehaving later.
      */
     public int digest() {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + channels.length);
-        b.putInt(maxMessageSize).putInt(maxUnreliableFragments).putInt(sendWindow).putInt(channels.length);
-        for (Delivery d : channels) {
-            b.put((byte) d.ordinal());
-        }
-        crc.update(b.flip());
-        return (int) crc.getValue();
+        return SharedSettings.digest(sharedSettings());
     }
 
     /** Largest payload of one fragment: a fragment packet fills a whole datagram. */
@@ -391,6 +406,7 @@ public final class ConnectionConfig {
             return d.toNanos();
         }
 
+        /** The configuration the builder holds; it can be reused to build others. */
         public ConnectionConfig build() {
             if (keepAliveNanos >= idleTimeoutNanos) {
                 throw new IllegalArgumentException("keepAlive (" + Duration.ofNanos(keepAliveNanos)

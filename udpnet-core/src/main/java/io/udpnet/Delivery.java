@@ -2,6 +2,8 @@ package io.udpnet;
 
 /**
  * How a channel delivers its messages. Chosen per channel when a connection is configured; both ends must agree.
+ * A mode's position in this declaration (0..3) is its code in the handshake's shared settings (docs/PROTOCOL.md
+ * section 8.1), so the order is part of the wire format.
  */
 public enum Delivery {
     /** No ordering, no retransmission. A fragmented message is dropped whole if one fragment is lost. */

@@ -19,10 +19,12 @@ public final class ServerConfig {
         this.receiveMemoryBytes = b.receiveMemoryBytes;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The default server limits. */
     public static ServerConfig defaults() {
         return builder().build();
     }
@@ -116,6 +118,7 @@ public final class ServerConfig {
             return this;
         }
 
+        /** The configuration the builder holds. */
         public ServerConfig build() {
             return new ServerConfig(this);
         }

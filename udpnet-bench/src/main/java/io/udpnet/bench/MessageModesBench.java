@@ -7,7 +7,7 @@ import io.udpnet.messaging.MessageConnection;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.messaging.MessageServerStats;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

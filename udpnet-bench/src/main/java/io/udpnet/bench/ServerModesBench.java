@@ -1,7 +1,7 @@
 package io.udpnet.bench;
 
 import io.udpnet.transport.DatagramSession;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
 import io.udpnet.transport.ServerStats;
 import io.udpnet.transport.SessionHandler;
 import io.udpnet.transport.UdpServer;

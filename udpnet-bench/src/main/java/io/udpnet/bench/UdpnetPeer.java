@@ -11,7 +11,7 @@ import io.udpnet.messaging.MessageListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.messaging.MessageServerStats;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 

@@ -8,6 +8,7 @@ import io.udpnet.messaging.MessageClient;
 import io.udpnet.messaging.MessageConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -21,13 +22,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code udpnet client}: an interactive client for {@code udpnet server}. */
-@Command(name = "client", mixinStandardHelpOptions = true,
+@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Connects to a udpnet server (see 'udpnet server') and chats: each line read from standard "
                 + "input is sent reliable-ordered on channel 0, each message received is printed.",
                 "End of input closes the connection gracefully (lines already sent are delivered first).",
-                "Exit status: 0 after end of input, 1 when the connection fails or is lost, 2 for bad arguments."})
+                "Prints a line while it waits for the server (at most the connect time-out, 5 s).",
+                "Exit status: 0 after end of input, 1 when the connection fails or is lost, 2 for bad arguments "
+                        + "(port 0 included: nothing can be reached there)."})
 final class ClientCommand implements Callable<Integer> {
     /** Where lines come from. */
     private final InputStream input;
@@ -38,6 +42,10 @@ final class ClientCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7000",
             description = "the server (default: ${DEFAULT-VALUE})")
     String server;
+
+    @Option(names = "--json", description = "print the summary as one JSON object, the last line on standard "
+            + "output (after the messages received); the other lines go to standard error")
+    boolean json;
 
     ClientCommand() {
         this(System.in);
@@ -51,23 +59,33 @@ final class ClientCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         InetSocketAddress address;
         try {
-            address = Addresses.parse("HOST:PORT", server);
+            address = Addresses.peer("HOST:PORT", server);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
+        PrintWriter events = json ? err : out;
+        Json summary = new Json().put("command", "client").put("settings", new Json().put("server", server));
+        ConnectionConfig config = ConnectionConfig.defaults();
+        try (MessageClient client = MessageClient.open(config)) {
+            events.printf("waiting for the server at %s (up to %d s)...%n", Addresses.text(address),
+                    TimeUnit.NANOSECONDS.toSeconds(config.connectTimeoutNanos()));
+            events.flush();
             MessageConnection c;
             try {
                 c = client.connect(address);
             } catch (ConnectFailedException e) {
-                err.println("udpnet: " + e.getMessage());
+                err.println("udpnet: cannot connect to " + Addresses.text(address) + ": " + e.reason());
                 err.flush();
+                if (json) {
+                    out.println(summary.put("connected", false).put("disconnectReason", e.reason().toString()));
+                    out.flush();
+                }
                 return 1;
             }
-            out.println("connected to " + Addresses.text(address) + "; type lines, end with Ctrl-D");
-            out.flush();
+            events.println("connected to " + Addresses.text(address) + "; type lines, end with Ctrl-D");
+            events.flush();
             // Lines are read on their own thread, so a connection the server ends is noticed without waiting for
             // the next line of input.
             CountDownLatch finished = new CountDownLatch(1);
@@ -87,8 +105,17 @@ final class ClientCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             ConnectionStats s = c.stats();
-            out.printf("closed: %s; rtt %.1f ms, %d datagrams sent, %d retransmissions%n",
-                    c.disconnectReason(), s.smoothedRttNanos() / 1e6, s.datagramsSent(), s.retransmissions());
+            if (json) {
+                out.println(summary.put("connected", true).put("disconnectReason", String.valueOf(c.disconnectReason()))
+                        .put("rttMillis", s.smoothedRttNanos() / 1e6).put("messagesSent", s.messagesSent())
+                        .put("messagesReceived", s.messagesDelivered()).put("datagramsSent", s.datagramsSent())
+                        .put("datagramsReceived", s.datagramsReceived()).put("datagramsLost", s.datagramsLost())
+                        .put("packetsRetransmitted", s.retransmissions()).put("bytesSent", s.bytesSent())
+                        .put("bytesReceived", s.bytesReceived()));
+            } else {
+                out.printf("closed: %s; rtt %.1f ms, %d datagrams sent, %d packets retransmitted%n",
+                        c.disconnectReason(), s.smoothedRttNanos() / 1e6, s.datagramsSent(), s.retransmissions());
+            }
             out.flush();
             return c.disconnectReason() != null && c.disconnectReason().remote() ? 1 : 0;
         }

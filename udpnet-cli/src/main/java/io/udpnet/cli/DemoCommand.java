@@ -8,10 +8,10 @@ import io.udpnet.messaging.MessageClient;
 import io.udpnet.messaging.MessageConnection;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
-import io.udpnet.sim.LinkConfig;
-import io.udpnet.transport.ImpairmentRelay;
-import io.udpnet.transport.RelayStats;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.ImpairmentRelay;
+import io.udpnet.impair.RelayStats;
+import io.udpnet.io.ServerMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code udpnet demo}: a server and several clients in one process, on loopback, through an impairment relay;
  * every channel carries traffic and every guarantee is checked on the echoes.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Starts a udpnet server and several clients in this process, on loopback, with an impairment "
                 + "relay between them (loss, duplication, reordering, latency, jitter). Each client sends numbered "
                 + "messages of mixed sizes (some fragmented) on four channels, one per delivery mode; the server "
@@ -114,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
             Thread.ofPlatform().daemon().name("demo-accept").start(() -> acceptLoop(server));
             out.printf("udpnet demo: %d clients -> relay %s (loss %.1f%%, dup %.1f%%, reorder %.1f%%, %s ms +/- %s ms"
                             + " each way) -> server %s (%s)%n", clients, Addresses.text(relay.localAddress()),
-                    loss, duplicate, reorder, trim(latency), trim(jitter),
+                    loss, duplicate, reorder, LinkOptions.plain(latency), LinkOptions.plain(jitter),
                     Addresses.text(server.localAddress()), server.mode().name().toLowerCase(Locale.ROOT));
             out.flush();
             List<DemoPeer> peers = new ArrayList<>();
@@ -233,10 +233,6 @@ final class DemoCommand implements Callable<Integer> {
 
     static String name(Delivery d) {
         return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static void check(String option, int value, int min, int max) {

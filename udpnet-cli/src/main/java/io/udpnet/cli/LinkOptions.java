@@ -1,6 +1,6 @@
 package io.udpnet.cli;
 
-import io.udpnet.sim.LinkConfig;
+import io.udpnet.impair.LinkConfig;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -44,6 +44,13 @@ final class LinkOptions {
                 .bandwidth(kbits(bandwidth)).build();
     }
 
+    /** The options as they were given, under the names {@code --json} output uses (see {@link Json}). */
+    Json putSettings(Json settings) {
+        return settings.put("lossPercent", loss).put("duplicatePercent", duplicate).put("reorderPercent", reorder)
+                .put("corruptPercent", corrupt).put("latencyMillis", latency).put("jitterMillis", jitter)
+                .put("bandwidthKbitPerSecond", bandwidth);
+    }
+
     private static double percent(String option, double p) {
         if (!(p >= 0 && p <= 100)) {
             throw new IllegalArgumentException(option + ": a percentage 0..100 expected, got " + p);
@@ -63,5 +70,17 @@ final class LinkOptions {
             throw new IllegalArgumentException("--bandwidth: 0..100000000 kbit/s expected, got " + kbits);
         }
         return kbits * 1000;
+    }
+
+    /** The options in one line, for people. */
+    String describe() {
+        return String.format("loss %s%%, duplicate %s%%, reorder %s%%, corrupt %s%%, latency %s ms, jitter %s ms, "
+                        + "bandwidth %s", plain(loss), plain(duplicate), plain(reorder), plain(corrupt), plain(latency),
+                plain(jitter), bandwidth == 0 ? "unlimited" : bandwidth + " kbit/s");
+    }
+
+    /** {@code 5} rather than {@code 5.0} for whole numbers, as a person would write them on the command line. */
+    static String plain(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 }

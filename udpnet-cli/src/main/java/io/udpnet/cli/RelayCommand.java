@@ -1,8 +1,8 @@
 package io.udpnet.cli;
 
-import io.udpnet.sim.LinkConfig;
-import io.udpnet.transport.ImpairmentRelay;
-import io.udpnet.transport.RelayStats;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.ImpairmentRelay;
+import io.udpnet.impair.RelayStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,18 +12,19 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code udpnet relay}: a real UDP relay that impairs the traffic between clients and a server. */
-@Command(name = "relay", mixinStandardHelpOptions = true,
+@Command(name = "relay", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Relays UDP datagrams between clients and a target through impairments applied in real time "
                 + "(the same as the simulator's, each direction on its own). Each client gets its own source port "
                 + "towards the target, as behind a NAT. Runs until interrupted (or for --duration), printing a "
                 + "status line every --status seconds and a summary at the end.",
+                "With --json the summary is one JSON object on standard output and the other lines go to standard "
+                        + "error.",
                 "Exit status: 0 after a clean stop, 1 when the relay cannot start, 2 for bad arguments."})
 final class RelayCommand implements Callable<Integer> {
 
@@ -31,7 +32,8 @@ final class RelayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
-            description = "where clients send to; port 0 picks one (default: ${DEFAULT-VALUE})")
+            description = "where clients send to; port 0 picks one, :PORT listens on every interface "
+                    + "(default: ${DEFAULT-VALUE})")
     String listen;
 
     @Option(names = "--target", paramLabel = "HOST:PORT", required = true, description = "the server to relay to")
@@ -59,29 +61,34 @@ final class RelayCommand implements Callable<Integer> {
             description = "stop after this many seconds; 0 = run until interrupted (default: ${DEFAULT-VALUE})")
     double duration;
 
+    @Option(names = "--json", description = "print the summary as one JSON object on standard output; "
+            + "the lines printed while running go to standard error")
+    boolean json;
+
     @Override
     public Integer call() throws InterruptedException {
         ImpairmentRelay.Builder builder;
         try {
             LinkConfig config = link.linkConfig();
-            builder = ImpairmentRelay.builder(address("--target", target, false))
-                    .listen(address("--listen", listen, true)).link(config).seed(seed).maxClients(maxClients)
+            builder = ImpairmentRelay.builder(Addresses.peer("--target", target))
+                    .listen(Addresses.bind("--listen", listen)).link(config).seed(seed).maxClients(maxClients)
                     .idleTimeout(seconds("--idle-timeout", idleTimeout));
             seconds("--status", status);
             seconds("--duration", duration);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         ImpairmentRelay relay;
         try {
             relay = builder.open();
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("udpnet: cannot listen on " + listen + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 1;
         }
         out.printf("relaying %s -> %s (%s)%n", Addresses.text(relay.localAddress()),
-                Addresses.text(relay.target()), describe(link));
+                Addresses.text(relay.target()), link.describe());
         out.flush();
         runUntilStopped(relay, out);
         return 0;
@@ -125,8 +132,13 @@ final class RelayCommand implements Callable<Integer> {
             }
         } finally {
             relay.close();
-            printSummary(out, relay.stats(), System.nanoTime() - start);
-            out.flush();
+            PrintWriter summary = spec.commandLine().getOut();
+            if (json) {
+                summary.println(toJson(relay, System.nanoTime() - start));
+            } else {
+                printSummary(summary, relay.stats(), System.nanoTime() - start);
+            }
+            summary.flush();
             summarised.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -162,23 +174,25 @@ final class RelayCommand implements Callable<Integer> {
                 d.sendFailed());
     }
 
-    private static String describe(LinkOptions o) {
-        return String.format("loss %s%%, duplicate %s%%, reorder %s%%, corrupt %s%%, latency %s ms, jitter %s ms, "
-                        + "bandwidth %s", num(o.loss), num(o.duplicate), num(o.reorder), num(o.corrupt),
-                num(o.latency), num(o.jitter), o.bandwidth == 0 ? "unlimited" : o.bandwidth + " kbit/s");
+    private String toJson(ImpairmentRelay relay, long elapsedNanos) {
+        RelayStats s = relay.stats();
+        Json settings = new Json().put("listen", listen).put("target", target);
+        link.putSettings(settings).put("seed", seed).put("maxClients", maxClients)
+                .put("idleTimeoutSeconds", idleTimeout).put("statusSeconds", status).put("durationSeconds", duration);
+        return new Json().put("command", "relay").put("settings", settings)
+                .put("address", Addresses.text(relay.localAddress())).put("runSeconds", elapsedNanos / 1e9)
+                .put("clientsAdmitted", s.clientsAdmitted()).put("clientsExpired", s.clientsExpired())
+                .put("rebinds", s.rebinds()).put("datagramsRefused", s.refusedDatagrams())
+                .put("clientToServer", toJson(s.toServer())).put("serverToClient", toJson(s.toClient())).toString();
     }
 
-    private static String num(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    /** Parses {@code HOST:PORT} or {@code [IPV6]:PORT}; the target needs a non-zero port. */
-    static InetSocketAddress address(String option, String value, boolean portZeroAllowed) {
-        InetSocketAddress a = Addresses.parse(option, value);
-        if (a.getPort() == 0 && !portZeroAllowed) {
-            throw new IllegalArgumentException(option + ": port 1..65535 expected, got 0");
-        }
-        return a;
+    private static Json toJson(RelayStats.Direction d) {
+        return new Json().put("datagramsReceived", d.received()).put("bytesReceived", d.receivedBytes())
+                .put("datagramsRelayed", d.relayed()).put("bytesRelayed", d.relayedBytes())
+                .put("datagramsLost", d.lost()).put("datagramsDuplicated", d.duplicated())
+                .put("datagramsReordered", d.reordered()).put("datagramsCorrupted", d.corrupted())
+                .put("datagramsDroppedQueueFull", d.queueDropped()).put("datagramsDroppedOversize", d.oversizeDropped())
+                .put("datagramsDroppedHeldBound", d.heldDropped()).put("datagramsSendFailed", d.sendFailed());
     }
 
     private static Duration seconds(String option, double s) {

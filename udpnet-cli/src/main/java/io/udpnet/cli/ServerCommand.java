@@ -5,8 +5,12 @@ import io.udpnet.messaging.MessageConnection;
 import io.udpnet.messaging.MessageListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
+import io.udpnet.messaging.MessageServerStats;
+import io.udpnet.transport.CloseReason;
 import io.udpnet.transport.DatagramSession;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
+import io.udpnet.transport.DropCause;
+import io.udpnet.transport.ServerStats;
 import io.udpnet.transport.SessionHandler;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
@@ -29,21 +33,28 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code udpnet server}: a chat/echo server on udpnet connections, or a raw datagram echo server. */
-@Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs a chat/echo server. Every message a client sends on channel 0 (reliable-ordered) is sent "
-                + "back to it and to every other connected client, prefixed with the sender's address; "
-                + "connections and disconnections are printed.",
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Runs a chat/echo server with the default connection configuration: channel 0 "
+                + "reliable-ordered, 1 reliable-unordered, 2 unreliable-sequenced, 3 unreliable. Every message a "
+                + "client sends, on any channel, goes to every connected client (the sender too) on channel 0 as "
+                + "'HOST:PORT: ' (the sender's address) followed by the message; connections and disconnections "
+                + "are printed.",
                 "With --raw: a plain datagram echo server on the raw level (each peer's datagrams are echoed back "
-                        + "by its session), for testing UDP reachability with any tool (e.g. socat, nc -u).",
-                "Runs until interrupted (Ctrl-C), which closes every connection with a goodbye.",
+                        + "by its session), for testing UDP reachability with any tool (e.g. socat, nc -u). "
+                        + "Datagrams over --max-datagram are dropped, counted and reported.",
+                "Runs until interrupted (Ctrl-C), which closes every connection with a goodbye, then prints a "
+                        + "summary.",
                 "Exit status: 0 after a clean stop, 1 when the port cannot be bound, 2 for bad arguments."})
 final class ServerCommand implements Callable<Integer> {
+    /** How often dropped oversize datagrams are looked for and reported while the server runs. */
+    private static final long REPORT_NANOS = 1_000_000_000L;
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7000",
-            description = "address to listen on (default: ${DEFAULT-VALUE}); [::1]:PORT for IPv6")
+            description = "address to listen on (default: ${DEFAULT-VALUE}); :PORT for every interface, "
+                    + "[::1]:PORT for IPv6")
     String bind;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "shared",
@@ -57,61 +68,120 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "echo raw datagrams instead of serving udpnet connections")
     boolean raw;
 
+    @Option(names = "--max-datagram", paramLabel = "BYTES",
+            description = "with --raw: largest datagram echoed, 1..65507; larger ones are dropped and reported "
+                    + "(default: 65507, any UDP datagram)")
+    Integer maxDatagram;
+
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "stop after this many seconds; 0 = run until interrupted")
     double duration;
 
-    private PrintWriter out;
+    @Option(names = "--json", description = "print the summary as one JSON object on standard output; "
+            + "the lines printed while running go to standard error")
+    boolean json;
+
+    /** Where the lines printed while running go. */
+    private PrintWriter events;
 
     @Override
     public Integer call() {
         InetSocketAddress address;
         ServerMode serverMode;
         try {
-            address = Addresses.parse("--bind", bind);
+            address = Addresses.bind("--bind", bind);
             serverMode = parseMode(mode);
             if (shards < 0 || shards > 256) {
                 throw new IllegalArgumentException("--shards: 0..256 expected, got " + shards);
             }
-            if (duration < 0 || Double.isNaN(duration)) {
+            if (!(duration >= 0)) {
                 throw new IllegalArgumentException("--duration: a number of seconds >= 0 expected");
+            }
+            if (maxDatagram != null && !raw) {
+                throw new IllegalArgumentException("--max-datagram applies to --raw only");
+            }
+            if (maxDatagram != null && (maxDatagram < 1 || maxDatagram > UdpServerConfig.MAX_UDP_PAYLOAD)) {
+                throw new IllegalArgumentException("--max-datagram: 1.." + UdpServerConfig.MAX_UDP_PAYLOAD
+                        + " bytes expected, got " + maxDatagram);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        out = spec.commandLine().getOut();
+        events = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         AutoCloseable server;
         try {
             server = raw ? openRaw(address, serverMode) : openMessages(address, serverMode);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("udpnet: cannot listen on " + address + ": " + e.getMessage());
+            spec.commandLine().getErr().println("udpnet: cannot listen on " + Addresses.text(address) + ": "
+                    + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 1;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            close(server);
-            stop.countDown();
-        }, "udpnet-server-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        long start = System.nanoTime();
+        Shutdown shutdown = new Shutdown();
         try {
-            if (duration > 0) {
-                stop.await((long) (duration * 1000), TimeUnit.MILLISECONDS);
-            } else {
-                stop.await();
-            }
+            runUntilStopped(server, shutdown.stop);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();   // interrupted: stop like Ctrl-C
         } finally {
+            // Counters are read while the server still runs: a closed message server no longer answers for them.
+            String summary = summary(server, (System.nanoTime() - start) / 1e9);
             close(server);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(summary);
+            out.flush();
+            shutdown.done();
+        }
+        return 0;
+    }
+
+    /** Waits for the end (duration, interrupt or Ctrl-C), reporting oversize datagrams as they are dropped. */
+    private void runUntilStopped(AutoCloseable server, CountDownLatch stop) throws InterruptedException {
+        long end = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
+        long reported = 0;
+        while (true) {
+            long wait = Math.min(REPORT_NANOS, end - System.nanoTime());
+            if (wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS)) {
+                return;
+            }
+            long oversize = oversize(server);
+            if (oversize > reported) {
+                say("! " + (oversize - reported) + " datagram(s) over " + limitText() + " dropped ("
+                        + oversize + " so far)");
+                reported = oversize;
+            }
+        }
+    }
+
+    /**
+     * The shutdown hook of Ctrl-C: it tells the command to stop, then waits while the command closes the server and
+     * prints the summary, before the JVM halts.
+     */
+    private static final class Shutdown {
+        final CountDownLatch stop = new CountDownLatch(1);
+        private final CountDownLatch summarised = new CountDownLatch(1);
+        private final Thread hook;
+
+        Shutdown() {
+            hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    summarised.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "udpnet-server-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        void done() {
+            summarised.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // The hook is running: it closes the server itself.
+                // The hook is running and waits for the summary, now printed.
             }
         }
-        out.println("server stopped");
-        out.flush();
-        return 0;
     }
 
     private AutoCloseable openMessages(InetSocketAddress address, ServerMode serverMode) throws IOException {
@@ -120,17 +190,18 @@ final class ServerCommand implements Callable<Integer> {
             @Override
             public void onConnected(MessageConnection c) {
                 online.add(c);
-                say("+ " + c.remoteAddress() + " connected (" + online.size() + " online)");
+                say("+ " + Addresses.text(c.remoteAddress()) + " connected (" + online.size() + " online)");
             }
 
             @Override
             public void onMessage(MessageConnection from, int channel, ByteBuffer message) {
-                String text = StandardCharsets.UTF_8.decode(message).toString();
-                ByteBuffer line = ByteBuffer.wrap((from.remoteAddress() + ": " + text).getBytes(StandardCharsets.UTF_8));
+                String text = Addresses.text(from.remoteAddress()) + ": " + StandardCharsets.UTF_8.decode(message);
+                ByteBuffer line = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
                 for (MessageConnection c : online) {
                     try {
                         if (!c.trySend(0, line)) {
-                            say("! " + c.remoteAddress() + " is not keeping up; a line was not sent to it");
+                            say("! " + Addresses.text(c.remoteAddress())
+                                    + " is not keeping up; a line was not sent to it");
                         }
                     } catch (IOException | IllegalArgumentException e) {
                         // closed meanwhile, or the prefixed line is over the limit: nothing to send to
@@ -141,7 +212,8 @@ final class ServerCommand implements Callable<Integer> {
             @Override
             public void onClosed(MessageConnection c, DisconnectReason reason) {
                 online.remove(c);
-                say("- " + c.remoteAddress() + " left: " + reason + " (" + online.size() + " online)");
+                say("- " + Addresses.text(c.remoteAddress()) + " left: " + reason + " (" + online.size()
+                        + " online)");
             }
         };
         MessageServerConfig.Builder b = MessageServerConfig.builder().bindAddress(address).mode(serverMode)
@@ -150,8 +222,8 @@ final class ServerCommand implements Callable<Integer> {
             b.shards(shards);
         }
         MessageServer server = MessageServer.open(b.build());
-        say("udpnet chat server on " + server.localAddress() + " (" + server.mode().name().toLowerCase(Locale.ROOT)
-                + "); connect with: bin/udpnet client " + Addresses.text(server.localAddress()));
+        say("udpnet chat server on " + listening(server.localAddress(), server.mode()) + "; connect with: "
+                + "bin/udpnet client " + Addresses.reachable(server.localAddress()) + " (I/O: " + server.io() + ")");
         return server;
     }
 
@@ -167,24 +239,36 @@ final class ServerCommand implements Callable<Integer> {
             }
 
             @Override
-            public void onClosed(DatagramSession session, io.udpnet.transport.CloseReason reason) {
-                say("- " + session.remoteAddress() + " " + reason.name().toLowerCase(Locale.ROOT)
+            public void onClosed(DatagramSession session, CloseReason reason) {
+                say("- " + Addresses.text(session.remoteAddress()) + " " + reason.name().toLowerCase(Locale.ROOT)
                         + " after " + session.receivedCount() + " datagrams");
             }
         };
         UdpServerConfig.Builder b = UdpServerConfig.builder().bindAddress(address).mode(serverMode)
+                .maxDatagramSize(maxDatagram == null ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
                 .sessionListener(s -> {
-                    say("+ " + s.remoteAddress() + (s.hasOwnSocket() ? " (own socket)" : ""));
+                    say("+ " + Addresses.text(s.remoteAddress()) + (s.hasOwnSocket() ? " (own socket)" : ""));
                     return echo;
                 });
         if (shards > 0) {
             b.shards(shards);
         }
         UdpServer server = UdpServer.open(b.build());
-        say("udpnet raw echo server on " + server.localAddress() + " ("
-                + server.mode().name().toLowerCase(Locale.ROOT) + "); try: socat - UDP:"
-                + Addresses.text(server.localAddress()));
+        say("udpnet raw echo server on " + listening(server.localAddress(), server.mode()) + ", datagrams up to "
+                + server.config().maxDatagramSize() + " bytes; try: socat - UDP:"
+                + Addresses.reachable(server.localAddress()));
+        int asked = server.config().receiveBufferSize();
+        int granted = server.grantedReceiveBufferSize();
+        // Linux reports twice the size asked for (it counts its own overhead); less than asked means a cap.
+        say("I/O: " + server.socketStats().io() + "; receive buffer " + granted / 1024 + " KiB per socket"
+                + (granted < asked ? " (asked for " + asked / 1024 + " KiB: raise net.core.rmem_max for more)" : ""));
         return server;
+    }
+
+    /** {@code 127.0.0.1:7000 (shared)}, or {@code *:7000 (shared, every interface)} on the wildcard address. */
+    private static String listening(InetSocketAddress local, ServerMode mode) {
+        return Addresses.text(local) + " (" + mode.name().toLowerCase(Locale.ROOT)
+                + (local.getAddress().isAnyLocalAddress() ? ", every interface)" : ")");
     }
 
     static ServerMode parseMode(String text) {
@@ -197,9 +281,66 @@ final class ServerCommand implements Callable<Integer> {
         };
     }
 
+    private static long oversize(AutoCloseable server) {
+        return server instanceof UdpServer u ? u.stats().drops(DropCause.OVERSIZE)
+                : ((MessageServer) server).stats().sockets().oversize();
+    }
+
+    private String limitText() {
+        return raw ? "--max-datagram " + (maxDatagram == null ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
+                + " bytes" : "the largest datagram a connection accepts";
+    }
+
+    /** The summary line, or JSON object with {@code --json}, of the server's counters now. */
+    private String summary(AutoCloseable server, double seconds) {
+        Json settings = new Json().put("bind", bind).put("mode", mode.toLowerCase(Locale.ROOT)).put("shards", shards)
+                .put("raw", raw).put("durationSeconds", duration);
+        Json summary = new Json().put("command", "server");
+        String text;
+        if (server instanceof UdpServer u) {
+            ServerStats s = u.stats();
+            summary.put("settings", settings.put("maxDatagramBytes", u.config().maxDatagramSize()))
+                    .put("address", Addresses.text(u.localAddress())).put("runSeconds", seconds)
+                    .put("io", u.socketStats().io())
+                    .put("receiveBufferBytes", u.grantedReceiveBufferSize())
+                    .put("datagramsDroppedBySockets", u.socketStats().socketDrops())
+                    .put("sessionsOpened", s.sessionsOpened())
+                    .put("datagramsReceived", s.datagramsIn()).put("bytesReceived", s.bytesIn())
+                    .put("datagramsSent", s.datagramsOut()).put("bytesSent", s.bytesOut())
+                    .put("datagramsDropped", s.totalDrops())
+                    .put("datagramsDroppedOversize", s.drops(DropCause.OVERSIZE))
+                    .put("datagramsDroppedQueueFull", s.drops(DropCause.QUEUE_FULL))
+                    .put("datagramsDroppedOther", s.totalDrops() - s.drops(DropCause.OVERSIZE)
+                            - s.drops(DropCause.QUEUE_FULL));
+            text = String.format("server stopped after %.1f s: %d sessions, %d datagrams received (%d B), %d sent "
+                            + "(%d B); %d dropped, %d of them over %s", seconds, s.sessionsOpened(), s.datagramsIn(),
+                    s.bytesIn(), s.datagramsOut(), s.bytesOut(), s.totalDrops(), s.drops(DropCause.OVERSIZE),
+                    limitText());
+        } else {
+            MessageServer m = (MessageServer) server;
+            MessageServerStats s = m.stats();
+            summary.put("settings", settings).put("address", Addresses.text(m.localAddress()))
+                    .put("runSeconds", seconds)
+                    .put("connectionsAccepted", s.accepted()).put("connectionsClosed", s.closed())
+                    .put("connectionsOpenAtStop", s.connections())
+                    .put("io", s.sockets().io())
+                    .put("datagramsDroppedOversize", s.sockets().oversize())
+                    .put("datagramsDroppedInboxFull", s.inboxDrops())
+                    .put("datagramsDroppedSendBufferFull", s.sendDrops())
+                    .put("datagramsDroppedForwarding", s.forwardDrops())
+                    .put("datagramsDroppedBySockets", s.sockets().socketDrops())
+                    .put("sendErrors", s.sockets().sendErrors()).put("receiveErrors", s.sockets().receiveErrors());
+            text = String.format("server stopped after %.1f s: %d connections accepted, %d closed before the stop, "
+                            + "%d closed by it; datagrams dropped: %d oversize, %d with a full inbox, %d with a full "
+                            + "send buffer", seconds, s.accepted(), s.closed(), s.connections(), s.sockets().oversize(),
+                    s.inboxDrops(), s.sendDrops());
+        }
+        return json ? summary.toString() : text;
+    }
+
     private synchronized void say(String line) {
-        out.println(line);
-        out.flush();
+        events.println(line);
+        events.flush();
     }
 
     private static void close(AutoCloseable server) {

@@ -11,15 +11,20 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code udpnet sim}: a sender and a receiver over the simulated network, and a summary of what arrived. */
-@Command(name = "sim", mixinStandardHelpOptions = true,
+@Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Connects a client to a server over the in-process network simulator (virtual time, faster "
                 + "than real time), streams messages one way and prints what arrived.",
-                "Exit status: 0 when every guarantee of the delivery mode held, 1 when one did not, 2 for bad arguments."})
+                "Exit status: 0 when every guarantee of the delivery mode held, 1 when one did not, 2 for bad "
+                        + "arguments, 3 when the run reached --max-time before it finished (no guarantee seen "
+                        + "broken)."})
 final class SimCommand implements Callable<Integer> {
+    /** Exit code of a run cut short by {@code --max-time}: not finished, but nothing seen broken. */
+    static final int TIME_LIMIT = 3;
 
     @Spec
     CommandSpec spec;
@@ -42,28 +47,36 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "simulation seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--json", description = "print one JSON object instead of a summary")
+    @Option(names = "--max-time", paramLabel = "SECONDS", defaultValue = "600",
+            description = "most simulated time the run may take, 0.001..31536000 seconds (default: ${DEFAULT-VALUE})")
+    double maxTime;
+
+    @Option(names = "--json", description = "print one JSON object (settings and results) instead of a summary")
     boolean json;
 
     @Override
     public Integer call() {
         Scenario scenario;
         try {
+            if (!(maxTime >= 0.001 && maxTime <= 31_536_000)) {
+                throw new IllegalArgumentException("--max-time: 0.001..31536000 seconds expected, got " + maxTime);
+            }
             scenario = Scenario.builder().delivery(parseDelivery(delivery)).messages(messages)
                     .sizes(sizes.stream().mapToInt(Integer::intValue).toArray()).link(link.linkConfig()).seed(seed)
-                    .build();
+                    .timeLimit(Duration.ofNanos(Math.round(maxTime * 1e9))).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ScenarioReport r = scenario.run();
+        int exit = r.guaranteeBroken() ? 1 : r.timeLimitReached() ? TIME_LIMIT : 0;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(r.toJson());
+            out.println(toJson(r, exit));
         } else {
             printSummary(out, r);
         }
         out.flush();
-        return r.guaranteesHeld() ? 0 : 1;
+        return exit;
     }
 
     static Delivery parseDelivery(String name) {
@@ -77,7 +90,30 @@ final class SimCommand implements Callable<Integer> {
         };
     }
 
-    private static void printSummary(PrintWriter out, ScenarioReport r) {
+    /** What the exit code means, in one word, for the JSON {@code outcome}. */
+    private static String outcome(int exit) {
+        return switch (exit) {
+            case 0 -> "held";
+            case 1 -> "broken";
+            default -> "time-limit";
+        };
+    }
+
+    private String toJson(ScenarioReport r, int exit) {
+        Json settings = new Json().put("delivery", delivery).put("messages", messages).put("sizesBytes", sizes);
+        link.putSettings(settings).put("seed", seed).put("maxTimeSeconds", maxTime);
+        return new Json().put("command", "sim").put("settings", settings)
+                .put("messagesSent", r.sent()).put("messagesDelivered", r.delivered())
+                .put("bytesDelivered", r.deliveredBytes()).put("messagesDuplicated", r.duplicates())
+                .put("messagesOutOfOrder", r.outOfOrder()).put("messagesCorrupted", r.corrupted())
+                .put("datagramsSent", r.datagramsSent()).put("packetsRetransmitted", r.retransmissions())
+                .put("handshakeMillis", r.handshakeMillis()).put("simulatedMillis", r.simulatedMillis())
+                .put("timeLimitReached", r.timeLimitReached()).put("rttMillis", r.rttMillis())
+                .put("congestionWindowBytes", r.cwnd()).put("goodputMbitPerSecond", r.goodputMbitPerSecond())
+                .put("guaranteesHeld", r.guaranteesHeld()).put("outcome", outcome(exit)).toString();
+    }
+
+    private void printSummary(PrintWriter out, ScenarioReport r) {
         out.printf("delivery        %s (seed %d)%n", r.delivery(), r.seed());
         out.printf("handshake       %s%n", r.handshakeMillis() < 0 ? "FAILED (no connection)"
                 : String.format("%.1f ms", r.handshakeMillis()));
@@ -85,13 +121,21 @@ final class SimCommand implements Callable<Integer> {
                 r.sent() == 0 ? 0 : 100.0 * r.delivered() / r.sent(), r.deliveredBytes());
         out.printf("violations      %d duplicates, %d out of order, %d corrupted%n", r.duplicates(), r.outOfOrder(),
                 r.corrupted());
-        out.printf("network         %d datagrams, %d retransmissions, RTT %.1f ms, cwnd %d B%n", r.datagramsSent(),
-                r.retransmissions(), r.rttMillis(), r.cwnd());
-        if (r.simulatedMillis() > r.handshakeMillis() && r.handshakeMillis() >= 0) {
-            out.printf("goodput         %.2f Mbit/s%n",
-                    r.deliveredBytes() * 8 / ((r.simulatedMillis() - r.handshakeMillis()) / 1000) / 1e6);
+        // A datagram carries several packets (messages, fragments, acks), so retransmitted packets can outnumber
+        // the datagrams sent.
+        out.printf("network         %d datagrams sent, %d packets retransmitted, RTT %.1f ms, cwnd %d B%n",
+                r.datagramsSent(), r.retransmissions(), r.rttMillis(), r.cwnd());
+        if (r.goodputMbitPerSecond() > 0) {
+            out.printf("goodput         %.2f Mbit/s%n", r.goodputMbitPerSecond());
         }
-        out.printf("simulated time  %.1f ms%s%n", r.simulatedMillis(), r.completed() ? "" : " (time limit reached)");
-        out.printf("guarantees      %s%n", r.guaranteesHeld() ? "held" : "BROKEN");
+        out.printf("simulated time  %.1f ms%n", r.simulatedMillis());
+        if (r.guaranteeBroken()) {
+            out.printf("guarantees      BROKEN%n");
+        } else if (r.timeLimitReached()) {
+            out.printf("guarantees      none broken, but the run hit the simulated-time limit (--max-time %s s) "
+                    + "before it finished; raise --max-time to let it finish%n", LinkOptions.plain(maxTime));
+        } else {
+            out.printf("guarantees      held%n");
+        }
     }
 }

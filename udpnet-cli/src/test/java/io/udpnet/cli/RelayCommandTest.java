@@ -66,6 +66,18 @@ class RelayCommandTest {
     }
 
     @Test
+    void jsonSummaryIsTheOnlyOutput() {
+        assertEquals(0, run("relay", "--json", "--listen", ":0", "--target", "127.0.0.1:9", "--loss", "5",
+                "--status", "0", "--duration", "0.2"));
+        String json = out.toString().trim();
+        assertTrue(json.startsWith("{\"command\":\"relay\",\"settings\":{\"listen\":\":0\",\"target\":"
+                + "\"127.0.0.1:9\",\"lossPercent\":5.0,"), json);
+        assertTrue(json.contains("\"address\":\"*:"), "listening on every interface: " + json);
+        assertTrue(json.contains("\"clientToServer\":{\"datagramsReceived\":0,"), json);
+        assertTrue(err.toString().startsWith("relaying *:"), err.toString());
+    }
+
+    @Test
     void helpDescribesTheOptions() {
         assertEquals(0, run("relay", "--help"));
         for (String option : new String[] {"--listen", "--target", "--loss", "--duplicate", "--reorder", "--corrupt",

@@ -32,6 +32,7 @@ public final class Admission {
         return new Admission(null, Objects.requireNonNull(code, "code"), Objects.requireNonNull(reason, "reason"));
     }
 
+    /** Whether the client is let in (a listener was given), as opposed to rejected. */
     public boolean accepted() {
         return listener != null;
     }

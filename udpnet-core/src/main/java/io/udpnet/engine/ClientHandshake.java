@@ -22,6 +22,7 @@ final class ClientHandshake {
 
     private final Crc crc = new Crc();
     private final long nonce;
+    private final byte[] settings;
     private final int digest;
     private final ByteBuffer payload;
     private final long initialBackoff;
@@ -34,6 +35,7 @@ final class ClientHandshake {
 
     ClientHandshake(ConnectionConfig config, long nonce, ByteBuffer payload, long now) {
         this.nonce = nonce;
+        this.settings = config.sharedSettings();
         this.digest = config.digest();
         this.payload = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
         if (this.payload.remaining() > Handshake.MAX_PAYLOAD) {
@@ -53,7 +55,7 @@ final class ClientHandshake {
         out.clear();
         int n = challenged
                 ? Handshake.writeResponse(out, WireFormat.VERSION, nonce, challenge, digest, payload, crc)
-                : Handshake.writeRequest(out, WireFormat.VERSION, WireFormat.VERSION, nonce, digest, crc);
+                : Handshake.writeRequest(out, WireFormat.VERSION, WireFormat.VERSION, nonce, settings, crc);
         out.position(0).limit(n);
         nextSendAt = now + backoff;
         backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
@@ -64,7 +66,11 @@ final class ClientHandshake {
         return nextSendAt;
     }
 
-    /** Handles a control datagram ({@code b[0, length)}); returns IGNORED, CONTINUE, ACCEPTED or REJECTED. */
+    /**
+     * Handles a control datagram ({@code b[0, length)}); returns IGNORED, CONTINUE, ACCEPTED or REJECTED. A later
+     * CHALLENGE (an answer to a resent REQUEST) replaces the cookie that RESPONSEs echo, without sending one sooner:
+     * the newest cookie is valid the longest. CHALLENGE and ACCEPT must name the version this client speaks.
+     */
     int onControl(ByteBuffer b, int length, long now) {
         if (!Handshake.wellFormed(b, length, crc) || Handshake.nonce(b) != nonce) {
             return IGNORED;
@@ -84,7 +90,7 @@ final class ClientHandshake {
                 return CONTINUE;
             }
             case Handshake.KIND_ACCEPT -> {
-                if (!challenged) {
+                if (!challenged || (b.get(Handshake.VERSION_OFFSET) & 0xFF) != WireFormat.VERSION) {
                     return IGNORED;
                 }
                 token = b.getLong(Handshake.TOKEN_OFFSET);

@@ -58,6 +58,7 @@ public final class CongestionConfig {
         };
     }
 
+    /** The congestion controller connections run. */
     public Algorithm algorithm() {
         return algorithm;
     }
@@ -110,6 +111,7 @@ public final class CongestionConfig {
         private Builder() {
         }
 
+        /** Sets the congestion controller connections run. */
         public Builder algorithm(Algorithm algorithm) {
             if (algorithm == null) {
                 throw new IllegalArgumentException("algorithm must not be null");

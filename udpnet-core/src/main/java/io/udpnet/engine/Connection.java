@@ -67,6 +67,8 @@ public final class Connection {
     private boolean accepted;
     int heapIndex = -1;
     boolean ready;
+    /** Datagrams sent in a row in the current turn; see {@link Scheduler#TRAIN}. */
+    int train;
     private Object attachment;
 
     private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,
@@ -405,6 +407,25 @@ public final class Connection {
         }
     }
 
+    /**
+     * The network (an ICMP "fragmentation needed" or "packet too big"), or the local stack refusing a datagram with
+     * don't-fragment set, says the path to the peer carries UDP payloads of at most {@code largestDatagram} bytes.
+     * Path MTU discovery takes it as a cap at once (docs/PROTOCOL.md section 2); a size below the protocol's
+     * 1200-byte floor is ignored, so a forged report cannot shrink datagrams below what every path must carry.
+     *
+     * @param largestDatagram the largest datagram the path carries, from the reported MTU less the IP and UDP headers
+     * @param now             the current time
+     */
+    public void pathTooBig(int largestDatagram, long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        data.pathTooBig(largestDatagram, now);
+        if (scheduler != null) {
+            scheduler.wake(this);
+        }
+    }
+
     private long unreachableGrace() {
         return 2 * data.rtt().probeTimeoutNanos(config.maxAckDelayNanos());
     }
@@ -443,6 +464,7 @@ public final class Connection {
         return java.util.Arrays.copyOf(bytes, n);
     }
 
+    /** Where the connection is in its life: connecting, connected or closed. */
     public State state() {
         return state;
     }
@@ -481,6 +503,7 @@ public final class Connection {
         return data.rtt();
     }
 
+    /** The settings this connection was made with. */
     public ConnectionConfig config() {
         return config;
     }

@@ -105,8 +105,10 @@ public final class ConnectionStats {
     /** Datagrams that passed every check and were processed. */
     public long datagramsReceived() { return datagramsReceived; }
 
+    /** Bytes of the datagrams sent, headers included. */
     public long bytesSent() { return bytesSent; }
 
+    /** Bytes of the datagrams received and processed, headers included. */
     public long bytesReceived() { return bytesReceived; }
 
     /** Messages accepted by {@code send}. */

@@ -311,6 +311,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     }
 
     /** The datagram size in use now (path MTU discovery may raise it above 1200 bytes). */
+    /** The path carries datagrams of at most {@code largest} bytes (an ICMP report, or the local stack's). */
+    void pathTooBig(int largest, long now) {
+        pathMtu.tooBig(largest, now);
+    }
+
     int datagramSize() {
         return pathMtu.current();
     }

@@ -14,7 +14,7 @@ public enum DisconnectCode {
     REJECTED(4),
     /** No protocol version both ends speak. */
     VERSION_MISMATCH(5),
-    /** The two ends configure different channels or limits ({@code ConnectionConfig#digest}). */
+    /** The two ends configure different channels or limits ({@code ConnectionConfig#sharedSettings}). */
     CONFIG_MISMATCH(6),
     /** The server is shutting down. */
     SHUTDOWN(7),

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param remote true when the peer ended it (a DISCONNECT or REJECT it sent), false when this end did
  */
 public record DisconnectReason(DisconnectCode code, String text, boolean remote) {
+    /** Checks that neither the code nor the text is null. */
     public DisconnectReason {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(text, "text");

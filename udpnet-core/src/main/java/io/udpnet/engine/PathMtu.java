@@ -116,6 +116,33 @@ final class PathMtu {
         return false;
     }
 
+    /**
+     * The network (or the local stack, with don't-fragment set) said a datagram was too big for the path, and that
+     * the path carries datagrams of at most {@code largest} bytes. The search range is capped there at once; a
+     * connection already above it falls back to the base size and searches again below the cap, a probe interval
+     * later, instead of waiting for three losses. A cap below the base size is ignored: the base is the protocol's
+     * floor (docs/PROTOCOL.md section 2).
+     */
+    void tooBig(int largest, long now) {
+        if (largest < base) {
+            return;
+        }
+        high = Math.min(high, largest);
+        if (current > largest) {
+            current = base;
+            low = base;
+            largeLosses = 0;
+        }
+        if (low > high) {
+            low = high;
+        }
+        if (probeSize > largest) {
+            probeSeq = -1;
+            failures = 0;
+        }
+        nextProbeAt = now + PROBE_INTERVAL_NANOS;
+    }
+
     long probesSent() {
         return probesSent;
     }

@@ -34,6 +34,7 @@ public final class ServerEndpoint {
     private final ServerConfig serverConfig;
     private final Acceptor acceptor;
     private final RandomGenerator random;
+    private final byte[] settings;
     private final int digest;
     private final Crc crc = new Crc();
     private final CookieJar cookies;
@@ -57,6 +58,10 @@ public final class ServerEndpoint {
     private double challengeTokens;
     private long challengeRefillAt = Long.MIN_VALUE;
 
+    /**
+     * A server endpoint with no connection yet: {@code acceptor} decides on each completed handshake, and
+     * {@code random} draws its secrets (cookie keys, connection tokens, path challenges).
+     */
     public ServerEndpoint(ConnectionConfig config, ServerConfig serverConfig, Acceptor acceptor,
                           RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -64,6 +69,7 @@ public final class ServerEndpoint {
         this.receiveMemory = new ByteBudget(serverConfig.receiveMemoryBytes());
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.random = Objects.requireNonNull(random, "random");
+        this.settings = config.sharedSettings();
         this.digest = config.digest();
         this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos());
         for (int i = 0; i < REPLY_SLOTS; i++) {
@@ -86,6 +92,38 @@ public final class ServerEndpoint {
         }
         this.tokenMask = (1L << bits) - 1;
         this.tokenTag = tag;
+    }
+
+    /**
+     * The tag in the token of a data datagram (see {@link #tokenTag}), read without processing it: lets a transport
+     * with several endpoints find the one that owns the datagram's connection.
+     *
+     * @param datagram position..limit; not consumed
+     * @param bits     the number of tag bits the endpoints use, 0..8
+     * @return the tag, or -1 when the datagram is not a udpnet data datagram
+     */
+    public static int tagOf(ByteBuffer datagram, int bits) {
+        int at = datagram.position();
+        if (datagram.remaining() < DataHeader.OVERHEAD
+                || (datagram.get(at + DataHeader.KIND_OFFSET) & 0xFF) != WireFormat.KIND_DATA) {
+            return -1;
+        }
+        return (int) (datagram.getLong(at + DataHeader.TOKEN_OFFSET) & ((1L << bits) - 1));
+    }
+
+    /**
+     * The connection a data datagram names by its token, read without processing the datagram.
+     *
+     * @param datagram position..limit; not consumed
+     * @return the connection, or null for another kind of datagram or an unknown token
+     */
+    public Connection connectionOf(ByteBuffer datagram) {
+        int at = datagram.position();
+        if (datagram.remaining() < DataHeader.OVERHEAD
+                || (datagram.get(at + DataHeader.KIND_OFFSET) & 0xFF) != WireFormat.KIND_DATA) {
+            return null;
+        }
+        return byToken.get(datagram.getLong(at + DataHeader.TOKEN_OFFSET));
     }
 
     /** Processes a datagram from {@code from} (position..limit; consumed). Never throws for any content. */
@@ -148,6 +186,7 @@ public final class ServerEndpoint {
         }
     }
 
+    /** A REQUEST's version range comes from bytes 4 and 5; byte 2 (the client's highest version) is not read. */
     private void onRequest(InetSocketAddress from, ByteBuffer b, long now) {
         int min = b.get(Handshake.MIN_VERSION_OFFSET) & 0xFF;
         int max = b.get(Handshake.MAX_VERSION_OFFSET) & 0xFF;
@@ -161,7 +200,7 @@ public final class ServerEndpoint {
             return;
         }
         if (b.getInt(Handshake.DIGEST_OFFSET) != digest) {
-            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, "channel configuration differs from the server's");
+            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, ConfigMismatch.ofRequest(settings, b, b.limit()));
             return;
         }
         cookies.issue(from, WireFormat.VERSION, nonce, now, cookie);
@@ -191,7 +230,8 @@ public final class ServerEndpoint {
             return;
         }
         if (b.getInt(Handshake.RESPONSE_DIGEST_OFFSET) != digest) {
-            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce, "channel configuration differs from the server's");
+            reject(from, DisconnectCode.CONFIG_MISMATCH, nonce,
+                    ConfigMismatch.ofDigests(b.getInt(Handshake.RESPONSE_DIGEST_OFFSET), digest));
             return;
         }
         if (byToken.size() >= serverConfig.maxConnections() && existing == null) {

@@ -1,18 +1,21 @@
 package io.udpnet.messaging;
 
-import io.udpnet.internal.Sockets;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.ClientEndpoint;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.DisconnectCode;
+import io.udpnet.io.DatagramBatch;
+import io.udpnet.io.IoLoop;
+import io.udpnet.io.PathError;
+import io.udpnet.io.SocketOptions;
+import io.udpnet.io.Transmitter;
+import io.udpnet.io.UdpSocket;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
+import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
@@ -21,30 +24,54 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The I/O thread of a {@link MessageClient}: a {@link ClientEndpoint} with every connection's engine, and one
- * connected socket per connection.
+ * socket per connection, connected to its server, read and written in batches.
  */
-final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
+final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathError.Handler {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
-    private static final int READ_BATCH = 64;
+    private static final int BATCH = 64;
+    private static final int READ_ROUNDS = 4;
 
     private final IoLoop loop;
     private final ConnectionConfig config;
+    private final MessageClientConfig clientConfig;
     private final ClientEndpoint endpoint = new ClientEndpoint(new SecureRandom());
-    private final Map<MessageConnection, DatagramChannel> sockets = new HashMap<>();
+    private final Map<ConnectionDriver, UdpSocket> sockets = new HashMap<>();
     private final Housekeeping housekeeping = new Housekeeping();
+    private final DrainQueue drains;
     /** Sockets of connections that just ended, closed after the flush that sent their last goodbye. */
-    private final Map<MessageConnection, DatagramChannel> retired = new HashMap<>();
-    private final ByteBuffer in;
-    private final ByteBuffer out;
+    private final Map<ConnectionDriver, UdpSocket> retired = new HashMap<>();
+    /** Every datagram up to the protocol's largest is accepted: the server's path MTU discovery may go that far. */
+    private final int largest;
+    private final DatagramBatch in;
+    private final Transmitter out;
+    /** The connection whose errors the current receive or send reports. */
+    private ConnectionDriver current;
     /** Datagrams the kernel would not take (send buffer full): lost like any other, and sent again if reliable. */
     private final LongAdder sendDrops = new LongAdder();
     private volatile int connections;
 
-    ClientDriver(IoLoop loop, ConnectionConfig config) {
+    ClientDriver(IoLoop loop, ConnectionConfig config, MessageClientConfig clientConfig) {
         this.loop = loop;
         this.config = config;
-        this.in = ByteBuffer.allocate(config.maxDatagramSize() + 1);
-        this.out = ByteBuffer.allocate(config.maxDatagramSize());
+        this.clientConfig = clientConfig;
+        this.drains = new DrainQueue(loop);
+        this.largest = config.largestAcceptedDatagram();
+        this.in = new DatagramBatch(BATCH, largest + 1);
+        this.out = new Transmitter(BATCH, config.maxDatagramSize(), this, new Transmitter.Outcome() {
+            @Override
+            public void sent(int datagrams, long bytes) {
+            }
+
+            @Override
+            public void dropped(int datagrams) {
+                sendDrops.add(datagrams);
+            }
+
+            @Override
+            public void failed(UdpSocket socket, IOException error) {
+                LOG.log(Level.DEBUG, "send failed on " + socket, error);
+            }
+        });
     }
 
     int connectionCount() {
@@ -52,7 +79,7 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
     }
 
     /** Starts {@code c}'s handshake on a new socket connected to {@code server}. I/O thread. */
-    void start(MessageConnection c, InetSocketAddress server, InetSocketAddress local, ByteBuffer payload) {
+    void start(ConnectionDriver c, InetSocketAddress server, InetSocketAddress local, ByteBuffer payload) {
         Connection engine = endpoint.connect(config, payload, c.events(), System.nanoTime());
         c.engine(engine);
         connections++;
@@ -62,93 +89,119 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
             engine.abort(DisconnectCode.UNREACHABLE, "no socket: " + e.getMessage());
             return;
         }
-        if (c.state() == MessageConnection.State.CLOSING) {
+        if (c.connection().state() == MessageConnection.State.CLOSING) {
             engine.close("closed while connecting");
         }
     }
 
-    private DatagramChannel open(MessageConnection c, InetSocketAddress server, InetSocketAddress local)
-            throws IOException {
-        DatagramChannel ch = Sockets.open(MessageClient.SOCKET_BUFFER_BYTES, MessageClient.SOCKET_BUFFER_BYTES,
-                false, false);
+    private UdpSocket open(ConnectionDriver c, InetSocketAddress server, InetSocketAddress local) throws IOException {
+        UdpSocket s = loop.io().open(SocketOptions.buffers(clientConfig.socketBufferBytes()));
         try {
-            ch.configureBlocking(false);
-            ch.bind(local);
-            ch.connect(server);
-            ch.register(loop.selector(), SelectionKey.OP_READ, c);
-            return ch;
+            s.bind(local);
+            // A socket this new holds nothing from its server yet; anything else it caught is not for it.
+            in.clear();
+            s.connect(server, in);
+            in.clear();
+            loop.register(s, c);
+            return s;
         } catch (IOException | RuntimeException e) {
-            Sockets.closeQuietly(ch);
+            s.close();
             throw e;
         }
     }
 
     /** Moves {@code c} to a new local port. I/O thread. */
-    void rebind(MessageConnection c) {
-        DatagramChannel old = sockets.get(c);
+    void rebind(ConnectionDriver c) {
+        UdpSocket old = sockets.get(c);
         if (old == null) {
             return;
         }
         try {
-            InetSocketAddress local = (InetSocketAddress) old.getLocalAddress();
-            DatagramChannel fresh = open(c, c.remoteAddress(), new InetSocketAddress(local.getAddress(), 0));
-            sockets.put(c, fresh);
-            Sockets.closeQuietly(old);
+            InetSocketAddress local = old.localAddress();
+            sockets.put(c, open(c, c.remoteAddress(), new InetSocketAddress(local.getAddress(), 0)));
+            if (old == out.socket()) {
+                out.flush();
+            }
+            old.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "rebind failed for " + c, e);
         }
     }
 
     @Override
-    public void readable(SelectionKey key) {
-        MessageConnection c = (MessageConnection) key.attachment();
-        DatagramChannel ch = (DatagramChannel) key.channel();
-        for (int i = 0; i < READ_BATCH; i++) {
+    public void readable(Object attachment) {
+        ConnectionDriver c = (ConnectionDriver) attachment;
+        UdpSocket s = sockets.get(c);
+        if (s == null) {
+            return;
+        }
+        current = c;
+        try {
+            for (int round = 0; round < READ_ROUNDS; round++) {
+                in.clear();
+                try {
+                    s.receive(in, this);
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "read failed for " + c, e);
+                    return;
+                }
+                long now = System.nanoTime();
+                for (int i = 0; i < in.count(); i++) {
+                    if (in.length(i) > largest || !in.peer(i).equals(c.remoteAddress())) {
+                        continue;
+                    }
+                    c.engine().pauseReceiving(c.inboxFull());
+                    endpoint.handleDatagram(c.engine(), in.datagram(i), now);
+                }
+                if (!in.isFull()) {
+                    return;
+                }
+            }
+        } finally {
             in.clear();
-            int n;
-            try {
-                n = ch.read(in);
-            } catch (PortUnreachableException e) {
-                c.engine().peerUnreachable(System.nanoTime());
-                return;
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "read failed for " + c, e);
-                return;
-            }
-            if (n <= 0) {
-                return;
-            }
-            in.flip();
-            if (n > config.maxDatagramSize()) {
-                continue;
-            }
-            c.engine().pauseReceiving(c.inboxFull());
-            endpoint.handleDatagram(c.engine(), in, System.nanoTime());
+        }
+    }
+
+    @Override
+    public void onPathError(PathError error) {
+        ConnectionDriver c = current;
+        if (c == null) {
+            return;
+        }
+        if (error.kind() == PathError.Kind.PORT_UNREACHABLE || error.kind() == PathError.Kind.HOST_UNREACHABLE) {
+            c.engine().peerUnreachable(System.nanoTime());
+        } else if (error.largestDatagram() > 0) {
+            c.engine().pathTooBig(error.largestDatagram(), System.nanoTime());
         }
     }
 
     @Override
     public long flush(long now) {
+        drains.run();
         long recheck = housekeeping.run(now);
         Connection engine;
-        while ((engine = endpoint.pollTransmit(out, now)) != null) {
-            MessageConnection c = (MessageConnection) engine.attachment();
-            DatagramChannel ch = sockets.get(c);
-            if (ch == null) {
-                ch = retired.get(c);
+        while ((engine = endpoint.pollTransmit(out.slot(), now)) != null) {
+            ConnectionDriver c = (ConnectionDriver) engine.attachment();
+            UdpSocket s = sockets.get(c);
+            if (s == null) {
+                s = retired.get(c);
             }
-            try {
-                if (ch != null && ch.write(out) == 0) {
-                    sendDrops.increment();
-                }
-            } catch (PortUnreachableException e) {
-                engine.peerUnreachable(now);
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "send failed for " + c, e);
+            if (s == null) {
+                continue;
             }
+            if (out.socket() == null || out.socket() == s) {
+                current = c;
+            }
+            // When the socket changes, commit sends the previous connection's run first: its errors are reported
+            // while current is still that connection.
+            out.commit(s, c.remoteAddress());
+            current = c;
         }
+        out.flush();
         if (!retired.isEmpty()) {
-            retired.values().forEach(Sockets::closeQuietly);
+            retired.values().forEach(UdpSocket::close);
             retired.clear();
         }
         return Math.min(recheck, endpoint.nextDeadline());
@@ -159,36 +212,41 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
     }
 
     @Override
-    public void established(MessageConnection c) {
+    public void established(ConnectionDriver c) {
     }
 
     @Override
-    public void closed(MessageConnection c) {
-        DatagramChannel ch = sockets.remove(c);
-        if (ch != null) {
+    public void closed(ConnectionDriver c) {
+        UdpSocket s = sockets.remove(c);
+        if (s != null) {
             // The goodbye that ended the connection may still be in the output buffer: close after this flush.
-            retired.put(c, ch);
+            retired.put(c, s);
         }
         connections--;
     }
 
     @Override
-    public void addressChanged(MessageConnection c, InetSocketAddress previous) {
+    public void addressChanged(ConnectionDriver c, InetSocketAddress previous) {
     }
 
     @Override
-    public void stalled(MessageConnection c) {
+    public void stalled(ConnectionDriver c) {
         housekeeping.stalled(c);
     }
 
     @Override
-    public void lingering(MessageConnection c) {
+    public void lingering(ConnectionDriver c) {
         housekeeping.lingering(c);
+    }
+
+    @Override
+    public void requestDrain(ConnectionDriver c) {
+        drains.request(c);
     }
 
     /** Closes every connection, sends their goodbyes and stops the loop. I/O thread. */
     void shutdown() {
-        for (MessageConnection c : List.copyOf(sockets.keySet())) {
+        for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
             c.engine().close(DisconnectCode.APPLICATION, "client closed");
         }
         flush(System.nanoTime());
@@ -197,10 +255,10 @@ final class ClientDriver implements IoLoop.Driver, MessageConnection.Owner {
 
     @Override
     public void stopped() {
-        for (MessageConnection c : List.copyOf(sockets.keySet())) {
+        for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
             c.terminate("the client's I/O thread stopped");
         }
-        sockets.values().forEach(Sockets::closeQuietly);
+        sockets.values().forEach(UdpSocket::close);
         sockets.clear();
     }
 }

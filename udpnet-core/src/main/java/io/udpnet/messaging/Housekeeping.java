@@ -11,26 +11,26 @@ final class Housekeeping {
     /** How often lingering closes are checked while any wait. */
     private static final long LINGER_CHECK_NANOS = 5_000_000L;
 
-    private final ArrayDeque<MessageConnection> stalled = new ArrayDeque<>();
-    private final ArrayDeque<MessageConnection> lingering = new ArrayDeque<>();
+    private final ArrayDeque<ConnectionDriver> stalled = new ArrayDeque<>();
+    private final ArrayDeque<ConnectionDriver> lingering = new ArrayDeque<>();
 
-    void stalled(MessageConnection c) {
+    void stalled(ConnectionDriver c) {
         stalled.addLast(c);
     }
 
-    void lingering(MessageConnection c) {
+    void lingering(ConnectionDriver c) {
         lingering.addLast(c);
     }
 
     /** Retries every waiting connection once; returns when to check again (MAX_VALUE when nothing waits). */
     long run(long now) {
         for (int n = stalled.size(); n > 0; n--) {
-            MessageConnection c = stalled.pollFirst();
+            ConnectionDriver c = stalled.pollFirst();
             c.unstall();
             c.drain();
         }
         for (int n = lingering.size(); n > 0; n--) {
-            MessageConnection c = lingering.pollFirst();
+            ConnectionDriver c = lingering.pollFirst();
             if (!c.finishClose(now)) {
                 lingering.addLast(c);
             }

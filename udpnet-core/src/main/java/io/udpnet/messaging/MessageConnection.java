@@ -2,22 +2,17 @@ package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.Connection;
-import io.udpnet.engine.ConnectionListener;
 import io.udpnet.engine.ConnectionStats;
-import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.DisconnectReason;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,27 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * io.udpnet.engine.Connection#pauseReceiving}), so the peer's reliable messages are sent again later rather than
  * piling up here, while acknowledgements and keep-alives still flow: an application may stop reading for as long
  * as it likes without losing the connection. Unreliable messages that arrive meanwhile are lost.
+ *
+ * <p><b>Threads.</b> This class is the application's side only: senders, receivers and threads waiting for the
+ * connection to open or close each wait on their own condition, and none of them ever runs the engine. The engine
+ * and everything that touches it live on the I/O thread ({@code ConnectionDriver}). {@link #stats()} never waits.
+ * (The class is long for its public API's documentation; its logic is the locking above.)
  */
 public final class MessageConnection implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
-    /** How long a close waits for messages handed over earlier to be sent and acknowledged. */
-    static final long CLOSE_LINGER_NANOS = 2_000_000_000L;
-    private static final long STATS_WAIT_MILLIS = 5_000;
-
-    /** What the transport under a connection does when it changes. Called on the I/O thread. */
-    interface Owner {
-        void established(MessageConnection c);
-
-        void closed(MessageConnection c);
-
-        void addressChanged(MessageConnection c, InetSocketAddress previous);
-
-        /** Staged messages wait for the engine's window: drain again after acks arrive. */
-        void stalled(MessageConnection c);
-
-        /** A close waits for messages handed over earlier: call {@link #finishClose} until it returns true. */
-        void lingering(MessageConnection c);
-    }
 
     /** Where a connection is in its life, as the application sees it. */
     public enum State {
@@ -70,42 +51,39 @@ public final class MessageConnection implements AutoCloseable {
         CLOSED
     }
 
-    private final IoLoop loop;
-    private final Owner owner;
+    private final ConnectionDriver driver;
     private final ConnectionConfig config;
     private final MessageListener listener;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** Guards the staging queues and the move to CLOSING; senders wait on {@link #room}. */
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final Condition room = sendLock.newCondition();
     private final Outbox outbox;
-    /** Null for a connection with a listener. */
-    private final Inbox inbox;
-    private final Events events = new Events();
     private boolean drainRequested;
+    /** Guards the inbox; receivers wait on {@link #arrived}. Null inbox: messages go to the listener. */
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final Condition arrived = receiveLock.newCondition();
+    private final Inbox inbox;
+    private final CompletableFuture<MessageConnection> opened = new CompletableFuture<>();
+    private final CompletableFuture<DisconnectReason> closed = new CompletableFuture<>();
+    private final AtomicBoolean refreshWanted = new AtomicBoolean();
     private volatile State state;
     private volatile DisconnectReason reason;
-    private volatile InetSocketAddress remote;
-    private volatile ConnectionStats finalStats;
-    /** The engine; touched only on the I/O thread. */
-    private Connection engine;
-    private ByteBuffer view;
-    /** Whether the owner has this connection on its list of stalled ones; I/O thread only. */
-    private boolean stalled;
-    private String closeText;
-    private long lingerUntil;
+    private volatile ConnectionStats stats;
 
-    MessageConnection(IoLoop loop, Owner owner, ConnectionConfig config, MessageListener listener, int inboxLimit,
-                      InboxBudget inboxBudget, InetSocketAddress remote, State initial) {
-        this.loop = loop;
-        this.owner = owner;
+    MessageConnection(ConnectionDriver driver, ConnectionConfig config, MessageListener listener, Inbox inbox,
+                      State initial) {
+        this.driver = driver;
         this.config = config;
         this.listener = listener;
-        this.remote = remote;
+        this.inbox = inbox;
         this.state = initial;
         this.outbox = new Outbox(config.channelCount());
-        this.inbox = listener == null ? new Inbox(inboxLimit, inboxBudget) : null;
+        if (initial == State.OPEN) {
+            opened.complete(this);
+        }
     }
 
-    // ---- application side -------------------------------------------------------------------------------------
+    // ---- sending -------------------------------------------------------------------------------------------------
 
     /**
      * Hands a message to the connection without waiting: the bytes between position and limit are copied (the
@@ -124,7 +102,7 @@ public final class MessageConnection implements AutoCloseable {
                     + "'s limit of " + max);
         }
         boolean wake;
-        lock.lock();
+        sendLock.lock();
         try {
             if (state == State.CLOSING || state == State.CLOSED) {
                 throw new ConnectionClosedException(reason);
@@ -135,14 +113,10 @@ public final class MessageConnection implements AutoCloseable {
             wake = !drainRequested;
             drainRequested = true;
         } finally {
-            lock.unlock();
+            sendLock.unlock();
         }
         if (wake) {
-            if (loop.inLoop()) {
-                drain();
-            } else {
-                loop.requestDrain(this);
-            }
+            driver.requestDrain();
         }
         return true;
     }
@@ -178,34 +152,36 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     private boolean send(int channel, ByteBuffer message, long nanos) throws IOException {
-        if (loop.inLoop()) {
+        if (driver.loop().inLoop()) {
             throw new IllegalStateException("blocking send on the I/O thread; use trySend in listeners");
         }
         long deadline = System.nanoTime() + nanos;
         while (!trySend(channel, message)) {
-            lock.lock();
+            sendLock.lock();
             try {
                 // Re-check under the lock: the I/O thread signals after draining, and must not be missed.
                 if (isOpen() && !outbox.hasRoom(channel, message.remaining())) {
                     if (nanos < 0) {
-                        changed.await();
+                        room.await();
                     } else {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
                             return false;
                         }
-                        changed.awaitNanos(left);
+                        room.awaitNanos(left);
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting to send");
             } finally {
-                lock.unlock();
+                sendLock.unlock();
             }
         }
         return true;
     }
+
+    // ---- receiving -----------------------------------------------------------------------------------------------
 
     /**
      * Waits for the next message. Only for connections without a {@link MessageListener}.
@@ -226,7 +202,7 @@ public final class MessageConnection implements AutoCloseable {
         if (inbox == null) {
             throw new IllegalStateException("this connection delivers to its MessageListener");
         }
-        lock.lock();
+        receiveLock.lock();
         try {
             long deadline = System.nanoTime() + nanos;
             while (inbox.isEmpty()) {
@@ -234,13 +210,13 @@ public final class MessageConnection implements AutoCloseable {
                     throw new ConnectionClosedException(reason);
                 }
                 if (nanos < 0) {
-                    changed.await();
+                    arrived.await();
                 } else {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return null;
                     }
-                    changed.awaitNanos(left);
+                    arrived.awaitNanos(left);
                 }
             }
             return inbox.take();
@@ -248,9 +224,11 @@ public final class MessageConnection implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a message");
         } finally {
-            lock.unlock();
+            receiveLock.unlock();
         }
     }
+
+    // ---- life ----------------------------------------------------------------------------------------------------
 
     /** Closes the connection with no reason text; see {@link #close(String)}. */
     @Override
@@ -261,21 +239,32 @@ public final class MessageConnection implements AutoCloseable {
     /**
      * Closes the connection gracefully: messages already handed to {@code send} are still delivered (reliable ones
      * acknowledged) for up to two seconds, then the peer is told, with {@code reason} (up to 255 UTF-8 bytes).
-     * Messages already received can still be taken. Idempotent; does not wait.
+     * Messages already received can still be taken. Idempotent; does not wait: {@link #closeFuture()} completes
+     * when the connection has ended.
      */
     public void close(String reason) {
         Objects.requireNonNull(reason, "reason");
-        lock.lock();
+        sendLock.lock();
         try {
             if (state == State.CLOSING || state == State.CLOSED) {
                 return;
             }
             state = State.CLOSING;
-            changed.signalAll();
+            room.signalAll();
         } finally {
-            lock.unlock();
+            sendLock.unlock();
         }
-        loop.execute(() -> beginClose(reason));
+        driver.loop().execute(() -> driver.beginClose(reason));
+    }
+
+    /**
+     * Completes with the reason once the connection has ended, whichever side ended it; for code that does not
+     * block. Completing the returned future changes nothing here.
+     *
+     * @return a future of the reason
+     */
+    public CompletableFuture<DisconnectReason> closeFuture() {
+        return closed.copy();
     }
 
     public State state() {
@@ -295,7 +284,7 @@ public final class MessageConnection implements AutoCloseable {
 
     /** The peer's address: the server's for a client; for a server, the client's (it follows a validated move). */
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return driver.remoteAddress();
     }
 
     public ConnectionConfig config() {
@@ -303,36 +292,45 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     /**
-     * A snapshot of the connection's counters and estimates (RTT, congestion window, loss), taken on its I/O thread.
-     * After the connection closed, the last snapshot.
+     * The connection's counters and estimates (RTT, congestion window, loss), as last published by its I/O thread;
+     * never waits. Each call asks for a fresh snapshot, so polling sees values at most one call old; on the I/O thread
+     * (in a listener) the values are current. After the connection ended, its final counters.
      */
     public ConnectionStats stats() {
-        ConnectionStats last = finalStats;
-        if (last != null) {
-            return last;
+        if (driver.loop().inLoop()) {
+            driver.publishStats();
+        } else if (state != State.CLOSED && !refreshWanted.getAndSet(true)) {
+            driver.loop().execute(() -> {
+                refreshWanted.set(false);
+                driver.publishStats();
+            });
         }
-        if (loop.inLoop()) {
-            return engine.stats();
-        }
+        return stats;
+    }
+
+    /**
+     * A snapshot taken on the I/O thread after this call; for code that needs current values without blocking.
+     *
+     * @return a future of the snapshot (the final one, once the connection ended)
+     */
+    public CompletableFuture<ConnectionStats> statsAsync() {
         CompletableFuture<ConnectionStats> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(finalStats != null ? finalStats : engine.stats()));
-        try {
-            return f.get(STATS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while taking stats", e);
-        } catch (ExecutionException | TimeoutException e) {
-            ConnectionStats after = finalStats;
-            if (after != null) {
-                return after;
-            }
-            throw new IllegalStateException("the I/O thread did not answer", e);
+        if (state == State.CLOSED) {
+            f.complete(stats);
+        } else {
+            driver.loop().execute(() -> {
+                driver.publishStats();
+                f.complete(stats);
+            });
+            // A loop that stopped runs no task: the connection ended, and its final snapshot stands.
+            closed.thenRun(() -> f.complete(stats));
         }
+        return f;
     }
 
     @Override
     public String toString() {
-        return "MessageConnection{" + remote + ", " + state + (reason == null ? "" : ", " + reason) + '}';
+        return "MessageConnection{" + remoteAddress() + ", " + state + (reason == null ? "" : ", " + reason) + '}';
     }
 
     private static long nanos(Duration timeout) {
@@ -347,214 +345,105 @@ public final class MessageConnection implements AutoCloseable {
         }
     }
 
-    /** Waits at most {@code nanos} while a client's handshake is in progress; returns the state then. */
-    State awaitHandshake(long nanos) throws InterruptedIOException {
-        lock.lock();
-        try {
-            long deadline = System.nanoTime() + nanos;
-            while (state == State.CONNECTING) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                changed.awaitNanos(left);
-            }
-            return state;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while connecting");
-        } finally {
-            lock.unlock();
-        }
+    // ---- for the I/O side (ConnectionDriver) ---------------------------------------------------------------------
+
+    /** Completes when a client's handshake is done (with this connection) or failed (with its reason). */
+    CompletableFuture<MessageConnection> openedFuture() {
+        return opened;
     }
 
-    // ---- I/O thread side ---------------------------------------------------------------------------------------
-
-    ConnectionListener events() {
-        return events;
+    ConnectionDriver driver() {
+        return driver;
     }
 
-    void engine(Connection engine) {
-        this.engine = engine;
-        engine.attach(this);
-    }
-
-    Connection engine() {
-        return engine;
-    }
-
-    /** Whether datagrams must wait because the application has not taken enough messages. I/O thread. */
     boolean inboxFull() {
         return inbox != null && inbox.full();
     }
 
-    /** Moves staged messages into the engine as far as its windows allow. I/O thread. */
-    void drain() {
-        boolean waiting;
-        lock.lock();
+    /** A drain found no engine yet: the next request must reach the I/O thread again. */
+    void drained() {
+        sendLock.lock();
         try {
             drainRequested = false;
-            if (engine == null) {
-                return;   // not yet accepted by the engine: drained once it is
-            }
-            Connection.State s = engine.state();
-            boolean live = s == Connection.State.CONNECTED || s == Connection.State.CONNECTING;
-            if (outbox.moveTo(engine, !live)) {
-                changed.signalAll();
-            }
-            waiting = !outbox.isEmpty();
         } finally {
-            lock.unlock();
-        }
-        if (waiting && !stalled) {
-            stalled = true;
-            owner.stalled(this);
-        }
-    }
-
-    /** Starts a graceful close (see {@link #close(String)}). I/O thread. */
-    void beginClose(String text) {
-        if (engine == null) {
-            return;   // a client's connect task has not run yet: it sees CLOSING and closes at once
-        }
-        closeText = text;
-        lingerUntil = System.nanoTime() + CLOSE_LINGER_NANOS;
-        drain();
-        if (!finishClose(System.nanoTime())) {
-            owner.lingering(this);
+            sendLock.unlock();
         }
     }
 
     /**
-     * Closes the engine once everything handed over was sent and, on reliable channels, acknowledged, or the linger
-     * time is over. Returns true when the engine is closing or closed. I/O thread.
+     * Moves staged messages into the engine (or discards them when it no longer takes any). Done under the send lock,
+     * which costs one copy less than taking them out first; senders wait at most one drain pass for it, receivers
+     * not at all. Returns true when messages still wait for the engine's window.
      */
-    boolean finishClose(long now) {
-        Connection.State s = engine.state();
-        if (s == Connection.State.CLOSING || s == Connection.State.CLOSED) {
-            return true;
+    boolean moveStaged(Connection engine, boolean discard) {
+        sendLock.lock();
+        try {
+            drainRequested = false;
+            if (outbox.moveTo(engine, discard)) {
+                room.signalAll();
+            }
+            return !outbox.isEmpty();
+        } finally {
+            sendLock.unlock();
         }
-        if (now - lingerUntil < 0 && s == Connection.State.CONNECTED && unfinished()) {
-            drain();
-            return false;
-        }
-        engine.close(closeText);
-        return true;
     }
 
-    private boolean unfinished() {
-        lock.lock();
+    /** Whether messages handed over are still waiting or unacknowledged: a close lingers for them. */
+    boolean unfinished(Connection engine) {
+        sendLock.lock();
         try {
             return !outbox.isEmpty() || outbox.engineBusy(engine);
         } finally {
-            lock.unlock();
+            sendLock.unlock();
         }
     }
 
-    /** Called by the owner when it takes the connection off its stalled list to drain it again. */
-    void unstall() {
-        stalled = false;
-    }
-
-    private void deliver(int channel, ByteBuffer buffer, int offset, int length) {
-        if (listener != null) {
-            if (view == null || !buffer.hasArray() || view.array() != buffer.array()) {
-                view = buffer.hasArray() ? ByteBuffer.wrap(buffer.array()) : buffer.duplicate();
-            }
-            int base = buffer.hasArray() ? buffer.arrayOffset() : 0;
-            view.limit(base + offset + length).position(base + offset);
-            try {
-                listener.onMessage(this, channel, view);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "message listener threw for " + remote, e);
-            }
-            return;
-        }
-        lock.lock();
+    void arrived(int channel, ByteBuffer buffer, int offset, int length) {
+        receiveLock.lock();
         try {
             inbox.add(channel, buffer, offset, length);
-            changed.signalAll();
+            arrived.signalAll();
         } finally {
-            lock.unlock();
+            receiveLock.unlock();
         }
     }
 
-    /** Ends the connection without its engine, whose I/O thread has stopped. On that thread, or after it died. */
-    void terminate(String why) {
-        if (state != State.CLOSED) {
-            ended(new DisconnectReason(DisconnectCode.SHUTDOWN, why, false));
-        }
+    void published(ConnectionStats snapshot) {
+        this.stats = snapshot;
     }
 
-    private void ended(DisconnectReason r) {
-        finalStats = engine == null ? null : engine.stats();
-        // The owner forgets the connection before anyone waiting can see it closed.
-        owner.closed(this);
-        lock.lock();
+    void opened() {
+        sendLock.lock();
         try {
-            reason = r;
+            if (state == State.CONNECTING) {
+                state = State.OPEN;
+            }
+        } finally {
+            sendLock.unlock();
+        }
+        opened.complete(this);
+    }
+
+    void ended(DisconnectReason r) {
+        reason = r;
+        sendLock.lock();
+        try {
             state = State.CLOSED;
             outbox.clear();
+            room.signalAll();
+        } finally {
+            sendLock.unlock();
+        }
+        receiveLock.lock();
+        try {
             if (inbox != null) {
                 inbox.detach();
             }
-            changed.signalAll();
+            arrived.signalAll();
         } finally {
-            lock.unlock();
+            receiveLock.unlock();
         }
-        if (listener != null) {
-            try {
-                listener.onClosed(this, r);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "message listener threw in onClosed for " + remote, e);
-            }
-        }
-    }
-
-    /** The engine's events for this connection, kept off the public API. */
-    private final class Events implements ConnectionListener {
-        @Override
-        public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
-            deliver(channel, buffer, offset, length);
-        }
-
-        @Override
-        public void onConnected(Connection connection) {
-            if (engine == null) {
-                engine(connection);
-            }
-            lock.lock();
-            try {
-                if (state == State.CONNECTING) {
-                    state = State.OPEN;
-                }
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            owner.established(MessageConnection.this);
-            drain();
-            if (listener != null) {
-                try {
-                    listener.onConnected(MessageConnection.this);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "message listener threw in onConnected for " + remote, e);
-                }
-            }
-        }
-
-        @Override
-        public void onAddressChanged(Connection connection, InetSocketAddress previous) {
-            remote = connection.remoteAddress();
-            owner.addressChanged(MessageConnection.this, previous);
-        }
-
-        @Override
-        public void onDisconnected(Connection connection, DisconnectReason r) {
-            if (engine == null) {
-                engine(connection);
-            }
-            ended(r);
-        }
+        opened.complete(this);
+        closed.complete(r);
     }
 }

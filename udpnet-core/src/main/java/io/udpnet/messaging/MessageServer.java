@@ -1,15 +1,14 @@
 package io.udpnet.messaging;
 
-import io.udpnet.internal.Sockets;
 import io.udpnet.engine.EndpointStats;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.DatagramIo;
+import io.udpnet.io.ServerMode;
+import io.udpnet.io.ServerSockets;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,12 +42,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * All public methods are thread-safe.
  */
 public final class MessageServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
     private static final long CALL_MILLIS = 5_000;
+    /** Datagrams per read and per write batch of each socket. */
+    private static final int BATCH = 64;
 
     private final MessageServerConfig config;
     private final ServerMode mode;
     private final List<ServerShard> shards = new ArrayList<>();
+    private final ServerSockets sockets;
     private final InetSocketAddress localAddress;
     private final LinkedBlockingQueue<MessageConnection> acceptQueue;
     private final AtomicInteger backlog = new AtomicInteger();
@@ -58,45 +59,24 @@ public final class MessageServer implements AutoCloseable {
     private final Object closeLock = new Object();
     private volatile boolean closing;
 
-    private MessageServer(MessageServerConfig config, ServerMode mode) throws IOException {
+    private MessageServer(MessageServerConfig config) throws IOException {
         this.config = config;
         this.inboxBudget = new InboxBudget(config.inboxMemoryBytes());
-        this.mode = mode;
         this.acceptQueue = config.listener() == null ? new LinkedBlockingQueue<>() : null;
-        int count = mode == ServerMode.SHARDED ? config.shards() : 1;
-        List<DatagramChannel> sockets = new ArrayList<>();
-        List<IoLoop> loops = new ArrayList<>();
-        InetSocketAddress bound = null;
-        try {
-            // Every listening socket is bound before any per-peer socket can exist, as SO_REUSEPORT requires.
-            for (int i = 0; i < count; i++) {
-                DatagramChannel ch = Sockets.open(config.socketBufferBytes(), config.socketBufferBytes(),
-                        mode == ServerMode.CONNECTED,
-                        mode == ServerMode.SHARDED);
-                sockets.add(ch);
-                ch.configureBlocking(false);
-                ch.bind(bound == null ? config.bindAddress()
-                        : new InetSocketAddress(config.bindAddress().getAddress(), bound.getPort()));
-                if (bound == null) {
-                    bound = (InetSocketAddress) ch.getLocalAddress();
-                }
-            }
-            for (int i = 0; i < count; i++) {
-                IoLoop loop = new IoLoop("udpnet-server-" + bound.getPort() + "-" + i);
-                loops.add(loop);
-                shards.add(new ServerShard(this, i, count, loop, sockets.get(i), mode == ServerMode.CONNECTED));
-            }
-        } catch (IOException | RuntimeException e) {
-            sockets.forEach(Sockets::closeQuietly);
-            for (IoLoop l : loops) {
-                l.selector().close();
-            }
-            throw e;
-        }
-        this.localAddress = bound;
-        for (int i = 0; i < count; i++) {
-            loops.get(i).start(shards.get(i));
-        }
+        DatagramIo io = config.io() != null ? config.io() : DatagramIo.defaultIo();
+        // Every datagram up to the protocol's largest is accepted, whatever this server's own sending maximum:
+        // a client's path MTU discovery may raise its datagrams that far (docs/PROTOCOL.md section 2).
+        int largest = config.connection().largestAcceptedDatagram();
+        int shardCount = config.mode() == ServerMode.SHARDED && io.supportsReusePort() ? config.shards() : 1;
+        this.sockets = ServerSockets.open(new ServerSockets.Settings(config.bindAddress(), config.mode(),
+                config.shards(), config.socketBufferBytes(), config.socketBufferBytes(), config.maxConnectedSockets(),
+                largest, BATCH, io, "udpnet-server"), group -> {
+                    ServerShard shard = new ServerShard(this, group, shardCount);
+                    shards.add(shard);
+                    return shard;
+                });
+        this.mode = sockets.mode();
+        this.localAddress = sockets.localAddress();
     }
 
     /**
@@ -105,13 +85,7 @@ public final class MessageServer implements AutoCloseable {
      * @throws IOException when binding fails (the port is taken, IPv6 is missing, ...)
      */
     public static MessageServer open(MessageServerConfig config) throws IOException {
-        Objects.requireNonNull(config, "config");
-        ServerMode mode = config.mode();
-        if (mode == ServerMode.SHARDED && !Sockets.supportsReusePort()) {
-            LOG.log(Level.INFO, "SO_REUSEPORT is not supported here; SHARDED falls back to SHARED");
-            mode = ServerMode.SHARED;
-        }
-        return new MessageServer(config, mode);
+        return new MessageServer(Objects.requireNonNull(config, "config"));
     }
 
     /** Waits for the next connection. @throws ClosedChannelException once the server is closed */
@@ -180,7 +154,7 @@ public final class MessageServer implements AutoCloseable {
         List<EndpointStats> endpoints = new ArrayList<>();
         for (ServerShard s : shards) {
             CompletableFuture<EndpointStats> f = new CompletableFuture<>();
-            s.loop().execute(() -> f.complete(s.endpointStats()));
+            s.group().loop().execute(() -> f.complete(s.endpointStats()));
             try {
                 endpoints.add(f.get(CALL_MILLIS, TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
@@ -190,7 +164,7 @@ public final class MessageServer implements AutoCloseable {
                 break;   // a stopped loop: its counters are gone with it
             }
         }
-        return counters.snapshot(open.get(), inboxBudget.held(), endpoints);
+        return counters.snapshot(open.get(), inboxBudget.held(), sockets.stats(), endpoints);
     }
 
     /**
@@ -206,19 +180,9 @@ public final class MessageServer implements AutoCloseable {
             closing = true;
         }
         for (ServerShard s : shards) {
-            s.loop().execute(s::shutdown);
+            s.group().loop().execute(s::shutdown);
         }
-        boolean interrupted = false;
-        for (ServerShard s : shards) {
-            try {
-                s.loop().join(CALL_MILLIS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        sockets.close();
     }
 
     // ---- for the shards --------------------------------------------------------------------------------------------
@@ -237,7 +201,12 @@ public final class MessageServer implements AutoCloseable {
 
     /** The shard with this index, or null when there is none (a forged token). */
     ServerShard shard(int index) {
-        return index < shards.size() ? shards.get(index) : null;
+        return index >= 0 && index < shards.size() ? shards.get(index) : null;
+    }
+
+    /** The I/O implementation the server's sockets use: {@code nio} or {@code native-linux}. */
+    public String io() {
+        return sockets.settings().io().name();
     }
 
     /**

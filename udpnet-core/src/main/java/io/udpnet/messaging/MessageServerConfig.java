@@ -2,7 +2,8 @@ package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.ServerConfig;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.DatagramIo;
+import io.udpnet.io.ServerMode;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ public final class MessageServerConfig {
     private final int inboxBytes;
     private final long inboxMemoryBytes;
     private final int socketBufferBytes;
+    private final DatagramIo io;
 
     private MessageServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -41,6 +43,7 @@ public final class MessageServerConfig {
         this.inboxBytes = b.inboxBytes;
         this.inboxMemoryBytes = b.inboxMemoryBytes;
         this.socketBufferBytes = b.socketBufferBytes;
+        this.io = b.io;
     }
 
     public static Builder builder() {
@@ -113,6 +116,11 @@ public final class MessageServerConfig {
     }
 
     /** Builds a {@link MessageServerConfig}. */
+    /** The I/O implementation; null (the default) for {@link DatagramIo#defaultIo()}, resolved when the server opens. */
+    public DatagramIo io() {
+        return io;
+    }
+
     public static final class Builder {
         private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private ServerMode mode = ServerMode.SHARED;
@@ -126,6 +134,7 @@ public final class MessageServerConfig {
         private int inboxBytes = 4 << 20;
         private long inboxMemoryBytes = 256L << 20;
         private int socketBufferBytes = 4 << 20;
+        private DatagramIo io;
 
         private Builder() {
         }
@@ -213,6 +222,12 @@ public final class MessageServerConfig {
                 throw new IllegalArgumentException("socketBufferBytes: 65536..268435456 expected, got " + n);
             }
             this.socketBufferBytes = n;
+            return this;
+        }
+
+        /** The I/O implementation: {@link DatagramIo#nio()}, or null (default) for {@link DatagramIo#defaultIo()}. */
+        public Builder io(DatagramIo io) {
+            this.io = io;
             return this;
         }
 

@@ -16,6 +16,7 @@ public class ConnectionNode implements SimNode {
     private final InetSocketAddress peer;
     private final ByteBuffer out = ByteBuffer.allocate(2048);
 
+    /** A node running {@code connection}, which sends every datagram to {@code peer}. */
     public ConnectionNode(Connection connection, InetSocketAddress peer) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.peer = Objects.requireNonNull(peer, "peer");

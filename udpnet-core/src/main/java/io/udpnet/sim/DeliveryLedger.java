@@ -50,22 +50,27 @@ public final class DeliveryLedger implements MessageHandler {
         }
     }
 
+    /** Distinct messages delivered intact. */
     public long delivered() {
         return delivered;
     }
 
+    /** Deliveries of a message already delivered. */
     public long duplicates() {
         return duplicates;
     }
 
+    /** Messages delivered after a newer one. */
     public long outOfOrder() {
         return outOfOrder;
     }
 
+    /** Messages whose bytes differ from the pattern sent. */
     public long corrupted() {
         return corrupted;
     }
 
+    /** Bytes of the messages delivered intact. */
     public long deliveredBytes() {
         return deliveredBytes;
     }

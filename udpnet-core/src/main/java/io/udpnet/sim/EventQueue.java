@@ -1,6 +1,6 @@
 package io.udpnet.sim;
 
-import io.udpnet.internal.Link;
+import io.udpnet.impair.Link;
 
 import java.util.Comparator;
 import java.util.PriorityQueue;

@@ -1,5 +1,6 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
 import io.udpnet.ServerConfig;
@@ -61,6 +62,7 @@ public final class Scenario {
                 : (size + config.maxFragmentPayload() - 1) / config.maxFragmentPayload();
     }
 
+    /** A builder with the defaults: 1,000 reliable-ordered 32-byte messages over a perfect link, seed 1. */
     public static Builder builder() {
         return new Builder();
     }
@@ -92,15 +94,16 @@ public final class Scenario {
         sim.linkBoth(SENDER, RECEIVER, link);
         sim.schedule(0, () -> { });
         Connection s = sender.connection();
-        boolean completed = sim.runUntil(() -> s.state() == Connection.State.CLOSED || (delivery.isReliable()
+        boolean finished = sim.runUntil(() -> s.state() == Connection.State.CLOSED || (delivery.isReliable()
                 ? ledger.delivered() == messages
                 : sender.next == messages && s.queuedMessages(0) == 0 && s.datagramsInFlight() == 0),
-                timeLimitNanos) && s.state() == Connection.State.CONNECTED;
+                timeLimitNanos);
+        boolean completed = finished && s.state() == Connection.State.CONNECTED;
         long receiverDatagrams = receiver[0] == null ? 0 : receiver[0].stats().datagramsSent();
         return new ScenarioReport(delivery, seed, s.stats().messagesSent(), ledger.delivered(),
                 ledger.deliveredBytes(), ledger.duplicates(), ledger.outOfOrder(), ledger.corrupted(),
                 s.stats().datagramsSent() + receiverDatagrams, s.stats().retransmissions(),
-                sim.nowNanos() / 1e6, completed, s.rtt().smoothedNanos() / 1e6,
+                sim.nowNanos() / 1e6, completed, !finished, s.rtt().smoothedNanos() / 1e6,
                 s.handshakeNanos() < 0 ? -1 : s.handshakeNanos() / 1e6, s.congestionWindow());
     }
 
@@ -147,6 +150,7 @@ public final class Scenario {
         private Builder() {
         }
 
+        /** The delivery mode of the one channel the scenario uses. */
         public Builder delivery(Delivery delivery) {
             this.delivery = Objects.requireNonNull(delivery, "delivery");
             return this;
@@ -176,6 +180,7 @@ public final class Scenario {
             return this;
         }
 
+        /** The seed of every random draw: the same seed replays the same run. */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -200,6 +205,7 @@ public final class Scenario {
             return this;
         }
 
+        /** The scenario the builder describes. */
         public Scenario build() {
             return new Scenario(this);
         }

@@ -11,10 +11,12 @@ public final class ServerEndpointNode implements SimNode {
     private final ServerEndpoint endpoint;
     private final ByteBuffer out = ByteBuffer.allocate(2048);
 
+    /** A node running {@code endpoint}. */
     public ServerEndpointNode(ServerEndpoint endpoint) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }
 
+    /** The endpoint this node runs. */
     public ServerEndpoint endpoint() {
         return endpoint;
     }

@@ -1,5 +1,6 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.DropReason;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 

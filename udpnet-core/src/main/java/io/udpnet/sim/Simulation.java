@@ -1,7 +1,10 @@
 package io.udpnet.sim;
 
-import io.udpnet.internal.DatagramPool;
-import io.udpnet.internal.Link;
+import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkStats;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.impair.DatagramPool;
+import io.udpnet.impair.Link;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -3,9 +3,9 @@
  *
  * <p>A {@link io.udpnet.sim.Simulation} runs any number of {@link io.udpnet.sim.SimNode}s in one thread on a virtual
  * clock, much faster than real time, and carries their datagrams over directed links whose latency, jitter, loss,
- * duplication, reordering, corruption, bandwidth and size limit are set by a {@link io.udpnet.sim.LinkConfig}. Every
+ * duplication, reordering, corruption, bandwidth and size limit are set by a {@link io.udpnet.impair.LinkConfig}. Every
  * random choice derives from the simulation's seed, so a failing run can be replayed exactly from its seed.
- * {@link io.udpnet.sim.LinkStats} count what each link did; a {@link io.udpnet.sim.SimListener} can trace every
+ * {@link io.udpnet.impair.LinkStats} count what each link did; a {@link io.udpnet.sim.SimListener} can trace every
  * datagram.
  */
 package io.udpnet.sim;

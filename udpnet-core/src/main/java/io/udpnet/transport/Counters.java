@@ -1,5 +1,7 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.IoStats;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -7,25 +9,17 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The server's live counters, updated from I/O and application threads without locking. */
 final class Counters {
-    final LongAdder datagramsIn = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
     final LongAdder datagramsOut = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder sessionsOpened = new LongAdder();
     final LongAdder sessionsClosed = new LongAdder();
     final AtomicInteger activeSessions = new AtomicInteger();
-    final AtomicInteger connectedSockets = new AtomicInteger();
     private final LongAdder[] drops = new LongAdder[DropCause.values().length];
 
     Counters() {
         for (int i = 0; i < drops.length; i++) {
             drops[i] = new LongAdder();
         }
-    }
-
-    void received(int bytes) {
-        datagramsIn.increment();
-        bytesIn.add(bytes);
     }
 
     void sent(int bytes) {
@@ -37,12 +31,15 @@ final class Counters {
         drops[cause.ordinal()].increment();
     }
 
-    ServerStats snapshot() {
+    /** A snapshot, with what only the sockets count (datagrams in, per-peer sockets, oversize datagrams) added in. */
+    ServerStats snapshot(IoStats sockets) {
         Map<DropCause, Long> d = new EnumMap<>(DropCause.class);
         for (DropCause c : DropCause.values()) {
             d.put(c, drops[c.ordinal()].sum());
         }
-        return new ServerStats(datagramsIn.sum(), bytesIn.sum(), datagramsOut.sum(), bytesOut.sum(),
-                sessionsOpened.sum(), sessionsClosed.sum(), activeSessions.get(), connectedSockets.get(), d);
+        d.merge(DropCause.OVERSIZE, sockets.oversize(), Long::sum);
+        // The sockets count every datagram that arrived, the oversize ones they dropped included.
+        return new ServerStats(sockets.datagramsIn(), sockets.bytesIn(), datagramsOut.sum(), bytesOut.sum(),
+                sessionsOpened.sum(), sessionsClosed.sum(), activeSessions.get(), sockets.connectedSockets(), d);
     }
 }

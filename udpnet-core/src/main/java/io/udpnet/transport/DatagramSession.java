@@ -1,6 +1,8 @@
 package io.udpnet.transport;
 
-import io.udpnet.internal.Sockets;
+import io.udpnet.io.ServerMode;
+import io.udpnet.io.SocketGroup;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -9,10 +11,13 @@ import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,33 +31,31 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The raw level does not deduplicate: a retransmitted datagram is delivered again. Datagrams that took different
  * kernel paths (the listening socket and the peer's own connected socket, in {@link ServerMode#CONNECTED}) may be
- * delivered out of order, as UDP allows.
+ * delivered out of order, as UDP allows. Received datagrams are read by the server's I/O thread; {@link #send} writes
+ * from the calling thread straight to the socket.
  */
 public final class DatagramSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.udpnet.transport");
 
     private final Dispatcher owner;
     private final InetSocketAddress remote;
-    /** The unconnected socket that first heard the peer; used for sending until (unless) a connected one exists. */
-    private final DatagramChannel shared;
+    /** The sockets of the I/O thread that first heard the peer: its listener, and the peer's own socket if any. */
+    private final SocketGroup group;
     private final ClosableQueue<byte[]> queue;
     /** Serialises handler calls, and makes close() and an in-flight handler call mutually exclusive. */
     private final ReentrantLock handlerLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
     private final LongAdder received = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private volatile DatagramChannel own;
-    /** The virtual thread reading {@link #own}, if any. */
-    private volatile Thread ownReader;
     private volatile SessionHandler handler;
     private volatile CloseReason closeReason;
     private volatile IOException closeError;
     private volatile long lastReceiveNanos = System.nanoTime();
 
-    DatagramSession(Dispatcher owner, InetSocketAddress remote, DatagramChannel shared) {
+    DatagramSession(Dispatcher owner, InetSocketAddress remote, SocketGroup group) {
         this.owner = owner;
         this.remote = remote;
-        this.shared = shared;
+        this.group = group;
         this.queue = new ClosableQueue<>(owner.config().receiveQueueCapacity());
     }
 
@@ -68,11 +71,10 @@ public final class DatagramSession implements AutoCloseable {
     /**
      * The server's local address this session talks through.
      *
-     * @return the local address, or {@code null} once the server's socket is closed
+     * @return the local address
      */
     public SocketAddress localAddress() {
-        DatagramChannel c = own;
-        return Sockets.localAddress(c != null ? c : shared);
+        return group.localAddress();
     }
 
     /**
@@ -82,7 +84,7 @@ public final class DatagramSession implements AutoCloseable {
      * @return true when the session reads and writes through its own connected socket
      */
     public boolean hasOwnSocket() {
-        return own != null;
+        return group.hasOwnSocket(remote);
     }
 
     /**
@@ -175,7 +177,8 @@ public final class DatagramSession implements AutoCloseable {
      * Sends the bytes between {@code src}'s position and limit to the peer as one datagram.
      *
      * @param src the datagram; its position advances by the bytes sent
-     * @return the number of bytes sent (0 only if a non-blocking send found no room, which blocking sockets avoid)
+     * @return the number of bytes sent; 0 when the socket's send buffer was full (the datagram is dropped, as the
+     *         network might have dropped it)
      * @throws SessionClosedException when the session is closed
      * @throws PortUnreachableException when the peer's port is known to be closed (connected sockets only); the
      *                                  session is closed with {@link CloseReason#PORT_UNREACHABLE}
@@ -188,8 +191,7 @@ public final class DatagramSession implements AutoCloseable {
         }
         int n;
         try {
-            DatagramChannel c = own;
-            n = c != null ? c.write(src) : shared.send(src, remote);
+            n = group.sendNow(remote, src);
         } catch (PortUnreachableException e) {
             fail(CloseReason.PORT_UNREACHABLE, e);
             throw e;
@@ -217,24 +219,6 @@ public final class DatagramSession implements AutoCloseable {
 
     long lastReceiveNanos() {
         return lastReceiveNanos;
-    }
-
-    /**
-     * Gives the session its own connected socket and the (not yet started) thread that reads it; false (nothing
-     * taken) if the session already closed.
-     */
-    boolean attachChannel(DatagramChannel channel, Thread reader) {
-        stateLock.lock();
-        try {
-            if (!isOpen()) {
-                return false;
-            }
-            own = channel;
-            ownReader = reader;
-            return true;
-        } finally {
-            stateLock.unlock();
-        }
     }
 
     /** Hands a datagram (position..limit) to the handler or the queue. Never throws. */
@@ -289,12 +273,7 @@ public final class DatagramSession implements AutoCloseable {
         // Leave the routing table and release the socket before waking receivers: whoever sees the session closed
         // can rely on the next datagram from the address opening a new session.
         owner.sessionClosed(this);
-        DatagramChannel c = own;
-        if (c != null) {
-            Sockets.closeQuietly(c);
-            owner.counters().connectedSockets.decrementAndGet();
-            awaitReader();
-        }
+        releaseOwnSocket();
         for (int i = queue.close().size(); i > 0; i--) {
             owner.counters().drop(DropCause.SESSION_CLOSED);
         }
@@ -302,21 +281,28 @@ public final class DatagramSession implements AutoCloseable {
     }
 
     /**
-     * The JDK releases a socket that a (virtual) thread is blocked reading only once that thread has left read().
-     * Until then the kernel still routes the peer's datagrams to the dying socket, where they are lost; waiting here
-     * makes close() mean "from now on the address opens a new session".
+     * Closes the peer's own socket on the I/O thread that owns it, and waits for that: once close() returns, the
+     * peer's next datagram reaches the listener and opens a new session.
      */
-    private void awaitReader() {
-        Thread r = ownReader;
-        if (r == null || r == Thread.currentThread()) {
+    private void releaseOwnSocket() {
+        if (group.loop().inLoop()) {
+            group.detach(remote);
             return;
         }
+        if (!group.hasOwnSocket(remote) || group.loop().isStopped()) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        group.loop().execute(() -> {
+            group.detach(remote);
+            done.complete(null);
+        });
         try {
-            if (!r.join(Duration.ofSeconds(5))) {
-                LOG.log(Level.WARNING, "reader of " + remote + " did not stop within 5 s");
-            }
+            done.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "the socket of " + remote + " was not released within 5 s", e);
         }
     }
 

@@ -1,21 +1,24 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.PathError;
+import io.udpnet.io.SocketGroup;
+
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Routes datagrams to sessions by source address and turns admitted new peers into sessions. Shared by every
- * strategy: in SHARED and SHARDED it is the whole demultiplexer; in CONNECTED it serves the listener, which sees new
- * peers, peers beyond the connected-socket cap, and datagrams queued before a peer's socket was connected.
+ * Routes datagrams to sessions by source address and turns admitted new peers into sessions: the raw level's
+ * demultiplexer over every {@link SocketGroup} of the server. In CONNECTED mode a new session gets its own socket
+ * from its group ({@link SocketGroup#attach}); the I/O layer routes whatever that socket caught before it was
+ * connected back here by source, so nothing is lost in the hand-off.
  *
- * <p>A peer's datagrams are always routed by one thread (its socket's reader), so the check-then-create of a new
- * session cannot race with itself: a retransmitted first datagram finds the session created by the first one.
+ * <p>A peer's datagrams are always routed by one thread (its group's), so the check-then-create of a new session
+ * cannot race with itself: a retransmitted first datagram finds the session created by the first one.
  */
 final class Dispatcher {
     private static final System.Logger LOG = System.getLogger("io.udpnet.transport");
@@ -26,7 +29,6 @@ final class Dispatcher {
     /** Sessions waiting for accept(); null in listener style. */
     private final ClosableQueue<DatagramSession> acceptQueue;
     private volatile UdpServer server;
-    private volatile ConnectedSockets connected;
     private volatile boolean closed;
 
     Dispatcher(UdpServerConfig config, Counters counters) {
@@ -35,9 +37,32 @@ final class Dispatcher {
         this.acceptQueue = config.sessionListener() == null ? new ClosableQueue<>(config.acceptBacklog()) : null;
     }
 
-    void init(UdpServer server, ConnectedSockets connected) {
+    void init(UdpServer server) {
         this.server = server;
-        this.connected = connected;
+    }
+
+    /** The handler of one socket group: routes its datagrams here; the raw level sends at once, never on flush. */
+    SocketGroup.Handler handlerFor(SocketGroup group) {
+        return new SocketGroup.Handler() {
+            @Override
+            public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
+                dispatch(from, datagram, group);
+            }
+
+            @Override
+            public void onPathError(PathError error) {
+                pathError(error);
+            }
+
+            @Override
+            public long flush(long now) {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public void stopped() {
+            }
+        };
     }
 
     Counters counters() {
@@ -56,10 +81,8 @@ final class Dispatcher {
         return sessions.values();
     }
 
-    /**
-     * Routes a datagram that arrived on an unconnected socket ({@code via}), whose position..limit hold it.
-     */
-    void dispatch(InetSocketAddress from, ByteBuffer datagram, DatagramChannel via) {
+    /** Routes a datagram (position..limit) that {@code via}'s sockets received from {@code from}. */
+    private void dispatch(InetSocketAddress from, ByteBuffer datagram, SocketGroup via) {
         DatagramSession session = sessions.get(from);
         if (session != null) {
             session.deliver(datagram);
@@ -68,17 +91,19 @@ final class Dispatcher {
         }
     }
 
-    /** Routes a datagram to an existing session only; false when {@code from} has none. */
-    boolean dispatchKnown(InetSocketAddress from, ByteBuffer datagram) {
-        DatagramSession session = sessions.get(from);
-        if (session == null) {
-            return false;
+    /** ICMP port unreachable (or a refused send) about a peer closes its session; other errors are only counted. */
+    private void pathError(PathError error) {
+        if (error.kind() != PathError.Kind.PORT_UNREACHABLE) {
+            return;
         }
-        session.deliver(datagram);
-        return true;
+        DatagramSession session = sessions.get(error.peer());
+        if (session != null) {
+            session.fail(CloseReason.PORT_UNREACHABLE,
+                    new java.net.PortUnreachableException("ICMP port unreachable from " + error.peer()));
+        }
     }
 
-    private void newPeer(InetSocketAddress from, ByteBuffer datagram, DatagramChannel via) {
+    private void newPeer(InetSocketAddress from, ByteBuffer datagram, SocketGroup via) {
         if (closed) {
             counters.drop(DropCause.SESSION_CLOSED);
             return;
@@ -107,9 +132,8 @@ final class Dispatcher {
             return;
         }
         session.deliver(datagram);
-        ConnectedSockets c = connected;
-        if (c != null) {
-            c.attach(session, via);
+        if (session.isOpen()) {
+            via.attach(from);
         }
         if (acceptQueue != null && !acceptQueue.offer(session)) {
             // Only when the server closed meanwhile: the backlog was checked above and only this thread fills it.

@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.ServerMode;
 import java.util.Map;
 
 /**

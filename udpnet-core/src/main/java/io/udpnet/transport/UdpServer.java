@@ -1,16 +1,17 @@
 package io.udpnet.transport;
 
-import io.udpnet.internal.Sockets;
+import io.udpnet.io.DatagramIo;
+import io.udpnet.io.IoStats;
+import io.udpnet.io.ServerMode;
+import io.udpnet.io.ServerSockets;
+import io.udpnet.io.SocketGroup;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,42 +35,27 @@ import java.util.Objects;
  * <p>All public methods are thread-safe. I/O threads own the sockets; an idle server blocks in the kernel.
  */
 public final class UdpServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.udpnet.transport");
-    private static final long JOIN_MILLIS = 5_000;
+    /** Bytes of batch memory per read and per write; large maximum datagram sizes get fewer slots. */
+    private static final int BATCH_BYTES = 256 << 10;
 
     private final UdpServerConfig config;
-    private final ServerMode mode;
     private final Counters counters = new Counters();
     private final Dispatcher dispatcher;
-    private final List<SocketReader> readers = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final InetSocketAddress localAddress;
+    private final ServerSockets sockets;
     private final Object closeLock = new Object();
-    private IdleReaper reaper;
+    private final IdleReaper reaper;
     private volatile boolean closed;
 
-    private UdpServer(UdpServerConfig config, ServerMode mode) {
+    private UdpServer(UdpServerConfig config) throws IOException {
         this.config = config;
-        this.mode = mode;
         this.dispatcher = new Dispatcher(config, counters);
-        InetSocketAddress bound;
-        try {
-            bound = bindSockets();
-        } catch (IOException | RuntimeException e) {
-            readers.forEach(r -> Sockets.closeQuietly(r.channel()));
-            throw new BindFailure(e);
-        }
-        this.localAddress = bound;
-        boolean connected = mode == ServerMode.CONNECTED;
-        dispatcher.init(this, connected
-                ? new ConnectedSockets(dispatcher, config, Sockets.supportsReusePort()) : null);
+        dispatcher.init(this);
+        DatagramIo io = config.io() != null ? config.io() : DatagramIo.defaultIo();
+        int batch = Math.clamp(BATCH_BYTES / (config.maxDatagramSize() + 1), 1, 64);
+        this.sockets = ServerSockets.open(new ServerSockets.Settings(config.bindAddress(), config.mode(),
+                config.shards(), config.receiveBufferSize(), config.sendBufferSize(), config.maxConnectedSockets(),
+                config.maxDatagramSize(), batch, io, "udpnet-io"), dispatcher::handlerFor);
         this.reaper = IdleReaper.start(dispatcher, config.idleTimeout());
-        for (int i = 0; i < readers.size(); i++) {
-            Thread t = new Thread(readers.get(i), "udpnet-io-" + bound.getPort() + "-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-        }
-        threads.forEach(Thread::start);
     }
 
     /**
@@ -80,41 +66,7 @@ public final class UdpServer implements AutoCloseable {
      * @throws IOException when binding fails (for example the port is taken, or IPv6 is absent)
      */
     public static UdpServer open(UdpServerConfig config) throws IOException {
-        Objects.requireNonNull(config, "config");
-        ServerMode mode = config.mode();
-        if (mode == ServerMode.SHARDED && !Sockets.supportsReusePort()) {
-            LOG.log(Level.INFO, "SO_REUSEPORT is not supported here; SHARDED falls back to SHARED");
-            mode = ServerMode.SHARED;
-        }
-        try {
-            return new UdpServer(config, mode);
-        } catch (BindFailure f) {
-            if (f.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw (RuntimeException) f.getCause();
-        }
-    }
-
-    /** Binds every listening socket before any per-peer socket can exist, as SO_REUSEPORT requires. */
-    private InetSocketAddress bindSockets() throws IOException {
-        int count = mode == ServerMode.SHARDED ? config.shards() : 1;
-        // SHARED: no reuse option, so no other socket can silently share the port. CONNECTED: SO_REUSEADDR only,
-        // see ConnectedSockets for why the listener must not join the per-peer sockets' SO_REUSEPORT group.
-        boolean reuseAddr = mode == ServerMode.CONNECTED;
-        boolean reusePort = mode == ServerMode.SHARDED;
-        InetSocketAddress bound = null;
-        for (int i = 0; i < count; i++) {
-            DatagramChannel ch = Sockets.open(config.receiveBufferSize(), config.sendBufferSize(), reuseAddr, reusePort);
-            readers.add(new SocketReader(ch, dispatcher, config.maxDatagramSize()));
-            // Port 0 resolves once: the first bind picks the port, the others join it.
-            ch.bind(bound == null ? config.bindAddress()
-                    : new InetSocketAddress(config.bindAddress().getAddress(), bound.getPort()));
-            if (bound == null) {
-                bound = (InetSocketAddress) ch.getLocalAddress();
-            }
-        }
-        return bound;
+        return new UdpServer(Objects.requireNonNull(config, "config"));
     }
 
     /**
@@ -123,7 +75,7 @@ public final class UdpServer implements AutoCloseable {
      * @return the local address
      */
     public InetSocketAddress localAddress() {
-        return localAddress;
+        return sockets.localAddress();
     }
 
     /**
@@ -132,7 +84,27 @@ public final class UdpServer implements AutoCloseable {
      * @return the effective mode
      */
     public ServerMode mode() {
-        return mode;
+        return sockets.mode();
+    }
+
+    /**
+     * The receive buffer the kernel granted each socket, which may be less than asked for (Linux caps it at
+     * {@code net.core.rmem_max}).
+     *
+     * @return bytes
+     */
+    public int grantedReceiveBufferSize() {
+        return sockets.grantedReceiveBufferBytes();
+    }
+
+    /**
+     * The counters of the sockets themselves, including the I/O implementation in use and, where it can count them,
+     * datagrams the kernel dropped because a receive queue was full.
+     *
+     * @return a snapshot
+     */
+    public IoStats socketStats() {
+        return sockets.stats();
     }
 
     /**
@@ -207,9 +179,9 @@ public final class UdpServer implements AutoCloseable {
         if (closed) {
             throw new ClosedChannelException();
         }
-        // Any of the sockets will do: they share the port. Spread replies by address when sharded.
-        int i = Math.floorMod(target.hashCode(), readers.size());
-        int n = readers.get(i).channel().send(src, target);
+        // Any of the groups will do: they share the port. Spread replies by address when sharded.
+        SocketGroup g = sockets.group(Math.floorMod(target.hashCode(), sockets.groups().size()));
+        int n = g.sendNow(target, src);
         counters.sent(n);
         return n;
     }
@@ -220,7 +192,7 @@ public final class UdpServer implements AutoCloseable {
      * @return the statistics
      */
     public ServerStats stats() {
-        return counters.snapshot();
+        return counters.snapshot(sockets.stats());
     }
 
     /**
@@ -253,31 +225,11 @@ public final class UdpServer implements AutoCloseable {
             }
             closed = true;
         }
-        readers.forEach(r -> Sockets.closeQuietly(r.channel()));
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            try {
-                t.join(JOIN_MILLIS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        // The readers are gone, so no session can be created while they are closed.
+        sockets.close();
+        // The I/O threads are gone, so no session can be created while they are closed.
         dispatcher.close();
         if (reaper != null) {
             reaper.close();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Carries a bind failure out of the constructor. */
-    private static final class BindFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BindFailure(Exception cause) {
-            super(cause);
         }
     }
 }

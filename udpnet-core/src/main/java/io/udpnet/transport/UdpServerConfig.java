@@ -1,5 +1,8 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.DatagramIo;
+import io.udpnet.io.ServerMode;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,6 +29,7 @@ public final class UdpServerConfig {
     private final int sendBufferSize;
     private final PeerFilter peerFilter;
     private final SessionListener sessionListener;
+    private final DatagramIo io;
 
     private UdpServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -41,6 +45,7 @@ public final class UdpServerConfig {
         this.sendBufferSize = b.sendBufferSize;
         this.peerFilter = b.peerFilter;
         this.sessionListener = b.sessionListener;
+        this.io = b.io;
     }
 
     /**
@@ -169,6 +174,15 @@ public final class UdpServerConfig {
         return sessionListener;
     }
 
+    /**
+     * The I/O implementation, or null for {@link DatagramIo#defaultIo()}.
+     *
+     * @return the implementation asked for, or null
+     */
+    public DatagramIo io() {
+        return io;
+    }
+
     /** Builds a {@link UdpServerConfig}. Not thread-safe. */
     public static final class Builder {
         private InetSocketAddress bindAddress = new InetSocketAddress(0);
@@ -180,10 +194,11 @@ public final class UdpServerConfig {
         private int receiveQueueCapacity = 256;
         private int acceptBacklog = 1024;
         private int maxDatagramSize = 2048;
-        private int receiveBufferSize = 1 << 20;
+        private int receiveBufferSize = 4 << 20;
         private int sendBufferSize = 0;
         private PeerFilter peerFilter = PeerFilter.ACCEPT_ALL;
         private SessionListener sessionListener;
+        private DatagramIo io;
 
         private Builder() {
         }
@@ -301,7 +316,8 @@ public final class UdpServerConfig {
         }
 
         /**
-         * Sets {@code SO_RCVBUF} on every socket (the kernel may cap it). Default 1 MiB.
+         * Sets {@code SO_RCVBUF} on every socket (the kernel may cap it: see {@link UdpServer#grantedReceiveBufferSize()}).
+         * Default 4 MiB, enough for a burst of tens of thousands of small datagrams while the server warms up.
          *
          * @param bytes 0 (system default) to 64 MiB
          * @return this builder
@@ -342,6 +358,17 @@ public final class UdpServerConfig {
          */
         public Builder sessionListener(SessionListener listener) {
             this.sessionListener = listener;
+            return this;
+        }
+
+        /**
+         * Chooses the I/O implementation. Default null: {@link DatagramIo#defaultIo()} (native where it loads).
+         *
+         * @param io {@link DatagramIo#nio()}, another implementation, or null for the default
+         * @return this builder
+         */
+        public Builder io(DatagramIo io) {
+            this.io = io;
             return this;
         }
 

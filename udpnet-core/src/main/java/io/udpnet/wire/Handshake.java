@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  *
  * <pre>
  * REQUEST   (client, padded to 1200 bytes)   4 u8 min version  5 u8 max version  6 u16 0  8 u64 nonce
- *                                            16 u32 config digest  20.. zero padding  1196 u32 CRC32C
+ *                                            16 u32 config digest  20 shared settings (16 + channels bytes)
+ *                                            .. zero padding  1196 u32 CRC32C
  * CHALLENGE (server, 44 bytes)               4 u8 version  5..7 0  8 u64 nonce  16 cookie (24 bytes)  40 u32 CRC
  * RESPONSE  (client, padded to 1200 bytes)   4 u8 version  5 u8 0  6 u16 payload length  8 u64 nonce
  *                                            16 cookie (24 bytes)  40 u32 config digest  44 payload  .. padding
@@ -19,38 +20,66 @@ import java.nio.ByteBuffer;
  *                                            8 u64 nonce  16 text (UTF-8)  16+n u32 CRC
  * </pre>
  * REQUEST and REJECT keep this layout in every version of the protocol, so that version negotiation always works.
+ * Byte 2 of every control datagram is the sender's version (for REQUEST its highest, for REJECT the server's
+ * highest); receivers read the version fields from byte 4 on instead. Zero fields and padding are written as zeros
+ * and not checked: the CRC already rejects damage.
  */
 public final class Handshake {
+    /** Kind of the client's first datagram, asking for a connection. */
     public static final byte KIND_REQUEST = 0x10;
+    /** Kind of the server's stateless answer to a REQUEST, carrying a cookie. */
     public static final byte KIND_CHALLENGE = 0x11;
+    /** Kind of the client's answer to a CHALLENGE: the cookie echoed, and the payload. */
     public static final byte KIND_RESPONSE = 0x12;
+    /** Kind of the server's acceptance, carrying the connection token. */
     public static final byte KIND_ACCEPT = 0x13;
+    /** Kind of the server's refusal, with a reason code and text. */
     public static final byte KIND_REJECT = 0x14;
 
     /** Size of REQUEST and RESPONSE: the smallest datagram every path must carry, so replies never amplify. */
     public static final int PADDED_SIZE = WireFormat.MIN_DATAGRAM_SIZE;
+    /** Size of the cookie a CHALLENGE carries and a RESPONSE echoes. */
     public static final int COOKIE_SIZE = 24;
+    /** Size of a CHALLENGE datagram. */
     public static final int CHALLENGE_SIZE = 44;
+    /** Size of an ACCEPT datagram. */
     public static final int ACCEPT_SIZE = 28;
     /** Most UTF-8 bytes of reason text in a REJECT. */
     public static final int MAX_REASON_TEXT = 200;
     /** Most bytes of application payload a RESPONSE carries. */
     public static final int MAX_PAYLOAD = PADDED_SIZE - 44 - WireFormat.CRC_SIZE;
 
+    /** Offset of the u8 version in CHALLENGE, RESPONSE and ACCEPT. */
     public static final int VERSION_OFFSET = 4;
+    /** Offset of the u8 lowest version the client speaks, in a REQUEST. */
     public static final int MIN_VERSION_OFFSET = 4;
+    /** Offset of the u8 highest version the client speaks, in a REQUEST. */
     public static final int MAX_VERSION_OFFSET = 5;
+    /** Offset of the u16 payload length in a RESPONSE. */
     public static final int PAYLOAD_LENGTH_OFFSET = 6;
+    /** Offset of the u64 nonce the client chose; every handshake datagram carries it. */
     public static final int NONCE_OFFSET = 8;
+    /** Offset of the u32 configuration digest in a REQUEST. */
     public static final int DIGEST_OFFSET = 16;
+    /** Where a REQUEST carries the client's {@link SharedSettings}. */
+    public static final int SETTINGS_OFFSET = 20;
+    /** Offset of the cookie in CHALLENGE and RESPONSE. */
     public static final int COOKIE_OFFSET = 16;
+    /** Offset of the u32 configuration digest in a RESPONSE. */
     public static final int RESPONSE_DIGEST_OFFSET = 40;
+    /** Offset of the application payload in a RESPONSE. */
     public static final int PAYLOAD_OFFSET = 44;
+    /** Offset of the u64 connection token in an ACCEPT. */
     public static final int TOKEN_OFFSET = 16;
+    /** Offset of the u8 reason code in a REJECT. */
     public static final int REASON_OFFSET = 4;
+    /** Offset of the u8 lowest version the server speaks, in a REJECT. */
     public static final int REJECT_MIN_VERSION_OFFSET = 5;
+    /** Offset of the u8 highest version the server speaks, in a REJECT. */
     public static final int REJECT_MAX_VERSION_OFFSET = 6;
+    /** Offset of the u8 reason text length in a REJECT. */
     public static final int TEXT_LENGTH_OFFSET = 7;
+    /** Offset of the UTF-8 reason text in a REJECT. */
     public static final int TEXT_OFFSET = 16;
 
     private Handshake() {
@@ -65,14 +94,18 @@ public final class Handshake {
         b.put(3, kind);
     }
 
-    /** Writes a REQUEST (1200 bytes, CRC included); returns its length. */
-    public static int writeRequest(ByteBuffer b, int minVersion, int maxVersion, long nonce, int configDigest,
+    /**
+     * Writes a REQUEST (1200 bytes, CRC included) carrying the client's {@link SharedSettings} and their digest;
+     * returns its length.
+     */
+    public static int writeRequest(ByteBuffer b, int minVersion, int maxVersion, long nonce, byte[] settings,
                                    Crc crc) {
         prefix(b, maxVersion, KIND_REQUEST, PADDED_SIZE);
         b.put(MIN_VERSION_OFFSET, (byte) minVersion);
         b.put(MAX_VERSION_OFFSET, (byte) maxVersion);
         b.putLong(NONCE_OFFSET, nonce);
-        b.putInt(DIGEST_OFFSET, configDigest);
+        b.putInt(DIGEST_OFFSET, SharedSettings.digest(settings));
+        b.put(SETTINGS_OFFSET, settings);
         crc.seal(b, PADDED_SIZE);
         return PADDED_SIZE;
     }
@@ -161,10 +194,12 @@ public final class Handshake {
         return kind != KIND_RESPONSE || (b.getShort(PAYLOAD_LENGTH_OFFSET) & 0xFFFF) <= MAX_PAYLOAD;
     }
 
+    /** The kind of the handshake datagram at index 0. */
     public static int kind(ByteBuffer b) {
         return b.get(3) & 0xFF;
     }
 
+    /** The nonce of the handshake datagram at index 0. */
     public static long nonce(ByteBuffer b) {
         return b.getLong(NONCE_OFFSET);
     }

@@ -20,10 +20,15 @@ import java.nio.ByteBuffer;
  * {@code i * ceil(L / n)} of the message; every fragment but the last carries exactly {@code ceil(L / n)} bytes.
  */
 public final class PacketHeader {
+    /** Padding: every byte from here to the CRC is zero. */
     public static final int TYPE_PADDING = 0x00;
+    /** A whole message. */
     public static final int TYPE_MESSAGE = 0x01;
+    /** One fragment of a message too large for one packet. */
     public static final int TYPE_FRAGMENT = 0x02;
+    /** A ping: no body, asks for an ack. */
     public static final int TYPE_PING = 0x20;
+    /** The end of the connection, with a reason code and text. */
     public static final int TYPE_DISCONNECT = 0x21;
     /** Asks the peer to prove it receives at the address the datagram was sent to. */
     public static final int TYPE_PATH_CHALLENGE = 0x22;
@@ -32,11 +37,17 @@ public final class PacketHeader {
     /** Tells the peer that its datagrams up to a sequence were refused for lack of room, not lost on the path. */
     public static final int TYPE_BUSY = 0x24;
 
+    /** Offset of the u8 channel, from the start of a MESSAGE or FRAGMENT packet. */
     public static final int CHANNEL_OFFSET = 1;
+    /** Offset of the u16 message sequence number in a MESSAGE or FRAGMENT. */
     public static final int MESSAGE_SEQUENCE_OFFSET = 2;
+    /** Offset of the u16 payload length in a MESSAGE or FRAGMENT. */
     public static final int PAYLOAD_LENGTH_OFFSET = 4;
+    /** Offset of the u16 fragment index in a FRAGMENT. */
     public static final int FRAGMENT_INDEX_OFFSET = 6;
+    /** Offset of the u16 fragment count in a FRAGMENT. */
     public static final int FRAGMENT_COUNT_OFFSET = 8;
+    /** Offset of the u32 length of the whole message in a FRAGMENT. */
     public static final int MESSAGE_LENGTH_OFFSET = 10;
     /** Header size of a whole message. */
     public static final int MESSAGE_HEADER = 6;
@@ -56,6 +67,7 @@ public final class PacketHeader {
     private PacketHeader() {
     }
 
+    /** Writes the header of a MESSAGE packet at {@code at}; the payload follows it. */
     public static void writeMessage(ByteBuffer b, int at, int channel, int sequence, int payloadLength) {
         Bytes.put8(b, at, TYPE_MESSAGE);
         Bytes.put8(b, at + CHANNEL_OFFSET, channel);
@@ -63,6 +75,7 @@ public final class PacketHeader {
         Bytes.put16(b, at + PAYLOAD_LENGTH_OFFSET, payloadLength);
     }
 
+    /** Writes the header of a FRAGMENT packet at {@code at}; the payload follows it. */
     public static void writeFragment(ByteBuffer b, int at, int channel, int sequence, int payloadLength,
                                      int index, int count, int messageLength) {
         Bytes.put8(b, at, TYPE_FRAGMENT);
@@ -88,6 +101,7 @@ public final class PacketHeader {
         Bytes.put64(b, at + 1, data);
     }
 
+    /** Writes a BUSY packet naming the newest datagram sequence refused for lack of room. */
     public static void writeBusy(ByteBuffer b, int at, int refusedSequence) {
         Bytes.put8(b, at, TYPE_BUSY);
         Bytes.put16(b, at + 1, refusedSequence);
@@ -103,34 +117,42 @@ public final class PacketHeader {
         return Bytes.i64(b, at + 1);
     }
 
+    /** The reason code of a DISCONNECT packet. */
     public static int disconnectCode(ByteBuffer b, int at) {
         return Bytes.u8(b, at + 1);
     }
 
+    /** The length in bytes of a DISCONNECT packet's reason text. */
     public static int disconnectTextLength(ByteBuffer b, int at) {
         return Bytes.u8(b, at + 2);
     }
 
+    /** The type of the packet at {@code at}. */
     public static int type(ByteBuffer b, int at) {
         return Bytes.u8(b, at);
     }
 
+    /** The channel of a MESSAGE or FRAGMENT packet. */
     public static int channel(ByteBuffer b, int at) {
         return Bytes.u8(b, at + CHANNEL_OFFSET);
     }
 
+    /** The message sequence number of a MESSAGE or FRAGMENT packet. */
     public static int sequence(ByteBuffer b, int at) {
         return Bytes.u16(b, at + MESSAGE_SEQUENCE_OFFSET);
     }
 
+    /** The payload length of a MESSAGE or FRAGMENT packet. */
     public static int payloadLength(ByteBuffer b, int at) {
         return Bytes.u16(b, at + PAYLOAD_LENGTH_OFFSET);
     }
 
+    /** The index of a FRAGMENT within its message, from 0. */
     public static int fragmentIndex(ByteBuffer b, int at) {
         return Bytes.u16(b, at + FRAGMENT_INDEX_OFFSET);
     }
 
+    /** The number of fragments of a FRAGMENT's message. */
     public static int fragmentCount(ByteBuffer b, int at) {
         return Bytes.u16(b, at + FRAGMENT_COUNT_OFFSET);
     }

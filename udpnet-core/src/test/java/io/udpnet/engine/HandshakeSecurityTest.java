@@ -33,7 +33,7 @@ class HandshakeSecurityTest {
 
     private ByteBuffer request(long nonce) {
         ByteBuffer b = ByteBuffer.allocate(Handshake.PADDED_SIZE);
-        Handshake.writeRequest(b, WireFormat.VERSION, WireFormat.VERSION, nonce, CONFIG.digest(), crc);
+        Handshake.writeRequest(b, WireFormat.VERSION, WireFormat.VERSION, nonce, CONFIG.sharedSettings(), crc);
         return b;
     }
 

@@ -4,7 +4,7 @@ import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
 import io.udpnet.ServerConfig;
 import io.udpnet.sim.ConnectionNode;
-import io.udpnet.sim.LinkConfig;
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ServerEndpointNode;
 import io.udpnet.sim.Simulation;
 import org.junit.jupiter.api.Test;
@@ -196,6 +196,7 @@ class HandshakeSimulationTest {
         setUp(16, LinkConfig.PERFECT, acceptAll(), ServerConfig.defaults(), other, "");
         assertTrue(sim.runUntil(() -> client.disconnected != null, Duration.ofSeconds(5).toNanos()));
         assertEquals(DisconnectCode.CONFIG_MISMATCH, client.disconnected.code());
+        assertEquals("config differs: channels: client 1, server 4", client.disconnected.text());
         assertEquals(0, server.connectionCount());
     }
 

@@ -2,9 +2,9 @@ package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.ServerConfig;
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ConnectionNode;
 import io.udpnet.sim.DatagramOutbox;
-import io.udpnet.sim.LinkConfig;
 import io.udpnet.sim.ServerEndpointNode;
 import io.udpnet.sim.SimNode;
 import io.udpnet.sim.Simulation;

@@ -2,8 +2,8 @@ package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.ServerConfig;
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ConnectionNode;
-import io.udpnet.sim.LinkConfig;
 import io.udpnet.sim.ServerEndpointNode;
 import io.udpnet.sim.Simulation;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.udpnet.engine;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.ServerConfig;
 import io.udpnet.sim.ConnectionNode;
-import io.udpnet.sim.LinkConfig;
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ServerEndpointNode;
 import io.udpnet.sim.Simulation;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -14,7 +14,7 @@ import io.udpnet.engine.Connection;
 import io.udpnet.engine.ConnectionListener;
 import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.DisconnectReason;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.DisconnectCode;
-import io.udpnet.transport.ServerMode;
+import io.udpnet.io.ServerMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +78,7 @@ class MessagingEchoTest {
                 assertEquals(ch, m.channel());
                 assertArrayEquals(data, m.data());
             }
-            assertTrue(c.stats().datagramsSent() > 0);
+            assertTrue(c.statsAsync().get(10, java.util.concurrent.TimeUnit.SECONDS).datagramsSent() > 0);
             c.close("bye");
         }
     }

@@ -1,5 +1,6 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.Delivery;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

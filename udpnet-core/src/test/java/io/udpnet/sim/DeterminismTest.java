@@ -1,5 +1,7 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkConfig;
 import static io.udpnet.sim.TestNodes.A;
 import static io.udpnet.sim.TestNodes.B;
 import static io.udpnet.sim.TestNodes.C;

@@ -1,5 +1,7 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.LinkStats;
+import io.udpnet.impair.LinkConfig;
 import static io.udpnet.sim.TestNodes.A;
 import static io.udpnet.sim.TestNodes.B;
 import static io.udpnet.sim.TestNodes.MS;

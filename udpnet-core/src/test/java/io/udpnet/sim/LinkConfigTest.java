@@ -1,5 +1,6 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.LinkConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
 import io.udpnet.engine.Connection;

@@ -1,5 +1,7 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.LinkStats;
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
 import io.udpnet.ServerConfig;

@@ -1,5 +1,8 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkStats;
+import io.udpnet.impair.LinkConfig;
 import static io.udpnet.sim.TestNodes.A;
 import static io.udpnet.sim.TestNodes.B;
 import static io.udpnet.sim.TestNodes.C;

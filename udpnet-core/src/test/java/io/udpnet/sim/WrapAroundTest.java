@@ -1,5 +1,6 @@
 package io.udpnet.sim;
 
+import io.udpnet.impair.LinkConfig;
 import io.udpnet.Delivery;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

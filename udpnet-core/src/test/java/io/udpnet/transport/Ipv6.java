@@ -9,11 +9,11 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 
 /** Finds the IPv6 loopback address, or skips the test where it cannot be bound. */
-final class Ipv6 {
+public final class Ipv6 {
     private Ipv6() {
     }
 
-    static InetSocketAddress loopbackOrSkip() throws IOException {
+    public static InetSocketAddress loopbackOrSkip() throws IOException {
         InetAddress v6 = InetAddress.getByName("::1");
         boolean usable;
         try (DatagramChannel probe = DatagramChannel.open()) {

@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.ServerMode;
 import static io.udpnet.transport.ServerBehaviourTest.WAIT;
 import static io.udpnet.transport.ServerBehaviourTest.await;
 import static io.udpnet.transport.ServerBehaviourTest.open;

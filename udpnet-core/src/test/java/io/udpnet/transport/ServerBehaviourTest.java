@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.ServerMode;
 import static io.udpnet.transport.TestPeer.bytes;
 import static io.udpnet.transport.TestPeer.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.io.ServerMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

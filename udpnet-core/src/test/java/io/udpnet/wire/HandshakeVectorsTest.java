@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 import static io.udpnet.wire.ProtocolVectorsTest.vector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,10 +48,29 @@ class HandshakeVectorsTest {
     }
 
     @Test
-    void requestIsPaddedTo1200BytesWithTheDocumentedChecksum() {
-        int n = Handshake.writeRequest(b, 1, 1, 0x1122334455667788L, 0x0A0B0C0D, crc);
+    void vector11SharedSettingsAndDigestOfTheDefaultConfiguration() throws IOException {
+        ConnectionConfig defaults = ConnectionConfig.defaults();
+        byte[] settings = vector("vector-11");
+        assertArrayEquals(settings, defaults.sharedSettings());
+        byte[] digest = vector("vector-11-digest");
+        assertArrayEquals(digest, ByteBuffer.allocate(4).putInt(0, defaults.digest()).array());
+        // The digest is plain CRC32C of the documented bytes, whoever computes it.
+        CRC32C independent = new CRC32C();
+        independent.update(settings);
+        assertEquals(ByteBuffer.wrap(digest).getInt(), (int) independent.getValue());
+    }
+
+    @Test
+    void vector12RequestCarriesTheSettingsAndIsPaddedTo1200Bytes() throws IOException {
+        int n = Handshake.writeRequest(b, 1, 1, 0x1122334455667788L, ConnectionConfig.defaults().sharedSettings(), crc);
         assertEquals(1200, n);
-        assertEquals(0x384e6623, b.getInt(1196));
+        byte[] head = vector("vector-12");
+        assertArrayEquals(head, Arrays.copyOf(written(n), head.length));
+        for (int i = head.length; i < 1196; i++) {
+            assertEquals(0, b.get(i), "padding byte " + i);
+        }
+        assertArrayEquals(vector("vector-12-crc"), Arrays.copyOfRange(written(n), 1196, 1200));
+        assertEquals(20, SharedSettings.length(b, Handshake.SETTINGS_OFFSET, n - 4));
         assertTrue(Handshake.wellFormed(b, n, crc));
         assertTrue(!Handshake.wellFormed(b, n - 1, crc), "a REQUEST must be exactly 1200 bytes");
     }

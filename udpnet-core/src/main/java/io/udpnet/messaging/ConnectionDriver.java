@@ -1,0 +1,245 @@
+package io.udpnet.messaging;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.engine.Connection;
+import io.udpnet.engine.ConnectionListener;
+import io.udpnet.engine.DisconnectCode;
+import io.udpnet.engine.DisconnectReason;
+import io.udpnet.io.IoLoop;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The I/O side of one {@link MessageConnection}: its engine, the engine's events, moving staged messages into the
+ * engine, the graceful close, and delivery to the inbox or the listener. Everything here runs on the connection's I/O
+ * thread, except {@link #requestDrain()}, which the facade calls from any thread.
+ */
+final class ConnectionDriver {
+    private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
+    /** How long a close waits for messages handed over earlier to be sent and acknowledged. */
+    static final long CLOSE_LINGER_NANOS = 2_000_000_000L;
+
+    /** What the transport under a connection does when it changes. Called on the I/O thread. */
+    interface Owner {
+        void established(ConnectionDriver c);
+
+        void closed(ConnectionDriver c);
+
+        void addressChanged(ConnectionDriver c, InetSocketAddress previous);
+
+        /** Staged messages wait for the engine's window: drain again after acks arrive. */
+        void stalled(ConnectionDriver c);
+
+        /** A close waits for messages handed over earlier: call {@link #finishClose} until it returns true. */
+        void lingering(ConnectionDriver c);
+
+        /** The application staged messages: call {@link #drain} on the I/O thread soon. Any thread. */
+        void requestDrain(ConnectionDriver c);
+    }
+
+    private final IoLoop loop;
+    private final Owner owner;
+    private final MessageListener listener;
+    private final MessageConnection facade;
+    private final Events events = new Events();
+    private volatile InetSocketAddress remote;
+    private Connection engine;
+    private ByteBuffer view;
+    /** Whether the owner has this connection on its list of stalled ones. */
+    private boolean stalled;
+    private String closeText;
+    private long lingerUntil;
+
+    ConnectionDriver(IoLoop loop, Owner owner, ConnectionConfig config, MessageListener listener, int inboxLimit,
+                     InboxBudget inboxBudget, InetSocketAddress remote, MessageConnection.State initial) {
+        this.loop = loop;
+        this.owner = owner;
+        this.listener = listener;
+        this.remote = remote;
+        this.facade = new MessageConnection(this, config, listener,
+                listener == null ? new Inbox(inboxLimit, inboxBudget) : null, initial);
+    }
+
+    MessageConnection connection() {
+        return facade;
+    }
+
+    IoLoop loop() {
+        return loop;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    ConnectionListener events() {
+        return events;
+    }
+
+    void engine(Connection c) {
+        this.engine = c;
+        c.attach(this);
+    }
+
+    Connection engine() {
+        return engine;
+    }
+
+    /** Whether datagrams must wait because the application has not taken enough messages. */
+    boolean inboxFull() {
+        return facade.inboxFull();
+    }
+
+    /** Asks for {@link #drain} on the I/O thread: at once when already there. Any thread. */
+    void requestDrain() {
+        if (loop.inLoop()) {
+            drain();
+        } else {
+            owner.requestDrain(this);
+        }
+    }
+
+    /** Moves staged messages into the engine as far as its windows allow. */
+    void drain() {
+        if (engine == null) {
+            facade.drained();
+            return;   // not yet accepted by the engine: drained once it is
+        }
+        Connection.State s = engine.state();
+        boolean live = s == Connection.State.CONNECTED || s == Connection.State.CONNECTING;
+        boolean waiting = facade.moveStaged(engine, !live);
+        if (waiting && !stalled) {
+            stalled = true;
+            owner.stalled(this);
+        }
+    }
+
+    /** Called by the owner when it takes the connection off its stalled list to drain it again. */
+    void unstall() {
+        stalled = false;
+    }
+
+    /** Starts a graceful close (see {@link MessageConnection#close(String)}). */
+    void beginClose(String text) {
+        if (engine == null) {
+            return;   // a client's connect task has not run yet: it sees CLOSING and closes at once
+        }
+        closeText = text;
+        lingerUntil = System.nanoTime() + CLOSE_LINGER_NANOS;
+        drain();
+        if (!finishClose(System.nanoTime())) {
+            owner.lingering(this);
+        }
+    }
+
+    /**
+     * Closes the engine once everything handed over was sent and, on reliable channels, acknowledged, or the linger
+     * time is over. Returns true when the engine is closing or closed.
+     */
+    boolean finishClose(long now) {
+        Connection.State s = engine.state();
+        if (s == Connection.State.CLOSING || s == Connection.State.CLOSED) {
+            return true;
+        }
+        if (now - lingerUntil < 0 && s == Connection.State.CONNECTED && facade.unfinished(engine)) {
+            drain();
+            return false;
+        }
+        engine.close(closeText);
+        return true;
+    }
+
+    /** Publishes a fresh snapshot of the engine's counters for {@link MessageConnection#stats()}. */
+    void publishStats() {
+        if (engine != null) {
+            facade.published(engine.stats());
+        }
+    }
+
+    /** Ends the connection without its engine, whose I/O thread has stopped. On that thread, or after it died. */
+    void terminate(String why) {
+        if (facade.state() != MessageConnection.State.CLOSED) {
+            ended(new DisconnectReason(DisconnectCode.SHUTDOWN, why, false));
+        }
+    }
+
+    private void ended(DisconnectReason r) {
+        if (engine != null) {
+            facade.published(engine.stats());
+        }
+        // The owner forgets the connection before anyone waiting can see it closed.
+        owner.closed(this);
+        facade.ended(r);
+        if (listener != null) {
+            try {
+                listener.onClosed(facade, r);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "message listener threw in onClosed for " + remote, e);
+            }
+        }
+    }
+
+    private void deliver(int channel, ByteBuffer buffer, int offset, int length) {
+        if (listener == null) {
+            facade.arrived(channel, buffer, offset, length);
+            return;
+        }
+        if (view == null || !buffer.hasArray() || view.array() != buffer.array()) {
+            view = buffer.hasArray() ? ByteBuffer.wrap(buffer.array()) : buffer.duplicate();
+        }
+        int base = buffer.hasArray() ? buffer.arrayOffset() : 0;
+        view.limit(base + offset + length).position(base + offset);
+        try {
+            listener.onMessage(facade, channel, view);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "message listener threw for " + remote, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return facade.toString();
+    }
+
+    /** The engine's events for this connection. */
+    private final class Events implements ConnectionListener {
+        @Override
+        public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
+            deliver(channel, buffer, offset, length);
+        }
+
+        @Override
+        public void onConnected(Connection connection) {
+            if (engine == null) {
+                engine(connection);
+            }
+            facade.published(connection.stats());
+            facade.opened();
+            owner.established(ConnectionDriver.this);
+            drain();
+            if (listener != null) {
+                try {
+                    listener.onConnected(facade);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "message listener threw in onConnected for " + remote, e);
+                }
+            }
+        }
+
+        @Override
+        public void onAddressChanged(Connection connection, InetSocketAddress previous) {
+            remote = connection.remoteAddress();
+            owner.addressChanged(ConnectionDriver.this, previous);
+        }
+
+        @Override
+        public void onDisconnected(Connection connection, DisconnectReason r) {
+            if (engine == null) {
+                engine(connection);
+            }
+            ended(r);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.udpnet.engine;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link PathMtu}'s search driven by hand: probes acknowledged or lost, and "too big" reports from the network. */
+class PathMtuTest {
+    private static final long MS = 1_000_000L;
+
+    /** Runs the search to its end against a path carrying {@code pathLimit}-byte datagrams; returns the time. */
+    private static long search(PathMtu p, int pathLimit, long now) {
+        int seq = 0;
+        for (int i = 0; i < 200; i++) {
+            now += 200 * MS;
+            int size = p.probeDue(now);
+            if (size == 0) {
+                continue;
+            }
+            p.onProbeSent(++seq, size);
+            if (size <= pathLimit) {
+                p.onAcked(seq, size);
+            } else {
+                p.onLost(seq, size, now);
+            }
+        }
+        return now;
+    }
+
+    @Test
+    void aTooBigReportCapsTheSearchWithoutLosingThreeProbesPerSize() {
+        PathMtu p = new PathMtu(1472, true, 0);
+        p.tooBig(1372, 0);
+        search(p, 1372, 0);
+        assertTrue(p.current() <= 1372 && p.current() > 1372 - 16, "settled at " + p.current());
+        assertEquals(0, p.blackHoles());
+    }
+
+    @Test
+    void aPathThatShrinksBelowTheCurrentSizeFallsBackAtOnceAndSearchesBelowTheNewCap() {
+        PathMtu p = new PathMtu(1472, true, 0);
+        long now = search(p, 1472, 0);
+        assertTrue(p.current() > 1456, "settled at " + p.current());
+        p.tooBig(1252, now);
+        assertEquals(1200, p.current(), "falls back to the base size at once");
+        search(p, 1252, now);
+        assertTrue(p.current() <= 1252 && p.current() > 1252 - 16, "settled again at " + p.current());
+    }
+
+    @Test
+    void aReportBelowTheProtocolFloorIsIgnored() {
+        PathMtu p = new PathMtu(1472, true, 0);
+        long now = search(p, 1472, 0);
+        int before = p.current();
+        p.tooBig(576 - 28, now);
+        assertEquals(before, p.current());
+    }
+}

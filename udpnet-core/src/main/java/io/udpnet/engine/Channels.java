@@ -6,8 +6,8 @@ import io.udpnet.Delivery;
 import java.nio.ByteBuffer;
 
 /**
- * The channels of one connection: a send queue and a receiver per channel, created on first use so that an unused
- * channel costs nothing; packing of outgoing datagrams across channels; and the dispatch of acks and losses, which
+ * The channels of one connection: a send queue and a receiver per channel, created on first use and let go when
+ * the connection is idle ({@link #trim}), so that a channel costs nothing while it is not used; packing of outgoing datagrams across channels; and the dispatch of acks and losses, which
  * {@link SentLog} reports as entries naming a channel and a packet.
  */
 final class Channels {

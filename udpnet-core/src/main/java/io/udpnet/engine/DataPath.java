@@ -394,11 +394,11 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     /**
      * Gives back what an idle connection does not need: once no message has been queued or received for half the
-     * keep-alive interval, nothing is in flight and nothing is held, the sent-datagram records, the congestion
-     * controller's per-datagram samples, empty send queues, receive arrays and pooled buffers go back to their
-     * smallest size (see docs/ARCHITECTURE.md, "Memory"). Called on every poll of an established connection, so it
-     * needs no timer of its own: the first keep-alive after the connection went quiet finds it idle. A busy
-     * connection never qualifies, so it never shrinks and grows again in turn.
+     * keep-alive interval, nothing is in flight and no reliable message waits for delivery, the sent-datagram
+     * records and the congestion controller's per-datagram samples go back to their smallest size, and the send
+     * queues, receivers and pooled buffers go (see docs/ARCHITECTURE.md, "Memory"). Called on every poll of an
+     * established connection, so it needs no timer of its own: the first keep-alive after the connection went quiet
+     * finds it idle. A busy connection never qualifies, so it never shrinks and grows again in turn.
      */
     void trimIfIdle(long nowNanos) {
         if (trimmed || nowNanos - lastMessageAt < config.keepAliveNanos() / 2 || sent.inFlight() > 0

@@ -397,11 +397,6 @@ final class SentLog {
         }
     }
 
-    /** Slots in the record arrays now (for tests). */
-    int capacity() {
-        return capacity;
-    }
-
     private void growEntries() {
         long[] bigger = new long[entries.length * 2];
         for (long p = entryHead; p < entryTail; p++) {

@@ -1,6 +1,11 @@
 package io.udpnet.cli;
 
+import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
+import io.udpnet.engine.CongestionConfig;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.sim.MultiFlowReport;
+import io.udpnet.sim.MultiFlowScenario;
 import io.udpnet.sim.Scenario;
 import io.udpnet.sim.ScenarioReport;
 import picocli.CommandLine.Command;
@@ -15,10 +20,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code udpnet sim}: a sender and a receiver over the simulated network, and a summary of what arrived. */
+/**
+ * {@code udpnet sim}: a sender and a receiver over the simulated network, and a summary of what arrived; or, with
+ * {@code --flows}, several senders sharing a bottleneck, and how they shared it.
+ */
 @Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Connects a client to a server over the in-process network simulator (virtual time, faster "
                 + "than real time), streams messages one way and prints what arrived.",
+                "With --flows N: N clients, each its own connection, send reliable-ordered messages as fast as they "
+                + "may for --duration seconds through one bottleneck of --bandwidth and --queue (their own paths "
+                + "have --latency, --loss and the other impairments, each way); prints each flow's goodput, Jain's "
+                + "fairness index and the bottleneck's queueing delay, measured after --warmup.",
                 "Exit status: 0 when every guarantee of the delivery mode held, 1 when one did not, 2 for bad "
                         + "arguments, 3 when the run reached --max-time before it finished (no guarantee seen "
                         + "broken)."})
@@ -54,16 +66,43 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object (settings and results) instead of a summary")
     boolean json;
 
+    @Option(names = "--congestion", paramLabel = "ALG", defaultValue = "bbr",
+            description = "congestion control: bbr or newreno (default: ${DEFAULT-VALUE})")
+    String congestion;
+
+    @Option(names = "--queue", paramLabel = "BYTES", defaultValue = "65536",
+            description = "bottleneck queue, bytes (default: ${DEFAULT-VALUE})")
+    int queue;
+
+    @Option(names = "--flows", paramLabel = "N", description = "competing flows over a shared bottleneck, 1..64")
+    Integer flows;
+
+    @Option(names = "--stagger", paramLabel = "MS", defaultValue = "0",
+            description = "with --flows: delay between the starts of successive flows (default: ${DEFAULT-VALUE})")
+    long staggerMillis;
+
+    @Option(names = "--duration", paramLabel = "S", defaultValue = "30",
+            description = "with --flows: simulated seconds to run (default: ${DEFAULT-VALUE})")
+    long durationSeconds;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "10",
+            description = "with --flows: seconds not measured at the start (default: ${DEFAULT-VALUE})")
+    long warmupSeconds;
+
     @Override
     public Integer call() {
+        if (flows != null) {
+            return runFlows();
+        }
         Scenario scenario;
         try {
             if (!(maxTime >= 0.001 && maxTime <= 31_536_000)) {
                 throw new IllegalArgumentException("--max-time: 0.001..31536000 seconds expected, got " + maxTime);
             }
+            LinkConfig path = link.linkConfig().toBuilder().queueCapacity(checkQueue()).build();
             scenario = Scenario.builder().delivery(parseDelivery(delivery)).messages(messages)
-                    .sizes(sizes.stream().mapToInt(Integer::intValue).toArray()).link(link.linkConfig()).seed(seed)
-                    .timeLimit(Duration.ofNanos(Math.round(maxTime * 1e9))).build();
+                    .sizes(sizes.stream().mapToInt(Integer::intValue).toArray()).link(path).seed(seed)
+                    .connection(connectionConfig()).timeLimit(Duration.ofNanos(Math.round(maxTime * 1e9))).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -77,6 +116,83 @@ final class SimCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
+    }
+
+    private int runFlows() {
+        MultiFlowScenario scenario;
+        try {
+            if (!delivery.equals("reliable-ordered")) {
+                throw new IllegalArgumentException("--flows: flows send reliable-ordered messages; --delivery "
+                        + delivery + " is not supported with it");
+            }
+            if (sizes.size() != 1) {
+                throw new IllegalArgumentException("--flows: one message size expected, got " + sizes);
+            }
+            if (link.bandwidth <= 0) {
+                throw new IllegalArgumentException("--flows: --bandwidth (the bottleneck's rate) must be above 0");
+            }
+            LinkConfig path = link.linkConfig().toBuilder().bandwidth(0).build();
+            scenario = MultiFlowScenario.builder().flows(flows).stagger(Duration.ofMillis(checkNonNegative(
+                            "--stagger", staggerMillis))).duration(Duration.ofSeconds(durationSeconds))
+                    .warmup(Duration.ofSeconds(checkNonNegative("--warmup", warmupSeconds)))
+                    .bottleneck(link.bandwidth * 1000, checkQueue()).path(path).messageSize(sizes.get(0))
+                    .connection(connectionConfig()).seed(seed).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        MultiFlowReport r = scenario.run();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(r.toJson());
+        } else {
+            printFlows(out, r);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int checkQueue() {
+        if (queue < 1) {
+            throw new IllegalArgumentException("--queue: at least 1 byte expected, got " + queue);
+        }
+        return queue;
+    }
+
+    private static long checkNonNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + ": 0 or more expected, got " + value);
+        }
+        return value;
+    }
+
+    private ConnectionConfig connectionConfig() {
+        CongestionConfig.Algorithm algorithm = switch (congestion) {
+            case "bbr" -> CongestionConfig.Algorithm.BBR;
+            case "newreno" -> CongestionConfig.Algorithm.NEW_RENO;
+            default -> throw new IllegalArgumentException("--congestion: bbr or newreno expected, got '"
+                    + congestion + "'");
+        };
+        // As the scenarios' defaults: a very lossy link can take a while to carry the handshake or a probe.
+        return ConnectionConfig.builder().connectTimeout(Duration.ofMinutes(1)).idleTimeout(Duration.ofMinutes(1))
+                .congestion(CongestionConfig.builder().algorithm(algorithm).build()).build();
+    }
+
+    private static void printFlows(PrintWriter out, MultiFlowReport r) {
+        out.printf("bottleneck      %.2f Mbit/s, queue %d B; paths %.1f ms RTT, %.1f%% random loss each way%n",
+                r.bottleneckBits() / 1e6, r.queueBytes(), r.baseRttMillis(), r.randomLoss() * 100);
+        out.printf("congestion      %s (seed %d), measured from %.1f s to %.1f s%n", r.congestion(), r.seed(),
+                r.warmupMillis() / 1000, r.durationMillis() / 1000);
+        for (int i = 0; i < r.flows().length; i++) {
+            MultiFlowReport.Flow f = r.flows()[i];
+            out.printf("flow %-2d         start %.1f s, goodput %.2f Mbit/s, share after %s, %d retransmissions%n",
+                    i + 1, f.startMillis() / 1000, f.goodputBits() / 1e6,
+                    f.convergedAfterMillis() < 0 ? "never" : f.convergedAfterMillis() + " ms", f.retransmissions());
+        }
+        out.printf("together        %.1f%% of the link in goodput, link use %.1f%%, Jain's index %.3f%n",
+                r.goodputShare() * 100, r.linkUse() * 100, r.jainIndex());
+        out.printf("queue delay     p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; %d drops%n",
+                r.queueDelayP50Millis(), r.queueDelayP90Millis(), r.queueDelayP99Millis(), r.queueDelayMaxMillis(),
+                r.queueDrops());
     }
 
     static Delivery parseDelivery(String name) {

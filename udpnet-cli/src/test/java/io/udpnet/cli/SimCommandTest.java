@@ -77,11 +77,33 @@ class SimCommandTest {
         assertTrue(out.toString().contains("guarantees      held"), out.toString());
     }
 
+    @Test
+    void flowsShareABottleneckAndTheJsonSaysHowFairly() {
+        assertEquals(0, run("sim", "--json", "--flows", "2", "--stagger", "500", "--duration", "4", "--warmup", "2",
+                "--bandwidth", "5000", "--latency", "10", "--sizes", "1000", "--congestion", "newreno"));
+        String json = out.toString();
+        assertTrue(json.contains("\"congestion\":\"NEW_RENO\""), json);
+        assertEquals(2, json.split("\"startMillis\"").length - 1, json);
+        assertEquals(500, field(json.substring(json.lastIndexOf("\"startMillis\"")), "startMillis"));
+        for (String name : new String[] {"goodputShare", "jainIndex", "linkUse", "p50", "p99", "max", "queueDrops"}) {
+            field(json, name);
+        }
+        assertTrue(json.contains("\"jainIndex\":0.9") || json.contains("\"jainIndex\":1.0"), json);
+    }
+
+    @Test
+    void flowsSummaryIsReadable() {
+        assertEquals(0, run("sim", "--flows", "2", "--duration", "3", "--warmup", "1", "--bandwidth", "5000"));
+        assertTrue(out.toString().contains("Jain's index"), out.toString());
+        assertTrue(out.toString().contains("flow 2"), out.toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--loss=-1", "--loss=101", "--delivery=fast", "--sizes=2", "--messages=0",
-            "--latency=-5", "--bandwidth=-1", "--jitter=abc", "--no-such-flag", "--max-time=0", "--max-time=-1"})
+            "--latency=-5", "--bandwidth=-1", "--jitter=abc", "--no-such-flag", "--max-time=0", "--max-time=-1",
+            "--congestion=cubic", "--queue=0", "--flows=0", "--flows=2 --bandwidth=0"})
     void badArgumentsExitWithTwoAndSayWhy(String arg) {
-        assertEquals(2, run("sim", arg));
+        assertEquals(2, run(("sim " + arg).split(" ")));
         assertTrue(err.toString().startsWith("udpnet: "), err.toString());
         assertTrue(err.toString().contains("Try 'udpnet sim --help'."), err.toString());
         assertEquals("", out.toString());

@@ -16,11 +16,14 @@ package io.udpnet.engine;
  *     {@value #MIN_WINDOW_SEGMENTS} datagrams in flight for {@value #PROBE_RTT_MILLIS} ms so the queue drains
  *     and the true propagation delay shows.</li>
  * </ul>
- * Loss is not a signal in itself, so random loss (a radio link) does not slow it down. Heavy loss is, in the
- * manner of BBRv2 (see {@link LossMonitor} for when loss counts as congestion): a congested round trip lowers an
- * upper bound on bytes in flight to 0.7 times the most that was in flight; rounds without congestion raise the
- * bound again by one, two, four... datagrams while the flow is held by it. Flows sharing a congested bottleneck
- * therefore back off as loss-based ones do.
+ * Loss is not a signal in itself, so random loss (a radio link) does not slow it down: {@link LossMonitor} keeps
+ * the loss rate of round trips that showed no queue, and each delivery-rate sample is scaled up by it, so the
+ * estimate is what the path carried rather than what survived it. Congestion is a signal, in the manner of BBRv2
+ * (see {@link LossMonitor} for when loss counts as congestion): a congested round trip lowers an upper bound on
+ * bytes in flight to 0.7 times the most that was in flight; rounds without congestion raise the bound again by one,
+ * two, four... datagrams while the flow is held by it. And a queue that stood through a whole round, outside a
+ * bandwidth probe, shrinks the window to what the flow delivered in that round times the minimum RTT, so that
+ * flows sharing a bottleneck drain the queue their estimates, each a maximum over several rounds, would keep full.
  *
  * <p>The rate floor and ceiling of {@link CongestionConfig} clamp the pacing rate; the floor also keeps the window
  * at least as large as BBR would make it for a path of the floor's bandwidth.
@@ -61,6 +64,8 @@ public final class BbrCongestionControl implements CongestionController {
     private final Pacer pacer;
     private final LossMonitor losses;
     private final AckAggregation aggregation = new AckAggregation();
+    /** Per datagram: whether it was sent with a pacing gain above 1 (startup or a bandwidth probe). */
+    private final boolean[] sentProbing = new boolean[SentLog.CAPACITY];
 
     private Mode mode = Mode.STARTUP;
     private double pacingGain = STARTUP_GAIN;
@@ -80,12 +85,19 @@ public final class BbrCongestionControl implements CongestionController {
     private long nextRoundDelivered;
     private boolean roundStart;
     private long roundDeliveredStart;
+    private long roundStartTime;
+    /** What the last round delivered per second, scaled up by the random loss rate as the bandwidth samples are. */
+    private long lastRoundRate;
+    /** 1 / (1 - random loss rate): what the path carried for each byte delivered. Updated once a round. */
+    private double lossScale = 1;
 
     // The bound heavy loss sets on bytes in flight, and how fast it grows back.
     private long inflightHi = UNBOUNDED;
     private long hiGrowth;
     private int congestedRounds;
     private int queuedCongestedRounds;
+    /** Whether a queue stood through the whole of the last round: the flows together send more than the path. */
+    private boolean queueStanding;
 
     private long fullBw;
     private int fullBwCount;
@@ -120,6 +132,7 @@ public final class BbrCongestionControl implements CongestionController {
             }
         }
         sampler.onSent(seq, bytesInFlight - bytes, now);
+        sentProbing[seq & (SentLog.CAPACITY - 1)] = pacingGain > 1;
         pacer.onSent(bytes, now);
         losses.onSent(bytesInFlight);
     }
@@ -133,7 +146,7 @@ public final class BbrCongestionControl implements CongestionController {
     @Override
     public void onLost(int seq, int bytes, long now) {
         sampler.onLost(seq, bytes);
-        losses.onLost(bytes);
+        losses.onLost(bytes, sentProbing[seq & (SentLog.CAPACITY - 1)]);
         lossInCycle = true;
     }
 
@@ -152,7 +165,11 @@ public final class BbrCongestionControl implements CongestionController {
         roundStart = false;
         if (sampler.finishAck(Math.max(minRtt, 0), now)) {
             updateRound(bytesInFlight, now);
-            long rate = sampler.rate();
+            // Random loss after the bottleneck (a radio link) takes its share of every delivery-rate sample: the
+            // path carried what was sent, the receiver saw (1 - p) of it. Left as it is, the estimate shrinks by
+            // (1 - p) a round, faster than the probes can win it back beyond about 20% loss. So the sample is
+            // scaled back up by the loss rate of rounds without a standing queue.
+            long rate = lossScale == 1 ? sampler.rate() : (long) (sampler.rate() * lossScale);
             if (rate > 0 && (!sampler.sampleAppLimited() || rate >= maxBw.best(0))) {
                 maxBw.update(rate, roundCount);
             }
@@ -177,9 +194,14 @@ public final class BbrCongestionControl implements CongestionController {
         roundStart = true;
         long delivered = sampler.delivered() - roundDeliveredStart;
         roundDeliveredStart = sampler.delivered();
+        long roundNanos = now - roundStartTime;
+        roundStartTime = now;
+        lastRoundRate = roundNanos <= 0 ? 0 : (long) (delivered * 1e9 / roundNanos * lossScale);
         boolean congested = losses.endRound(delivered, minRtt,
                 filledPipe ? MIN_LOSS_EVENTS : MIN_STARTUP_LOSS_EVENTS, bytesInFlight);
+        lossScale = 1 / (1 - losses.randomLossRate());
         long roundMaxInflight = losses.lastRoundMaxInflight();
+        queueStanding = losses.lastRoundQueued();
         if (congested) {
             if (losses.lastJudgedByQueue()) {
                 queuedCongestedRounds++;
@@ -333,8 +355,17 @@ public final class BbrCongestionControl implements CongestionController {
     }
 
     private void updateWindow(long acked) {
-        long target = maxBw.isEmpty() || minRtt < 0 ? config.initialWindowBytes()
-                : bdp(cwndGain) + 3 * segment + aggregationAllowance();
+        long target;
+        if (maxBw.isEmpty() || minRtt < 0) {
+            target = config.initialWindowBytes();
+        } else if (drainingStandingQueue()) {
+            // What the flow got through the bottleneck last round is its share of it; that much per minimum RTT
+            // keeps the pipe full and lets the queue drain. The standing queue absorbs bursts of acks meanwhile.
+            long share = lastRoundRate > 0 ? Math.min(maxBw.best(0), lastRoundRate) : maxBw.best(0);
+            target = (long) (share * (minRtt / 1e9)) + 3 * segment;
+        } else {
+            target = bdp(cwndGain) + 3 * segment + aggregationAllowance();
+        }
         if (filledPipe) {
             cwnd = Math.min(cwnd + acked, target);
         } else if (cwnd < target || sampler.delivered() < config.initialWindowBytes()) {
@@ -344,6 +375,17 @@ public final class BbrCongestionControl implements CongestionController {
         if (mode == Mode.PROBE_RTT) {
             cwnd = Math.min(cwnd, minWindow());
         }
+    }
+
+    /**
+     * The window normally has a gain of {@link #CWND_GAIN}: twice the flow's share of the pipe in flight, room for
+     * acks that come late or in bursts. But when a queue stood through the whole last round, outside a probe for
+     * more bandwidth, the flows sharing the bottleneck have more in flight than it carries (each one's bandwidth
+     * estimate, a maximum over several rounds, remembers more than its share); a window of what each one delivered
+     * in the last round times the minimum RTT then drains that queue instead of keeping it standing.
+     */
+    private boolean drainingStandingQueue() {
+        return mode == Mode.PROBE_BW && queueStanding && pacingGain <= 1;
     }
 
     private long clampRate(long rate) {

@@ -13,8 +13,16 @@ package io.udpnet.engine;
 public final class CongestionConfig {
     /** The congestion control algorithms on offer. */
     public enum Algorithm {
-        /** Model-based control after BBR: bandwidth and round-trip probes, pacing, bounded reaction to heavy loss. */
+        /**
+         * Model-based control after BBR: bandwidth and round-trip probes, pacing; random loss compensated, a queue
+         * or heavy loss answered.
+         */
         BBR,
+        /**
+         * Loss-based NewReno (slow start, halving once per loss episode), paced: the reference to compare with, and
+         * the choice for a path shared with loss-based flows that should not be pushed aside.
+         */
+        NEW_RENO,
         /** No limit and no pacing: the raw engine, for tests and benchmarks only. */
         NONE
     }
@@ -54,6 +62,7 @@ public final class CongestionConfig {
     public CongestionController newController() {
         return switch (algorithm) {
             case BBR -> new BbrCongestionControl(this);
+            case NEW_RENO -> new NewRenoCongestionControl(this);
             case NONE -> new NoCongestionControl();
         };
     }
@@ -84,9 +93,11 @@ public final class CongestionConfig {
     }
 
     /**
-     * Fraction of datagrams lost over the last few round trips above which the loss counts as congestion and the
-     * bound on bytes in flight is lowered. Loss below it is taken for noise (a lossy radio link) and ignored,
-     * unless it comes while the RTT shows a standing queue: then a much lower fraction counts.
+     * BBR only: fraction of datagrams lost over the last few round trips above which the loss counts as congestion
+     * and the bound on bytes in flight is lowered, whatever the RTT. Loss below it, in round trips that show no
+     * queue, is taken for the path's random loss (a lossy radio link): it does not slow the flow, and its rate, up
+     * to this threshold, scales the bandwidth samples back up. Loss while the RTT shows a standing queue counts as
+     * congestion from a much lower fraction. Lower it on paths where a policer drops without queueing.
      */
     public double lossThreshold() {
         return lossThreshold;
@@ -106,7 +117,7 @@ public final class CongestionConfig {
         private long minPacingRate;
         private long maxPacingRate;
         private int pacingBurstBytes = 2 * 1472;
-        private double lossThreshold = 0.15;
+        private double lossThreshold = 0.45;
 
         private Builder() {
         }
@@ -151,7 +162,7 @@ public final class CongestionConfig {
             return this;
         }
 
-        /** Loss fraction over recent round trips that counts as congestion: 0.01 .. 0.5. Default 0.15. */
+        /** Loss fraction over recent round trips that counts as congestion: 0.01 .. 0.5. Default 0.45. */
         public Builder lossThreshold(double fraction) {
             if (!(fraction >= 0.01 && fraction <= 0.5)) {
                 throw new IllegalArgumentException("lossThreshold: 0.01..0.5 expected, got " + fraction);

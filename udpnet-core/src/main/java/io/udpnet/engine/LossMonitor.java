@@ -12,10 +12,14 @@ package io.udpnet.engine;
  * </ul>
  * Fewer than a minimum number of lost datagrams never counts. After a verdict of congestion, the history starts
  * over, so that the next one rests on fresh evidence.
+ *
+ * <p>It also keeps the path's {@linkplain #randomLossRate() random loss rate}, from the rounds that give no reason
+ * to blame a queue, and says whether a queue {@linkplain #lastRoundQueued() stood} through the last round.
  */
 final class LossMonitor {
     static final int WINDOW_ROUNDS = 4;
     static final double QUEUED_LOSS_THRESHOLD = 0.02;
+    private static final double RANDOM_LOSS_DECAY = 7.0 / 8;
 
     private final double threshold;
     private final long[] lostBytes = new long[WINDOW_ROUNDS];
@@ -24,11 +28,19 @@ final class LossMonitor {
     private int next;
 
     private long roundLostBytes;
+    private long roundProbingLostBytes;
     private int roundLostCount;
     private long roundMinRtt = Long.MAX_VALUE;
+    private long roundMaxRtt;
     private long roundMaxInflight;
     private long lastRoundMaxInflight;
     private boolean lastQueued;
+    private boolean queuedRound;
+
+    // Loss of the rounds that showed no standing queue, decayed by 7/8 a round: the path's random loss.
+    private double cleanLost;
+    private double cleanTotal;
+    private double randomLoss;
 
     /** @param threshold the fraction of datagrams lost over several rounds that counts as congestion */
     LossMonitor(double threshold) {
@@ -39,13 +51,21 @@ final class LossMonitor {
         roundMaxInflight = Math.max(roundMaxInflight, bytesInFlight);
     }
 
-    void onLost(int bytes) {
+    /**
+     * A datagram was declared lost; {@code sentProbing}: it was sent while the flow pushed beyond its estimate (a
+     * bandwidth probe or startup), when a loss is likely the queue's, whatever the RTT of the round it is detected in.
+     */
+    void onLost(int bytes, boolean sentProbing) {
         roundLostBytes += bytes;
+        if (sentProbing) {
+            roundProbingLostBytes += bytes;
+        }
         roundLostCount++;
     }
 
     void onRttSample(long rtt) {
         roundMinRtt = Math.min(roundMinRtt, rtt);
+        roundMaxRtt = Math.max(roundMaxRtt, rtt);
     }
 
     /**
@@ -60,8 +80,20 @@ final class LossMonitor {
         lostBytes[slot] = roundLostBytes;
         lostCount[slot] = roundLostCount;
         deliveredBytes[slot] = delivered;
-        lastQueued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
-        boolean congested = lastQueued && roundLostCount >= minEvents
+        boolean queued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
+        boolean longQueue = minRtt <= 0 || roundMaxRtt > 2 * minRtt;
+        if (!queued && !longQueue && roundLostBytes + delivered > 0) {
+            // No queue stood through the round, nor did one grow as long as the path itself, so what it lost was
+            // not a queue overflowing: count it as the path's random loss, except what was sent while probing.
+            // Rounds with a queue are left out: their loss may be the queue's.
+            long lost = roundLostBytes - roundProbingLostBytes;
+            cleanLost = cleanLost * RANDOM_LOSS_DECAY + lost;
+            cleanTotal = cleanTotal * RANDOM_LOSS_DECAY + lost + delivered;
+            randomLoss = cleanTotal <= 0 ? 0 : Math.min(threshold, cleanLost / cleanTotal);
+        }
+        lastQueued = queued;
+        queuedRound = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 8;
+        boolean congested = queued && roundLostCount >= minEvents
                 && roundLostBytes > QUEUED_LOSS_THRESHOLD * (roundLostBytes + delivered);
         if (!congested) {
             long lost = 0;
@@ -82,15 +114,34 @@ final class LossMonitor {
         }
         lastRoundMaxInflight = roundMaxInflight;
         roundLostBytes = 0;
+        roundProbingLostBytes = 0;
         roundLostCount = 0;
         roundMinRtt = Long.MAX_VALUE;
+        roundMaxRtt = 0;
         roundMaxInflight = bytesInFlight;
         return congested;
+    }
+
+    /**
+     * The fraction of bytes lost in recent rounds that showed no standing queue, at most the congestion threshold:
+     * loss the path inflicts whatever the rate (a lossy radio link), as opposed to a queue overflowing. Loss above
+     * the threshold is congestion of a kind that builds no queue (a policer), and is not taken for random.
+     */
+    double randomLossRate() {
+        return randomLoss;
     }
 
     /** Most bytes in flight during the round just ended. */
     long lastRoundMaxInflight() {
         return lastRoundMaxInflight;
+    }
+
+    /**
+     * Whether every RTT sample of the round just ended exceeded the minimum RTT by more than an eighth: a queue,
+     * if a short one, stood through the whole round.
+     */
+    boolean lastRoundQueued() {
+        return queuedRound;
     }
 
     /** Whether the round just ended was judged congested by the queue signal. */

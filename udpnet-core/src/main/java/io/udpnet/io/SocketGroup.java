@@ -69,7 +69,9 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
     private final int maxDatagramSize;
     private final DatagramBatch in;
     private final Transmitter out;
-    private final DatagramBatch strays;
+    private final int batchSize;
+    /** What a new per-peer socket held before it was connected (NIO); made on the first hand-off. */
+    private DatagramBatch strays;
     private final ConcurrentHashMap<InetSocketAddress, UdpSocket> own = new ConcurrentHashMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private Handler handler;
@@ -85,25 +87,8 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
         this.maxDatagramSize = maxDatagramSize;
         // One byte more than the largest datagram accepted, so that a larger one is seen as such, not cut silently.
         this.in = new DatagramBatch(batchSize, maxDatagramSize + 1);
-        this.out = new Transmitter(batchSize, maxDatagramSize, this, new Transmitter.Outcome() {
-            @Override
-            public void sent(int datagrams, long bytes) {
-                counters.datagramsOut.add(datagrams);
-                counters.bytesOut.add(bytes);
-            }
-
-            @Override
-            public void dropped(int datagrams) {
-                counters.sendDrops.add(datagrams);
-            }
-
-            @Override
-            public void failed(UdpSocket socket, IOException error) {
-                counters.sendErrors.increment();
-                LOG.log(Level.DEBUG, "send failed on " + socket, error);
-            }
-        });
-        this.strays = new DatagramBatch(batchSize, maxDatagramSize + 1);
+        this.out = new Transmitter(batchSize, maxDatagramSize, this, counters);
+        this.batchSize = batchSize;
     }
 
     void start(Handler h) throws IOException {
@@ -227,6 +212,9 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
             return false;
         }
         UdpSocket s = null;
+        if (strays == null) {
+            strays = new DatagramBatch(batchSize, maxDatagramSize + 1);
+        }
         strays.clear();
         try {
             s = server.openPeerSocket();

@@ -55,7 +55,8 @@ import java.util.function.BooleanSupplier;
  * Addresses are only names here: nothing touches a real network. Each ordered pair of addresses is a directed link
  * configured with {@link #link}, {@link #linkBoth} or, failing those, the {@linkplain #setDefaultLink default}. A
  * datagram sent to an address with no node is dropped and counted by {@link #unknownDestinationDrops()}; it does not
- * enter any link.
+ * enter any link. Several routes may first wait in one shared {@link Bottleneck} ({@link #addBottleneck},
+ * {@link #routeThrough}), as flows from different hosts share the narrow link of a path.
  *
  * <p>Not thread-safe. Nodes, actions and listeners may add nodes, configure links and schedule actions while the
  * simulation runs, but must not call {@link #step}, {@link #runFor} or {@link #runUntil}.
@@ -78,6 +79,7 @@ public final class Simulation {
     private final EventQueue events = new EventQueue();
     private final NodeTable nodes = new NodeTable();
     private final Map<Route, Link> links = new HashMap<>();
+    private final Map<Route, Bottleneck> bottlenecks = new HashMap<>();
     private final Link.Sink linkSink = new Link.Sink() {
         @Override
         public void deliverAt(Link link, long atNanos, byte[] data, int length) {
@@ -192,6 +194,28 @@ public final class Simulation {
             total = total.plus(link.stats());
         }
         return total;
+    }
+
+    /**
+     * A new queue of {@code queueCapacityBytes} drained at {@code bitsPerSecond}, which routes attached with
+     * {@link #routeThrough} share, as flows share the narrow link of a path.
+     */
+    public Bottleneck addBottleneck(long bitsPerSecond, int queueCapacityBytes) {
+        return new Bottleneck(bitsPerSecond, queueCapacityBytes);
+    }
+
+    /**
+     * Makes datagrams from {@code from} to {@code to} wait in {@code bottleneck} before they take their link: they
+     * enter the link (its latency, loss and other impairments) when they leave the queue, and a full queue drops
+     * them (reported as {@link DropReason#QUEUE_OVERFLOW}, counted by the bottleneck, not the link). The link's own
+     * bandwidth, if any, still applies after the bottleneck. {@code null} detaches the route.
+     */
+    public void routeThrough(InetSocketAddress from, InetSocketAddress to, Bottleneck bottleneck) {
+        if (bottleneck == null) {
+            bottlenecks.remove(route(from, to));
+        } else {
+            bottlenecks.put(route(from, to), bottleneck);
+        }
     }
 
     /** Datagrams dropped because no node was registered at their destination when sent or on arrival. */
@@ -408,7 +432,20 @@ public final class Simulation {
             listener.dropped(nowNanos, from, to, datagram.remaining(), DropReason.UNKNOWN_DESTINATION);
             return;
         }
-        linkFor(from, to).offer(nowNanos, datagram, linkSink);
+        long enter = nowNanos;
+        if (!bottlenecks.isEmpty()) {
+            Bottleneck bottleneck = bottlenecks.get(route(from, to));
+            if (bottleneck != null) {
+                enter = bottleneck.admit(nowNanos, datagram.remaining());
+                if (enter < 0) {
+                    listener.dropped(nowNanos, from, to, datagram.remaining(), DropReason.QUEUE_OVERFLOW);
+                    return;
+                }
+            }
+        }
+        // A datagram that waited in a bottleneck enters its link when it leaves the queue; the link's draws happen
+        // now, in the order of sending, which keeps the run deterministic.
+        linkFor(from, to).offer(enter, datagram, linkSink);
     }
 
     private Link linkFor(InetSocketAddress from, InetSocketAddress to) {

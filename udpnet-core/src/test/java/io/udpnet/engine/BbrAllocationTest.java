@@ -1,24 +1,26 @@
 package io.udpnet.engine;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.reflect.Method;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The controller's per-datagram path allocates nothing once constructed. */
+/** The controllers' per-datagram paths allocate nothing once constructed. */
 class BbrAllocationTest {
     private static final int SIZE = 1200;
     private static final long MS = 1_000_000L;
 
-    @Test
-    void steadyStateAllocatesNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = CongestionConfig.Algorithm.class, names = {"BBR", "NEW_RENO"})
+    void steadyStateAllocatesNothing(CongestionConfig.Algorithm algorithm) throws Exception {
         // Reached by reflection: the tests are compiled inside the module, which does not read java.management.
         Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
                 .invoke(null);
         Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
                 .getMethod("getCurrentThreadAllocatedBytes");
-        BbrCongestionControl cc = new BbrCongestionControl(CongestionConfig.defaults());
+        CongestionController cc = CongestionConfig.builder().algorithm(algorithm).build().newController();
         RttEstimator rtt = new RttEstimator(100 * MS);
         // Each run leaves its last datagrams unacknowledged; the next one's datagrams land in their slots, and the
         // per-datagram arrays grow once to full size. Two warm-up runs, so the measured one is steady.
@@ -32,7 +34,7 @@ class BbrAllocationTest {
     }
 
     /** A datagram every 0.1 ms, each acknowledged 50 ms later, one in fifty lost. */
-    private static void drive(BbrCongestionControl cc, RttEstimator rtt, int from, int to) {
+    private static void drive(CongestionController cc, RttEstimator rtt, int from, int to) {
         long inflight = 0;
         int lag = 500;
         for (int i = from; i < to; i++) {

@@ -16,7 +16,7 @@ class CongestionConfigTest {
         assertEquals(12_000, c.initialWindowBytes());
         assertEquals(0, c.minPacingRate());
         assertEquals(0, c.maxPacingRate());
-        assertEquals(0.15, c.lossThreshold());
+        assertEquals(0.45, c.lossThreshold());
         assertInstanceOf(BbrCongestionControl.class, c.newController());
         assertEquals(12_000, c.newController().congestionWindow());
     }

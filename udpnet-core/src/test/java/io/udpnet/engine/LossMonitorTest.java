@@ -16,7 +16,7 @@ class LossMonitorTest {
             m.onSent((long) (i + 1) * SIZE);
         }
         for (int i = 0; i < lost; i++) {
-            m.onLost(SIZE);
+            m.onLost(SIZE, false);
         }
         m.onRttSample(rtt);
         return m.endRound((long) (sent - lost) * SIZE, 50 * MS, 3, 0);
@@ -59,5 +59,64 @@ class LossMonitorTest {
     void tooFewLossesNeverCount() {
         LossMonitor m = new LossMonitor(0.15);
         assertFalse(round(m, 4, 2, 50 * MS));
+    }
+
+    @Test
+    void randomLossRateComesFromRoundsWithoutAQueue() {
+        LossMonitor m = new LossMonitor(0.45);
+        assertEquals(0, m.randomLossRate());
+        for (int r = 0; r < 40; r++) {
+            round(m, 100, 20, 52 * MS);
+        }
+        assertEquals(0.2, m.randomLossRate(), 1e-9);
+        // Rounds that show a standing queue, or a queue as long as the path, do not move it.
+        for (int r = 0; r < 10; r++) {
+            round(m, 100, 50, 70 * MS);
+        }
+        assertEquals(0.2, m.randomLossRate(), 1e-9);
+        m.onRttSample(50 * MS);
+        m.onRttSample(110 * MS);
+        m.onLost(SIZE, false);
+        m.endRound(0, 50 * MS, 3, 0);
+        assertEquals(0.2, m.randomLossRate(), 1e-9);
+        // Recent rounds weigh more: a cleaner path shows within a few rounds.
+        for (int r = 0; r < 30; r++) {
+            round(m, 100, 5, 52 * MS);
+        }
+        assertEquals(0.05, m.randomLossRate(), 0.01);
+    }
+
+    @Test
+    void lossesOfProbingDatagramsAreNotRandom() {
+        LossMonitor m = new LossMonitor(0.45);
+        for (int r = 0; r < 20; r++) {
+            m.onLost(SIZE, true);
+            m.onLost(SIZE, true);
+            m.onRttSample(50 * MS);
+            m.endRound(98 * SIZE, 50 * MS, 3, 0);
+        }
+        assertEquals(0, m.randomLossRate());
+    }
+
+    @Test
+    void randomLossRateStopsAtTheThreshold() {
+        LossMonitor m = new LossMonitor(0.3);
+        for (int r = 0; r < 10; r++) {
+            round(m, 100, 60, 50 * MS);
+        }
+        assertEquals(0.3, m.randomLossRate());
+    }
+
+    @Test
+    void aShortQueueThroughTheWholeRoundIsStanding() {
+        LossMonitor m = new LossMonitor(0.45);
+        round(m, 100, 0, 55 * MS);
+        assertFalse(m.lastRoundQueued(), "a tenth above the minimum");
+        round(m, 100, 0, 57 * MS);
+        assertTrue(m.lastRoundQueued(), "more than an eighth above");
+        m.onRttSample(57 * MS);
+        m.onRttSample(50 * MS);
+        m.endRound(100 * SIZE, 50 * MS, 3, 0);
+        assertFalse(m.lastRoundQueued(), "one sample at the minimum: the queue emptied");
     }
 }

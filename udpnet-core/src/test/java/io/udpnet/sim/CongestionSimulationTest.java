@@ -8,6 +8,8 @@ import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ServerEndpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -24,19 +26,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CongestionSimulationTest {
     private static final long LINK_BITS = 10_000_000;
 
-    @Test
-    void bulkTransferKeepsItsGoodputUnderRandomLoss() {
+    /**
+     * 10 Mbit/s, 50 ms RTT, random loss each way (data and acks), 10,000 reliable-ordered messages of 1000 bytes:
+     * random loss costs about its own share of the goodput, not a collapse of the window.
+     */
+    @ParameterizedTest(name = "{0} random loss")
+    @CsvSource({"0.05, 0.85", "0.10, 0.70", "0.20, 0.55", "0.30, 0.40"})
+    void bulkTransferKeepsItsGoodputUnderRandomLoss(double loss, double required) {
         long seed = 21;
-        LinkConfig link = LinkConfig.builder().bandwidth(LINK_BITS).latency(Duration.ofMillis(25)).loss(0.05)
+        LinkConfig link = LinkConfig.builder().bandwidth(LINK_BITS).latency(Duration.ofMillis(25)).loss(loss)
                 .queueCapacity(64 * 1024).build();
-        ScenarioReport r = Scenario.builder().delivery(Delivery.RELIABLE_ORDERED).messages(8000).sizes(1000)
+        ScenarioReport r = Scenario.builder().delivery(Delivery.RELIABLE_ORDERED).messages(10_000).sizes(1000)
                 .link(link).seed(seed).build().run();
         assertTrue(r.guaranteesHeld(), r.toJson());
         double seconds = (r.simulatedMillis() - r.handshakeMillis()) / 1000;
         double goodput = r.deliveredBytes() * 8 / seconds / LINK_BITS;
-        System.out.printf("10 Mbit/s, 50 ms RTT, 5%% loss: goodput %.1f%% of the link (seed %d)%n", goodput * 100, seed);
-        // Plain loss-based NewReno manages about 10% here (Mathis); the requirement is 40%.
-        assertTrue(goodput >= 0.4, "goodput " + goodput + " " + r.toJson());
+        System.out.printf("10 Mbit/s, 50 ms RTT, %.0f%% loss: goodput %.1f%% of the link (seed %d)%n", loss * 100,
+                goodput * 100, seed);
+        assertTrue(goodput >= required, "goodput " + goodput + " " + r.toJson());
     }
 
     @Test

@@ -64,8 +64,6 @@ public final class BbrCongestionControl implements CongestionController {
     private final Pacer pacer;
     private final LossMonitor losses;
     private final AckAggregation aggregation = new AckAggregation();
-    /** Per datagram: whether it was sent with a pacing gain above 1 (startup or a bandwidth probe). */
-    private final boolean[] sentProbing = new boolean[SentLog.CAPACITY];
 
     private Mode mode = Mode.STARTUP;
     private double pacingGain = STARTUP_GAIN;
@@ -131,8 +129,9 @@ public final class BbrCongestionControl implements CongestionController {
                 pacer.setRate(clampRate((long) (PACING_MARGIN * maxBw.best(0))));
             }
         }
-        sampler.onSent(seq, bytesInFlight - bytes, now);
-        sentProbing[seq & (SentLog.CAPACITY - 1)] = pacingGain > 1;
+        // The sampler's snapshot of each datagram also says whether it was sent with a pacing gain above 1 (startup
+        // or a bandwidth probe).
+        sampler.onSent(seq, bytesInFlight - bytes, now, pacingGain > 1);
         pacer.onSent(bytes, now);
         losses.onSent(bytesInFlight);
     }
@@ -145,8 +144,7 @@ public final class BbrCongestionControl implements CongestionController {
 
     @Override
     public void onLost(int seq, int bytes, long now) {
-        sampler.onLost(seq, bytes);
-        losses.onLost(bytes, sentProbing[seq & (SentLog.CAPACITY - 1)]);
+        losses.onLost(bytes, sampler.onLost(seq, bytes));
         lossInCycle = true;
     }
 

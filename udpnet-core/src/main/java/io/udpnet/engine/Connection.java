@@ -260,10 +260,13 @@ public final class Connection {
                 state = State.CONNECTED;
                 connectedAt = now;
                 lastReceivedAt = now;
-                // The server holds a slot for us only until it hears from us: a PING now, with whatever is queued.
-                data.requestPing();
                 handshake = null;
                 listener.onConnected(this);
+                // The server holds a slot for us only until it hears from us: what the application queued goes now,
+                // or a PING if nothing is queued.
+                if (!data.anyPending()) {
+                    data.requestPing();
+                }
             }
             case ClientHandshake.REJECTED -> end(handshake.rejection());
             default -> { }

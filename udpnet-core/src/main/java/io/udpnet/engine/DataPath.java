@@ -457,7 +457,8 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         return rtt.probeTimeoutNanos(config.maxAckDelayNanos());
     }
 
-    private boolean anyPending() {
+    /** Whether a message waits to be sent. */
+    boolean anyPending() {
         return channels.anyPending();
     }
 

@@ -14,10 +14,11 @@ package io.udpnet.engine;
 final class DeliveryRateSampler {
     static final int CAPACITY = SentLog.CAPACITY;
     private static final int MIN_CAPACITY = 1;
-    /** Longs per datagram: sequence and app-limited flag, send time, delivered count, its time, first send time. */
+    /** Longs per datagram: sequence and flags, send time, delivered count, its time, first send time. */
     private static final int STRIDE = 5;
     private static final long EMPTY = -1;
     private static final long APP_LIMITED = 1L << 16;
+    private static final long MARK = 1L << 17;
 
     // Per datagram, as it was when sent, at STRIDE * (seq & (capacity - 1)). The array starts small and doubles when
     // a datagram finds its slot taken by one that 1024 slots would keep apart, up to 1024 slots: the datagrams
@@ -66,6 +67,14 @@ final class DeliveryRateSampler {
 
     /** Records the snapshot of a datagram being sent; {@code inFlightBefore} excludes it. */
     void onSent(int seq, long inFlightBefore, long now) {
+        onSent(seq, inFlightBefore, now, false);
+    }
+
+    /**
+     * {@link #onSent(int, long, long)}, keeping {@code mark} with the snapshot for the caller: {@link #onLost} returns
+     * it (BBR marks the datagrams sent while probing for bandwidth).
+     */
+    void onSent(int seq, long inFlightBefore, long now, boolean mark) {
         if (inFlightBefore == 0) {
             // Nothing in flight: the next interval starts now, not when the last ack came in.
             firstSentTime = now;
@@ -77,7 +86,7 @@ final class DeliveryRateSampler {
             slot = seq & (capacity - 1);
         }
         int at = STRIDE * slot;
-        snap[at] = seq | (appLimitedUntil != 0 ? APP_LIMITED : 0);
+        snap[at] = seq | (appLimitedUntil != 0 ? APP_LIMITED : 0) | (mark ? MARK : 0);
         snap[at + 1] = now;
         snap[at + 2] = delivered;
         snap[at + 3] = deliveredTime;
@@ -107,13 +116,16 @@ final class DeliveryRateSampler {
         snap[at] = EMPTY;
     }
 
-    /** Forgets a datagram declared lost; its bytes count as lost. */
-    void onLost(int seq, int bytes) {
+    /** Forgets a datagram declared lost, whose bytes count as lost; returns the mark it was sent with. */
+    boolean onLost(int seq, int bytes) {
         int slot = seq & (capacity - 1);
+        boolean mark = false;
         if (holds(slot, seq)) {
+            mark = (snap[STRIDE * slot] & MARK) != 0;
             snap[STRIDE * slot] = EMPTY;
         }
         lost += bytes;
+        return mark;
     }
 
     /**

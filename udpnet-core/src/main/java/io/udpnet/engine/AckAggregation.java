@@ -16,7 +16,9 @@ final class AckAggregation {
     private boolean started;
     private long epochStart;
     private long epochAcked;
-    private final long[] extra = new long[2];
+    /** The largest excess of the current and the previous stretch of rounds; {@code current} says which is which. */
+    private long extra0;
+    private long extra1;
     private int current;
     private int rounds;
 
@@ -28,7 +30,11 @@ final class AckAggregation {
         if (roundStart && ++rounds >= WINDOW_ROUNDS) {
             rounds = 0;
             current ^= 1;
-            extra[current] = 0;
+            if (current == 0) {
+                extra0 = 0;
+            } else {
+                extra1 = 0;
+            }
         }
         if (acked <= 0 || bandwidth <= 0) {
             return;
@@ -44,13 +50,15 @@ final class AckAggregation {
         }
         epochAcked += acked;
         long excess = Math.min(epochAcked - expected, cwnd);
-        if (excess > extra[current]) {
-            extra[current] = excess;
+        if (current == 0 && excess > extra0) {
+            extra0 = excess;
+        } else if (current == 1 && excess > extra1) {
+            extra1 = excess;
         }
     }
 
     /** The excess to allow for, in bytes. */
     long bytes() {
-        return Math.max(extra[0], extra[1]);
+        return Math.max(extra0, extra1);
     }
 }

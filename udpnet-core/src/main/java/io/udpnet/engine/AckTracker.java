@@ -12,19 +12,26 @@ import java.util.Arrays;
  * <p>A window of {@value #WINDOW} sequences filters duplicates ("seen"); the ack bits, kept up to date as datagrams
  * arrive, say what may be acknowledged. The two differ when a datagram is processed but cannot be acknowledged
  * because a reliable packet in it had no room: its unreliable packets must not be delivered twice, yet the sender
- * must retransmit the reliable ones. The window holds unwrapped 64-bit sequence numbers, not the 16-bit values of
- * the wire: a slot last written 65,536 datagrams ago must not pass for the current sequence that maps to it.
+ * must retransmit the reliable ones. Sequences are unwrapped to 64 bits against the newest seen, and the window is a
+ * bitmap (128 bytes) whose bits are cleared as the newest moves on, so a bit set 65,536 or 1024 datagrams ago never
+ * passes for the current sequence that maps to it.
  */
 final class AckTracker {
     static final int WINDOW = 1024;
     private static final int MASK = WINDOW - 1;
+    private static final int WORDS = WINDOW / 64;
 
     /** Result of {@link #classify}. */
     static final int NEW = 0;
     static final int DUPLICATE = 1;
     static final int TOO_OLD = 2;
 
-    private final long[] seen = new long[WINDOW];
+    /**
+     * Which of the {@value #WINDOW} sequences up to the newest seen arrived: bit {@code s & MASK} for sequence
+     * {@code s}. Bits of sequences that fall out of the window are cleared as the newest moves on, so a set bit
+     * always means that very sequence, not one 1024 earlier.
+     */
+    private final long[] seen = new long[WORDS];
     /** Ack bits relative to {@link #newestAcked}, kept up to date as datagrams arrive. */
     private long ackBits;
     private boolean anySeen;
@@ -42,7 +49,6 @@ final class AckTracker {
     AckTracker(int ackFrequency, long maxAckDelayNanos) {
         this.ackFrequency = ackFrequency;
         this.maxAckDelay = maxAckDelayNanos;
-        Arrays.fill(seen, Long.MIN_VALUE);
     }
 
     /** The unwrapped sequence closest to the newest seen that has these low 16 bits. */
@@ -62,7 +68,7 @@ final class AckTracker {
         if (s <= newestSeen - WINDOW) {
             return TOO_OLD;
         }
-        return seen[(int) s & MASK] == s ? DUPLICATE : NEW;
+        return isSeen(s) ? DUPLICATE : NEW;
     }
 
     /**
@@ -72,11 +78,15 @@ final class AckTracker {
     void onReceived(int seq16, boolean ackable, boolean ackEliciting, long now) {
         long seq = unwrap(seq16);
         boolean inOrder = !anySeen || seq == newestSeen + 1;
-        if (!anySeen || seq > newestSeen) {
-            newestSeen = seq;
+        if (!anySeen) {
             anySeen = true;
+            newestSeen = seq;
+        } else if (seq > newestSeen) {
+            forget(newestSeen + 1, seq);
+            newestSeen = seq;
         }
-        seen[(int) seq & MASK] = seq;
+        int bit = (int) seq & MASK;
+        seen[bit >>> 6] |= 1L << bit;
         if (!ackable) {
             // Refused (no room for its messages): not acknowledged, but the peer still hears from us within the ack
             // delay, an acknowledgement of what came before, so that a long refusal is not taken for a dead peer.
@@ -108,6 +118,23 @@ final class AckTracker {
             if (!inOrder || unackedElicting >= ackFrequency) {
                 ackNow = true;
             }
+        }
+    }
+
+    private boolean isSeen(long s) {
+        int bit = (int) s & MASK;
+        return (seen[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    /** Clears the bits of sequences {@code from..to}: they now stand for these, not for those 1024 earlier. */
+    private void forget(long from, long to) {
+        if (to - from >= WINDOW - 1) {
+            Arrays.fill(seen, 0L);
+            return;
+        }
+        for (long s = from; s <= to; s++) {
+            int bit = (int) s & MASK;
+            seen[bit >>> 6] &= ~(1L << bit);
         }
     }
 

@@ -29,7 +29,8 @@ import io.udpnet.CongestionConfig;
  * <p>The rate floor and ceiling of {@link CongestionConfig} clamp the pacing rate; the floor also keeps the window
  * at least as large as BBR would make it for a path of the floor's bandwidth.
  *
- * <p>Not thread-safe; allocates nothing after construction.
+ * <p>Not thread-safe; in steady flow allocates nothing (the per-datagram samples grow to what is in flight once, and
+ * shrink back when the connection is idle).
  */
 final class BbrCongestionControl implements CongestionController {
     /** The modes of the state machine. */
@@ -64,8 +65,6 @@ final class BbrCongestionControl implements CongestionController {
     private final Pacer pacer;
     private final LossMonitor losses;
     private final AckAggregation aggregation = new AckAggregation();
-    /** Per datagram: whether it was sent with a pacing gain above 1 (startup or a bandwidth probe). */
-    private final boolean[] sentProbing = new boolean[SentLog.CAPACITY];
 
     private Mode mode = Mode.STARTUP;
     private double pacingGain = STARTUP_GAIN;
@@ -131,8 +130,9 @@ final class BbrCongestionControl implements CongestionController {
                 pacer.setRate(clampRate((long) (PACING_MARGIN * maxBw.best(0))));
             }
         }
-        sampler.onSent(seq, bytesInFlight - bytes, now);
-        sentProbing[seq & (SentLog.CAPACITY - 1)] = pacingGain > 1;
+        // The sampler's snapshot of each datagram also says whether it was sent with a pacing gain above 1 (startup
+        // or a bandwidth probe).
+        sampler.onSent(seq, bytesInFlight - bytes, now, pacingGain > 1);
         pacer.onSent(bytes, now);
         losses.onSent(bytesInFlight);
     }
@@ -145,8 +145,7 @@ final class BbrCongestionControl implements CongestionController {
 
     @Override
     public void onLost(int seq, int bytes, long now) {
-        sampler.onLost(seq, bytes);
-        losses.onLost(bytes, sentProbing[seq & (SentLog.CAPACITY - 1)]);
+        losses.onLost(bytes, sampler.onLost(seq, bytes));
         lossInCycle = true;
     }
 
@@ -416,6 +415,11 @@ final class BbrCongestionControl implements CongestionController {
 
     private long minWindow() {
         return MIN_WINDOW_SEGMENTS * segment;
+    }
+
+    @Override
+    public void onIdle() {
+        sampler.trim();
     }
 
     @Override

@@ -5,15 +5,19 @@ import java.nio.ByteBuffer;
 /**
  * Heap buffers for reassembly and reordering, in power-of-two size classes from 64 bytes to 64 KiB, kept for reuse
  * so that steady traffic allocates nothing. Larger buffers are allocated on demand and left to the garbage
- * collector: big messages are rare, and keeping them would pin memory. Each class keeps a bounded number.
+ * collector: big messages are rare, and keeping them would pin memory. Each class keeps a bounded number; an idle
+ * connection lets the whole pool go.
  */
 final class BufferPool {
     private static final int MIN_SHIFT = 6;
     private static final int MAX_SHIFT = 16;
     private static final int PER_CLASS = 32;
 
-    private final ByteBuffer[][] free = new ByteBuffer[MAX_SHIFT - MIN_SHIFT + 1][PER_CLASS];
-    private final int[] count = new int[MAX_SHIFT - MIN_SHIFT + 1];
+    private static final int CLASSES = MAX_SHIFT - MIN_SHIFT + 1;
+
+    /** Free buffers per class; the table and each class's array are made on first release. */
+    private ByteBuffer[][] free;
+    private int[] count;
 
     /** A cleared buffer of at least {@code size} bytes, its limit set to {@code size}. */
     ByteBuffer acquire(int size) {
@@ -21,8 +25,13 @@ final class BufferPool {
         if (cls < 0) {
             return ByteBuffer.allocate(size);
         }
-        ByteBuffer b = count[cls] > 0 ? free[cls][--count[cls]] : ByteBuffer.allocate(1 << (cls + MIN_SHIFT));
-        free[cls][count[cls]] = null;
+        ByteBuffer b;
+        if (count != null && count[cls] > 0) {
+            b = free[cls][--count[cls]];
+            free[cls][count[cls]] = null;
+        } else {
+            b = ByteBuffer.allocate(1 << (cls + MIN_SHIFT));
+        }
         b.clear().limit(size);
         return b;
     }
@@ -34,7 +43,17 @@ final class BufferPool {
             return;
         }
         int cls = Integer.numberOfTrailingZeros(cap) - MIN_SHIFT;
-        if (cls >= 0 && cls < count.length && count[cls] < PER_CLASS) {
+        if (cls < 0 || cls >= CLASSES) {
+            return;
+        }
+        if (free == null) {
+            free = new ByteBuffer[CLASSES][];
+            count = new int[CLASSES];
+        }
+        if (free[cls] == null) {
+            free[cls] = new ByteBuffer[PER_CLASS];
+        }
+        if (count[cls] < PER_CLASS) {
             free[cls][count[cls]++] = b;
         }
     }

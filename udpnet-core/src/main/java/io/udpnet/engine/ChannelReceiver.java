@@ -22,4 +22,20 @@ interface ChannelReceiver {
 
     /** Frees every buffer held. */
     void clear();
+
+    /**
+     * Whether the channel may be let go while the connection is idle: nothing waits here that the peer still counts
+     * on delivering (a reliable message held or marked). An unreliable channel always may: its incomplete messages
+     * are given up.
+     */
+    boolean idle();
+
+    /**
+     * The connection is idle ({@link #idle()} said so) and lets this receiver go: gives up what it holds and returns
+     * the little a receiver made again later needs to carry on (see {@link #resume}), in the low 40 bits.
+     */
+    long release();
+
+    /** Carries on from what {@link #release} returned, for a receiver made again on the same channel. */
+    void resume(long state);
 }

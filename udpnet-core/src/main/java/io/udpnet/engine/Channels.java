@@ -6,8 +6,8 @@ import io.udpnet.Delivery;
 import java.nio.ByteBuffer;
 
 /**
- * The channels of one connection: a send queue and a receiver per channel, created on first use so that an unused
- * channel costs nothing; packing of outgoing datagrams across channels; and the dispatch of acks and losses, which
+ * The channels of one connection: a send queue and a receiver per channel, created on first use and let go when
+ * the connection is idle ({@link #trim}), so that a channel costs nothing while it is not used; packing of outgoing datagrams across channels; and the dispatch of acks and losses, which
  * {@link SentLog} reports as entries naming a channel and a packet.
  */
 final class Channels {
@@ -22,19 +22,28 @@ final class Channels {
     private static final int MAX_RUN = 255;
 
     private final ConnectionConfig config;
-    private final ConnectionStats stats;
+    private final Counters stats;
     private final MessageHandler deliver;
     private final ByteBudget sendBudget;
     private final ByteBudget receiveBudget;
-    private final BufferPool pool = new BufferPool();
+    /** Buffers for the receivers; made with the first receiver, let go with them by {@link #trim}. */
+    private BufferPool pool;
     private final SendQueue[] queues;
     private final ChannelReceiver[] receivers;
     private final int[] live;
     private int liveCount;
     private int roundRobin;
+    /**
+     * For each channel whose send queue or receiver {@link #trim} let go, what the one made again carries on from:
+     * the next message sequence to send, and what {@link ChannelReceiver#release} returned. Null until the first trim.
+     */
+    private long[] resume;
+    /** Where in a {@link #resume} word the next message sequence to send is kept (the receiver's state below). */
+    private static final int SEND_SHIFT = 40;
+    private static final long RECEIVE_MASK = (1L << SEND_SHIFT) - 1;
 
     /** {@code sharedReceive}, if not null, is a budget the receive side also counts against ({@link ByteBudget}). */
-    Channels(ConnectionConfig config, ConnectionStats stats, MessageHandler deliver, ByteBudget sharedReceive) {
+    Channels(ConnectionConfig config, Counters stats, MessageHandler deliver, ByteBudget sharedReceive) {
         this.config = config;
         this.stats = stats;
         this.deliver = deliver;
@@ -154,12 +163,18 @@ final class Channels {
     ChannelReceiver receiver(int channel) {
         ChannelReceiver r = receivers[channel];
         if (r == null) {
+            if (pool == null) {
+                pool = new BufferPool();
+            }
             Delivery d = config.delivery(channel);
             r = d.isReliable()
                     ? new ReliableReceiver(channel, d == Delivery.RELIABLE_ORDERED, config.sendWindow(), deliver,
                     pool, receiveBudget)
                     : new UnreliableReceiver(channel, d == Delivery.UNRELIABLE_SEQUENCED, deliver, pool,
                     receiveBudget, stats);
+            if (resume != null) {
+                r.resume(resume[channel] & RECEIVE_MASK);
+            }
             receivers[channel] = r;
         }
         return r;
@@ -196,9 +211,65 @@ final class Channels {
         if (q == null) {
             q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
                     config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
+            if (resume != null) {
+                q.resumeAt((int) (resume[channel] >>> SEND_SHIFT));
+            }
             queues[channel] = q;
             live[liveCount++] = channel;
         }
         return q;
+    }
+
+    /**
+     * For an idle connection ({@link #quiet}) whose datagrams are all acknowledged or given up ({@link SentLog#trim}
+     * done, so no record names a packet any more): lets go of every empty send queue (keeping its next message
+     * sequence), every receiver (keeping the sequence it expects; unreliable messages still incomplete are given up)
+     * and the pooled buffers. Everything is made again on first use.
+     */
+    void trim() {
+        int kept = 0;
+        for (int k = 0; k < liveCount; k++) {
+            int channel = live[k];
+            SendQueue q = queues[channel];
+            if (q.queuedMessages() == 0) {
+                if (resume == null) {
+                    resume = new long[queues.length];
+                }
+                resume[channel] = resume[channel] & RECEIVE_MASK | (long) q.nextMessageSeq() << SEND_SHIFT;
+                queues[channel] = null;
+            } else {
+                live[kept++] = channel;
+            }
+        }
+        liveCount = kept;
+        roundRobin = 0;
+        for (int channel = 0; channel < receivers.length; channel++) {
+            if (receivers[channel] != null) {
+                if (resume == null) {
+                    resume = new long[receivers.length];
+                }
+                resume[channel] = resume[channel] & ~RECEIVE_MASK | receivers[channel].release();
+                receivers[channel] = null;
+            }
+        }
+        pool = null;
+    }
+
+    /**
+     * Whether every message queued has been acknowledged (or sent, if unreliable) and no reliable message waits to be
+     * delivered.
+     */
+    boolean quiet() {
+        for (int k = 0; k < liveCount; k++) {
+            if (queues[live[k]].queuedMessages() > 0) {
+                return false;
+            }
+        }
+        for (ChannelReceiver r : receivers) {
+            if (r != null && !r.idle()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.wire.Crc;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.random.RandomGenerator;
 public final class ClientEndpoint {
     private final Scheduler scheduler = new Scheduler();
     private final RandomGenerator random;
+    private final Crc crc = new Crc();
     private int open;
 
     /** @param random draws the handshake nonces */
@@ -31,7 +33,7 @@ public final class ClientEndpoint {
      * the next {@link #pollTransmit}.
      */
     public Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener, long now) {
-        Connection c = Connection.connect(config, payload, listener, random, now);
+        Connection c = Connection.connect(config, payload, listener, random, now, crc);
         c.scheduler = scheduler;
         open++;
         scheduler.wake(c);

@@ -6,8 +6,8 @@ package io.udpnet.engine;
  *
  * <p>Every ack-eliciting datagram counts: reliable, unreliable and probes alike. Ack-only datagrams are not
  * counted and are never held back. Datagrams are identified by their 16-bit sequence number; an implementation
- * that needs per-datagram state (for delivery-rate samples, say) keeps it in arrays indexed by
- * {@code seq & (SentLog.CAPACITY - 1)}: no more than that many datagrams are ever in flight.
+ * that needs per-datagram state (for delivery-rate samples, say) keeps it in arrays indexed by the sequence's low
+ * bits, at most {@code SentLog.CAPACITY} slots: no more than that many datagrams are ever in flight.
  */
 interface CongestionController {
 
@@ -42,4 +42,11 @@ interface CongestionController {
 
     /** Current pacing rate in bytes per second (for statistics). */
     long pacingRate();
+
+    /**
+     * The connection has had nothing in flight and carried no message for a while: per-datagram storage can go back
+     * to its smallest size. What the controller has learnt about the path must stay as it is.
+     */
+    default void onIdle() {
+    }
 }

@@ -1,6 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
 import io.udpnet.wire.WireFormat;
@@ -40,7 +41,9 @@ public final class Connection {
     private final ConnectionConfig config;
     private final ConnectionListener listener;
     private final DataPath data;
-    private final ClientHandshake handshake;
+    /** The client's handshake while it runs; dropped once connected. Null on the server side. */
+    private ClientHandshake handshake;
+    private final boolean client;
     private final long createdAt;
     private State state;
     private DisconnectReason reason;
@@ -51,9 +54,17 @@ public final class Connection {
     /** The scheduler of the endpoint that drives this connection, if any: told when the application sends. */
     Scheduler scheduler;
     InetSocketAddress remote;
-    /** Validation of a new peer address; server side only (null for clients). */
-    private final PathValidation path;
+    /** Validation of a new peer address; server side only, made when a datagram first comes from another address. */
+    private PathValidation path;
     long handshakeNonce;
+    /**
+     * Server side: no valid data datagram has come from the client since ACCEPT. A client sends one at once when
+     * accepted; the server pings one that has not halfway through the connect time-out, and drops it at the end (it
+     * gave up, or never received the ACCEPT).
+     */
+    private boolean unconfirmed;
+    /** Whether this is a server's connection, made by {@link #accepted}. */
+    private boolean accepted;
     int heapIndex = -1;
     boolean ready;
     /** Datagrams sent in a row in the current turn; see {@link Scheduler#TRAIN}. */
@@ -61,15 +72,15 @@ public final class Connection {
     private Object attachment;
 
     private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,
-                       State state, long now, ByteBudget sharedReceive) {
+                       State state, long now, ByteBudget sharedReceive, Crc crc) {
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.data = new DataPath(config, token, listener, sharedReceive);
+        this.data = new DataPath(config, token, listener, sharedReceive, crc);
         this.handshake = handshake;
+        this.client = handshake != null;
         this.state = state;
         this.createdAt = now;
         this.lastReceivedAt = now;
-        this.path = handshake == null ? new PathValidation() : null;
         if (state == State.CONNECTED) {
             connectedAt = now;
         }
@@ -81,8 +92,14 @@ public final class Connection {
      */
     public static Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener,
                                      RandomGenerator random, long now) {
+        return connect(config, payload, listener, random, now, new Crc());
+    }
+
+    /** {@link #connect}, sharing {@code crc} with the other connections its thread drives. */
+    static Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener,
+                              RandomGenerator random, long now, Crc crc) {
         ClientHandshake h = new ClientHandshake(config, random.nextLong(), payload, now);
-        return new Connection(config, 0, listener, h, State.CONNECTING, now, null);
+        return new Connection(config, 0, listener, h, State.CONNECTING, now, null, crc);
     }
 
     /**
@@ -91,16 +108,19 @@ public final class Connection {
      */
     public static Connection established(ConnectionConfig config, long token, MessageHandler handler) {
         ConnectionListener l = handler instanceof ConnectionListener cl ? cl : handler::onMessage;
-        return new Connection(config, token, l, null, State.CONNECTED, 0, null);
+        return new Connection(config, token, l, null, State.CONNECTED, 0, null, new Crc());
     }
 
     /**
      * A server-side connection, established when the client's cookie was verified; its receive buffers also count
-     * against {@code sharedReceive}, the endpoint's budget.
+     * against {@code sharedReceive}, the endpoint's budget, and it uses the endpoint's {@code crc}.
      */
     static Connection accepted(ConnectionConfig config, long token, ConnectionListener listener, long now,
-                               ByteBudget sharedReceive) {
-        return new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive);
+                               ByteBudget sharedReceive, Crc crc) {
+        Connection c = new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive, crc);
+        c.unconfirmed = true;
+        c.accepted = true;
+        return c;
     }
 
     /**
@@ -125,7 +145,7 @@ public final class Connection {
     /**
      * Receive-side flow control for an application that cannot take more messages now. While paused, datagrams that
      * carry messages are not acknowledged and their messages are not delivered, so the peer sends them again later
-     * (at the latest a quarter of the idle time-out after its last try); everything else in them (acknowledgements,
+     * (at the latest 2.5 s, or a quarter of the idle time-out if that is shorter, after its last try); everything else in them (acknowledgements,
      * keep-alives, path checks, DISCONNECT) is processed, so the connection stays alive however long the pause and
      * its own sending goes on.
      */
@@ -169,6 +189,7 @@ public final class Connection {
         if (result == DataPath.PROCESSED) {
             lastReceivedAt = now;
             unreachableAt = Long.MIN_VALUE;
+            unconfirmed = false;
             if (data.control().peerDisconnectCode() >= 0) {
                 end(new DisconnectReason(DisconnectCode.fromWire(data.control().peerDisconnectCode()),
                         data.control().peerDisconnectText(), true));
@@ -190,8 +211,11 @@ public final class Connection {
         int length = datagram.remaining();
         data.control().clearPathResponse();
         int result = receive(datagram, now);
-        if (path == null || state != State.CONNECTED) {
+        if (client || state != State.CONNECTED) {
             return false;
+        }
+        if (path == null) {
+            path = new PathValidation();
         }
         path.onDatagram(from, length, result == DataPath.PROCESSED, now, pathTimeout(), random);
         if (result != DataPath.PROCESSED || !data.control().pathResponseSeen()
@@ -236,7 +260,13 @@ public final class Connection {
                 state = State.CONNECTED;
                 connectedAt = now;
                 lastReceivedAt = now;
+                handshake = null;
                 listener.onConnected(this);
+                // The server holds a slot for us only until it hears from us: what the application queued goes now,
+                // or a PING if nothing is queued.
+                if (!data.anyPending()) {
+                    data.requestPing();
+                }
             }
             case ClientHandshake.REJECTED -> end(handshake.rejection());
             default -> { }
@@ -264,11 +294,17 @@ public final class Connection {
                             false));
                     return 0;
                 }
+                if (unconfirmed && now - createdAt >= config.connectTimeoutNanos()) {
+                    end(new DisconnectReason(DisconnectCode.TIMED_OUT, "no datagram from the client within "
+                            + config.connectTimeoutNanos() / 1_000_000 + " ms of accepting it", false));
+                    return 0;
+                }
                 if (now - lastReceivedAt >= config.idleTimeoutNanos()) {
                     end(new DisconnectReason(DisconnectCode.TIMED_OUT, "nothing received for "
                             + config.idleTimeoutNanos() / 1_000_000 + " ms", false));
                     return 0;
                 }
+                data.trimIfIdle(now);
                 if (now >= keepAliveDue()) {
                     data.requestPing();
                 }
@@ -300,23 +336,32 @@ public final class Connection {
             case CONNECTING -> Math.min(handshake.nextDeadline(), createdAt + config.connectTimeoutNanos());
             case CONNECTED -> Math.min(Math.min(data.nextDeadline(), path == null ? Long.MAX_VALUE : path.deadline()),
                     Math.min(Math.min(lastReceivedAt + config.idleTimeoutNanos(), keepAliveDue()),
-                            unreachableAt == Long.MIN_VALUE ? Long.MAX_VALUE : unreachableAt + unreachableGrace()));
+                            Math.min(unconfirmed ? createdAt + config.connectTimeoutNanos() : Long.MAX_VALUE,
+                                    unreachableAt == Long.MIN_VALUE ? Long.MAX_VALUE
+                                            : unreachableAt + unreachableGrace())));
             case CLOSING -> Long.MIN_VALUE;
             case CLOSED -> Long.MAX_VALUE;
         };
     }
 
     /**
-     * A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval. Not while
-     * datagrams are in flight (the probe time-out already makes sure the peer answers) or a ping waits for the
-     * congestion window: the deadline must never stay in the past, or the connection would be polled in a loop.
+     * A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval (one and a
+     * half on the server side). Not while datagrams are in flight (the probe time-out already makes sure the peer
+     * answers) or a ping waits for the congestion window: the deadline must never stay in the past, or the
+     * connection would be polled in a loop.
      */
     private long keepAliveDue() {
         if (data.datagramsInFlight() > 0 || data.pingPending()) {
             return Long.MAX_VALUE;
         }
         long last = Math.max(connectedAt, Math.max(data.lastElicitingSentAt(), data.lastElicitingReceivedAt()));
-        return last + config.keepAliveNanos();
+        // The client keeps an idle connection alive; the server waits half an interval more, so it pings only when
+        // the client has gone quiet. With equal intervals each end's timer would fire just as the other's keep-alive
+        // arrives, and both would send one.
+        long due = last + (accepted ? config.keepAliveNanos() / 2 * 3 : config.keepAliveNanos());
+        // A client that has not confirmed is asked halfway through the connect time-out: its ack confirms it, or the
+        // network reports it unreachable, before the time-out would drop it.
+        return unconfirmed ? Math.min(due, createdAt + config.connectTimeoutNanos() / 2) : due;
     }
 
     /** Closes the connection with {@link DisconnectCode#APPLICATION} and {@code text} (up to 255 UTF-8 bytes). */
@@ -434,7 +479,7 @@ public final class Connection {
 
     /** Time from {@link #connect} to the handshake's completion, or -1 (server side, or not connected yet). */
     public long handshakeNanos() {
-        return handshake == null || connectedAt == Long.MIN_VALUE ? -1 : connectedAt - createdAt;
+        return !client || connectedAt == Long.MIN_VALUE ? -1 : connectedAt - createdAt;
     }
 
     /** The token this connection's data datagrams carry (0 while a client is still connecting). */

@@ -37,6 +37,31 @@ public final class ConnectionStats {
     long pathMtuBlackHoles;
     int datagramSize;
 
+    /** A snapshot holding {@code c}'s counters; the caller fills in the estimates. */
+    static ConnectionStats of(Counters c) {
+        ConnectionStats s = new ConnectionStats();
+        s.datagramsSent = c.datagramsSent;
+        s.datagramsReceived = c.datagramsReceived;
+        s.bytesSent = c.bytesSent;
+        s.bytesReceived = c.bytesReceived;
+        s.messagesSent = c.messagesSent;
+        s.messagesDelivered = c.messagesDelivered;
+        s.retransmissions = c.retransmissions;
+        s.duplicateDatagrams = c.duplicateDatagrams;
+        s.tooOldDatagrams = c.tooOldDatagrams;
+        s.malformedDatagrams = c.malformedDatagrams;
+        s.badChecksums = c.badChecksums;
+        s.wrongToken = c.wrongToken;
+        s.foreignDatagrams = c.foreignDatagrams;
+        s.refusedDatagrams = c.refusedDatagrams;
+        s.refusedByPeer = c.refusedByPeer;
+        s.staleMessages = c.staleMessages;
+        s.reassemblyDrops = c.reassemblyDrops;
+        s.duplicatePackets = c.duplicatePackets;
+        s.elicitingSent = c.elicitingSent;
+        return s;
+    }
+
     /** A copy of the current values. */
     public ConnectionStats copy() {
         ConnectionStats c = new ConnectionStats();

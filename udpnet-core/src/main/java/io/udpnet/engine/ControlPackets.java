@@ -28,7 +28,8 @@ final class ControlPackets {
     private boolean busyOwed;
     private int disconnectsToSend;
     private int disconnectCode;
-    private byte[] disconnectText = new byte[0];
+    private byte[] disconnectText = NO_TEXT;
+    private static final byte[] NO_TEXT = new byte[0];
 
     /**
      * Reads the packet of type {@code type} at {@code at} if it carries no message, and returns the offset after it;

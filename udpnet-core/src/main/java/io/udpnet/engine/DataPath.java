@@ -27,12 +27,15 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     static final int VIOLATION = 2;
     /** Most ack-eliciting datagrams in flight; past it only acks are sent until some are acknowledged or lost. */
     static final int MAX_IN_FLIGHT = SentLog.CAPACITY / 2;
+    /** Longest wait between probes, however long the idle time-out (PROTOCOL.md section 5). */
+    static final long MAX_PROBE_INTERVAL = 2_500_000_000L;
 
     private final ConnectionConfig config;
     private long token;
     private final MessageHandler handler;
-    private final ConnectionStats stats = new ConnectionStats();
-    private final Crc crc = new Crc();
+    private final Counters stats = new Counters();
+    /** Shared by the connections of one endpoint, which all run on its thread. */
+    private final Crc crc;
     private final PacketValidator validator;
     private final AckTracker acks;
     private final SentLog sent = new SentLog(this);
@@ -50,10 +53,18 @@ final class DataPath implements SentLog.Listener, MessageHandler {
     private int probeCredit;
     private ByteBuffer scratch;
     private long lastElicitingReceivedAt = Long.MIN_VALUE;
+    /** When a message was last queued or received. */
+    private long lastMessageAt;
+    /** Whether the storage has been trimmed since the last message (a new connection's is at its smallest). */
+    private boolean trimmed = true;
 
-    /** Creates the data path of a connection whose datagrams carry {@code token}. */
-    DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive) {
+    /**
+     * Creates the data path of a connection whose datagrams carry {@code token}; {@code crc} may be shared with
+     * other connections driven by the same thread.
+     */
+    DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive, Crc crc) {
         this.config = Objects.requireNonNull(config, "config");
+        this.crc = crc;
         this.handler = Objects.requireNonNull(handler, "handler");
         this.token = token;
         this.validator = new PacketValidator(config);
@@ -61,7 +72,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         this.rtt = new RttEstimator(config.initialRttNanos());
         this.channels = new Channels(config, stats, this, sharedReceive);
         this.congestion = CongestionControllers.create(config.congestion());
-        this.pathMtu = new PathMtu(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
+        this.pathMtu = PathMtu.of(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
     }
 
     /**
@@ -73,7 +84,12 @@ final class DataPath implements SentLog.Listener, MessageHandler {
      *                                  that needs more fragments than an unreliable channel allows
      */
     boolean send(int channel, ByteBuffer message) {
-        return channels.send(channel, message);
+        if (!channels.send(channel, message)) {
+            return false;
+        }
+        lastMessageAt = now;
+        trimmed = false;
+        return true;
     }
 
     /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
@@ -123,6 +139,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
         stats.datagramsReceived++;
         stats.bytesReceived += len;
+        this.now = nowNanos;
         busyPeer.onBusy(validator.busySequence(), nextSeq, nowNanos);
         processAcks(b, nowNanos);
         int result = processPackets(b, end);
@@ -176,6 +193,8 @@ final class DataPath implements SentLog.Listener, MessageHandler {
             int channel = PacketHeader.channel(b, at);
             int seq = PacketHeader.sequence(b, at);
             int len = PacketHeader.payloadLength(b, at);
+            lastMessageAt = now;
+            trimmed = false;
             int result;
             if (receivingPaused) {
                 result = ChannelReceiver.REFUSED;
@@ -373,6 +392,26 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         }
     }
 
+    /**
+     * Gives back what an idle connection does not need: once no message has been queued or received for half the
+     * keep-alive interval, nothing is in flight and no reliable message waits for delivery, the sent-datagram
+     * records and the congestion controller's per-datagram samples go back to their smallest size, and the send
+     * queues, receivers and pooled buffers go (see docs/ARCHITECTURE.md, "Memory"). Called on every poll of an
+     * established connection, so it needs no timer of its own: the first keep-alive after the connection went quiet
+     * finds it idle. A busy connection never qualifies, so it never shrinks and grows again in turn.
+     */
+    void trimIfIdle(long nowNanos) {
+        if (trimmed || nowNanos - lastMessageAt < config.keepAliveNanos() / 2 || sent.inFlight() > 0
+                || !channels.quiet()) {
+            return;
+        }
+        sent.trim();
+        congestion.onIdle();
+        channels.trim();
+        scratch = null;
+        trimmed = true;
+    }
+
     /** The next time {@link #pollTransmit} must be called even if nothing arrives, or {@link Long#MAX_VALUE}. */
     long nextDeadline() {
         if (control.disconnectsToSend() > 0 || control.responseOwed()) {
@@ -405,34 +444,40 @@ final class DataPath implements SentLog.Listener, MessageHandler {
         return sent.bytesInFlight() + pathMtu.current() <= congestion.congestionWindow();
     }
 
-    /** Probes go at least every quarter of the idle time-out, so a lossy but live path is not taken for dead. */
+    /**
+     * Probes go at least every quarter of the idle time-out, so a lossy but live path is not taken for dead, and at
+     * least every {@link #MAX_PROBE_INTERVAL}, so a peer that refused messages for lack of room gets them again soon
+     * after it has room, however long the idle time-out.
+     */
     private long maxProbeInterval() {
-        return config.idleTimeoutNanos() / 4;
+        return Math.min(config.idleTimeoutNanos() / 4, MAX_PROBE_INTERVAL);
     }
 
     private long probeTimeout() {
         return rtt.probeTimeoutNanos(config.maxAckDelayNanos());
     }
 
-    private boolean anyPending() {
+    /** Whether a message waits to be sent. */
+    boolean anyPending() {
         return channels.anyPending();
     }
 
     /** A snapshot of this connection's counters. */
     ConnectionStats stats() {
-        stats.datagramsLost = sent.declaredLost();
-        stats.smoothedRttNanos = rtt.smoothedNanos();
-        stats.rttVarianceNanos = rtt.varianceNanos();
-        stats.minRttNanos = rtt.minNanos();
-        stats.congestionWindow = congestion.congestionWindow();
-        stats.bytesInFlight = sent.bytesInFlight();
-        stats.pacingRate = congestion.pacingRate();
-        stats.spuriousLosses = sent.spuriousLosses();
-        stats.spuriousProbeTimeouts = sent.lateProbedAcks();
-        stats.pathMtuProbes = pathMtu.probesSent();
-        stats.pathMtuBlackHoles = pathMtu.blackHoles();
-        stats.datagramSize = pathMtu.current();
-        return stats.copy();
+        ConnectionStats s = ConnectionStats.of(stats);
+        s.datagramsLost = sent.declaredLost();
+        s.smoothedRttNanos = rtt.smoothedNanos();
+        s.rttVarianceNanos = rtt.varianceNanos();
+        s.minRttNanos = rtt.minNanos();
+        s.congestionWindow = congestion.congestionWindow();
+        s.bytesInFlight = sent.bytesInFlight();
+        s.pacingRate = congestion.pacingRate();
+        s.spuriousLosses = sent.spuriousLosses();
+        s.spuriousProbeTimeouts = sent.lateProbedAcks();
+        s.pathMtuProbes = pathMtu.probesSent();
+        s.pathMtuBlackHoles = pathMtu.blackHoles();
+        s.datagramSize = pathMtu.current();
+        return s;
     }
 
     /** Round-trip time estimates. */

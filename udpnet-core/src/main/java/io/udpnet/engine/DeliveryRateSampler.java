@@ -7,21 +7,24 @@ package io.udpnet.engine;
  * a sample of the rate the path delivered. Taking the longer interval keeps ack compression from inflating it.
  *
  * <p>Samples taken while the sender had too little to send are marked app-limited: they show what the
- * application offered, not what the path can carry. Per-datagram state lives in arrays indexed by
- * {@code seq & 1023}; nothing is allocated after construction.
+ * application offered, not what the path can carry. Per-datagram state lives in one array indexed by the sequence's low
+ * bits, which grows by doubling to what the datagrams in flight need (at most 1024 slots) and shrinks back when the
+ * connection is idle ({@link #trim}); in steady flow nothing is allocated.
  */
 final class DeliveryRateSampler {
     static final int CAPACITY = SentLog.CAPACITY;
-    private static final int MASK = CAPACITY - 1;
-    private static final int EMPTY = -1;
+    private static final int MIN_CAPACITY = 1;
+    /** Longs per datagram: sequence and flags, send time, delivered count, its time, first send time. */
+    private static final int STRIDE = 5;
+    private static final long EMPTY = -1;
+    private static final long APP_LIMITED = 1L << 16;
+    private static final long MARK = 1L << 17;
 
-    // Per datagram, as it was when sent.
-    private final int[] seqs = new int[CAPACITY];
-    private final long[] sentTime = new long[CAPACITY];
-    private final long[] deliveredAtSend = new long[CAPACITY];
-    private final long[] deliveredTimeAtSend = new long[CAPACITY];
-    private final long[] firstSentTimeAtSend = new long[CAPACITY];
-    private final boolean[] appLimitedAtSend = new boolean[CAPACITY];
+    // Per datagram, as it was when sent, at STRIDE * (seq & (capacity - 1)). The array starts small and doubles when
+    // a datagram finds its slot taken by one that 1024 slots would keep apart, up to 1024 slots: the datagrams
+    // tracked are always exactly those a fixed table of 1024 slots would track.
+    private int capacity = MIN_CAPACITY;
+    private long[] snap = emptySlots(MIN_CAPACITY);
 
     // Connection-wide counters.
     private long delivered;
@@ -47,53 +50,82 @@ final class DeliveryRateSampler {
     private long rttSample;
 
     DeliveryRateSampler() {
-        java.util.Arrays.fill(seqs, EMPTY);
+    }
+
+    private static long[] emptySlots(int slots) {
+        long[] a = new long[STRIDE * slots];
+        for (int i = 0; i < a.length; i += STRIDE) {
+            a[i] = EMPTY;
+        }
+        return a;
+    }
+
+    /** Whether slot {@code i} holds datagram {@code seq}. */
+    private boolean holds(int i, int seq) {
+        return snap[STRIDE * i] != EMPTY && ((int) snap[STRIDE * i] & 0xFFFF) == seq;
     }
 
     /** Records the snapshot of a datagram being sent; {@code inFlightBefore} excludes it. */
     void onSent(int seq, long inFlightBefore, long now) {
+        onSent(seq, inFlightBefore, now, false);
+    }
+
+    /**
+     * {@link #onSent(int, long, long)}, keeping {@code mark} with the snapshot for the caller: {@link #onLost} returns
+     * it (BBR marks the datagrams sent while probing for bandwidth).
+     */
+    void onSent(int seq, long inFlightBefore, long now, boolean mark) {
         if (inFlightBefore == 0) {
             // Nothing in flight: the next interval starts now, not when the last ack came in.
             firstSentTime = now;
             deliveredTime = now;
         }
-        int slot = seq & MASK;
-        seqs[slot] = seq;
-        sentTime[slot] = now;
-        deliveredAtSend[slot] = delivered;
-        deliveredTimeAtSend[slot] = deliveredTime;
-        firstSentTimeAtSend[slot] = firstSentTime;
-        appLimitedAtSend[slot] = appLimitedUntil != 0;
+        int slot = seq & (capacity - 1);
+        while (snap[STRIDE * slot] != EMPTY && ((snap[STRIDE * slot] ^ seq) & (CAPACITY - 1)) != 0) {
+            grow();
+            slot = seq & (capacity - 1);
+        }
+        int at = STRIDE * slot;
+        snap[at] = seq | (appLimitedUntil != 0 ? APP_LIMITED : 0) | (mark ? MARK : 0);
+        snap[at + 1] = now;
+        snap[at + 2] = delivered;
+        snap[at + 3] = deliveredTime;
+        snap[at + 4] = firstSentTime;
     }
 
     /** Counts a datagram as delivered and folds its snapshot into the pending sample. */
     void onAcked(int seq, int bytes, long now) {
-        int slot = seq & MASK;
-        if (seqs[slot] != seq) {
+        int slot = seq & (capacity - 1);
+        if (!holds(slot, seq)) {
             return;
         }
-        seqs[slot] = EMPTY;
+        int at = STRIDE * slot;
+        long deliveredAtSend = snap[at + 2];
         delivered += bytes;
         deliveredTime = now;
         // The most recently sent datagram acked gives the sample: its snapshot spans the freshest interval.
-        if (!pending || deliveredAtSend[slot] >= priorDelivered) {
+        if (!pending || deliveredAtSend >= priorDelivered) {
             pending = true;
-            priorDelivered = deliveredAtSend[slot];
-            sampleAppLimited = appLimitedAtSend[slot];
-            sendElapsed = sentTime[slot] - firstSentTimeAtSend[slot];
-            ackElapsed = now - deliveredTimeAtSend[slot];
-            newestSentTime = sentTime[slot];
-            firstSentTime = sentTime[slot];
+            priorDelivered = deliveredAtSend;
+            sampleAppLimited = (snap[at] & APP_LIMITED) != 0;
+            sendElapsed = snap[at + 1] - snap[at + 4];
+            ackElapsed = now - snap[at + 3];
+            newestSentTime = snap[at + 1];
+            firstSentTime = snap[at + 1];
         }
+        snap[at] = EMPTY;
     }
 
-    /** Forgets a datagram declared lost; its bytes count as lost. */
-    void onLost(int seq, int bytes) {
-        int slot = seq & MASK;
-        if (seqs[slot] == seq) {
-            seqs[slot] = EMPTY;
+    /** Forgets a datagram declared lost, whose bytes count as lost; returns the mark it was sent with. */
+    boolean onLost(int seq, int bytes) {
+        int slot = seq & (capacity - 1);
+        boolean mark = false;
+        if (holds(slot, seq)) {
+            mark = (snap[STRIDE * slot] & MARK) != 0;
+            snap[STRIDE * slot] = EMPTY;
         }
         lost += bytes;
+        return mark;
     }
 
     /**
@@ -121,6 +153,33 @@ final class DeliveryRateSampler {
     /** The application has less to send than allowed: samples until what is in flight is delivered are app-limited. */
     void onAppLimited(long bytesInFlight) {
         appLimitedUntil = Math.max(delivered + bytesInFlight, 1);
+    }
+
+    private void grow() {
+        int bigger = capacity * 2;
+        long[] b = emptySlots(bigger);
+        for (int i = 0; i < capacity; i++) {
+            if (snap[STRIDE * i] != EMPTY) {
+                int j = (int) snap[STRIDE * i] & (bigger - 1);
+                System.arraycopy(snap, STRIDE * i, b, STRIDE * j, STRIDE);
+            }
+        }
+        snap = b;
+        capacity = bigger;
+    }
+
+    /**
+     * Goes back to the smallest array. Only when the connection has nothing in flight: the snapshots still held then
+     * belong to datagrams that were acknowledged or declared lost without this sampler being told (a lost path MTU
+     * probe, say), and no call will ever read them, so the samples and counters stay exactly as they would have been.
+     */
+    void trim() {
+        if (capacity > MIN_CAPACITY) {
+            capacity = MIN_CAPACITY;
+            snap = emptySlots(MIN_CAPACITY);
+        } else {
+            snap[0] = EMPTY;
+        }
     }
 
     /** Bytes per second of the latest sample, or 0 when it was not valid. */

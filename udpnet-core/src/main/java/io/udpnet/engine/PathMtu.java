@@ -34,6 +34,17 @@ final class PathMtu {
     private long probesSent;
     private long blackHoles;
 
+    /**
+     * The datagram size of every connection whose maximum is the base size (the default): nothing to search, and
+     * nothing ever changes (no probe is sent, no datagram is larger than the base), so they all share this one.
+     */
+    static final PathMtu BASE_ONLY = new PathMtu(WireFormat.MIN_DATAGRAM_SIZE, false, 0);
+
+    /** The path MTU state of a connection: {@link #BASE_ONLY} when there is nothing to discover. */
+    static PathMtu of(int max, boolean enabled, long now) {
+        return max <= WireFormat.MIN_DATAGRAM_SIZE ? BASE_ONLY : new PathMtu(max, enabled, now);
+    }
+
     /** {@code enabled} false pins the size at {@code max}; so does a maximum at or below the base size. */
     PathMtu(int max, boolean enabled, long now) {
         this.max = max;
@@ -113,7 +124,9 @@ final class PathMtu {
      * floor (docs/PROTOCOL.md section 2).
      */
     void tooBig(int largest, long now) {
-        if (largest < base) {
+        // Below the floor: ignored. Already at or under the cap with the search over (the shared BASE_ONLY among
+        // them): nothing to change, and a shared instance must not be written to.
+        if (largest < base || (current <= largest && high <= largest)) {
             return;
         }
         high = Math.min(high, largest);

@@ -24,9 +24,17 @@ final class ReliableReceiver implements ChannelReceiver {
     private final MessageHandler handler;
     private final BufferPool pool;
     private final ByteBudget budget;
-    private final byte[] state;
-    private final PartialMessage[] slots;
+    /**
+     * Messages held or marked, at {@code seq & (state.length - 1)} for {@code seq} in {@code [base, base +
+     * state.length)}. Empty until a message must wait (out of order, or in fragments), then doubled as far as the
+     * furthest one needs, up to the window.
+     */
+    private byte[] state = NO_STATE;
+    private PartialMessage[] slots = NO_SLOTS;
     private int base;
+    private static final byte[] NO_STATE = new byte[0];
+    private static final PartialMessage[] NO_SLOTS = new PartialMessage[0];
+    private static final int MIN_SLOTS = 8;
 
     ReliableReceiver(int channel, boolean ordered, int window, MessageHandler handler, BufferPool pool,
                      ByteBudget budget) {
@@ -36,8 +44,6 @@ final class ReliableReceiver implements ChannelReceiver {
         this.handler = handler;
         this.pool = pool;
         this.budget = budget;
-        this.state = new byte[window];
-        this.slots = new PartialMessage[window];
     }
 
     @Override
@@ -47,8 +53,7 @@ final class ReliableReceiver implements ChannelReceiver {
         if (outside >= 0) {
             return outside;
         }
-        int slot = seq & (window - 1);
-        if (state[slot] != EMPTY) {
+        if (stateAt(d, seq) != EMPTY) {
             return DUPLICATE;
         }
         if (d == 0) {
@@ -58,6 +63,7 @@ final class ReliableReceiver implements ChannelReceiver {
             return ACCEPTED;
         }
         if (!ordered) {
+            int slot = reach(d, seq);   // first: it may replace the array
             state[slot] = DELIVERED;
             handler.onMessage(channel, src, at, len);
             return ACCEPTED;
@@ -66,6 +72,7 @@ final class ReliableReceiver implements ChannelReceiver {
             return REFUSED;
         }
         budget.take(len);
+        int slot = reach(d, seq);
         slot(slot).hold(seq, src, at, len, pool.acquire(len));
         state[slot] = COMPLETE;
         return ACCEPTED;
@@ -78,7 +85,7 @@ final class ReliableReceiver implements ChannelReceiver {
         if (outside >= 0) {
             return outside;
         }
-        int slot = seq & (window - 1);
+        int slot = reach(d, seq);
         PartialMessage m;
         switch (state[slot]) {
             case EMPTY -> {
@@ -128,8 +135,8 @@ final class ReliableReceiver implements ChannelReceiver {
 
     /** Delivers, in order, every message from {@code base} on that is ready. */
     private void drain() {
-        while (true) {
-            int slot = base & (window - 1);
+        while (state.length > 0) {
+            int slot = base & (state.length - 1);
             byte s = state[slot];
             boolean completeHere = s == COMPLETE || (s == PARTIAL && slots[slot].complete());
             if (!completeHere && s != DELIVERED) {
@@ -162,9 +169,56 @@ final class ReliableReceiver implements ChannelReceiver {
         return m;
     }
 
+    /** The state of message {@code seq}, {@code d} after {@code base}: EMPTY when beyond the arrays. */
+    private byte stateAt(int d, int seq) {
+        return d < state.length ? state[seq & (state.length - 1)] : EMPTY;
+    }
+
+    /** The slot of message {@code seq}, {@code d} after {@code base} (in the window); grows the arrays to reach it. */
+    private int reach(int d, int seq) {
+        if (d >= state.length) {
+            int size = Math.max(MIN_SLOTS, state.length);
+            while (size <= d) {
+                size *= 2;
+            }
+            byte[] st = new byte[size];
+            PartialMessage[] sl = new PartialMessage[size];
+            for (int k = 0; k < state.length; k++) {
+                int s = Seq.add(base, k);
+                int from = s & (state.length - 1);
+                st[s & (size - 1)] = state[from];
+                sl[s & (size - 1)] = slots[from];
+            }
+            state = st;
+            slots = sl;
+        }
+        return seq & (state.length - 1);
+    }
+
+    @Override
+    public boolean idle() {
+        for (byte b : state) {
+            if (b != EMPTY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Nothing is held when idle: all that carries over is the next sequence expected. */
+    @Override
+    public long release() {
+        return base;
+    }
+
+    @Override
+    public void resume(long state) {
+        base = (int) state;
+    }
+
     @Override
     public void clear() {
-        for (int i = 0; i < window; i++) {
+        for (int i = 0; i < state.length; i++) {
             if (state[i] == PARTIAL || state[i] == COMPLETE) {
                 budget.give(slots[i].held());
                 slots[i].release(pool);

@@ -39,7 +39,7 @@ final class SendQueue {
     private final int maxFragmentPayload;
     private final int maxFragments;
     private final ByteBudget budget;
-    private final ConnectionStats stats;
+    private final Counters stats;
     private final ByteRing bytes = new ByteRing(256);
     /** Where a packet header is encoded before it is appended to the ring. */
     private final ByteBuffer header = ByteBuffer.allocate(PacketHeader.FRAGMENT_HEADER);
@@ -65,7 +65,7 @@ final class SendQueue {
     private int queuedMessages;
 
     SendQueue(int channel, Delivery delivery, int window, int maxWholePayload, int maxFragmentPayload,
-              int maxUnreliableFragments, ByteBudget budget, ConnectionStats stats) {
+              int maxUnreliableFragments, ByteBudget budget, Counters stats) {
         this.channel = channel;
         this.reliable = delivery.isReliable();
         this.mayOvertake = delivery != Delivery.UNRELIABLE_SEQUENCED;
@@ -279,6 +279,16 @@ final class SendQueue {
         retransmit[(int) (retransmitTail & (capacity - 1))] = p;
         retransmitTail++;
         return true;
+    }
+
+    /** The sequence number the next message queued will get. */
+    int nextMessageSeq() {
+        return nextMsgSeq;
+    }
+
+    /** Makes the next message queued take sequence {@code seq}: a queue made again after the channel was idle. */
+    void resumeAt(int seq) {
+        nextMsgSeq = seq;
     }
 
     /** Messages accepted and not yet released (sent for unreliable channels, acknowledged for reliable ones). */

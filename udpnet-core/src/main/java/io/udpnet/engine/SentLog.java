@@ -17,7 +17,8 @@ import java.util.Arrays;
  * same reordering is tolerated from then on, as RFC 9002 section 6.1 allows.
  *
  * <p>Reliable packets are identified by "entries": a long chosen by the channel layer. All state lives in
- * preallocated arrays; the entry log grows by doubling up to what the records alive need and is then reused.
+ * arrays that grow by doubling up to what the records alive need and are then reused, and go back to their smallest
+ * size when the connection is idle ({@link #trim}).
  */
 final class SentLog {
     static final int CAPACITY = 1024;
@@ -28,7 +29,8 @@ final class SentLog {
     static final int MAX_TIME_EIGHTHS = 32;
     /** An ack names at most this many sequences behind its newest one. */
     private static final int ACK_REACH = 64;
-    private static final int MASK = CAPACITY - 1;
+    private static final int MIN_CAPACITY = 1;
+    private static final int MIN_ENTRIES = 2;
     private static final byte EMPTY = 0;
     private static final byte IN_FLIGHT = 1;
     private static final byte LOST = 2;
@@ -58,13 +60,17 @@ final class SentLog {
         }
     }
 
-    private final byte[] state = new byte[CAPACITY];
-    private final int[] seq = new int[CAPACITY];
-    private final long[] sentAt = new long[CAPACITY];
-    private final long[] entryStart = new long[CAPACITY];
-    private final int[] entryCount = new int[CAPACITY];
-    private final int[] bytes = new int[CAPACITY];
-    private long[] entries = new long[64];
+    /**
+     * Records live in one array, {@value #STRIDE} longs each, at slot {@code seq & (capacity - 1)}: the state,
+     * sequence, datagram size and entry count packed in the first, then the send time and the first entry's
+     * position. It starts small and doubles when a new record finds its slot taken, up to {@link #CAPACITY}, where the
+     * old rule applies: the record of 1024 sequences ago is declared lost. {@link #trim} brings an idle log back to
+     * the smallest size.
+     */
+    private static final int STRIDE = 3;
+    private int capacity = MIN_CAPACITY;
+    private long[] rec = new long[STRIDE * MIN_CAPACITY];
+    private long[] entries = new long[MIN_ENTRIES];
     private long entryHead;
     private long entryTail;
 
@@ -93,22 +99,24 @@ final class SentLog {
 
     /** Starts the record of an ack-eliciting datagram; entries follow through {@link #addEntry}. */
     void begin(int datagramSeq, long now) {
-        int slot = datagramSeq & MASK;
-        if (state[slot] == IN_FLIGHT) {
+        int slot = datagramSeq & (capacity - 1);
+        while (state(slot) != EMPTY && capacity < CAPACITY) {
+            grow();
+            slot = datagramSeq & (capacity - 1);
+        }
+        if (state(slot) == IN_FLIGHT) {
             // 1024 sequences later no ack can name the slot's previous datagram any more.
             declareLost(slot);
         }
-        if (state[slot] != EMPTY) {
+        if (state(slot) != EMPTY) {
             free(slot);
         }
         if (records == 0) {
             oldest = datagramSeq;
         }
-        state[slot] = IN_FLIGHT;
-        seq[slot] = datagramSeq;
-        sentAt[slot] = now;
-        entryStart[slot] = entryTail;
-        entryCount[slot] = 0;
+        rec[STRIDE * slot] = IN_FLIGHT | (long) datagramSeq << 8;
+        rec[STRIDE * slot + 1] = now;
+        rec[STRIDE * slot + 2] = entryTail;
         open = slot;
         records++;
     }
@@ -119,12 +127,12 @@ final class SentLog {
         }
         entries[(int) (entryTail & (entries.length - 1))] = entry;
         entryTail++;
-        entryCount[open]++;
+        rec[STRIDE * open] += 1L << 48;   // the entry count
     }
 
     /** Completes the open record with the datagram's size. */
     void end(int datagramBytes, long now) {
-        bytes[open] = datagramBytes;
+        rec[STRIDE * open] |= (long) datagramBytes << 24;
         bytesInFlight += datagramBytes;
         inFlight++;
         lastElicitingSentAt = now;
@@ -166,21 +174,21 @@ final class SentLog {
     }
 
     private boolean acknowledge(int s) {
-        int slot = s & MASK;
-        if (state[slot] == EMPTY || seq[slot] != s) {
+        int slot = s & (capacity - 1);
+        if (state(slot) == EMPTY || seq(slot) != s) {
             return false;
         }
-        if (state[slot] == LOST) {
+        if (state(slot) == LOST) {
             onSpuriousLoss(s);
-        } else if (state[slot] == PROBED) {
+        } else if (state(slot) == PROBED) {
             lateProbedAcks++;   // a slow ack, not reordering: the thresholds stay as they are
-        } else if (state[slot] == IN_FLIGHT) {
+        } else if (state(slot) == IN_FLIGHT) {
             inFlight--;
-            bytesInFlight -= bytes[slot];
-            listener.onDatagramAcked(s, bytes[slot]);
+            bytesInFlight -= bytes(slot);
+            listener.onDatagramAcked(s, bytes(slot));
         }
         forEachEntry(slot, true);
-        lastAckedSentAt = sentAt[slot];
+        lastAckedSentAt = sentAt(slot);
         free(slot);
         return true;
     }
@@ -204,22 +212,22 @@ final class SentLog {
         }
         long lossDelay = Math.max(floor, rtt * timeEighths / 8);
         for (int s = oldest; records > 0 && Seq.newer(largestAcked, s); s = Seq.add(s, 1)) {
-            int slot = s & MASK;
-            if (state[slot] == EMPTY || seq[slot] != s) {
+            int slot = s & (capacity - 1);
+            if (state(slot) == EMPTY || seq(slot) != s) {
                 continue;
             }
             int behind = Seq.distance(s, largestAcked);
-            if (state[slot] != IN_FLIGHT) {
+            if (state(slot) != IN_FLIGHT) {
                 if (behind > ACK_REACH) {
                     free(slot);
                 }
-            } else if (behind >= packetThreshold || sentAt[slot] + lossDelay <= now) {
+            } else if (behind >= packetThreshold || sentAt(slot) + lossDelay <= now) {
                 declareLost(slot);
                 if (behind > ACK_REACH) {
                     free(slot);
                 }
             } else {
-                lossTime = Math.min(lossTime, sentAt[slot] + lossDelay);
+                lossTime = Math.min(lossTime, sentAt(slot) + lossDelay);
             }
         }
     }
@@ -228,10 +236,10 @@ final class SentLog {
     void onProbeTimeout() {
         probeCount++;
         for (int s = oldest, n = 0; inFlight > 0 && n < CAPACITY; s = Seq.add(s, 1), n++) {
-            int slot = s & MASK;
-            if (state[slot] == IN_FLIGHT && seq[slot] == s) {
+            int slot = s & (capacity - 1);
+            if (state(slot) == IN_FLIGHT && seq(slot) == s) {
                 declareLost(slot);
-                state[slot] = PROBED;
+                setState(slot, PROBED);
                 return;
             }
         }
@@ -288,17 +296,17 @@ final class SentLog {
 
     private void declareLost(int slot) {
         declaredLost++;
-        state[slot] = LOST;
+        setState(slot, LOST);
         inFlight--;
-        bytesInFlight -= bytes[slot];
-        listener.onDatagramLost(seq[slot], bytes[slot]);
+        bytesInFlight -= bytes(slot);
+        listener.onDatagramLost(seq(slot), bytes(slot));
         forEachEntry(slot, false);
     }
 
     private void forEachEntry(int slot, boolean acked) {
-        long start = entryStart[slot];
-        int s = seq[slot];
-        for (int i = 0, n = entryCount[slot]; i < n; i++) {
+        long start = entryStart(slot);
+        int s = seq(slot);
+        for (int i = 0, n = entryCount(slot); i < n; i++) {
             long entry = entries[(int) ((start + i) & (entries.length - 1))];
             if (acked) {
                 listener.onEntryAcked(entry);
@@ -310,8 +318,8 @@ final class SentLog {
 
     /** Forgets a record; entry log space is reclaimed up to the oldest record still alive. */
     private void free(int slot) {
-        int s = seq[slot];
-        state[slot] = EMPTY;
+        int s = seq(slot);
+        setState(slot, EMPTY);
         records--;
         if (records == 0) {
             entryHead = entryTail;
@@ -320,8 +328,72 @@ final class SentLog {
         if (s == oldest) {
             do {
                 oldest = Seq.add(oldest, 1);
-            } while (state[oldest & MASK] == EMPTY || seq[oldest & MASK] != oldest);
-            entryHead = entryStart[oldest & MASK];
+            } while (state(oldest & (capacity - 1)) == EMPTY || seq(oldest & (capacity - 1)) != oldest);
+            entryHead = entryStart(oldest & (capacity - 1));
+        }
+    }
+
+    /** Doubles the record array, moving every record to its slot in the larger one. */
+    private void grow() {
+        int bigger = capacity * 2;
+        long[] r = new long[STRIDE * bigger];
+        for (int i = 0; i < capacity; i++) {
+            if (state(i) != EMPTY) {
+                System.arraycopy(rec, STRIDE * i, r, STRIDE * (seq(i) & (bigger - 1)), STRIDE);
+            }
+        }
+        rec = r;
+        capacity = bigger;
+    }
+
+    private byte state(int slot) {
+        return (byte) rec[STRIDE * slot];
+    }
+
+    private void setState(int slot, byte state) {
+        rec[STRIDE * slot] = rec[STRIDE * slot] & ~0xFFL | state;
+    }
+
+    private int seq(int slot) {
+        return (int) (rec[STRIDE * slot] >>> 8) & 0xFFFF;
+    }
+
+    private int bytes(int slot) {
+        return (int) (rec[STRIDE * slot] >>> 24) & 0xFFFFFF;
+    }
+
+    private int entryCount(int slot) {
+        return (int) (rec[STRIDE * slot] >>> 48);
+    }
+
+    private long sentAt(int slot) {
+        return rec[STRIDE * slot + 1];
+    }
+
+    private long entryStart(int slot) {
+        return rec[STRIDE * slot + 2];
+    }
+
+    /**
+     * For an idle connection, with nothing in flight: forgets the records of datagrams declared lost (an ack that
+     * has not named them by now will not) and goes back to the smallest arrays. Does nothing while anything is in
+     * flight.
+     */
+    void trim() {
+        if (inFlight > 0 || open >= 0) {
+            return;
+        }
+        records = 0;
+        entryHead = entryTail;
+        lossTime = Long.MAX_VALUE;
+        if (capacity > MIN_CAPACITY) {
+            capacity = MIN_CAPACITY;
+            rec = new long[STRIDE * MIN_CAPACITY];
+        } else {
+            Arrays.fill(rec, 0L);
+        }
+        if (entries.length > MIN_ENTRIES) {
+            entries = new long[MIN_ENTRIES];
         }
     }
 

@@ -49,7 +49,9 @@ public final class ServerEndpoint {
     private int replyHead;
     private int replyCount;
     private LongMap<Boolean> usedNonces = new LongMap<>();
-    private LongMap<Boolean> previousNonces = new LongMap<>();
+    private LongMap<Boolean> previousNonces = EMPTY_NONCES;
+    /** Stands for a window without handshakes; never written to. */
+    private static final LongMap<Boolean> EMPTY_NONCES = new LongMap<>();
     private long nonceWindow = Long.MIN_VALUE;
     private long tokenMask;
     private long tokenTag;
@@ -252,7 +254,7 @@ public final class ServerEndpoint {
         do {
             token = random.nextLong() & ~tokenMask | tokenTag;
         } while (token == 0 || byToken.get(token) != null);
-        Connection c = Connection.accepted(config, token, admission.listener(), now, receiveMemory);
+        Connection c = Connection.accepted(config, token, admission.listener(), now, receiveMemory, crc);
         c.scheduler = scheduler;
         c.remote = from;
         c.handshakeNonce = nonce;
@@ -307,16 +309,20 @@ public final class ServerEndpoint {
         return true;
     }
 
-    /** Nonces of accepted handshakes are remembered for as long as their cookies are valid, to refuse replays. */
+    /**
+     * Nonces of accepted handshakes are remembered for as long as their cookies are valid, to refuse replays. Checked
+     * on every handshake and every poll, so that a burst of handshakes is forgotten two windows later even if no
+     * other comes; a window's map starts small, so it holds no more room than that window's handshakes needed.
+     */
     private void rotateNonces(long now) {
         long window = Math.floorDiv(now, serverConfig.cookieWindowNanos());
         if (window == nonceWindow) {
             return;
         }
-        LongMap<Boolean> recycled = previousNonces;
-        previousNonces = window == nonceWindow + 1 ? usedNonces : new LongMap<>();
-        recycled.clear();
-        usedNonces = window == nonceWindow + 1 ? recycled : new LongMap<>();
+        previousNonces = window == nonceWindow + 1 && usedNonces.size() > 0 ? usedNonces : EMPTY_NONCES;
+        if (usedNonces.size() > 0) {
+            usedNonces = new LongMap<>();
+        }
         nonceWindow = window;
     }
 
@@ -325,6 +331,7 @@ public final class ServerEndpoint {
      * where it goes, or null when nothing is due now. Call until it returns null.
      */
     public InetSocketAddress pollTransmit(ByteBuffer out, long now) {
+        rotateNonces(now);
         if (replyCount > 0) {
             ByteBuffer r = replies[replyHead];
             InetSocketAddress to = replyTo[replyHead];

@@ -20,16 +20,18 @@ import java.nio.ByteBuffer;
 final class UnreliableReceiver implements ChannelReceiver {
     static final int PARTIALS = 16;
     static final int MAX_AGE = 1024;
+    private static final long RESUME_DELIVERED = 1L << 32;
 
     private final int channel;
     private final boolean sequenced;
     private final MessageHandler handler;
     private final BufferPool pool;
     private final ByteBudget budget;
-    private final ConnectionStats stats;
-    private final PartialMessage[] partials = new PartialMessage[PARTIALS];
-    private final boolean[] active = new boolean[PARTIALS];
-    private final long[] partialSeq = new long[PARTIALS];
+    private final Counters stats;
+    /** The reassembly table, created with the first fragment. */
+    private PartialMessage[] partials;
+    private boolean[] active;
+    private long[] partialSeq;
     private int activeCount;
     private boolean anySeen;
     private long newest;
@@ -37,7 +39,7 @@ final class UnreliableReceiver implements ChannelReceiver {
     private long lastDelivered;
 
     UnreliableReceiver(int channel, boolean sequenced, MessageHandler handler, BufferPool pool, ByteBudget budget,
-                       ConnectionStats stats) {
+                       Counters stats) {
         this.channel = channel;
         this.sequenced = sequenced;
         this.handler = handler;
@@ -140,6 +142,11 @@ final class UnreliableReceiver implements ChannelReceiver {
 
     /** Takes a table entry for a new message, abandoning the one with the oldest sequence when the table is full. */
     private int startPartial(long seq, int messageLength, int count) {
+        if (partials == null) {
+            partials = new PartialMessage[PARTIALS];
+            active = new boolean[PARTIALS];
+            partialSeq = new long[PARTIALS];
+        }
         int free = -1;
         int oldest = -1;
         for (int i = 0; i < PARTIALS; i++) {
@@ -179,8 +186,34 @@ final class UnreliableReceiver implements ChannelReceiver {
     }
 
     @Override
+    public boolean idle() {
+        return true;
+    }
+
+    /**
+     * Gives up incomplete messages (after the connection went quiet, one has lost a fragment for good: abandoned and
+     * counted, as if a newer one had pushed it out). A sequenced channel carries over the newest message delivered,
+     * so that an older one arriving late is still refused.
+     */
+    @Override
+    public long release() {
+        clear();
+        return sequenced && anyDelivered ? RESUME_DELIVERED | (lastDelivered & Seq.MASK) : 0;
+    }
+
+    @Override
+    public void resume(long state) {
+        if ((state & RESUME_DELIVERED) != 0) {
+            anySeen = true;
+            anyDelivered = true;
+            newest = state & Seq.MASK;
+            lastDelivered = newest;
+        }
+    }
+
+    @Override
     public void clear() {
-        for (int i = 0; i < PARTIALS; i++) {
+        for (int i = 0; i < PARTIALS && activeCount > 0; i++) {
             if (active[i]) {
                 abandonOrFinish(i, true);
             }

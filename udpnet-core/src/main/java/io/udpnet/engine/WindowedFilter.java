@@ -9,8 +9,13 @@ package io.udpnet.engine;
 final class WindowedFilter {
     private final boolean max;
     private final long window;
-    private final long[] value = new long[3];
-    private final long[] time = new long[3];
+    // The best, second-best and third-best samples and their times: fields rather than arrays, a connection has one.
+    private long value0;
+    private long value1;
+    private long value2;
+    private long time0;
+    private long time1;
+    private long time2;
     private boolean empty = true;
 
     /**
@@ -27,37 +32,37 @@ final class WindowedFilter {
 
     /** Adds a sample taken at {@code t} (times never decrease) and returns the updated best. */
     long update(long v, long t) {
-        if (empty || !worse(v, value[0]) || t - time[2] > window) {
+        if (empty || !worse(v, value0) || t - time2 > window) {
             // A new best, or every kept sample is older than the window: start over from this one.
             reset(v, t);
-            return value[0];
+            return value0;
         }
-        if (!worse(v, value[1])) {
+        if (!worse(v, value1)) {
             set(1, v, t);
             set(2, v, t);
-        } else if (!worse(v, value[2])) {
+        } else if (!worse(v, value2)) {
             set(2, v, t);
         }
-        long age = t - time[0];
+        long age = t - time0;
         if (age > window) {
             // The best has expired: the runners-up move up and this sample becomes the third.
             shift(v, t);
-            if (t - time[0] > window) {
+            if (t - time0 > window) {
                 shift(v, t);
             }
-        } else if (time[1] == time[0] && age > window / 4) {
+        } else if (time1 == time0 && age > window / 4) {
             // A quarter of the window has passed with a single best: keep a fresher second-best.
             set(1, v, t);
             set(2, v, t);
-        } else if (time[2] == time[1] && age > window / 2) {
+        } else if (time2 == time1 && age > window / 2) {
             set(2, v, t);
         }
-        return value[0];
+        return value0;
     }
 
     /** The best value in the window, or {@code fallback} if no sample was taken yet. */
     long best(long fallback) {
-        return empty ? fallback : value[0];
+        return empty ? fallback : value0;
     }
 
     boolean isEmpty() {
@@ -78,8 +83,8 @@ final class WindowedFilter {
     }
 
     private void shift(long v, long t) {
-        set(0, value[1], time[1]);
-        set(1, value[2], time[2]);
+        set(0, value1, time1);
+        set(1, value2, time2);
         set(2, v, t);
     }
 
@@ -88,7 +93,19 @@ final class WindowedFilter {
     }
 
     private void set(int i, long v, long t) {
-        value[i] = v;
-        time[i] = t;
+        switch (i) {
+            case 0 -> {
+                value0 = v;
+                time0 = t;
+            }
+            case 1 -> {
+                value1 = v;
+                time1 = t;
+            }
+            default -> {
+                value2 = v;
+                time2 = t;
+            }
+        }
     }
 }

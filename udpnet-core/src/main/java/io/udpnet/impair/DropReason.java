@@ -1,6 +1,6 @@
 package io.udpnet.impair;
 
-/** Why the simulation discarded a datagram; reported to a {@link SimListener}. */
+/** Why the simulation discarded a datagram; reported to a {@code io.udpnet.sim.SimListener}, or counted by the impairment relay. */
 public enum DropReason {
     /** Random loss configured by {@link LinkConfig#lossProbability()}. */
     RANDOM_LOSS,

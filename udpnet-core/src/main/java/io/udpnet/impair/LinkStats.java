@@ -1,12 +1,12 @@
 package io.udpnet.impair;
 
 /**
- * Counters of one directed link, as a snapshot taken by {@link Simulation#linkStats} or summed over every link by
- * {@link Simulation#totalLinkStats()}.
+ * Counters of one directed link, as a snapshot taken by {@code Simulation.linkStats} or summed over every link by
+ * {@code Simulation.totalLinkStats()}.
  *
  * <p>Every datagram offered ends up in exactly one of: delivered, lost, dropped by queue overflow, dropped as
  * oversize, still in flight, or discarded on arrival because its destination node was
- * {@linkplain Simulation#removeNode removed} (counted only by {@link Simulation#unknownDestinationDrops()}). Duplication adds copies, so with duplication switched on more datagrams can be
+ * removed (counted only by {@code Simulation.unknownDestinationDrops()}). Duplication adds copies, so with duplication switched on more datagrams can be
  * delivered than were offered; {@code duplicated} says how many extra copies were made. {@code reordered} and
  * {@code corrupted} count copies that were held back or had bits flipped; those copies are still delivered.
  *

@@ -10,6 +10,7 @@ import io.udpnet.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -425,7 +426,7 @@ class ConnectionTest {
      */
     @Test
     void keepAliveGoesWhenTheLossTimerEmptiesTheFlight() {
-        Connection a = connection(ConnectionConfig.defaults());
+        Connection a = connection(ConnectionConfig.builder().keepAlive(Duration.ofSeconds(2)).build());
         a.send(3, ByteBuffer.allocate(10));                     // unreliable: nothing to retransmit later
         assertEquals(1, drain(a, 0).size());                    // datagram 0
         a.send(3, ByteBuffer.allocate(10));

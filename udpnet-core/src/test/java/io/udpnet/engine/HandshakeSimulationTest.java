@@ -128,9 +128,39 @@ class HandshakeSimulationTest {
         assertTrue(sim.runUntil(() -> client.connected != null, Duration.ofSeconds(2).toNanos()));
         long vanished = sim.nowNanos();
         sim.removeNode(SERVER);
-        assertTrue(sim.runUntil(() -> client.disconnected != null, Duration.ofSeconds(15).toNanos()));
+        assertTrue(sim.runUntil(() -> client.disconnected != null, CONFIG.idleTimeoutNanos() + Duration.ofSeconds(1)
+                .toNanos()));
         assertEquals(DisconnectCode.TIMED_OUT, client.disconnected.code());
         assertTrue(client.disconnectedAt - vanished <= CONFIG.idleTimeoutNanos() + Duration.ofMillis(100).toNanos());
+    }
+
+    @Test
+    void aClientThatNeverSendsAfterAcceptIsDroppedAfterTheConnectTimeOut() {
+        setUp(15, LinkConfig.builder().latency(Duration.ofMillis(10)).build(), acceptAll(), ServerConfig.defaults(),
+                CONFIG, "");
+        // The client vanishes the moment the server accepts it: the ACCEPT, and the server's slot, go nowhere.
+        assertTrue(sim.runUntil(() -> !serverSide.isEmpty(), Duration.ofSeconds(2).toNanos()));
+        sim.removeNode(CLIENT);
+        long acceptedAt = serverSide.get(0).connectedAt;
+        assertEquals(1, server.connectionCount());
+        assertTrue(sim.runUntil(() -> serverSide.get(0).disconnected != null, CONFIG.idleTimeoutNanos()));
+        assertEquals(DisconnectCode.TIMED_OUT, serverSide.get(0).disconnected.code());
+        assertEquals(acceptedAt + CONFIG.connectTimeoutNanos(), serverSide.get(0).disconnectedAt,
+                "the connect time-out after the ACCEPT, not the idle time-out");
+        sim.runFor(Duration.ofMillis(1).toNanos());
+        assertEquals(0, server.connectionCount(), "the slot is free again");
+    }
+
+    @Test
+    void anAcceptedClientConfirmsAtOnceAndAnIdleOneOutlivesTheConnectTimeOut() {
+        setUp(16, LinkConfig.builder().latency(Duration.ofMillis(10)).build(), acceptAll(), ServerConfig.defaults(),
+                CONFIG, "");
+        assertTrue(sim.runUntil(() -> client.connected != null, Duration.ofSeconds(2).toNanos()));
+        assertTrue(sim.runUntil(() -> serverSide.get(0).connected.stats().datagramsReceived() == 1,
+                Duration.ofMillis(50).toNanos()), "the client's first data datagram follows the ACCEPT at once");
+        sim.runFor(CONFIG.connectTimeoutNanos() * 2);
+        assertNull(serverSide.get(0).disconnected, "a confirmed connection waits for the idle time-out only");
+        assertEquals(1, server.connectionCount());
     }
 
     @Test

@@ -41,7 +41,7 @@ class SendQueueTest {
     }
 
     static SendQueue queue(Delivery delivery, int window, ByteBudget budget) {
-        return new SendQueue(3, delivery, window, WHOLE, FRAGMENT, 32, budget, new ConnectionStats());
+        return new SendQueue(3, delivery, window, WHOLE, FRAGMENT, 32, budget, new Counters());
     }
 
     static byte[] pattern(int n, int seed) {

@@ -29,7 +29,7 @@ class UnreliableReceiverPropertyTest {
         Random rnd = new Random(seed);
         boolean sequenced = rnd.nextBoolean();
         ByteBudget budget = new ByteBudget(4096 + rnd.nextInt(30_000));
-        ConnectionStats stats = new ConnectionStats();
+        Counters stats = new Counters();
         List<byte[]> bodies = new ArrayList<>();
         List<Integer> deliveredSeqs = new ArrayList<>();
         int first = 65536 - rnd.nextInt(400);

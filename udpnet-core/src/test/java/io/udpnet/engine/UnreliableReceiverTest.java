@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class UnreliableReceiverTest {
     private final Deliveries got = new Deliveries();
     private final ByteBudget budget = new ByteBudget(64 * 1024);
-    private final ConnectionStats stats = new ConnectionStats();
+    private final Counters stats = new Counters();
 
     private UnreliableReceiver receiver(boolean sequenced) {
         return new UnreliableReceiver(1, sequenced, got, new BufferPool(), budget, stats);

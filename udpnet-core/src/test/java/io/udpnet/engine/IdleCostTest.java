@@ -1,0 +1,94 @@
+package io.udpnet.engine;
+
+import io.udpnet.ConnectionConfig;
+import io.udpnet.ServerConfig;
+import io.udpnet.impair.LinkConfig;
+import io.udpnet.sim.ConnectionNode;
+import io.udpnet.sim.DatagramOutbox;
+import io.udpnet.sim.ServerEndpointNode;
+import io.udpnet.sim.SimNode;
+import io.udpnet.sim.Simulation;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What an idle connection costs in datagrams and wake-ups with the default configuration: one keep-alive from the
+ * client and the server's ack per keep-alive interval, and a couple of polls of each end for that exchange.
+ */
+class IdleCostTest {
+    static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 7000);
+    static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.2", 7001);
+    static final long SEED = 41;
+
+    /** Counts the polls of the node it wraps. */
+    static final class CountingNode implements SimNode {
+        final SimNode node;
+        long polls;
+
+        CountingNode(SimNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
+            node.onDatagram(from, datagram, nowNanos);
+        }
+
+        @Override
+        public void poll(long nowNanos, DatagramOutbox outbox) {
+            polls++;
+            node.poll(nowNanos, outbox);
+        }
+
+        @Override
+        public long nextDeadline() {
+            return node.nextDeadline();
+        }
+    }
+
+    @Test
+    void anIdleConnectionExchangesOneKeepAliveAndOneAckPerInterval() {
+        ConnectionConfig config = ConnectionConfig.defaults();
+        Simulation sim = new Simulation(SEED);
+        Recorder serverSide = new Recorder(sim::nowNanos);
+        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(),
+                (from, payload) -> Admission.accept(serverSide), new SplittableRandom(SEED));
+        CountingNode serverNode = new CountingNode(new ServerEndpointNode(server));
+        sim.addNode(SERVER, serverNode);
+        Recorder client = new Recorder(sim::nowNanos);
+        Connection c = Connection.connect(config, ByteBuffer.allocate(0), client, new SplittableRandom(~SEED), 0);
+        CountingNode clientNode = new CountingNode(new ConnectionNode(c, SERVER));
+        sim.addNode(CLIENT, clientNode);
+        sim.linkBoth(SERVER, CLIENT, LinkConfig.builder().latency(Duration.ofMillis(20)).build());
+        assertTrue(sim.runUntil(() -> serverSide.connected != null && client.connected != null,
+                Duration.ofSeconds(2).toNanos()), "seed " + SEED);
+        sim.schedule(sim.nowNanos(), () -> c.send(0, ByteBuffer.wrap(new byte[] {1})));
+        sim.runFor(Duration.ofSeconds(1).toNanos());
+
+        long sentBefore = c.stats().datagramsSent() + serverSide.connected.stats().datagramsSent();
+        long serverPolls = serverNode.polls;
+        long clientPolls = clientNode.polls;
+        long idle = Duration.ofMinutes(10).toNanos();
+        sim.runFor(idle);
+
+        long intervals = idle / config.keepAliveNanos();
+        long sent = c.stats().datagramsSent() + serverSide.connected.stats().datagramsSent() - sentBefore;
+
+        assertEquals(Connection.State.CONNECTED, c.state());
+        assertTrue(sent >= 2 * intervals - 2 && sent <= 2 * intervals + 2,
+                sent + " datagrams in " + intervals + " keep-alive intervals: one keep-alive and one ack each");
+        assertTrue(serverSide.connected.stats().ackElicitingSent() <= 2,
+                "the client keeps the connection alive; the server only answers");
+        assertTrue(serverNode.polls - serverPolls <= 2 * intervals + 2,
+                "server polled " + (serverNode.polls - serverPolls) + " times in " + intervals + " intervals");
+        assertTrue(clientNode.polls - clientPolls <= 2 * intervals + 2,
+                "client polled " + (clientNode.polls - clientPolls) + " times in " + intervals + " intervals");
+    }
+}

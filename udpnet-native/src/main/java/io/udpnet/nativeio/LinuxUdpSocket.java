@@ -198,6 +198,11 @@ final class LinuxUdpSocket implements UdpSocket {
         return sender.calls();
     }
 
+    /** @return received messages that GRO had coalesced from several datagrams */
+    long coalescedReceives() {
+        return receiver.coalesced();
+    }
+
     @Override
     public int sendTo(ByteBuffer datagram, InetSocketAddress peer) throws IOException {
         sendToCalls.incrementAndGet();

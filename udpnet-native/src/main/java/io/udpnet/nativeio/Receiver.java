@@ -34,6 +34,7 @@ final class Receiver {
     private int pendingOffset;
     private long lastOverflow;
     private volatile long kernelDrops;
+    private long coalesced;
 
     Receiver(LinuxUdpSocket socket, Arena arena, boolean gro) {
         this.socket = socket;
@@ -43,6 +44,11 @@ final class Receiver {
 
     long drops() {
         return kernelDrops;
+    }
+
+    /** @return messages that carried more than one datagram (GRO) */
+    long coalesced() {
+        return coalesced;
     }
 
     int receive(DatagramBatch batch, PathError.Handler errors) throws IOException {
@@ -155,6 +161,9 @@ final class Receiver {
             long gso = Cmsg.find(h.controls(), h.controlOffset(j), h.controlLength(j), Linux.SOL_UDP, Linux.UDP_GRO);
             int size = gso < 0 ? 0 : h.controls().get(ValueLayout.JAVA_SHORT, gso) & 0xffff;
             pendingSegment[j] = size > 0 ? size : Math.max(len, 1);
+            if (len > pendingSegment[j]) {
+                coalesced++;
+            }
         }
         pendingCount = r;
         pendingMessage = 0;

@@ -121,12 +121,14 @@ final class Sender {
 
     /**
      * A datagram was refused as larger than the path. With IP_RECVERR the kernel also queued the refusal with the
-     * MTU it knows; report that entry if present, else one with the connected path's MTU (or 0).
+     * MTU it knows (and, on an unconnected socket, port 0: it names the socket's own destination port); report that
+     * entry's MTU for the real peer if present, else the connected path's MTU (or 0).
      */
     private void tooBig(InetSocketAddress peer, PathError.Handler errors) {
         boolean[] done = new boolean[1];
         socket.errorQueue().drain(err -> {
-            if (!done[0] && err.kind() == PathError.Kind.MESSAGE_TOO_BIG && err.peer().equals(peer)) {
+            if (!done[0] && err.kind() == PathError.Kind.MESSAGE_TOO_BIG
+                    && err.peer().getAddress().equals(peer.getAddress())) {
                 done[0] = true;
                 int mtu = err.mtu() > 0 ? err.mtu() : socket.pathMtu();
                 errors.onPathError(new PathError(peer, PathError.Kind.MESSAGE_TOO_BIG, mtu));

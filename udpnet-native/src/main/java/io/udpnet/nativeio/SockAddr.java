@@ -47,7 +47,7 @@ final class SockAddr {
     private final InetSocketAddress[] cached = new InetSocketAddress[CACHE];
     private final long[] hi = new long[CACHE];
     private final long[] lo = new long[CACHE];
-    private final int[] portScope = new int[CACHE];
+    private final int[] ports = new int[CACHE];
     private final int[] scopes = new int[CACHE];
     private int next;
 
@@ -74,7 +74,7 @@ final class SockAddr {
         }
         long h = hi[i];
         long l = lo[i];
-        int port = portScope[i];
+        int port = ports[i];
         if (v6) {
             seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) Linux.AF_INET6);
             seg.set(PORT, at + 2, (short) port);
@@ -116,7 +116,7 @@ final class SockAddr {
         }
         int port = seg.get(PORT, at + 2) & 0xffff;
         for (int i = 0; i < CACHE; i++) {
-            if (cached[i] != null && hi[i] == h && lo[i] == l && portScope[i] == port && scopes[i] == scope) {
+            if (cached[i] != null && hi[i] == h && lo[i] == l && ports[i] == port && scopes[i] == scope) {
                 return cached[i];
             }
         }
@@ -168,7 +168,7 @@ final class SockAddr {
         cached[i] = a;
         hi[i] = h;
         lo[i] = l;
-        portScope[i] = port;
+        ports[i] = port;
         scopes[i] = scope;
     }
 

@@ -39,8 +39,8 @@ final class Cmsg {
 
     /** Bytes a UDP_SEGMENT control message takes: CMSG_SPACE(sizeof(uint16_t)). */
     static final int SEGMENT_SPACE = space(2);
-    /** Room for what a receive may carry: UDP_GRO's gso_size and SO_RXQ_OVFL's counter. */
-    static final int RECEIVE_SPACE = space(4) * 2 + space(4);
+    /** Room for what a receive may carry (UDP_GRO's gso_size, SO_RXQ_OVFL's counter) and one more, to spare. */
+    static final int RECEIVE_SPACE = space(4) * 3;
     /** Room for an IP(V6)_RECVERR message: sock_extended_err and the offender's sockaddr_in6. */
     static final int ERROR_SPACE = space((int) SOCK_EXTENDED_ERR.byteSize() + SockAddr.MAX_BYTES);
 

@@ -33,7 +33,6 @@ final class Linux {
     static final int UDP_SEGMENT = 103;
     static final int UDP_GRO = 104;
 
-    static final int MSG_CTRUNC = 0x8;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_ERRQUEUE = 0x2000;

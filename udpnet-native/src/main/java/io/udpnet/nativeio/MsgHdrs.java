@@ -42,7 +42,7 @@ final class MsgHdrs {
     static final long IOVLEN = MSGHDR.byteOffset(groupElement("msg_iovlen"));
     static final long CONTROL = MSGHDR.byteOffset(groupElement("msg_control"));
     static final long CONTROLLEN = MSGHDR.byteOffset(groupElement("msg_controllen"));
-    static final long FLAGS = MSGHDR.byteOffset(groupElement("msg_flags"));
+    private static final long FLAGS = MSGHDR.byteOffset(groupElement("msg_flags"));
     static final long MSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
     private static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
     private static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
@@ -130,14 +130,5 @@ final class MsgHdrs {
 
     int controlLength(int i) {
         return (int) msgs.get(ValueLayout.JAVA_LONG, STRIDE * i + CONTROLLEN);
-    }
-
-    int flags(int i) {
-        return msgs.get(ValueLayout.JAVA_INT, STRIDE * i + FLAGS);
-    }
-
-    /** @return the address of message {@code i}'s msghdr, for recvmsg/sendmsg of one message */
-    MemorySegment header(int i) {
-        return msgs.asSlice(STRIDE * i, MSGHDR.byteSize());
     }
 }

@@ -14,9 +14,9 @@ import java.nio.ByteOrder;
 
 /**
  * Socket addresses between Java and the kernel: {@code sockaddr_in6} for a dual-stack socket (IPv4 peers as
- * {@code ::ffff:a.b.c.d}) or {@code sockaddr_in} for an IPv4-only one. Each socket has its own instance, which remembers
- * the last few addresses it converted both ways, so a repeat peer costs no allocation: the hot path sees the same few
- * peers again and again.
+ * {@code ::ffff:a.b.c.d}) or {@code sockaddr_in} for an IPv4-only one. Each socket has its own instance, which
+ * remembers the last few addresses it converted both ways, so a repeat peer costs no allocation: the hot path sees
+ * the same few peers again and again.
  *
  * <p>Addresses are kept as two longs (the 16 bytes of the IPv6 form, IPv4 mapped) plus port and scope.
  */

@@ -10,7 +10,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
-/** Run in a child JVM by {@link FallbackTest}: prints the chosen implementation's name and whether it carried a datagram. */
+/**
+ * Run in a child JVM by {@link FallbackTest}: prints the chosen implementation's name and whether it carried a
+ * datagram.
+ */
 public final class ChoiceProbe {
     private ChoiceProbe() {
     }

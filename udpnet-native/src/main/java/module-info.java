@@ -4,7 +4,7 @@
  * {@code --enable-native-access=io.udpnet.nativeio}.
  */
 module io.udpnet.nativeio {
-    requires io.udpnet;
+    requires transitive io.udpnet;
 
     exports io.udpnet.nativeio;
 

@@ -56,6 +56,8 @@ final class Syscalls {
     private Syscalls() {
     }
 
+    // Restricted: LinuxDatagramIo checks that native access is enabled before this class loads.
+    @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, ValueLayout result, ValueLayout... args) {
         MemorySegment symbol = LIBC.find(name)
                 .orElseThrow(() -> new UnsupportedOperationException("no " + name + " in the C library"));

@@ -47,6 +47,7 @@ class PathMtuNamespaceTest {
         }
     }
 
+    @SuppressWarnings("restricted")
     private static void inOwnNamespace() throws Exception {
         Linker linker = Linker.nativeLinker();
         MethodHandle unshare = linker.downcallHandle(linker.defaultLookup().find("unshare").orElseThrow(),

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "udpnet", mixinStandardHelpOptions = true, version = "udpnet 0.1.0",
         description = "Sessions, messages and reliability over UDP.",
         subcommands = {DemoCommand.class, ServerCommand.class, ClientCommand.class, RelayCommand.class,
-                SimCommand.class, CommandLine.HelpCommand.class})
+                SimCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

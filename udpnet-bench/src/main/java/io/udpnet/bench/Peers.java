@@ -1,0 +1,62 @@
+package io.udpnet.bench;
+
+import io.udpnet.io.DatagramIo;
+
+import java.util.List;
+
+/** The peers {@code udpnet bench} knows, by name, and how each is opened. */
+final class Peers {
+    /** Every peer name, in the order of the help text. */
+    static final List<String> NAMES = List.of("raw", "udpnet", "udpnet-nocc", "aeron", "netty", "udpnet-native");
+
+    /** The name of the native I/O implementation, when its module is on the class path. */
+    static final String NATIVE_IO = "native-linux";
+
+    private Peers() {
+    }
+
+    /** A peer that cannot run here, and why (a missing library, a missing JVM flag). */
+    static final class Unavailable extends Exception {
+        Unavailable(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * Opens peer {@code name} with {@code settings}.
+     *
+     * @throws Unavailable when the peer cannot run on this machine or in this JVM
+     */
+    static ComparedPeer open(String name, PeerSettings settings) throws Exception {
+        return switch (name) {
+            case "raw" -> RawPeer.open(settings);
+            case "udpnet" -> UdpnetPeer.open(settings, name, true, DatagramIo.nio());
+            case "udpnet-nocc" -> UdpnetPeer.open(settings, name, false, DatagramIo.nio());
+            case "udpnet-native" -> UdpnetPeer.open(settings, name, true, nativeIo());
+            case "aeron" -> {
+                if (!Object.class.getModule().isExported("jdk.internal.misc", Peers.class.getModule())) {
+                    throw new Unavailable("Aeron needs the JVM flag --add-exports "
+                            + "java.base/jdk.internal.misc=ALL-UNNAMED (bin/udpnet bench passes it)");
+                }
+                yield AeronPeer.open(settings);
+            }
+            case "netty" -> NettyPeer.open(settings);
+            default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
+        };
+    }
+
+    /** The native I/O implementation, or {@link Unavailable} when it is not on the class path or does not load. */
+    private static DatagramIo nativeIo() throws Unavailable {
+        DatagramIo io;
+        try {
+            io = DatagramIo.defaultIo();
+        } catch (IllegalStateException e) {
+            throw new Unavailable("the native I/O does not load: " + e.getMessage());
+        }
+        if (!io.name().equals(NATIVE_IO)) {
+            throw new Unavailable("the native I/O (" + NATIVE_IO + ", module udpnet-native) is not present here: "
+                    + "the default I/O is " + io.name());
+        }
+        return io;
+    }
+}

@@ -1,0 +1,30 @@
+package io.udpnet.bench;
+
+import java.util.Locale;
+
+/** What {@code udpnet bench} measures; {@code all} on the command line runs each in turn. */
+enum Scenario {
+    /** One sender, one receiver, messages of {@code --size} bytes, reliable-ordered where the peer offers it. */
+    THROUGHPUT("one sender, one receiver, messages of --size bytes, reliable-ordered where the peer offers it"),
+    /** 1 MiB reliable-ordered messages: bytes per second. */
+    BULK("1 MiB reliable-ordered messages (raw and netty: full 1472-byte datagrams, the byte limit)"),
+    /** Round trips on a fixed schedule, see {@link PingSchedule}. */
+    PINGPONG("round trips of --size-byte messages sent at a fixed --rate, timed from when each was due");
+
+    /** The message size of {@link #BULK}. */
+    static final int BULK_SIZE = 1 << 20;
+
+    private final String description;
+
+    Scenario(String description) {
+        this.description = description;
+    }
+
+    String description() {
+        return description;
+    }
+
+    String option() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

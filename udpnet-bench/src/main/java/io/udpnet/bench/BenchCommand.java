@@ -61,6 +61,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int rate = 1000;
 
+    @Option(names = "--idle", paramLabel = "STRATEGY", description = "how application threads, and Aeron's driver, "
+            + "wait: ${COMPLETION-CANDIDATES} (default: backoff)")
+    PeerSettings.Idle idle = PeerSettings.Idle.BACKOFF;
+
     @Option(names = "--json", description = "print one JSON object instead of the tables")
     boolean json;
 
@@ -82,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
     static int execute(String[] args, PrintWriter out, PrintWriter err) {
         BenchCommand command = new BenchCommand();
         command.args = args.clone();
-        CommandLine cl = new CommandLine(command);
+        CommandLine cl = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
@@ -103,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Scenario> scenarios = scenarios();
         BenchRun.Options options = new BenchRun.Options(peerNames(), range("--duration", duration, 1, 600),
                 range("--warmup", warmup, 0, 100), range("--iterations", iterations, 1, 1000),
-                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000));
+                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), idle);
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(spec.commandLine().getErr(), BenchRun.steps(options) * scenarios.size());
         progress.note("%s; load average %s", Machine.describe(), Machine.loadAverage());

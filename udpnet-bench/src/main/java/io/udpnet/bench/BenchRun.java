@@ -15,7 +15,8 @@ import java.util.List;
  */
 final class BenchRun {
     /** The settings of a run, as given on the command line. */
-    record Options(List<String> peers, int durationSeconds, int warmup, int iterations, int size, int rate) {
+    record Options(List<String> peers, int durationSeconds, int warmup, int iterations, int size, int rate,
+                   PeerSettings.Idle idle) {
     }
 
     /** A scenario's results, with the load average before and after. */
@@ -34,8 +35,7 @@ final class BenchRun {
     Outcome run(Scenario scenario) throws Exception {
         String loadBefore = Machine.loadAverage();
         int size = scenario == Scenario.BULK ? Scenario.BULK_SIZE : options.size();
-        PeerSettings settings = new PeerSettings(size, PeerSettings.Idle.BACKOFF, PeerSettings.UdpnetSend.TRY,
-                PeerSettings.UdpnetCongestion.BBR);
+        PeerSettings settings = new PeerSettings(size, options.idle());
         List<ComparedPeer> peers = new ArrayList<>();
         List<PeerResult> results = new ArrayList<>();
         try {

@@ -19,7 +19,6 @@ import org.agrona.concurrent.IdleStrategy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,9 +110,7 @@ final class UdpnetPeer implements ComparedPeer {
                         ? ", initial window " + cc.initialWindowBytes() + " B, pacing burst "
                         + cc.pacingBurstBytes() + " B" : ""),
                 "server socket buffers: " + server.config().socketBufferBytes() + " B asked",
-                "sender on back-pressure: " + (settings.udpnetSend() == PeerSettings.UdpnetSend.TRY
-                        ? "trySend + " + settings.idle().describe()
-                        : "send(channel, message, timeout), waiting on the connection"));
+                "sender on back-pressure: trySend + " + settings.idle().describe());
     }
 
     @Override
@@ -155,19 +152,9 @@ final class UdpnetPeer implements ComparedPeer {
     /** Sends messages numbered from {@code seq} until {@code deadline}; returns the next number. */
     private long send(long seq, long deadline) throws IOException {
         IdleStrategy idle = settings.idle().create();
-        Duration sendTimeout = Duration.ofNanos(PeerSettings.TIMEOUT_NANOS);
-        boolean blocking = settings.udpnetSend() == PeerSettings.UdpnetSend.BLOCK;
         while (true) {
             out.putLong(0, seq);
-            if (blocking) {
-                if (!connection.send(CHANNEL, out, sendTimeout)) {
-                    throw new IllegalStateException(name + ": no room to send for " + sendTimeout);
-                }
-                seq++;
-                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
-                    return seq;
-                }
-            } else if (connection.trySend(CHANNEL, out)) {
+            if (connection.trySend(CHANNEL, out)) {
                 seq++;
                 idle.reset();
                 if ((seq & 63) == 0 && System.nanoTime() >= deadline) {

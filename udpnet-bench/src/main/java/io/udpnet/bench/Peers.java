@@ -7,7 +7,7 @@ import java.util.List;
 /** The peers {@code udpnet bench} knows, by name, and how each is opened. */
 final class Peers {
     /** Every peer name, in the order of the help text. */
-    static final List<String> NAMES = List.of("raw", "udpnet", "udpnet-nocc", "aeron", "netty", "udpnet-native");
+    static final List<String> NAMES = List.of("raw", "udpnet", "udpnet-nocc", "aeron", "kcp", "netty", "udpnet-native");
 
     /** The name of the native I/O implementation, when its module is on the class path. */
     static final String NATIVE_IO = "native-linux";
@@ -41,6 +41,7 @@ final class Peers {
                 yield AeronPeer.open(settings);
             }
             case "netty" -> NettyPeer.open(settings);
+            case "kcp" -> KcpPeer.open(settings);
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
         };
     }

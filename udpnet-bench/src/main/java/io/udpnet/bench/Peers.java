@@ -7,7 +7,7 @@ import java.util.List;
 /** The peers {@code udpnet bench} knows, by name, and how each is opened. */
 final class Peers {
     /** Every peer name, in the order of the help text. */
-    static final List<String> NAMES = List.of("raw", "udpnet", "udpnet-nocc", "aeron", "kcp", "netty", "udpnet-native");
+    static final List<String> NAMES = List.of("raw", "udpnet", "udpnet-nocc", "aeron", "enet", "kcp", "netty", "udpnet-native");
 
     /** The name of the native I/O implementation, when its module is on the class path. */
     static final String NATIVE_IO = "native-linux";
@@ -42,8 +42,30 @@ final class Peers {
             }
             case "netty" -> NettyPeer.open(settings);
             case "kcp" -> KcpPeer.open(settings);
+            case "enet" -> enet(settings);
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
         };
+    }
+
+    /**
+     * The ENet peer, compiled only on JDK 22 or later (see the module's pom): found by name so that this class
+     * builds without it.
+     */
+    private static ComparedPeer enet(PeerSettings settings) throws Exception {
+        Class<?> c;
+        try {
+            c = Class.forName("io.udpnet.bench.EnetPeer");
+        } catch (ClassNotFoundException e) {
+            throw new Unavailable("not built: the ENet peer needs the FFM API, so a build on JDK 22 or later");
+        }
+        try {
+            return (ComparedPeer) c.getDeclaredMethod("open", PeerSettings.class).invoke(null, settings);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw new IllegalStateException("enet: " + e.getCause(), e.getCause());
+        }
     }
 
     /** The native I/O implementation, or {@link Unavailable} when it is not on the class path or does not load. */

@@ -26,21 +26,25 @@ import java.util.concurrent.Callable;
                 "",
                 "Scenarios: throughput (one sender, one receiver, --size-byte messages, reliable-ordered where the "
                         + "peer offers it), bulk (1 MiB reliable-ordered messages; MB/s), pingpong (round trips at a "
-                        + "fixed --rate, timed from when each ping was due, so queueing delay counts), all.",
+                        + "fixed --rate, timed from when each ping was due, so queueing delay counts), loss "
+                        + "(unreliable-sequenced messages of 1..32 fragments through a relay losing 1% and 5%, "
+                        + "delivery beside (1-p)^n), all.",
                 "",
                 "Peers: raw (JDK DatagramChannel, no protocol: the limit), udpnet (NIO I/O), udpnet-nocc (no "
                         + "congestion control), udpnet-native (the native I/O, skipped where it is missing), aeron "
-                        + "(embedded media driver), netty (raw datagrams over Netty's epoll transport)."},
+                        + "(embedded media driver), enet (libenet through FFM, skipped where it is missing), kcp "
+                        + "(kcp-netty), netty (raw datagrams over Netty's epoll transport). A peer that cannot do a "
+                        + "scenario is listed as n/a with the reason."},
         exitCodeOnInvalidInput = 2)
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, bulk, pingpong or all")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, bulk, pingpong, loss or all")
     String scenario;
 
     @Option(names = "--peers", paramLabel = "P1,P2,...", description = "peers to compare (default: ${DEFAULT-VALUE})")
-    String peers = "raw,udpnet,aeron,netty";
+    String peers = "raw,udpnet,udpnet-native,aeron,enet,kcp,netty";
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "length of each iteration, 1..600 "
             + "(default: ${DEFAULT-VALUE})")
@@ -57,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "16..1048576 (default: ${DEFAULT-VALUE})")
     int size = 32;
 
-    @Option(names = "--rate", paramLabel = "PER_SECOND", description = "pings per second in pingpong, 1..100000 "
+    @Option(names = "--rate", paramLabel = "PER_SECOND", description = "pings per second in pingpong, messages per second in loss, 1..100000 "
             + "(default: ${DEFAULT-VALUE})")
     int rate = 1000;
 
@@ -109,7 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
                 range("--warmup", warmup, 0, 100), range("--iterations", iterations, 1, 1000),
                 range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), idle);
         PrintWriter out = spec.commandLine().getOut();
-        Progress progress = new Progress(spec.commandLine().getErr(), BenchRun.steps(options) * scenarios.size());
+        int steps = scenarios.stream().mapToInt(s -> BenchRun.steps(options, s)).sum();
+        Progress progress = new Progress(spec.commandLine().getErr(), steps);
         progress.note("%s; load average %s", Machine.describe(), Machine.loadAverage());
         List<BenchRun.Outcome> outcomes = new ArrayList<>();
         BenchRun run = new BenchRun(options, progress);
@@ -140,7 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return List.of(s);
             }
         }
-        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, all "
+        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, all "
                 + "expected, got '" + scenario + "'");
     }
 

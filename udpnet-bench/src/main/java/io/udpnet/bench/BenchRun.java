@@ -1,5 +1,6 @@
 package io.udpnet.bench;
 
+import io.udpnet.io.DatagramIo;
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.ManagementFactory;
@@ -33,6 +34,9 @@ final class BenchRun {
     }
 
     Outcome run(Scenario scenario) throws Exception {
+        if (scenario == Scenario.LOSS) {
+            return loss();
+        }
         String loadBefore = Machine.loadAverage();
         int size = scenario == Scenario.BULK ? Scenario.BULK_SIZE : options.size();
         PeerSettings settings = new PeerSettings(size, options.idle());
@@ -126,8 +130,48 @@ final class BenchRun {
         throw new IllegalStateException("no result for " + name);
     }
 
-    /** Rounds × peers: the steps the progress bar counts for one scenario. */
-    static int steps(Options o) {
-        return (o.warmup() + o.iterations()) * o.peers().size();
+    /** The loss scenario: only udpnet's peers have unreliable-sequenced fragmented messages. */
+    private Outcome loss() throws Exception {
+        String loadBefore = Machine.loadAverage();
+        List<PeerResult> results = new ArrayList<>();
+        List<DatagramIo> ios = new ArrayList<>();
+        for (String name : options.peers()) {
+            String na = switch (name) {
+                case "udpnet", "udpnet-nocc", "udpnet-native" -> null;
+                case "raw", "netty" -> "no protocol: a message is one datagram, never fragmented";
+                case "aeron", "kcp" -> "reliable delivery only: nothing is lost, so nothing to compare";
+                case "enet" -> "ENet's unreliable fragmented packets are not driven by this harness";
+                default -> "not measured in this scenario";
+            };
+            DatagramIo io = null;
+            if (na == null) {
+                try {
+                    io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
+                } catch (Peers.Unavailable e) {
+                    na = e.getMessage();
+                }
+            }
+            if (na != null) {
+                results.add(PeerResult.notApplicable(name, na));
+                progress.note("%s: skipped, %s", name, na);
+                progress.skip((options.warmup() + options.iterations()) * LossRun.steps());
+                continue;
+            }
+            ios.add(io);
+            results.add(PeerResult.of(name, LossRun.configuration(io, LossRun.config())));
+        }
+        List<PeerResult> measured = results.stream().filter(PeerResult::measured).toList();
+        for (int round = 0; round < options.warmup() + options.iterations(); round++) {
+            for (int k = 0; k < measured.size(); k++) {
+                int i = (k + round) % measured.size();
+                LossRun.measure(ios.get(i), options, measured.get(i), progress, round >= options.warmup());
+            }
+        }
+        return new Outcome(Scenario.LOSS, options, results, loadBefore, Machine.loadAverage());
+    }
+
+    /** The steps the progress bar counts for one scenario: rounds × peers, times the cells of the loss scenario. */
+    static int steps(Options o, Scenario s) {
+        return (o.warmup() + o.iterations()) * o.peers().size() * (s == Scenario.LOSS ? LossRun.steps() : 1);
     }
 }

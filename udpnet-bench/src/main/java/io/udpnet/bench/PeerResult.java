@@ -15,6 +15,8 @@ final class PeerResult {
     final List<Double> bytesPerSecond = new ArrayList<>();
     final List<Double> cores = new ArrayList<>();
     final Histogram rtt = new Histogram(3);
+    /** The loss scenario's cells, summed over iterations, in the order first measured. */
+    final List<LossRun.Cell> loss = new ArrayList<>();
     long sent;
     long delivered;
     long cpuNanos;
@@ -27,6 +29,26 @@ final class PeerResult {
 
     static PeerResult of(ComparedPeer p) {
         return new PeerResult(p.name(), p.configuration(), null);
+    }
+
+    static PeerResult of(String peer, List<String> configuration) {
+        return new PeerResult(peer, configuration, null);
+    }
+
+    /** Adds a loss cell to the one of the same loss and fragment count, or as a new one. */
+    void add(LossRun.Cell c) {
+        sent += c.sent();
+        delivered += c.delivered();
+        for (int i = 0; i < loss.size(); i++) {
+            LossRun.Cell o = loss.get(i);
+            if (o.loss() == c.loss() && o.fragments() == c.fragments()) {
+                loss.set(i, new LossRun.Cell(c.loss(), c.fragments(), o.sent() + c.sent(),
+                        o.delivered() + c.delivered(), o.relayLost() + c.relayLost(),
+                        o.relayOtherDrops() + c.relayOtherDrops()));
+                return;
+            }
+        }
+        loss.add(c);
     }
 
     static PeerResult notApplicable(String peer, String reason) {

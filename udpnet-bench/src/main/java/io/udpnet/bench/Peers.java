@@ -69,7 +69,7 @@ final class Peers {
     }
 
     /** The native I/O implementation, or {@link Unavailable} when it is not on the class path or does not load. */
-    private static DatagramIo nativeIo() throws Unavailable {
+    static DatagramIo nativeIo() throws Unavailable {
         DatagramIo io;
         try {
             io = DatagramIo.defaultIo();

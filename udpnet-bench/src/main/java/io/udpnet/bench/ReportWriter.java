@@ -70,7 +70,11 @@ final class ReportWriter {
     }
 
     private static void writeChart(BenchRun.Outcome o, Path file) throws IOException {
-        JFreeChart chart = o.scenario() == Scenario.PINGPONG ? latencyChart(o) : barChart(o);
+        JFreeChart chart = switch (o.scenario()) {
+            case PINGPONG -> latencyChart(o);
+            case LOSS -> lossChart(o);
+            case THROUGHPUT, BULK -> barChart(o);
+        };
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }
 
@@ -111,6 +115,26 @@ final class ReportWriter {
         x.setTickUnit(new NumberTickUnit(1));
         chart.getXYPlot().setDomainAxis(x);
         return chart;
+    }
+
+    /** Delivery rate against fragment count, measured and (1-p)^n, per loss probability. */
+    private static JFreeChart lossChart(BenchRun.Outcome o) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (double p : LossRun.LOSS) {
+            XYSeries theory = new XYSeries(String.format(Locale.ROOT, "(1-p)^n, p = %.2f", p));
+            for (int n : LossRun.FRAGMENTS) {
+                theory.add(n, Math.pow(1 - p, n));
+            }
+            data.addSeries(theory);
+            for (PeerResult r : o.results()) {
+                XYSeries s = new XYSeries(String.format(Locale.ROOT, "%s, p = %.2f", r.peer, p));
+                r.loss.stream().filter(c -> c.loss() == p).forEach(c -> s.add(c.fragments(), c.rate()));
+                if (!s.isEmpty()) {
+                    data.addSeries(s);
+                }
+            }
+        }
+        return ChartFactory.createXYLineChart(title(o), "fragments per message", "messages delivered whole", data);
     }
 
     private static String title(BenchRun.Outcome o) {

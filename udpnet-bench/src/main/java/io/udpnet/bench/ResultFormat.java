@@ -16,6 +16,8 @@ final class ResultFormat {
             case THROUGHPUT -> op.size() + "-byte messages";
             case BULK -> "1 MiB messages";
             case PINGPONG -> op.size() + "-byte pings at " + op.rate() + "/s, round trips timed from when due";
+            case LOSS -> "unreliable-sequenced messages at " + op.rate() + "/s, " + op.durationSeconds()
+                    + " s per fragment count and loss";
         };
         return String.format(Locale.ROOT, "%s: %s; %d measured iterations of %d s after %d of warm-up, peers in "
                         + "turn; load average %s before, %s after", o.scenario().option(), what, op.iterations(),
@@ -26,7 +28,9 @@ final class ResultFormat {
         StringBuilder b = new StringBuilder();
         line(b, "%s", heading(o));
         line(b, "");
-        if (o.scenario() == Scenario.PINGPONG) {
+        if (o.scenario() == Scenario.LOSS) {
+            lossTable(b, o);
+        } else if (o.scenario() == Scenario.PINGPONG) {
             line(b, "| peer | p50 µs | p99 µs | p99.9 µs | max µs | pongs / pings | CPU cores |");
             line(b, "|---|---|---|---|---|---|---|");
             for (PeerResult r : o.results()) {
@@ -54,6 +58,23 @@ final class ResultFormat {
         return b.toString();
     }
 
+    private static void lossTable(StringBuilder b, BenchRun.Outcome o) {
+        line(b, "| peer | fragments | loss | delivered / sent | delivery rate | theory (1-p)^n | relay lost | "
+                + "relay dropped more |");
+        line(b, "|---|---|---|---|---|---|---|---|");
+        for (PeerResult r : o.results()) {
+            if (!r.measured()) {
+                line(b, "| %s | n/a: %s | | | | | | |", r.peer, r.notApplicable);
+                continue;
+            }
+            for (LossRun.Cell c : r.loss) {
+                line(b, "| %s | %d | %.0f%% | %,d / %,d | %.4f | %.4f | %,d | %,d |", r.peer, c.fragments(),
+                        c.loss() * 100, c.delivered(), c.sent(), c.rate(), c.theory(), c.relayLost(),
+                        c.relayOtherDrops());
+            }
+        }
+    }
+
     /** One scenario as a JSON object, with the fields the issue names (those that do not apply left out). */
     static String json(BenchRun.Outcome o, String indent) {
         StringBuilder b = new StringBuilder();
@@ -71,7 +92,17 @@ final class ResultFormat {
                 continue;
             }
             b.append(", \"config\": ").append(strings(r.configuration));
-            if (o.scenario() == Scenario.PINGPONG) {
+            if (o.scenario() == Scenario.LOSS) {
+                b.append(", \"loss\": [");
+                for (int k = 0; k < r.loss.size(); k++) {
+                    LossRun.Cell c = r.loss.get(k);
+                    b.append(String.format(Locale.ROOT, "%s{\"lossProbability\": %.2f, \"fragments\": %d, "
+                                    + "\"sent\": %d, \"delivered\": %d, \"deliveryRate\": %.5f, \"theory\": %.5f}",
+                            k == 0 ? "" : ", ", c.loss(), c.fragments(), c.sent(), c.delivered(), c.rate(),
+                            c.theory()));
+                }
+                b.append(']');
+            } else if (o.scenario() == Scenario.PINGPONG) {
                 b.append(String.format(Locale.ROOT, ", \"p50Micros\": %.2f, \"p99Micros\": %.2f, "
                                 + "\"p999Micros\": %.2f, \"maxMicros\": %.2f", r.micros(50), r.micros(99),
                         r.micros(99.9), r.rtt.getMaxValue() / 1e3));
@@ -80,8 +111,10 @@ final class ResultFormat {
                                 + "%.1f, \"megabytesPerSecond\": %.3f", PeerResult.mean(r.messagesPerSecond),
                         PeerResult.stddev(r.messagesPerSecond), r.megabytesPerSecond()));
             }
-            b.append(String.format(Locale.ROOT, ", \"cpuCores\": %.3f, \"delivered\": %d, \"sent\": %d}",
-                    PeerResult.mean(r.cores), r.delivered, r.sent));
+            if (!r.cores.isEmpty()) {
+                b.append(String.format(Locale.ROOT, ", \"cpuCores\": %.3f", PeerResult.mean(r.cores)));
+            }
+            b.append(String.format(Locale.ROOT, ", \"delivered\": %d, \"sent\": %d}", r.delivered, r.sent));
         }
         return b.append('\n').append(indent).append(" ]}").toString();
     }

@@ -9,7 +9,10 @@ enum Scenario {
     /** 1 MiB reliable-ordered messages: bytes per second. */
     BULK("1 MiB reliable-ordered messages (raw and netty: full 1472-byte datagrams, the byte limit)"),
     /** Round trips on a fixed schedule, see {@link PingSchedule}. */
-    PINGPONG("round trips of --size-byte messages sent at a fixed --rate, timed from when each was due");
+    PINGPONG("round trips of --size-byte messages sent at a fixed --rate, timed from when each was due"),
+    /** Unreliable-sequenced fragmented messages through a lossy relay, beside the theory. */
+    LOSS("unreliable-sequenced messages of 1..32 fragments through an impairment relay losing 1% and 5% of "
+            + "datagrams, at --rate messages/s for --duration s per fragment count; delivery beside (1-p)^n");
 
     /** The message size of {@link #BULK}. */
     static final int BULK_SIZE = 1 << 20;

@@ -18,6 +18,7 @@ final class Targets {
             case THROUGHPUT -> ratio("throughput: udpnet / aeron", udpnet, find(o, "aeron"), 2.0, true, false);
             case BULK -> ratio("bulk: udpnet / raw (MB/s)", udpnet, find(o, "raw"), 0.8, true, true);
             case PINGPONG -> ratio("pingpong: p99 udpnet / raw", udpnet, find(o, "raw"), 1.5, false, false);
+            case LOSS -> "";
         };
     }
 

@@ -146,4 +146,32 @@ class BenchCommandTest {
         assertTrue(rows.get(0).matches("\\{\"peer\": \"udpnet-native\", \"notApplicable\": \".+\"}"), rows.get(0));
         assertTrue(r.err().contains("udpnet-native: skipped"), r.err());
     }
+
+    @Test
+    void lossWithRawAndUdpnetComparesEveryCellWithTheTheory() {
+        Run r = run("loss", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations", "1",
+                "--rate", "100", "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = results(r.out(), "loss");
+        assertEquals(2, rows.size(), r.out());
+        assertTrue(rows.get(0).matches("\\{\"peer\": \"raw\", \"notApplicable\": \".+\"}"), rows.get(0));
+        Matcher cell = Pattern.compile("\\{\"lossProbability\": ([0-9.]+), \"fragments\": (\\d+), \"sent\": (\\d+), "
+                + "\"delivered\": (\\d+), \"deliveryRate\": ([0-9.]+), \"theory\": ([0-9.]+)}").matcher(rows.get(1));
+        int cells = 0;
+        while (cell.find()) {
+            cells++;
+            double p = Double.parseDouble(cell.group(1));
+            int n = Integer.parseInt(cell.group(2));
+            long sent = Long.parseLong(cell.group(3));
+            long delivered = Long.parseLong(cell.group(4));
+            assertEquals(100, sent, cell.group());
+            assertTrue(delivered <= sent, cell.group());
+            assertEquals(Math.pow(1 - p, n), Double.parseDouble(cell.group(6)), 1e-5, cell.group());
+            if (n == 1) {
+                // One datagram per message: at 1% or 5% loss, most of 100 arrive.
+                assertTrue(delivered >= 80, cell.group());
+            }
+        }
+        assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells, rows.get(1));
+    }
 }

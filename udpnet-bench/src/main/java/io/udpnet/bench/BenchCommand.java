@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
                         + "peer offers it), bulk (1 MiB reliable-ordered messages; MB/s), pingpong (round trips at a "
                         + "fixed --rate, timed from when each ping was due, so queueing delay counts), loss "
                         + "(unreliable-sequenced messages of 1..32 fragments through a relay losing 1% and 5%, "
-                        + "delivery beside (1-p)^n), all.",
+                        + "delivery beside (1-p)^n), scale (--clients connections each sending 20 messages/s to "
+                        + "one server that echoes them), all.",
                 "",
                 "Peers: raw (JDK DatagramChannel, no protocol: the limit), udpnet (NIO I/O), udpnet-nocc (no "
                         + "congestion control), udpnet-native (the native I/O, skipped where it is missing), aeron "
@@ -40,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, bulk, pingpong, loss or all")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, bulk, pingpong, loss, scale or all")
     String scenario;
 
     @Option(names = "--peers", paramLabel = "P1,P2,...", description = "peers to compare (default: ${DEFAULT-VALUE})")
@@ -64,6 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "PER_SECOND", description = "pings per second in pingpong, messages per second in loss, 1..100000 "
             + "(default: ${DEFAULT-VALUE})")
     int rate = 1000;
+
+    @Option(names = "--clients", paramLabel = "N", description = "connections in scale, 1..100000 "
+            + "(default: ${DEFAULT-VALUE})")
+    int clients = 10_000;
 
     @Option(names = "--idle", paramLabel = "STRATEGY", description = "how application threads, and Aeron's driver, "
             + "wait: ${COMPLETION-CANDIDATES} (default: backoff)")
@@ -111,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Scenario> scenarios = scenarios();
         BenchRun.Options options = new BenchRun.Options(peerNames(), range("--duration", duration, 1, 600),
                 range("--warmup", warmup, 0, 100), range("--iterations", iterations, 1, 1000),
-                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), idle);
+                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), range("--clients", clients, 1, 100_000), idle);
         PrintWriter out = spec.commandLine().getOut();
         int steps = scenarios.stream().mapToInt(s -> BenchRun.steps(options, s)).sum();
         Progress progress = new Progress(spec.commandLine().getErr(), steps);
@@ -145,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return List.of(s);
             }
         }
-        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, all "
+        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, scale, all "
                 + "expected, got '" + scenario + "'");
     }
 

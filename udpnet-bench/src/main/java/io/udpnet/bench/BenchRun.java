@@ -17,7 +17,7 @@ import java.util.List;
 final class BenchRun {
     /** The settings of a run, as given on the command line. */
     record Options(List<String> peers, int durationSeconds, int warmup, int iterations, int size, int rate,
-                   PeerSettings.Idle idle) {
+                   int clients, PeerSettings.Idle idle) {
     }
 
     /** A scenario's results, with the load average before and after. */
@@ -34,8 +34,8 @@ final class BenchRun {
     }
 
     Outcome run(Scenario scenario) throws Exception {
-        if (scenario == Scenario.LOSS) {
-            return loss();
+        if (scenario == Scenario.LOSS || scenario == Scenario.SCALE) {
+            return udpnetOnly(scenario);
         }
         String loadBefore = Machine.loadAverage();
         int size = scenario == Scenario.BULK ? Scenario.BULK_SIZE : options.size();
@@ -130,18 +130,27 @@ final class BenchRun {
         throw new IllegalStateException("no result for " + name);
     }
 
-    /** The loss scenario: only udpnet's peers have unreliable-sequenced fragmented messages. */
-    private Outcome loss() throws Exception {
+    /**
+     * The loss and scale scenarios, run for udpnet's peers only: only they have unreliable-sequenced fragmented
+     * messages, and the others are not driven with thousands of connections by this harness.
+     */
+    private Outcome udpnetOnly(Scenario scenario) throws Exception {
         String loadBefore = Machine.loadAverage();
         List<PeerResult> results = new ArrayList<>();
         List<DatagramIo> ios = new ArrayList<>();
         for (String name : options.peers()) {
             String na = switch (name) {
-                case "udpnet", "udpnet-nocc", "udpnet-native" -> null;
-                case "raw", "netty" -> "no protocol: a message is one datagram, never fragmented";
-                case "aeron", "kcp" -> "reliable delivery only: nothing is lost, so nothing to compare";
-                case "enet" -> "ENet's unreliable fragmented packets are not driven by this harness";
-                default -> "not measured in this scenario";
+                case "udpnet", "udpnet-native" -> null;
+                case "udpnet-nocc" -> "the same as udpnet in this scenario";
+                case "raw", "netty" -> scenario == Scenario.LOSS
+                        ? "no protocol: a message is one datagram, never fragmented"
+                        : "no connections: the scale scenario is run for udpnet's peers only";
+                case "aeron", "kcp" -> scenario == Scenario.LOSS
+                        ? "reliable delivery only: nothing is lost, so nothing to compare"
+                        : "the scale scenario is run for udpnet's peers only";
+                default -> scenario == Scenario.LOSS
+                        ? "its unreliable fragmented packets are not driven by this harness"
+                        : "the scale scenario is run for udpnet's peers only";
             };
             DatagramIo io = null;
             if (na == null) {
@@ -154,20 +163,37 @@ final class BenchRun {
             if (na != null) {
                 results.add(PeerResult.notApplicable(name, na));
                 progress.note("%s: skipped, %s", name, na);
-                progress.skip((options.warmup() + options.iterations()) * LossRun.steps());
+                progress.skip(steps(options, scenario) / options.peers().size());
                 continue;
             }
             ios.add(io);
-            results.add(PeerResult.of(name, LossRun.configuration(io, LossRun.config())));
+            results.add(PeerResult.of(name, scenario == Scenario.LOSS
+                    ? LossRun.configuration(io, LossRun.config()) : ScaleRun.configuration(io, options.clients())));
         }
         List<PeerResult> measured = results.stream().filter(PeerResult::measured).toList();
-        for (int round = 0; round < options.warmup() + options.iterations(); round++) {
-            for (int k = 0; k < measured.size(); k++) {
-                int i = (k + round) % measured.size();
-                LossRun.measure(ios.get(i), options, measured.get(i), progress, round >= options.warmup());
+        if (scenario == Scenario.LOSS) {
+            for (int round = 0; round < options.warmup() + options.iterations(); round++) {
+                for (int k = 0; k < measured.size(); k++) {
+                    int i = (k + round) % measured.size();
+                    LossRun.measure(ios.get(i), options, measured.get(i), progress, round >= options.warmup());
+                }
+            }
+        } else {
+            // Thousands of connections per peer: one peer at a time, each with all its rounds.
+            for (int i = 0; i < measured.size(); i++) {
+                PeerResult r = measured.get(i);
+                try (ScaleRun run = ScaleRun.open(ios.get(i), options.clients())) {
+                    r.heapPerConnection = run.heapPerConnection();
+                    for (int round = 0; round < options.warmup() + options.iterations(); round++) {
+                        boolean counted = round >= options.warmup();
+                        String line = run.measure(options.durationSeconds() * 1_000_000_000L, r, counted);
+                        progress.step("scale round %d/%d%s %s: %s", round + 1, options.warmup()
+                                + options.iterations(), counted ? "" : " (warm-up)", r.peer, line);
+                    }
+                }
             }
         }
-        return new Outcome(Scenario.LOSS, options, results, loadBefore, Machine.loadAverage());
+        return new Outcome(scenario, options, results, loadBefore, Machine.loadAverage());
     }
 
     /** The steps the progress bar counts for one scenario: rounds × peers, times the cells of the loss scenario. */

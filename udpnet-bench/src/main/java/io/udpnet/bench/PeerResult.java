@@ -20,6 +20,8 @@ final class PeerResult {
     long sent;
     long delivered;
     long cpuNanos;
+    /** The scale scenario's heap per connection, in bytes; -1 elsewhere. */
+    long heapPerConnection = -1;
 
     private PeerResult(String peer, List<String> configuration, String notApplicable) {
         this.peer = peer;

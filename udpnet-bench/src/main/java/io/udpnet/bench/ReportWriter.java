@@ -71,7 +71,7 @@ final class ReportWriter {
 
     private static void writeChart(BenchRun.Outcome o, Path file) throws IOException {
         JFreeChart chart = switch (o.scenario()) {
-            case PINGPONG -> latencyChart(o);
+            case PINGPONG, SCALE -> latencyChart(o);
             case LOSS -> lossChart(o);
             case THROUGHPUT, BULK -> barChart(o);
         };

@@ -16,6 +16,7 @@ final class ResultFormat {
             case THROUGHPUT -> op.size() + "-byte messages";
             case BULK -> "1 MiB messages";
             case PINGPONG -> op.size() + "-byte pings at " + op.rate() + "/s, round trips timed from when due";
+            case SCALE -> op.clients() + " connections, " + ScaleRun.PER_SECOND + " messages/s each, echoed";
             case LOSS -> "unreliable-sequenced messages at " + op.rate() + "/s, " + op.durationSeconds()
                     + " s per fragment count and loss";
         };
@@ -30,6 +31,19 @@ final class ResultFormat {
         line(b, "");
         if (o.scenario() == Scenario.LOSS) {
             lossTable(b, o);
+        } else if (o.scenario() == Scenario.SCALE) {
+            line(b, "| peer | p50 µs | p99 µs | p99.9 µs | max µs | echoed / sent | lost | CPU cores | heap per "
+                    + "connection |");
+            line(b, "|---|---|---|---|---|---|---|---|---|");
+            for (PeerResult r : o.results()) {
+                if (!r.measured()) {
+                    line(b, "| %s | n/a: %s | | | | | | | |", r.peer, r.notApplicable);
+                    continue;
+                }
+                line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %.2f | %,d B |", r.peer, r.micros(50),
+                        r.micros(99), r.micros(99.9), r.rtt.getMaxValue() / 1e3, r.delivered, r.sent,
+                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection);
+            }
         } else if (o.scenario() == Scenario.PINGPONG) {
             line(b, "| peer | p50 µs | p99 µs | p99.9 µs | max µs | pongs / pings | CPU cores |");
             line(b, "|---|---|---|---|---|---|---|");
@@ -102,7 +116,10 @@ final class ResultFormat {
                             c.theory()));
                 }
                 b.append(']');
-            } else if (o.scenario() == Scenario.PINGPONG) {
+            } else if (o.scenario() == Scenario.PINGPONG || o.scenario() == Scenario.SCALE) {
+                if (r.heapPerConnection >= 0) {
+                    b.append(", \"heapBytesPerConnection\": ").append(r.heapPerConnection);
+                }
                 b.append(String.format(Locale.ROOT, ", \"p50Micros\": %.2f, \"p99Micros\": %.2f, "
                                 + "\"p999Micros\": %.2f, \"maxMicros\": %.2f", r.micros(50), r.micros(99),
                         r.micros(99.9), r.rtt.getMaxValue() / 1e3));

@@ -12,7 +12,10 @@ enum Scenario {
     PINGPONG("round trips of --size-byte messages sent at a fixed --rate, timed from when each was due"),
     /** Unreliable-sequenced fragmented messages through a lossy relay, beside the theory. */
     LOSS("unreliable-sequenced messages of 1..32 fragments through an impairment relay losing 1% and 5% of "
-            + "datagrams, at --rate messages/s for --duration s per fragment count; delivery beside (1-p)^n");
+            + "datagrams, at --rate messages/s for --duration s per fragment count; delivery beside (1-p)^n"),
+    /** Many connections, each sending a few messages per second to one server that echoes them. */
+    SCALE("--clients connections to one server, each sending 20 messages/s that the server echoes; round trips "
+            + "timed from when each message was due, messages lost, CPU, heap per connection");
 
     /** The message size of {@link #BULK}. */
     static final int BULK_SIZE = 1 << 20;

@@ -19,6 +19,7 @@ final class Targets {
             case BULK -> ratio("bulk: udpnet / raw (MB/s)", udpnet, find(o, "raw"), 0.8, true, true);
             case PINGPONG -> ratio("pingpong: p99 udpnet / raw", udpnet, find(o, "raw"), 1.5, false, false);
             case LOSS -> "";
+            case SCALE -> scale(o, udpnet);
         };
     }
 
@@ -37,6 +38,21 @@ final class Targets {
         boolean met = atLeast ? r >= target : r <= target;
         return String.format(Locale.ROOT, "- target %s %s %.1f: measured %.2f, %s%n", what, atLeast ? "≥" : "≤",
                 target, r, met ? "met" : "**missed**");
+    }
+
+    /** 10,000 connections with p99 under 20 ms, nothing lost, at most 2 KiB of heap per connection. */
+    private static String scale(BenchRun.Outcome o, PeerResult u) {
+        if (u == null) {
+            return "";
+        }
+        int n = o.options().clients();
+        double p99 = u.micros(99) / 1e3;
+        long lost = u.sent - u.delivered;
+        boolean met = n >= 10_000 && p99 < 20 && lost == 0 && u.heapPerConnection <= 2048;
+        return String.format(Locale.ROOT, "- target scale: 10,000 connections, p99 < 20 ms, 0 lost, ≤ 2 KiB heap per "
+                        + "idle connection: measured %,d connections, p99 %.2f ms, %,d lost, %,d B per connection "
+                        + "(client and server ends together), %s%n", n, p99, lost, u.heapPerConnection,
+                met ? "met" : "**missed**");
     }
 
     private static PeerResult find(BenchRun.Outcome o, String name) {

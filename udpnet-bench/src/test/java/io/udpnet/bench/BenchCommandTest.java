@@ -174,4 +174,20 @@ class BenchCommandTest {
         }
         assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells, rows.get(1));
     }
+
+    @Test
+    void scaleWithRawAndUdpnetEchoesEveryConnectionsMessages() {
+        Run r = run("scale", "--peers", "raw,udpnet", "--clients", "20", "--duration", "1", "--warmup", "0",
+                "--iterations", "1", "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = results(r.out(), "scale");
+        assertEquals(2, rows.size(), r.out());
+        assertTrue(rows.get(0).matches("\\{\"peer\": \"raw\", \"notApplicable\": \".+\"}"), rows.get(0));
+        String u = rows.get(1);
+        // 20 connections × 20 messages/s × 1 s, each echoed over a reliable channel on loopback.
+        assertEquals(400, number(u, "sent"), u);
+        assertTrue(number(u, "delivered") > 0 && number(u, "delivered") <= 400, u);
+        assertTrue(number(u, "heapBytesPerConnection") > 0, u);
+        assertTrue(number(u, "p50Micros") > 0 && number(u, "p50Micros") <= number(u, "maxMicros"), u);
+    }
 }

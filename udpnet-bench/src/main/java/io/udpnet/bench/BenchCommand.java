@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
                         + "delivery beside (1-p)^n), scale (--clients connections each sending 20 messages/s to "
                         + "one server that echoes them), all.",
                 "",
-                "Peers: raw (JDK DatagramChannel, no protocol: the limit), udpnet (NIO I/O), udpnet-nocc (no "
+                "Peers: raw (JDK DatagramChannel, no protocol: the limit), raw-native (the same through the "
+                        + "native I/O's batched calls, skipped where it is missing), udpnet (NIO I/O), udpnet-nocc (no "
                         + "congestion control), udpnet-native (the native I/O, skipped where it is missing), aeron "
                         + "(embedded media driver), enet (libenet through FFM, skipped where it is missing), kcp "
                         + "(kcp-netty), netty (raw datagrams over Netty's epoll transport). A peer that cannot do a "
@@ -45,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
     String scenario;
 
     @Option(names = "--peers", paramLabel = "P1,P2,...", description = "peers to compare (default: ${DEFAULT-VALUE})")
-    String peers = "raw,udpnet,udpnet-native,aeron,enet,kcp,netty";
+    String peers = "raw,raw-native,udpnet,udpnet-native,aeron,enet,kcp,netty";
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "length of each iteration, 1..600 "
             + "(default: ${DEFAULT-VALUE})")

@@ -142,7 +142,7 @@ final class BenchRun {
             String na = switch (name) {
                 case "udpnet", "udpnet-native" -> null;
                 case "udpnet-nocc" -> "the same as udpnet in this scenario";
-                case "raw", "netty" -> scenario == Scenario.LOSS
+                case "raw", "raw-native", "netty" -> scenario == Scenario.LOSS
                         ? "no protocol: a message is one datagram, never fragmented"
                         : "no connections: the scale scenario is run for udpnet's peers only";
                 case "aeron", "kcp" -> scenario == Scenario.LOSS

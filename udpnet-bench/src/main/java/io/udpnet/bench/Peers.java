@@ -7,7 +7,7 @@ import java.util.List;
 /** The peers {@code udpnet bench} knows, by name, and how each is opened. */
 final class Peers {
     /** Every peer name, in the order of the help text. */
-    static final List<String> NAMES = List.of("raw", "udpnet", "udpnet-nocc", "aeron", "enet", "kcp", "netty", "udpnet-native");
+    static final List<String> NAMES = List.of("raw", "raw-native", "udpnet", "udpnet-nocc", "udpnet-native", "aeron", "enet", "kcp", "netty");
 
     /** The name of the native I/O implementation, when its module is on the class path. */
     static final String NATIVE_IO = "native-linux";
@@ -30,6 +30,7 @@ final class Peers {
     static ComparedPeer open(String name, PeerSettings settings) throws Exception {
         return switch (name) {
             case "raw" -> RawPeer.open(settings);
+            case "raw-native" -> BatchedRawPeer.open(name, settings, nativeIo());
             case "udpnet" -> UdpnetPeer.open(settings, name, true, DatagramIo.nio());
             case "udpnet-nocc" -> UdpnetPeer.open(settings, name, false, DatagramIo.nio());
             case "udpnet-native" -> UdpnetPeer.open(settings, name, true, nativeIo());

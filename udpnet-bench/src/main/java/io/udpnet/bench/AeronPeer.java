@@ -205,19 +205,7 @@ final class AeronPeer implements ComparedPeer {
             long t1 = System.nanoTime();
             long r1 = counting.received.get();
             sent = seq;
-            long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
-            while (counting.received.get() < sent && counting.error.get() == null) {
-                if (System.nanoTime() > drainDeadline) {
-                    throw new IllegalStateException("aeron: " + (sent - counting.received.get())
-                            + " messages still missing " + PeerSettings.TIMEOUT_NANOS / 1_000_000_000L
-                            + " s after sending stopped");
-                }
-                Thread.sleep(1);
-            }
-            String error = counting.error.get();
-            if (error != null) {
-                throw new IllegalStateException("aeron: " + error);
-            }
+            Drain.untilAll("aeron", counting.received, sent, counting.error);
             double rate = (r1 - r0) * 1e9 / (t1 - t0);
             return new Throughput(rate, rate * size, seq - first, seq - first);
         } finally {

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BatchedRawPeer implements ComparedPeer {
     private static final int BATCH = 64;
     private static final int SOCKET_BUFFER = 4 << 20;
-    private static final long QUIET_NANOS = 50_000_000;
     private static final PathError.Handler IGNORE = e -> { };
 
     private final String name;
@@ -96,16 +95,7 @@ final class BatchedRawPeer implements ComparedPeer {
         long sent = seq - batch.count();
         long t1 = System.nanoTime();
         long r1 = received.get();
-        long last = r1;
-        long quietSince = t1;
-        while (received.get() - r0 < sent && System.nanoTime() - quietSince < QUIET_NANOS) {
-            Thread.sleep(1);
-            long now = received.get();
-            if (now != last) {
-                last = now;
-                quietSince = System.nanoTime();
-            }
-        }
+        Drain.untilQuiet(received, r0 + sent);
         checkFailure();
         double rate = (r1 - r0) * 1e9 / (t1 - t0);
         return new Throughput(rate, rate * datagramSize, sent, received.get() - r0);

@@ -113,16 +113,7 @@ final class KcpPeer implements ComparedPeer {
         long t1 = System.nanoTime();
         long r1 = received.get();
         sent = b.seq;
-        long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
-        while (received.get() < sent && error.get() == null) {
-            if (System.nanoTime() > drainDeadline) {
-                throw new IllegalStateException("kcp: " + (sent - received.get()) + " messages still missing");
-            }
-            Thread.sleep(1);
-        }
-        if (error.get() != null) {
-            throw new IllegalStateException("kcp: " + error.get());
-        }
+        Drain.untilAll("kcp", received, sent, error);
         double rate = (r1 - r0) * 1e9 / (t1 - t0);
         return new Throughput(rate, rate * size, sent - first, sent - first);
     }

@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class NettyPeer implements ComparedPeer {
     private static final int BATCH = 32;
     private static final int SOCKET_BUFFER = 4 << 20;
-    private static final long QUIET_NANOS = 50_000_000;
 
     private final int datagramSize;
     private final EventLoopGroup group = new EpollEventLoopGroup(2);
@@ -102,16 +101,7 @@ final class NettyPeer implements ComparedPeer {
         }
         long t1 = System.nanoTime();
         long r1 = received.get();
-        long last = r1;
-        long quietSince = t1;
-        while (received.get() - r0 < b.seq && System.nanoTime() - quietSince < QUIET_NANOS) {
-            Thread.sleep(1);
-            long now = received.get();
-            if (now != last) {
-                last = now;
-                quietSince = System.nanoTime();
-            }
-        }
+        Drain.untilQuiet(received, r0 + b.seq);
         double rate = (r1 - r0) * 1e9 / (t1 - t0);
         return new Throughput(rate, rate * datagramSize, b.seq, received.get() - r0);
     }

@@ -21,8 +21,6 @@ final class RawPeer implements ComparedPeer {
     /** The largest payload of a datagram that fits a 1500-byte Ethernet MTU over IPv4. */
     static final int MAX_DATAGRAM = 1472;
     private static final int SOCKET_BUFFER = 4 << 20;
-    /** After the sender stops, the receiver is done once nothing more has arrived for this long. */
-    private static final long QUIET_NANOS = 50_000_000;
 
     private final int datagramSize;
     private final DatagramChannel sender;
@@ -93,16 +91,7 @@ final class RawPeer implements ComparedPeer {
         } while (System.nanoTime() < deadline);
         long t1 = System.nanoTime();
         long r1 = received.get();
-        long last = r1;
-        long quietSince = System.nanoTime();
-        while (received.get() - r0 < seq && System.nanoTime() - quietSince < QUIET_NANOS) {
-            Thread.sleep(1);
-            long now = received.get();
-            if (now != last) {
-                last = now;
-                quietSince = System.nanoTime();
-            }
-        }
+        Drain.untilQuiet(received, r0 + seq);
         checkFailure();
         double rate = (r1 - r0) * 1e9 / (t1 - t0);
         return new Throughput(rate, rate * datagramSize, seq, received.get() - r0);

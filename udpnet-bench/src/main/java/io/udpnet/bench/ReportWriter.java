@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code --report DIR}: a Markdown report ({@code report.md}: command, machine, every table, every peer's exact
- * configuration, the targets as measured ratios) and one PNG chart per scenario beside it.
+ * {@code --report DIR}: a Markdown report ({@code report.md}: command, machine, and per scenario its table, chart,
+ * the targets as measured ratios and every peer's exact configuration) and one PNG chart per scenario beside it.
  */
 final class ReportWriter {
     private static final int WIDTH = 800;
@@ -53,16 +53,14 @@ final class ReportWriter {
             if (!targets.isEmpty()) {
                 b.append(targets).append('\n');
             }
-        }
-        b.append("## Peer configurations\n\n");
-        for (PeerResult r : outcomes.get(0).results()) {
-            b.append("- **").append(r.peer).append("**");
-            if (!r.measured()) {
-                b.append(": not run, ").append(r.notApplicable).append('\n');
-                continue;
+            b.append("Configurations:\n\n");
+            for (PeerResult r : o.results()) {
+                if (r.measured()) {
+                    b.append("- **").append(r.peer).append("**\n");
+                    r.configuration.forEach(c -> b.append("  - ").append(c).append('\n'));
+                }
             }
             b.append('\n');
-            r.configuration.forEach(c -> b.append("  - ").append(c).append('\n'));
         }
         Path md = dir.resolve("report.md");
         Files.writeString(md, b.toString());

@@ -132,19 +132,7 @@ final class UdpnetPeer implements ComparedPeer {
         } finally {
             window = sampler.finish();
         }
-        long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
-        while (serverSide.received.get() < sent && serverSide.error.get() == null) {
-            if (System.nanoTime() > drainDeadline) {
-                throw new IllegalStateException(name + ": " + (sent - serverSide.received.get())
-                        + " messages still missing " + PeerSettings.TIMEOUT_NANOS / 1_000_000_000L
-                        + " s after sending stopped");
-            }
-            Thread.sleep(1);
-        }
-        String error = serverSide.error.get();
-        if (error != null) {
-            throw new IllegalStateException(name + ": " + error);
-        }
+        Drain.untilAll(name, serverSide.received, sent, serverSide.error);
         double rate = (r1 - r0) * 1e9 / (t1 - t0);
         return new Throughput(rate, rate * settings.size(), sent - first, sent - first);
     }

@@ -185,16 +185,7 @@ final class EnetPeer implements ComparedPeer {
         long t1 = System.nanoTime();
         long r1 = received.get();
         sent = b.seq;
-        long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
-        while (received.get() < sent && error.get() == null) {
-            if (System.nanoTime() > drainDeadline) {
-                throw new IllegalStateException("enet: " + (sent - received.get()) + " messages still missing");
-            }
-            Thread.sleep(1);
-        }
-        if (error.get() != null) {
-            throw new IllegalStateException("enet: " + error.get());
-        }
+        Drain.untilAll("enet", received, sent, error);
         double rate = (r1 - r0) * 1e9 / (t1 - t0);
         return new Throughput(rate, rate * size, sent - first, sent - first);
     }

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The targets of the comparison, stated as ratios measured in the same run (never asserted in a test): throughput
- * udpnet ≥ 2× Aeron, bulk udpnet ≥ 0.8× raw, ping-pong p99 udpnet ≤ 1.5× raw. A target whose peers were not both
- * measured is left out.
+ * udpnet ≥ 2× Aeron and ≥ 1× the other reliable peers (ENet, KCP), bulk udpnet ≥ 0.8× raw, ping-pong p99 udpnet ≤
+ * 1.5× raw, scale as in {@link #scale}. A target whose peers were not both measured is left out.
  */
 final class Targets {
     private Targets() {
@@ -15,7 +15,9 @@ final class Targets {
     static String check(BenchRun.Outcome o) {
         PeerResult udpnet = find(o, "udpnet");
         return switch (o.scenario()) {
-            case THROUGHPUT -> ratio("throughput: udpnet / aeron", udpnet, find(o, "aeron"), 2.0, true, false);
+            case THROUGHPUT -> ratio("throughput: udpnet / aeron", udpnet, find(o, "aeron"), 2.0, true, false)
+                    + ratio("throughput: udpnet / enet", udpnet, find(o, "enet"), 1.0, true, false)
+                    + ratio("throughput: udpnet / kcp", udpnet, find(o, "kcp"), 1.0, true, false);
             case BULK -> ratio("bulk: udpnet / raw (MB/s)", udpnet, find(o, "raw"), 0.8, true, true);
             case PINGPONG -> ratio("pingpong: p99 udpnet / raw", udpnet, find(o, "raw"), 1.5, false, false);
             case LOSS -> "";

@@ -37,7 +37,6 @@ final class UdpnetPeer implements ComparedPeer {
     private final PeerSettings settings;
     private final String name;
     private final ConnectionConfig config;
-    private final DatagramIo io;
     private final ServerSide serverSide = new ServerSide();
     private final ClientSide clientSide = new ClientSide();
     private final ByteBuffer out;
@@ -49,10 +48,9 @@ final class UdpnetPeer implements ComparedPeer {
     private ConnectionStats lastStats;
     private String window = "no window samples";
 
-    private UdpnetPeer(PeerSettings settings, String name, boolean congestion, DatagramIo io) {
+    private UdpnetPeer(PeerSettings settings, String name, boolean congestion) {
         this.settings = settings;
         this.name = name;
-        this.io = io;
         ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED);
         if (!congestion) {
             b.congestion(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build());
@@ -70,7 +68,7 @@ final class UdpnetPeer implements ComparedPeer {
      */
     static UdpnetPeer open(PeerSettings settings, String name, boolean congestion, DatagramIo io)
             throws IOException {
-        UdpnetPeer p = new UdpnetPeer(settings, name, congestion, io);
+        UdpnetPeer p = new UdpnetPeer(settings, name, congestion);
         if (settings.size() > p.config.maxMessageSize(CHANNEL)) {
             throw new IllegalArgumentException("--size " + settings.size() + " is over udpnet's message limit of "
                     + p.config.maxMessageSize(CHANNEL));

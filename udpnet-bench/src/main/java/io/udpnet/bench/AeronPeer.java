@@ -7,7 +7,6 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
-import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -34,8 +33,8 @@ import java.util.regex.Pattern;
  * Aeron over UDP unicast on 127.0.0.1: an embedded media driver (SHARED threading mode: conductor, sender and
  * receiver on one thread) in this process, one client, and per use one publication and one subscription on its own
  * stream and port. Throughput goes through a {@link Publication} ({@code offer}, thread-safe like udpnet's
- * connection) to a subscription polled by its own thread; ping-pong sends pings from the calling thread and echoes
- * them from a second thread, each polling its subscription. All those threads wait with the configured idle
+ * connection) to a subscription polled by its own thread; ping-pong sends pings from the calling thread on the
+ * schedule, echoes them from a second thread and takes the pongs on a third, each polling its subscription. All those threads wait with the configured idle
  * strategy when there is nothing to read or the publication is back-pressured.
  */
 final class AeronPeer implements ComparedPeer {
@@ -206,20 +205,9 @@ final class AeronPeer implements ComparedPeer {
             long t1 = System.nanoTime();
             long r1 = counting.received.get();
             sent = seq;
-            long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
-            while (counting.received.get() < sent && counting.error.get() == null) {
-                if (System.nanoTime() > drainDeadline) {
-                    throw new IllegalStateException("aeron: " + (sent - counting.received.get())
-                            + " messages still missing " + PeerSettings.TIMEOUT_NANOS / 1_000_000_000L
-                            + " s after sending stopped");
-                }
-                Thread.sleep(1);
-            }
-            String error = counting.error.get();
-            if (error != null) {
-                throw new IllegalStateException("aeron: " + error);
-            }
-            return new Throughput((r1 - r0) * 1e9 / (t1 - t0), seq - first);
+            Drain.untilAll("aeron", counting.received, sent, counting.error);
+            double rate = (r1 - r0) * 1e9 / (t1 - t0);
+            return new Throughput(rate, rate * size, seq - first, seq - first);
         } finally {
             running.set(false);
             join(subscriber);
@@ -227,10 +215,7 @@ final class AeronPeer implements ComparedPeer {
     }
 
     @Override
-    public void pingPong(int count, Histogram histogram) throws Exception {
-        if (count == 0) {
-            return;
-        }
+    public PingSchedule.Result pingPong(PingSchedule schedule) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicReference<String> pongerError = new AtomicReference<>();
         Thread ponger = new Thread(() -> {
@@ -253,21 +238,23 @@ final class AeronPeer implements ComparedPeer {
                 idle.idle(pingSubscription.poll(echo, FRAGMENT_LIMIT));
             }
         }, "aeron-bench-ponger");
+        Thread pongs = new Thread(() -> {
+            IdleStrategy idle = settings.idle().create();
+            FragmentAssembler onPong = new FragmentAssembler(
+                    (buffer, offset, length, header) -> schedule.onPong(buffer.getLong(offset + 8)));
+            while (running.get()) {
+                idle.idle(pongSubscription.poll(onPong, FRAGMENT_LIMIT));
+            }
+        }, "aeron-bench-pongs");
         ponger.start();
+        pongs.start();
         try {
             IdleStrategy idle = settings.idle().create();
             int size = settings.size();
-            // The last pong: its number, when it was taken, and how many have been (a fragment polled is not yet one).
-            long[] arrived = {-1, 0, 0};
-            FragmentAssembler onPong = new FragmentAssembler((buffer, offset, length, header) -> {
-                arrived[1] = System.nanoTime();
-                arrived[0] = buffer.getLong(offset);
-                arrived[2]++;
-            });
-            for (int i = 0; i < count; i++) {
-                out.putLong(0, i);
-                long sentAt = System.nanoTime();
-                long deadline = sentAt + PeerSettings.TIMEOUT_NANOS;
+            return schedule.run((number, due) -> {
+                out.putLong(0, number);
+                out.putLong(8, due);
+                long deadline = System.nanoTime() + PeerSettings.TIMEOUT_NANOS;
                 long r;
                 idle.reset();
                 while ((r = ping.offer(out, 0, size)) < 0) {
@@ -275,35 +262,17 @@ final class AeronPeer implements ComparedPeer {
                             || System.nanoTime() > deadline) {
                         throw new IllegalStateException("aeron: ping offer failed with " + r);
                     }
+                    String e = pongerError.get();
+                    if (e != null) {
+                        throw new IllegalStateException("aeron: " + e);
+                    }
                     idle.idle();
                 }
-                idle.reset();
-                long pongs = arrived[2];
-                while (arrived[2] == pongs) {
-                    int n = pongSubscription.poll(onPong, 1);
-                    if (n == 0) {
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("aeron: no pong " + i + " after "
-                                    + PeerSettings.TIMEOUT_NANOS / 1_000_000_000L + " s");
-                        }
-                        String e = pongerError.get();
-                        if (e != null) {
-                            throw new IllegalStateException("aeron: " + e);
-                        }
-                    }
-                    idle.idle(n);
-                }
-                if (arrived[0] != i) {
-                    throw new IllegalStateException("aeron: pong " + arrived[0] + " arrived when " + i
-                            + " was expected");
-                }
-                if (histogram != null) {
-                    histogram.recordValue(arrived[1] - sentAt);
-                }
-            }
+            }, PeerSettings.TIMEOUT_NANOS);
         } finally {
             running.set(false);
             join(ponger);
+            join(pongs);
         }
     }
 

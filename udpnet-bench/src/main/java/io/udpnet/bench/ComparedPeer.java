@@ -1,15 +1,13 @@
 package io.udpnet.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.util.List;
 
 /**
- * One messaging system under {@link PeerComparisonBench}: a sender and a receiver on 127.0.0.1 in this process, set
- * up once and used for every round. Its methods are called from one thread, one at a time.
+ * One messaging system under {@code udpnet bench}: a sender and a receiver on 127.0.0.1 in this process, set up once
+ * per scenario and used for every iteration. Its methods are called from one thread, one at a time.
  */
 interface ComparedPeer extends AutoCloseable {
-    /** Short name for the tables ({@code udpnet}, {@code aeron}). */
+    /** Short name for the tables ({@code raw}, {@code udpnet}, {@code aeron}). */
     String name();
 
     /** The exact configuration, one setting per entry, as printed with the results. */
@@ -17,20 +15,21 @@ interface ComparedPeer extends AutoCloseable {
 
     /**
      * One throughput iteration: a single thread sends messages numbered from where the last iteration stopped, as
-     * fast as back-pressure allows, for {@code nanos}; the receiver counts them and checks their order. Before
-     * returning, waits (bounded) until every message sent has arrived, so iterations do not overlap.
+     * fast as back-pressure allows, for {@code nanos}; the receiver counts them. A reliable peer checks their order
+     * and waits (bounded) until every message sent has arrived, so iterations do not overlap; an unreliable one waits
+     * until nothing more arrives and counts the rest as lost.
      *
-     * @throws IllegalStateException when a message is missing, out of order, or does not arrive in time
+     * @throws IllegalStateException when a reliable peer's message is missing, out of order, or late
      */
     Throughput throughput(long nanos) throws Exception;
 
     /**
-     * {@code count} ping-pong round trips, one message outstanding at a time, each recorded in nanoseconds into
-     * {@code histogram} (none recorded when it is null: warm-up).
+     * Round trips on a fixed schedule, see {@link PingSchedule}: ping {@code i} is due {@code i * intervalNanos}
+     * after the start and its round trip is counted from then, so a late send counts as delay.
      *
-     * @throws IllegalStateException when a reply does not arrive in time
+     * @return pings sent and pongs received
      */
-    void pingPong(int count, Histogram histogram) throws Exception;
+    PingSchedule.Result pingPong(PingSchedule schedule) throws Exception;
 
     /** Counters worth seeing after an iteration (printed to stderr), or an empty string. */
     default String diagnostics() {
@@ -41,9 +40,11 @@ interface ComparedPeer extends AutoCloseable {
      * What a throughput iteration measured.
      *
      * @param messagesPerSecond messages the receiver took per second while the sender ran
-     * @param delivered         messages sent, and so received, in the whole iteration (sending and draining)
+     * @param bytesPerSecond    payload bytes the receiver took per second while the sender ran
+     * @param sent              messages sent in the iteration
+     * @param delivered         messages received in the whole iteration (sending and draining)
      */
-    record Throughput(double messagesPerSecond, long delivered) {
+    record Throughput(double messagesPerSecond, double bytesPerSecond, long sent, long delivered) {
     }
 
     /** Releases everything: threads, sockets, files. Idempotent. */

@@ -5,18 +5,15 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
-import java.util.Locale;
 
 /**
- * What both peers of {@link PeerComparisonBench} are given.
+ * What every peer of {@code udpnet bench} is given.
  *
- * @param size              bytes per message (the first 8 carry its sequence number)
- * @param idle              how application threads wait when they have nothing to do or are held back: the same
- *                          for both peers, and for Aeron's media driver too
- * @param udpnetSend        how udpnet's sender waits on back-pressure
- * @param udpnetCongestion  udpnet's congestion control: the default (BBR-style with pacing), none, or both side by side
+ * @param size bytes per message (the first 8 carry its sequence number)
+ * @param idle how application threads wait when they have nothing to do or are held back: the same for every peer,
+ *             and for Aeron's media driver too
  */
-record PeerSettings(int size, Idle idle, UdpnetSend udpnetSend, UdpnetCongestion udpnetCongestion) {
+record PeerSettings(int size, Idle idle) {
     /** Longest wait for anything that should happen: a connection, a drain, a reply, a thread ending. */
     static final long TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -45,36 +42,6 @@ record PeerSettings(int size, Idle idle, UdpnetSend udpnetSend, UdpnetCongestion
                 case YIELDING -> "YieldingIdleStrategy";
                 case SLEEPING -> "SleepingIdleStrategy(park 1 us)";
             };
-        }
-
-        String option() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** How udpnet's sending thread deals with back-pressure. */
-    enum UdpnetSend {
-        /** {@code trySend}, and the shared idle strategy while it returns false. */
-        TRY,
-        /** {@code send(channel, message, timeout)}, which waits on the connection's condition while it is full. */
-        BLOCK;
-
-        String option() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** Which udpnet connections take part: with the default congestion control, without, or one of each. */
-    enum UdpnetCongestion {
-        /** The default {@code CongestionConfig}: BBR-style, with pacing. */
-        BBR,
-        /** {@code Algorithm.NONE}: only the send window limits what is in flight. */
-        NONE,
-        /** Both, as two peers ({@code udpnet} and {@code udpnet-nocc}) in the same rounds. */
-        BOTH;
-
-        String option() {
-            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

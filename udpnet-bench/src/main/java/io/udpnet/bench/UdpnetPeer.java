@@ -6,23 +6,21 @@ import io.udpnet.CongestionConfig;
 import io.udpnet.engine.ConnectionStats;
 import io.udpnet.messaging.ConnectionClosedException;
 import io.udpnet.messaging.MessageClient;
+import io.udpnet.messaging.MessageClientConfig;
 import io.udpnet.messaging.MessageConnection;
 import io.udpnet.messaging.MessageListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.messaging.MessageServerStats;
+import io.udpnet.io.DatagramIo;
 import io.udpnet.io.ServerMode;
-import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * udpnet's message level: a SHARED {@link MessageServer} on 127.0.0.1 and one {@link MessageClient} connection to it,
  * one reliable-ordered channel. Messages go from the client to the server's {@link MessageListener}, which counts
  * them on the server's I/O thread. For ping-pong the server's listener echoes each message with {@code trySend}
- * and the client's listener, on the client's I/O thread, records the round trip and sends the next ping: the
- * event-driven style, with no hand-over to an application thread on either side.
+ * and the client's listener, on the client's I/O thread, records the round trip. Both ends use the {@link DatagramIo}
+ * given: NIO for {@code udpnet}, the native one for {@code udpnet-native}.
  */
 final class UdpnetPeer implements ComparedPeer {
     private static final int CHANNEL = 0;
@@ -50,9 +48,9 @@ final class UdpnetPeer implements ComparedPeer {
     private ConnectionStats lastStats;
     private String window = "no window samples";
 
-    private UdpnetPeer(PeerSettings settings, boolean congestion) {
+    private UdpnetPeer(PeerSettings settings, String name, boolean congestion) {
         this.settings = settings;
-        this.name = congestion ? "udpnet" : "udpnet-nocc";
+        this.name = name;
         ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED);
         if (!congestion) {
             b.congestion(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build());
@@ -64,10 +62,13 @@ final class UdpnetPeer implements ComparedPeer {
     /**
      * Starts the server and connects the client; closes what it opened if that fails.
      *
-     * @param congestion the default congestion control (named {@code udpnet}), or none ({@code udpnet-nocc})
+     * @param name       the name in the tables
+     * @param congestion the default congestion control, or none
+     * @param io         the I/O implementation of both ends
      */
-    static UdpnetPeer open(PeerSettings settings, boolean congestion) throws IOException {
-        UdpnetPeer p = new UdpnetPeer(settings, congestion);
+    static UdpnetPeer open(PeerSettings settings, String name, boolean congestion, DatagramIo io)
+            throws IOException {
+        UdpnetPeer p = new UdpnetPeer(settings, name, congestion);
         if (settings.size() > p.config.maxMessageSize(CHANNEL)) {
             throw new IllegalArgumentException("--size " + settings.size() + " is over udpnet's message limit of "
                     + p.config.maxMessageSize(CHANNEL));
@@ -75,8 +76,8 @@ final class UdpnetPeer implements ComparedPeer {
         try {
             p.server = MessageServer.open(MessageServerConfig.builder()
                     .bindAddress(new InetSocketAddress("127.0.0.1", 0)).mode(ServerMode.SHARED)
-                    .connection(p.config).listener(p.serverSide).build());
-            p.client = MessageClient.open(p.config);
+                    .connection(p.config).listener(p.serverSide).io(io).build());
+            p.client = MessageClient.open(MessageClientConfig.builder().connection(p.config).io(io).build());
             p.connection = p.client.connect(p.server.localAddress(), ByteBuffer.allocate(0), p.clientSide);
             p.lastStats = p.connection.stats();
         } catch (IOException | RuntimeException e) {
@@ -95,6 +96,7 @@ final class UdpnetPeer implements ComparedPeer {
     public List<String> configuration() {
         CongestionConfig cc = config.congestion();
         return List.of(
+                "I/O: " + server.io() + " (server), " + client.io() + " (client)",
                 "MessageServer SHARED on 127.0.0.1 (one socket, one I/O thread), listener counts / echoes on it",
                 "MessageClient, one connection (own socket, one I/O thread), listener for pongs",
                 "ConnectionConfig: channels [RELIABLE_ORDERED], maxDatagramSize " + config.maxDatagramSize()
@@ -106,9 +108,7 @@ final class UdpnetPeer implements ComparedPeer {
                         ? ", initial window " + cc.initialWindowBytes() + " B, pacing burst "
                         + cc.pacingBurstBytes() + " B" : ""),
                 "server socket buffers: " + server.config().socketBufferBytes() + " B asked",
-                "sender on back-pressure: " + (settings.udpnetSend() == PeerSettings.UdpnetSend.TRY
-                        ? "trySend + " + settings.idle().describe()
-                        : "send(channel, message, timeout), waiting on the connection"));
+                "sender on back-pressure: trySend + " + settings.idle().describe());
     }
 
     @Override
@@ -130,38 +130,17 @@ final class UdpnetPeer implements ComparedPeer {
         } finally {
             window = sampler.finish();
         }
-        long drainDeadline = t1 + PeerSettings.TIMEOUT_NANOS;
-        while (serverSide.received.get() < sent && serverSide.error.get() == null) {
-            if (System.nanoTime() > drainDeadline) {
-                throw new IllegalStateException(name + ": " + (sent - serverSide.received.get())
-                        + " messages still missing " + PeerSettings.TIMEOUT_NANOS / 1_000_000_000L
-                        + " s after sending stopped");
-            }
-            Thread.sleep(1);
-        }
-        String error = serverSide.error.get();
-        if (error != null) {
-            throw new IllegalStateException(name + ": " + error);
-        }
-        return new Throughput((r1 - r0) * 1e9 / (t1 - t0), sent - first);
+        Drain.untilAll(name, serverSide.received, sent, serverSide.error);
+        double rate = (r1 - r0) * 1e9 / (t1 - t0);
+        return new Throughput(rate, rate * settings.size(), sent - first, sent - first);
     }
 
     /** Sends messages numbered from {@code seq} until {@code deadline}; returns the next number. */
     private long send(long seq, long deadline) throws IOException {
         IdleStrategy idle = settings.idle().create();
-        Duration sendTimeout = Duration.ofNanos(PeerSettings.TIMEOUT_NANOS);
-        boolean blocking = settings.udpnetSend() == PeerSettings.UdpnetSend.BLOCK;
         while (true) {
             out.putLong(0, seq);
-            if (blocking) {
-                if (!connection.send(CHANNEL, out, sendTimeout)) {
-                    throw new IllegalStateException(name + ": no room to send for " + sendTimeout);
-                }
-                seq++;
-                if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
-                    return seq;
-                }
-            } else if (connection.trySend(CHANNEL, out)) {
+            if (connection.trySend(CHANNEL, out)) {
                 seq++;
                 idle.reset();
                 if ((seq & 63) == 0 && System.nanoTime() >= deadline) {
@@ -178,30 +157,30 @@ final class UdpnetPeer implements ComparedPeer {
     }
 
     @Override
-    public void pingPong(int count, Histogram histogram) throws Exception {
-        if (count == 0) {
-            return;
-        }
+    public PingSchedule.Result pingPong(PingSchedule schedule) throws Exception {
         serverSide.echo = true;
-        Round round = new Round(count, histogram, settings.size());
-        clientSide.round = round;
-        round.ping.putLong(0, 0);
-        round.sentAt = System.nanoTime();
-        if (!connection.trySend(CHANNEL, round.ping)) {
-            throw new IllegalStateException(name + ": no room for the first ping");
-        }
-        long waitNanos = PeerSettings.TIMEOUT_NANOS + count * 1_000_000L;
-        if (!round.done.await(waitNanos, TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException(name + ": ping-pong not done after " + waitNanos / 1_000_000 + " ms ("
-                    + round.remaining + " round trips left)");
-        }
-        clientSide.round = null;
-        if (round.error != null) {
-            throw new IllegalStateException(name + ": " + round.error);
-        }
-        String error = serverSide.error.get();
-        if (error != null) {
-            throw new IllegalStateException(name + ": " + error);
+        clientSide.schedule = schedule;
+        try {
+            IdleStrategy idle = settings.idle().create();
+            ByteBuffer ping = ByteBuffer.allocate(settings.size());
+            PingSchedule.Result r = schedule.run((number, due) -> {
+                ping.putLong(0, number).putLong(8, due);
+                long deadline = System.nanoTime() + PeerSettings.TIMEOUT_NANOS;
+                idle.reset();
+                while (!connection.trySend(CHANNEL, ping)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(name + ": no room for a ping");
+                    }
+                    idle.idle();
+                }
+            }, PeerSettings.TIMEOUT_NANOS);
+            String error = serverSide.error.get();
+            if (error != null) {
+                throw new IllegalStateException(name + ": " + error);
+            }
+            return r;
+        } finally {
+            clientSide.schedule = null;
         }
     }
 
@@ -266,61 +245,15 @@ final class UdpnetPeer implements ComparedPeer {
         }
     }
 
-    /** One run of ping-pong round trips, driven from the client's I/O thread. */
-    private static final class Round {
-        final CountDownLatch done = new CountDownLatch(1);
-        final Histogram histogram;
-        final ByteBuffer ping;
-        final int count;
-        volatile int remaining;
-        long sentAt;
-        String error;
-
-        Round(int count, Histogram histogram, int size) {
-            this.count = count;
-            this.remaining = count;
-            this.histogram = histogram;
-            this.ping = ByteBuffer.allocate(size);
-        }
-    }
-
-    /** The client's listener, on its I/O thread: takes each pong and sends the next ping. */
+    /** The client's listener, on its I/O thread: takes each pong. */
     private static final class ClientSide implements MessageListener {
-        volatile Round round;
+        volatile PingSchedule schedule;
 
         @Override
         public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
-            long now = System.nanoTime();
-            Round r = round;
-            if (r == null || r.remaining == 0) {
-                return;
-            }
-            long seq = message.getLong(message.position());
-            int expected = r.count - r.remaining;
-            if (seq != expected) {
-                r.error = "pong " + seq + " arrived when " + expected + " was expected";
-                r.done.countDown();
-                return;
-            }
-            if (r.histogram != null) {
-                r.histogram.recordValue(now - r.sentAt);
-            }
-            int left = r.remaining - 1;
-            r.remaining = left;
-            if (left == 0) {
-                r.done.countDown();
-                return;
-            }
-            r.ping.putLong(0, seq + 1);
-            r.sentAt = System.nanoTime();
-            try {
-                if (!c.trySend(channel, r.ping)) {
-                    r.error = "no room for a ping";
-                    r.done.countDown();
-                }
-            } catch (ConnectionClosedException e) {
-                r.error = "the connection closed: " + e.getMessage();
-                r.done.countDown();
+            PingSchedule s = schedule;
+            if (s != null) {
+                s.onPong(message.getLong(message.position() + 8));
             }
         }
     }

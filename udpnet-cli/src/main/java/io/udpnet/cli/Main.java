@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
         description = {"Sessions, messages and reliability over UDP.",
                 "Exit status: 2 for bad arguments (or no command); each command lists its other codes."},
         subcommands = {DemoCommand.class, ServerCommand.class, ClientCommand.class, RelayCommand.class,
-                SimCommand.class, CommandLine.HelpCommand.class})
+                SimCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** The exit code of a command line that cannot be run: unknown option or command, bad value, none given. */
     static final int BAD_ARGUMENTS = 2;

@@ -1,0 +1,203 @@
+package io.udpnet.bench;
+
+import io.udpnet.io.DatagramIo;
+import org.HdrHistogram.Histogram;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Runs one scenario over the chosen peers: opens them all, then takes rounds of one iteration per peer, the peer
+ * that goes first rotating from round to round, so that whatever else the machine does hits every peer alike. The
+ * first {@code warmup} rounds are not counted. The process's CPU time over an iteration gives the cores used (the
+ * other peers' threads are idle meanwhile, but count too).
+ */
+final class BenchRun {
+    /** The settings of a run, as given on the command line. */
+    record Options(List<String> peers, int durationSeconds, int warmup, int iterations, int size, int rate,
+                   int clients, PeerSettings.Idle idle) {
+    }
+
+    /** A scenario's results, with the load average before and after. */
+    record Outcome(Scenario scenario, Options options, List<PeerResult> results, String loadBefore,
+                   String loadAfter) {
+    }
+
+    private final Options options;
+    private final Progress progress;
+
+    BenchRun(Options options, Progress progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    Outcome run(Scenario scenario) throws Exception {
+        if (scenario == Scenario.LOSS || scenario == Scenario.SCALE) {
+            return udpnetOnly(scenario);
+        }
+        String loadBefore = Machine.loadAverage();
+        int size = scenario == Scenario.BULK ? Scenario.BULK_SIZE : options.size();
+        PeerSettings settings = new PeerSettings(size, options.idle());
+        List<ComparedPeer> peers = new ArrayList<>();
+        List<PeerResult> results = new ArrayList<>();
+        try {
+            for (String name : options.peers()) {
+                try {
+                    ComparedPeer p = Peers.open(name, settings);
+                    peers.add(p);
+                    results.add(PeerResult.of(p));
+                    progress.note("%s: %s", name, String.join("; ", p.configuration()));
+                } catch (Peers.Unavailable e) {
+                    results.add(PeerResult.notApplicable(name, e.getMessage()));
+                    progress.note("%s: skipped, %s", name, e.getMessage());
+                    progress.skip(options.warmup() + options.iterations());
+                }
+            }
+            measure(scenario, peers, results);
+        } finally {
+            for (int i = peers.size() - 1; i >= 0; i--) {
+                peers.get(i).close();
+            }
+        }
+        return new Outcome(scenario, options, results, loadBefore, Machine.loadAverage());
+    }
+
+    private void measure(Scenario scenario, List<ComparedPeer> peers, List<PeerResult> results) throws Exception {
+        if (peers.isEmpty()) {
+            return;
+        }
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long nanos = options.durationSeconds() * 1_000_000_000L;
+        int rounds = options.warmup() + options.iterations();
+        for (int round = 0; round < rounds; round++) {
+            boolean measured = round >= options.warmup();
+            List<ComparedPeer> order = new ArrayList<>(peers);
+            Collections.rotate(order, -(round % order.size()));
+            for (ComparedPeer p : order) {
+                PeerResult r = result(results, p.name());
+                long c0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                String figure = scenario == Scenario.PINGPONG ? pings(p, r, measured) : throughput(p, r, nanos,
+                        measured);
+                long t1 = System.nanoTime();
+                long c1 = os.getProcessCpuTime();
+                double cores = (double) (c1 - c0) / (t1 - t0);
+                if (measured) {
+                    r.cores.add(cores);
+                    r.cpuNanos += c1 - c0;
+                }
+                progress.step("%s round %d/%d%s %s: %s, %.2f cores; %s", scenario.option(), round + 1, rounds,
+                        measured ? "" : " (warm-up)", p.name(), figure, cores, p.diagnostics());
+            }
+        }
+    }
+
+    private static String throughput(ComparedPeer p, PeerResult r, long nanos, boolean measured) throws Exception {
+        ComparedPeer.Throughput t = p.throughput(nanos);
+        if (measured) {
+            r.messagesPerSecond.add(t.messagesPerSecond());
+            r.bytesPerSecond.add(t.bytesPerSecond());
+            r.sent += t.sent();
+            r.delivered += t.delivered();
+        }
+        return String.format(java.util.Locale.ROOT, "%,.0f messages/s, %,.1f MB/s, %,d of %,d delivered",
+                t.messagesPerSecond(), t.bytesPerSecond() / 1e6, t.delivered(), t.sent());
+    }
+
+    private String pings(ComparedPeer p, PeerResult r, boolean measured) throws Exception {
+        int count = (int) Math.min(Integer.MAX_VALUE, (long) options.rate() * options.durationSeconds());
+        Histogram h = new Histogram(3);
+        PingSchedule.Result res = p.pingPong(new PingSchedule(count, 1_000_000_000L / options.rate(), h));
+        if (measured) {
+            r.rtt.add(h);
+            r.sent += res.sent();
+            r.delivered += res.received();
+        }
+        return String.format(java.util.Locale.ROOT, "%,d of %,d pongs, p50 %.1f us, p99 %.1f us, max %.1f us",
+                res.received(), res.sent(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                h.getMaxValue() / 1e3);
+    }
+
+    private static PeerResult result(List<PeerResult> results, String name) {
+        for (PeerResult r : results) {
+            if (r.peer.equals(name)) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("no result for " + name);
+    }
+
+    /**
+     * The loss and scale scenarios, run for udpnet's peers only: only they have unreliable-sequenced fragmented
+     * messages, and the others are not driven with thousands of connections by this harness.
+     */
+    private Outcome udpnetOnly(Scenario scenario) throws Exception {
+        String loadBefore = Machine.loadAverage();
+        List<PeerResult> results = new ArrayList<>();
+        List<DatagramIo> ios = new ArrayList<>();
+        for (String name : options.peers()) {
+            String na = switch (name) {
+                case "udpnet", "udpnet-native" -> null;
+                case "udpnet-nocc" -> "the same as udpnet in this scenario";
+                case "raw", "raw-native", "netty" -> scenario == Scenario.LOSS
+                        ? "no protocol: a message is one datagram, never fragmented"
+                        : "no connections: the scale scenario is run for udpnet's peers only";
+                case "aeron", "kcp" -> scenario == Scenario.LOSS
+                        ? "reliable delivery only: nothing is lost, so nothing to compare"
+                        : "the scale scenario is run for udpnet's peers only";
+                default -> scenario == Scenario.LOSS
+                        ? "its unreliable fragmented packets are not driven by this harness"
+                        : "the scale scenario is run for udpnet's peers only";
+            };
+            DatagramIo io = null;
+            if (na == null) {
+                try {
+                    io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
+                } catch (Peers.Unavailable e) {
+                    na = e.getMessage();
+                }
+            }
+            if (na != null) {
+                results.add(PeerResult.notApplicable(name, na));
+                progress.note("%s: skipped, %s", name, na);
+                progress.skip(steps(options, scenario) / options.peers().size());
+                continue;
+            }
+            ios.add(io);
+            results.add(PeerResult.of(name, scenario == Scenario.LOSS
+                    ? LossRun.configuration(io, LossRun.config()) : ScaleRun.configuration(io, options.clients())));
+        }
+        List<PeerResult> measured = results.stream().filter(PeerResult::measured).toList();
+        if (scenario == Scenario.LOSS) {
+            for (int round = 0; round < options.warmup() + options.iterations(); round++) {
+                for (int k = 0; k < measured.size(); k++) {
+                    int i = (k + round) % measured.size();
+                    LossRun.measure(ios.get(i), options, measured.get(i), progress, round >= options.warmup());
+                }
+            }
+        } else {
+            // Thousands of connections per peer: one peer at a time, each with all its rounds.
+            for (int i = 0; i < measured.size(); i++) {
+                PeerResult r = measured.get(i);
+                try (ScaleRun run = ScaleRun.open(ios.get(i), options.clients())) {
+                    r.heapPerConnection = run.heapPerConnection();
+                    for (int round = 0; round < options.warmup() + options.iterations(); round++) {
+                        boolean counted = round >= options.warmup();
+                        String line = run.measure(options.durationSeconds() * 1_000_000_000L, r, counted);
+                        progress.step("scale round %d/%d%s %s: %s", round + 1, options.warmup()
+                                + options.iterations(), counted ? "" : " (warm-up)", r.peer, line);
+                    }
+                }
+            }
+        }
+        return new Outcome(scenario, options, results, loadBefore, Machine.loadAverage());
+    }
+
+    /** The steps the progress bar counts for one scenario: rounds × peers, times the cells of the loss scenario. */
+    static int steps(Options o, Scenario s) {
+        return (o.warmup() + o.iterations()) * o.peers().size() * (s == Scenario.LOSS ? LossRun.steps() : 1);
+    }
+}

@@ -1,0 +1,36 @@
+package io.udpnet.bench;
+
+import java.util.Locale;
+
+/** What {@code udpnet bench} measures; {@code all} on the command line runs each in turn. */
+enum Scenario {
+    /** One sender, one receiver, messages of {@code --size} bytes, reliable-ordered where the peer offers it. */
+    THROUGHPUT("one sender, one receiver, messages of --size bytes, reliable-ordered where the peer offers it"),
+    /** 1 MiB reliable-ordered messages: bytes per second. */
+    BULK("1 MiB reliable-ordered messages (raw and netty: full 1472-byte datagrams, the byte limit)"),
+    /** Round trips on a fixed schedule, see {@link PingSchedule}. */
+    PINGPONG("round trips of --size-byte messages sent at a fixed --rate, timed from when each was due"),
+    /** Unreliable-sequenced fragmented messages through a lossy relay, beside the theory. */
+    LOSS("unreliable-sequenced messages of 1..32 fragments through an impairment relay losing 1% and 5% of "
+            + "datagrams, at --rate messages/s for --duration s per fragment count; delivery beside (1-p)^n"),
+    /** Many connections, each sending a few messages per second to one server that echoes them. */
+    SCALE("--clients connections to one server, each sending 20 messages/s that the server echoes; round trips "
+            + "timed from when each message was due, messages lost, CPU, heap per connection");
+
+    /** The message size of {@link #BULK}. */
+    static final int BULK_SIZE = 1 << 20;
+
+    private final String description;
+
+    Scenario(String description) {
+        this.description = description;
+    }
+
+    String description() {
+        return description;
+    }
+
+    String option() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

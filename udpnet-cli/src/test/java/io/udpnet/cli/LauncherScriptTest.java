@@ -66,7 +66,7 @@ class LauncherScriptTest {
                 mkdir -p udpnet-cli/target && touch udpnet-cli/target/udpnet.jar""", "demo", "--seconds", "1");
         assertEquals(0, r.exit(), r.err());
         assertEquals("udpnet: building (first run or sources changed)...\n", r.err());
-        assertTrue(r.out().startsWith("java -jar "), r.out());
+        assertTrue(r.out().startsWith("java --enable-native-access=ALL-UNNAMED -jar "), r.out());
         assertTrue(r.out().endsWith("/clone/udpnet-cli/target/udpnet.jar demo --seconds 1\n"), r.out());
         assertFalse((r.out() + r.err()).contains("\u001b"), "no terminal escape codes");
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                 "Scenarios: throughput (one sender, one receiver, --size-byte messages, reliable-ordered where the "
                         + "peer offers it), bulk (1 MiB reliable-ordered messages; MB/s), pingpong (round trips at a "
                         + "fixed --rate, timed from when each ping was due, so queueing delay counts), loss "
-                        + "(unreliable-sequenced messages of 1..32 fragments through a relay losing 1% and 5%, "
+                        + "(unreliable-sequenced messages of 1..32 fragments through a relay losing 1%% and 5%%, "
                         + "delivery beside (1-p)^n), scale (--clients connections each sending 20 messages/s to "
                         + "one server that echoes them), all.",
                 "",

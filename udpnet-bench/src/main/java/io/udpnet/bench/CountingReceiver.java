@@ -1,7 +1,7 @@
 package io.udpnet.bench;
 
 import io.udpnet.messaging.MessageConnection;
-import io.udpnet.messaging.MessageListener;
+import io.udpnet.messaging.MessageConnectionListener;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * another connection counts as misrouted. A connection's tally is only ever touched by the I/O thread that runs the
  * connection, and published for the measuring thread with a release store.
  */
-final class CountingReceiver implements MessageListener {
+final class CountingReceiver implements MessageConnectionListener {
     /** Bytes at the start of each message: sequence number (long) and connection index (int). */
     static final int HEADER = 12;
 

@@ -7,7 +7,7 @@ import io.udpnet.io.ServerMode;
 import io.udpnet.messaging.MessageClient;
 import io.udpnet.messaging.MessageClientConfig;
 import io.udpnet.messaging.MessageConnection;
-import io.udpnet.messaging.MessageListener;
+import io.udpnet.messaging.MessageConnectionListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.impair.LinkConfig;
@@ -129,7 +129,7 @@ final class LossRun {
     }
 
     /** The server's listener: counts whole messages. */
-    private static final class Counter implements MessageListener {
+    private static final class Counter implements MessageConnectionListener {
         final AtomicLong delivered = new AtomicLong();
 
         @Override

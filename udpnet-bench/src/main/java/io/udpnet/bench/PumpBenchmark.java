@@ -4,7 +4,7 @@ import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
 import io.udpnet.CongestionConfig;
 import io.udpnet.engine.Connection;
-import io.udpnet.engine.MessageHandler;
+import io.udpnet.engine.MessageListener;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,7 +57,7 @@ public class PumpBenchmark {
         // virtual clock would only measure the pacer.
         ConnectionConfig config = ConnectionConfig.builder().channels(delivery)
                 .congestion(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build()).build();
-        MessageHandler count = (channel, buffer, offset, length) -> delivered++;
+        MessageListener count = (channel, buffer, offset, length) -> delivered++;
         sender = Connection.established(config, 7, (channel, buffer, offset, length) -> { });
         receiver = Connection.established(config, 7, count);
         message.limit(size);

@@ -2,14 +2,14 @@ package io.udpnet.bench;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.io.DatagramIo;
 import io.udpnet.io.ServerMode;
 import io.udpnet.messaging.ConnectionClosedException;
 import io.udpnet.messaging.MessageClient;
 import io.udpnet.messaging.MessageClientConfig;
 import io.udpnet.messaging.MessageConnection;
-import io.udpnet.messaging.MessageListener;
+import io.udpnet.messaging.MessageConnectionListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import org.HdrHistogram.Histogram;
@@ -50,10 +50,10 @@ final class ScaleRun implements AutoCloseable {
         long before = usedHeapAfterGc();
         server = MessageServer.open(MessageServerConfig.builder()
                 .bindAddress(new InetSocketAddress("127.0.0.1", 0)).mode(ServerMode.SHARED).connection(config)
-                .server(ServerConfig.builder().maxConnections(Math.max(count, 1)).build())
+                .server(ServerEndpointConfig.builder().maxConnections(Math.max(count, 1)).build())
                 .listener(new Echo()).io(io).build());
         connections = new MessageConnection[count];
-        MessageListener pongs = new Pongs();
+        MessageConnectionListener pongs = new Pongs();
         try {
             for (int c = 0; c < Math.min(CLIENT_THREADS, count); c++) {
                 clients.add(MessageClient.open(MessageClientConfig.builder().connection(config).io(io).build()));
@@ -140,7 +140,7 @@ final class ScaleRun implements AutoCloseable {
     }
 
     /** The server's listener: echoes every message on its connection. */
-    private static final class Echo implements MessageListener {
+    private static final class Echo implements MessageConnectionListener {
         @Override
         public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
             try {
@@ -152,7 +152,7 @@ final class ScaleRun implements AutoCloseable {
     }
 
     /** The clients' listener, on their I/O threads: records each echo's round trip. */
-    private final class Pongs implements MessageListener {
+    private final class Pongs implements MessageConnectionListener {
         @Override
         public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
             rtt.recordValue(Math.max(0, System.nanoTime() - message.getLong(message.position() + 8)));

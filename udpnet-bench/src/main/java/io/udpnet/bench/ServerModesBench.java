@@ -3,7 +3,7 @@ package io.udpnet.bench;
 import io.udpnet.transport.DatagramSession;
 import io.udpnet.io.ServerMode;
 import io.udpnet.transport.ServerStats;
-import io.udpnet.transport.SessionHandler;
+import io.udpnet.transport.DatagramSessionListener;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
 
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * configuration runs in a fresh JVM (unless {@code --fork false}), back to back, so the rows of one run can be
  * compared as ratios.
  *
- * <p>The server binds 127.0.0.1 port 0 and echoes every datagram from its {@link SessionHandler} (listener style:
+ * <p>The server binds 127.0.0.1 port 0 and echoes every datagram from its {@link DatagramSessionListener} (listener style:
  * the handler runs on the thread that read the datagram). The peers are N {@link DatagramChannel}s on 127.0.0.1,
  * each connected to the server, all driven by one thread: non-blocking sends round-robin over the peers, at most
  * {@code --window} datagrams in flight in total and at most {@code ceil(window / peers)} per peer, echoes read
@@ -159,7 +159,7 @@ public final class ServerModesBench {
         }
         PerThread handled = new PerThread();
         AtomicLong sendErrors = new AtomicLong();
-        SessionHandler echo = new SessionHandler() {
+        DatagramSessionListener echo = new DatagramSessionListener() {
             @Override
             public void onDatagram(DatagramSession session, ByteBuffer datagram) {
                 handled.mine.get().increment();

@@ -8,7 +8,7 @@ import io.udpnet.messaging.ConnectionClosedException;
 import io.udpnet.messaging.MessageClient;
 import io.udpnet.messaging.MessageClientConfig;
 import io.udpnet.messaging.MessageConnection;
-import io.udpnet.messaging.MessageListener;
+import io.udpnet.messaging.MessageConnectionListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.messaging.MessageServerStats;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * udpnet's message level: a SHARED {@link MessageServer} on 127.0.0.1 and one {@link MessageClient} connection to it,
- * one reliable-ordered channel. Messages go from the client to the server's {@link MessageListener}, which counts
+ * one reliable-ordered channel. Messages go from the client to the server's {@link MessageConnectionListener}, which counts
  * them on the server's I/O thread. For ping-pong the server's listener echoes each message with {@code trySend}
  * and the client's listener, on the client's I/O thread, records the round trip. Both ends use the {@link DatagramIo}
  * given: NIO for {@code udpnet}, the native one for {@code udpnet-native}.
@@ -218,7 +218,7 @@ final class UdpnetPeer implements ComparedPeer {
     }
 
     /** The server's listener, on its I/O thread: counts and checks messages, or echoes them during ping-pong. */
-    private static final class ServerSide implements MessageListener {
+    private static final class ServerSide implements MessageConnectionListener {
         final AtomicLong received = new AtomicLong();
         final AtomicReference<String> error = new AtomicReference<>();
         volatile boolean echo;
@@ -246,7 +246,7 @@ final class UdpnetPeer implements ComparedPeer {
     }
 
     /** The client's listener, on its I/O thread: takes each pong. */
-    private static final class ClientSide implements MessageListener {
+    private static final class ClientSide implements MessageConnectionListener {
         volatile PingSchedule schedule;
 
         @Override

@@ -2,16 +2,16 @@ package io.udpnet.cli;
 
 import io.udpnet.engine.DisconnectReason;
 import io.udpnet.messaging.MessageConnection;
-import io.udpnet.messaging.MessageListener;
+import io.udpnet.messaging.MessageConnectionListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
 import io.udpnet.messaging.MessageServerStats;
-import io.udpnet.transport.CloseReason;
+import io.udpnet.transport.SessionCloseReason;
 import io.udpnet.transport.DatagramSession;
 import io.udpnet.io.ServerMode;
-import io.udpnet.transport.DropCause;
+import io.udpnet.transport.DatagramDropReason;
 import io.udpnet.transport.ServerStats;
-import io.udpnet.transport.SessionHandler;
+import io.udpnet.transport.DatagramSessionListener;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
 import picocli.CommandLine.Command;
@@ -186,7 +186,7 @@ final class ServerCommand implements Callable<Integer> {
 
     private AutoCloseable openMessages(InetSocketAddress address, ServerMode serverMode) throws IOException {
         Set<MessageConnection> online = ConcurrentHashMap.newKeySet();
-        MessageListener chat = new MessageListener() {
+        MessageConnectionListener chat = new MessageConnectionListener() {
             @Override
             public void onConnected(MessageConnection c) {
                 online.add(c);
@@ -228,7 +228,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private AutoCloseable openRaw(InetSocketAddress address, ServerMode serverMode) throws IOException {
-        SessionHandler echo = new SessionHandler() {
+        DatagramSessionListener echo = new DatagramSessionListener() {
             @Override
             public void onDatagram(DatagramSession session, ByteBuffer datagram) {
                 try {
@@ -239,7 +239,7 @@ final class ServerCommand implements Callable<Integer> {
             }
 
             @Override
-            public void onClosed(DatagramSession session, CloseReason reason) {
+            public void onClosed(DatagramSession session, SessionCloseReason reason) {
                 say("- " + Addresses.text(session.remoteAddress()) + " " + reason.name().toLowerCase(Locale.ROOT)
                         + " after " + session.receivedCount() + " datagrams");
             }
@@ -282,7 +282,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private static long oversize(AutoCloseable server) {
-        return server instanceof UdpServer u ? u.stats().drops(DropCause.OVERSIZE)
+        return server instanceof UdpServer u ? u.stats().drops(DatagramDropReason.OVERSIZE)
                 : ((MessageServer) server).stats().sockets().oversize();
     }
 
@@ -308,13 +308,13 @@ final class ServerCommand implements Callable<Integer> {
                     .put("datagramsReceived", s.datagramsIn()).put("bytesReceived", s.bytesIn())
                     .put("datagramsSent", s.datagramsOut()).put("bytesSent", s.bytesOut())
                     .put("datagramsDropped", s.totalDrops())
-                    .put("datagramsDroppedOversize", s.drops(DropCause.OVERSIZE))
-                    .put("datagramsDroppedQueueFull", s.drops(DropCause.QUEUE_FULL))
-                    .put("datagramsDroppedOther", s.totalDrops() - s.drops(DropCause.OVERSIZE)
-                            - s.drops(DropCause.QUEUE_FULL));
+                    .put("datagramsDroppedOversize", s.drops(DatagramDropReason.OVERSIZE))
+                    .put("datagramsDroppedQueueFull", s.drops(DatagramDropReason.QUEUE_FULL))
+                    .put("datagramsDroppedOther", s.totalDrops() - s.drops(DatagramDropReason.OVERSIZE)
+                            - s.drops(DatagramDropReason.QUEUE_FULL));
             text = String.format("server stopped after %.1f s: %d sessions, %d datagrams received (%d B), %d sent "
                             + "(%d B); %d dropped, %d of them over %s", seconds, s.sessionsOpened(), s.datagramsIn(),
-                    s.bytesIn(), s.datagramsOut(), s.bytesOut(), s.totalDrops(), s.drops(DropCause.OVERSIZE),
+                    s.bytesIn(), s.datagramsOut(), s.bytesOut(), s.totalDrops(), s.drops(DatagramDropReason.OVERSIZE),
                     limitText());
         } else {
             MessageServer m = (MessageServer) server;

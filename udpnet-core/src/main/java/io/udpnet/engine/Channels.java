@@ -23,7 +23,7 @@ final class Channels {
 
     private final ConnectionConfig config;
     private final Counters stats;
-    private final MessageHandler deliver;
+    private final MessageListener deliver;
     private final ByteBudget sendBudget;
     private final ByteBudget receiveBudget;
     /** Buffers for the receivers; made with the first receiver, let go with them by {@link #trim}. */
@@ -43,7 +43,7 @@ final class Channels {
     private static final long RECEIVE_MASK = (1L << SEND_SHIFT) - 1;
 
     /** {@code sharedReceive}, if not null, is a budget the receive side also counts against ({@link ByteBudget}). */
-    Channels(ConnectionConfig config, Counters stats, MessageHandler deliver, ByteBudget sharedReceive) {
+    Channels(ConnectionConfig config, Counters stats, MessageListener deliver, ByteBudget sharedReceive) {
         this.config = config;
         this.stats = stats;
         this.deliver = deliver;

@@ -106,7 +106,7 @@ public final class Connection {
      * A connection whose two ends agreed on {@code token} out of band, established at once: for simulations,
      * benchmarks and tests of the data path. Real peers use {@link #connect} and a {@link ServerEndpoint}.
      */
-    public static Connection established(ConnectionConfig config, long token, MessageHandler handler) {
+    public static Connection established(ConnectionConfig config, long token, MessageListener handler) {
         ConnectionListener l = handler instanceof ConnectionListener cl ? cl : handler::onMessage;
         return new Connection(config, token, l, null, State.CONNECTED, 0, null, new Crc());
     }

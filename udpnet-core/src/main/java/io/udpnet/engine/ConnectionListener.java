@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
  * Receives what happens on a {@link Connection}: its messages, and the moments it is established and ends. Called on
  * the thread that drives the connection, from inside {@code handleDatagram} or {@code pollTransmit}.
  */
-public interface ConnectionListener extends MessageHandler {
+public interface ConnectionListener extends MessageListener {
     /** The handshake completed: messages flow from now on. */
     default void onConnected(Connection connection) {
     }

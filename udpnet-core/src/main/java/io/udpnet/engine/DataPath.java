@@ -14,11 +14,11 @@ import java.util.Objects;
 /**
  * The data path of an established connection: channels, packing, acks, loss detection and retransmission. A pure
  * state machine like {@link Connection}, which owns it and adds the handshake, liveness and closing around it.
- * Messages are delivered to the {@link MessageHandler} given at construction, from inside {@link #handleDatagram}.
+ * Messages are delivered to the {@link MessageListener} given at construction, from inside {@link #handleDatagram}.
  *
  * <p>Not thread-safe: one thread drives a connection. In steady state no method allocates.
  */
-final class DataPath implements SentLog.Listener, MessageHandler {
+final class DataPath implements SentLog.Listener, MessageListener {
     /** {@link #handleDatagram} result: the datagram was valid and processed. */
     static final int PROCESSED = 0;
     /** {@link #handleDatagram} result: dropped (foreign, corrupted, wrong token, duplicate or too old). */
@@ -32,7 +32,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
 
     private final ConnectionConfig config;
     private long token;
-    private final MessageHandler handler;
+    private final MessageListener handler;
     private final Counters stats = new Counters();
     /** Shared by the connections of one endpoint, which all run on its thread. */
     private final Crc crc;
@@ -62,7 +62,7 @@ final class DataPath implements SentLog.Listener, MessageHandler {
      * Creates the data path of a connection whose datagrams carry {@code token}; {@code crc} may be shared with
      * other connections driven by the same thread.
      */
-    DataPath(ConnectionConfig config, long token, MessageHandler handler, ByteBudget sharedReceive, Crc crc) {
+    DataPath(ConnectionConfig config, long token, MessageListener handler, ByteBudget sharedReceive, Crc crc) {
         this.config = Objects.requireNonNull(config, "config");
         this.crc = crc;
         this.handler = Objects.requireNonNull(handler, "handler");

@@ -80,7 +80,7 @@ public final class EndpointStats {
 
     /**
      * Bytes of out-of-order and partial messages the endpoint's connections held at the snapshot (a level, not a
-     * count; see {@link io.udpnet.ServerConfig#receiveMemoryBytes()}).
+     * count; see {@link io.udpnet.ServerEndpointConfig#receiveMemoryBytes()}).
      */
     public long receiveMemoryHeld() { return receiveMemoryHeld; }
 

@@ -21,7 +21,7 @@ final class ReliableReceiver implements ChannelReceiver {
     private final int channel;
     private final boolean ordered;
     private final int window;
-    private final MessageHandler handler;
+    private final MessageListener handler;
     private final BufferPool pool;
     private final ByteBudget budget;
     /**
@@ -36,7 +36,7 @@ final class ReliableReceiver implements ChannelReceiver {
     private static final PartialMessage[] NO_SLOTS = new PartialMessage[0];
     private static final int MIN_SLOTS = 8;
 
-    ReliableReceiver(int channel, boolean ordered, int window, MessageHandler handler, BufferPool pool,
+    ReliableReceiver(int channel, boolean ordered, int window, MessageListener handler, BufferPool pool,
                      ByteBudget budget) {
         this.channel = channel;
         this.ordered = ordered;

@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.Handshake;
@@ -31,8 +31,8 @@ public final class ServerEndpoint {
     private static final int REPLY_SIZE = 256;
 
     private final ConnectionConfig config;
-    private final ServerConfig serverConfig;
-    private final Acceptor acceptor;
+    private final ServerEndpointConfig serverConfig;
+    private final AdmissionPolicy acceptor;
     private final RandomGenerator random;
     private final byte[] settings;
     private final int digest;
@@ -62,7 +62,7 @@ public final class ServerEndpoint {
      * A server endpoint with no connection yet: {@code acceptor} decides on each completed handshake, and
      * {@code random} draws its secrets (cookie keys, connection tokens, path challenges).
      */
-    public ServerEndpoint(ConnectionConfig config, ServerConfig serverConfig, Acceptor acceptor,
+    public ServerEndpoint(ConnectionConfig config, ServerEndpointConfig serverConfig, AdmissionPolicy acceptor,
                           RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
         this.serverConfig = Objects.requireNonNull(serverConfig, "serverConfig");

@@ -24,7 +24,7 @@ final class UnreliableReceiver implements ChannelReceiver {
 
     private final int channel;
     private final boolean sequenced;
-    private final MessageHandler handler;
+    private final MessageListener handler;
     private final BufferPool pool;
     private final ByteBudget budget;
     private final Counters stats;
@@ -38,7 +38,7 @@ final class UnreliableReceiver implements ChannelReceiver {
     private boolean anyDelivered;
     private long lastDelivered;
 
-    UnreliableReceiver(int channel, boolean sequenced, MessageHandler handler, BufferPool pool, ByteBudget budget,
+    UnreliableReceiver(int channel, boolean sequenced, MessageListener handler, BufferPool pool, ByteBudget budget,
                        Counters stats) {
         this.channel = channel;
         this.sequenced = sequenced;

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
-import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkDropReason;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.impair.LinkStats;
 
@@ -28,7 +28,7 @@ public final class Link {
         void deliverAt(Link link, long atNanos, byte[] data, int length);
 
         /** A datagram of {@code length} bytes was discarded. */
-        void dropped(Link link, int length, DropReason reason);
+        void dropped(Link link, int length, LinkDropReason reason);
     }
 
     /** A datagram waiting in or passing through the bottleneck: it leaves the queue at {@code finishNanos}. */
@@ -97,7 +97,7 @@ public final class Link {
 
         if (c.maxDatagramSize() != 0 && length > c.maxDatagramSize()) {
             oversizeDropped++;
-            sink.dropped(this, length, DropReason.OVERSIZE);
+            sink.dropped(this, length, LinkDropReason.OVERSIZE);
             return;
         }
 
@@ -106,7 +106,7 @@ public final class Link {
             drainQueue(nowNanos);
             if (queuedBytes + length > c.queueCapacityBytes()) {
                 queueDropped++;
-                sink.dropped(this, length, DropReason.QUEUE_OVERFLOW);
+                sink.dropped(this, length, LinkDropReason.QUEUE_OVERFLOW);
                 return;
             }
             long start = Math.max(nowNanos, transmitterFreeAtNanos);
@@ -118,7 +118,7 @@ public final class Link {
 
         if (chance(c.lossProbability())) {
             lost++;
-            sink.dropped(this, length, DropReason.RANDOM_LOSS);
+            sink.dropped(this, length, LinkDropReason.RANDOM_LOSS);
             return;
         }
 

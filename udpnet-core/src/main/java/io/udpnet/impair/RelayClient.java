@@ -2,7 +2,7 @@ package io.udpnet.impair;
 
 import io.udpnet.impair.DatagramPool;
 import io.udpnet.impair.Link;
-import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkDropReason;
 import io.udpnet.impair.LinkConfig;
 
 import java.net.InetSocketAddress;
@@ -58,7 +58,7 @@ final class RelayClient {
         }
 
         @Override
-        public void dropped(Link l, int length, DropReason reason) {
+        public void dropped(Link l, int length, LinkDropReason reason) {
             // The link counts its own drops; they reach the stats through link.stats().
         }
     }

@@ -41,7 +41,7 @@ final class ConnectionDriver {
 
     private final IoLoop loop;
     private final Owner owner;
-    private final MessageListener listener;
+    private final MessageConnectionListener listener;
     private final MessageConnection facade;
     private final Events events = new Events();
     private volatile InetSocketAddress remote;
@@ -52,7 +52,7 @@ final class ConnectionDriver {
     private String closeText;
     private long lingerUntil;
 
-    ConnectionDriver(IoLoop loop, Owner owner, ConnectionConfig config, MessageListener listener, int inboxLimit,
+    ConnectionDriver(IoLoop loop, Owner owner, ConnectionConfig config, MessageConnectionListener listener, int inboxLimit,
                      InboxBudget inboxBudget, InetSocketAddress remote, MessageConnection.State initial) {
         this.loop = loop;
         this.owner = owner;

@@ -81,7 +81,7 @@ public final class MessageClient implements AutoCloseable {
      * @throws ConnectFailedException when the server refuses, does not answer in time, or is unreachable
      * @throws ClosedChannelException when the client is closed
      */
-    public MessageConnection connect(InetSocketAddress server, ByteBuffer payload, MessageListener listener)
+    public MessageConnection connect(InetSocketAddress server, ByteBuffer payload, MessageConnectionListener listener)
             throws IOException {
         CompletableFuture<MessageConnection> f = connectAsync(server, payload, listener);
         try {
@@ -113,7 +113,7 @@ public final class MessageClient implements AutoCloseable {
      * @throws ClosedChannelException when the client is closed
      */
     public CompletableFuture<MessageConnection> connectAsync(InetSocketAddress server, ByteBuffer payload,
-                                                             MessageListener listener) throws ClosedChannelException {
+                                                             MessageConnectionListener listener) throws ClosedChannelException {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(payload, "payload");
         if (server.isUnresolved()) {

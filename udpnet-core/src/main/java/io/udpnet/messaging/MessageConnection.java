@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * messages. That is the back-pressure signal; {@link #send} waits for room instead. Channels do not hold each other
  * back.
  *
- * <p><b>Receiving.</b> Without a {@link MessageListener}, messages wait in a bounded inbox for {@link #receive}.
+ * <p><b>Receiving.</b> Without a {@link MessageConnectionListener}, messages wait in a bounded inbox for {@link #receive}.
  * While the inbox is full the connection refuses the messages in its peer's datagrams ({@link
  * io.udpnet.engine.Connection#pauseReceiving}), so the peer's reliable messages are sent again later rather than
  * piling up here, while acknowledgements and keep-alives still flow: an application may stop reading for as long
@@ -53,7 +53,7 @@ public final class MessageConnection implements AutoCloseable {
 
     private final ConnectionDriver driver;
     private final ConnectionConfig config;
-    private final MessageListener listener;
+    private final MessageConnectionListener listener;
     /** Guards the staging queues and the move to CLOSING; senders wait on {@link #room}. */
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Condition room = sendLock.newCondition();
@@ -70,7 +70,7 @@ public final class MessageConnection implements AutoCloseable {
     private volatile DisconnectReason reason;
     private volatile ConnectionStats stats;
 
-    MessageConnection(ConnectionDriver driver, ConnectionConfig config, MessageListener listener, Inbox inbox,
+    MessageConnection(ConnectionDriver driver, ConnectionConfig config, MessageConnectionListener listener, Inbox inbox,
                       State initial) {
         this.driver = driver;
         this.config = config;
@@ -127,7 +127,7 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     /**
-     * Sends a message, waiting while the channel is full. Must not be called from a {@link MessageListener}
+     * Sends a message, waiting while the channel is full. Must not be called from a {@link MessageConnectionListener}
      * (the I/O thread would wait for itself); use {@link #trySend} there.
      *
      * @throws ConnectionClosedException when the connection is or gets closed
@@ -184,7 +184,7 @@ public final class MessageConnection implements AutoCloseable {
     // ---- receiving -----------------------------------------------------------------------------------------------
 
     /**
-     * Waits for the next message. Only for connections without a {@link MessageListener}.
+     * Waits for the next message. Only for connections without a {@link MessageConnectionListener}.
      *
      * @throws ConnectionClosedException when the connection is closed and every message was taken
      * @throws InterruptedIOException    when the thread is interrupted while waiting
@@ -200,7 +200,7 @@ public final class MessageConnection implements AutoCloseable {
 
     private Message receive(long nanos) throws IOException {
         if (inbox == null) {
-            throw new IllegalStateException("this connection delivers to its MessageListener");
+            throw new IllegalStateException("this connection delivers to its MessageConnectionListener");
         }
         receiveLock.lock();
         try {

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A udpnet server on real sockets: clients connect with the udpnet handshake (stateless cookies, so spoofed
  * sources cost it nothing) and each becomes a {@link MessageConnection}, taken with {@link #accept()} or handed to
- * the configured {@link MessageListener}.
+ * the configured {@link MessageConnectionListener}.
  *
  * <pre>{@code
  * try (MessageServer server = MessageServer.open(MessageServerConfig.builder()
@@ -107,7 +107,7 @@ public final class MessageServer implements AutoCloseable {
 
     private MessageConnection accept(long millis) throws IOException {
         if (acceptQueue == null) {
-            throw new IllegalStateException("connections go to the configured MessageListener");
+            throw new IllegalStateException("connections go to the configured MessageConnectionListener");
         }
         try {
             while (true) {
@@ -211,7 +211,7 @@ public final class MessageServer implements AutoCloseable {
 
     /**
      * Counts a client about to be accepted as connected, so that the cap holds over all shards at once; false when
-     * {@code ServerConfig.maxConnections} are open already.
+     * {@code ServerEndpointConfig.maxConnections} are open already.
      */
     boolean reserveConnection() {
         while (true) {

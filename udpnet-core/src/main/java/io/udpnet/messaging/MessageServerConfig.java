@@ -1,7 +1,7 @@
 package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.io.DatagramIo;
 import io.udpnet.io.ServerMode;
 
@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.function.BiPredicate;
 
 /**
  * Settings of a {@link MessageServer}. Immutable; build with {@link #builder()}. Values are checked when set, with
@@ -21,9 +20,9 @@ public final class MessageServerConfig {
     private final int shards;
     private final int maxConnectedSockets;
     private final ConnectionConfig connection;
-    private final ServerConfig server;
-    private final MessageListener listener;
-    private final BiPredicate<InetSocketAddress, ByteBuffer> admission;
+    private final ServerEndpointConfig server;
+    private final MessageConnectionListener listener;
+    private final ClientAdmissionPolicy admission;
     private final int acceptBacklog;
     private final int inboxBytes;
     private final long inboxMemoryBytes;
@@ -76,17 +75,17 @@ public final class MessageServerConfig {
     }
 
     /** Handshake limits: maximum connections, cookie lifetime, challenge rate. */
-    public ServerConfig server() {
+    public ServerEndpointConfig server() {
         return server;
     }
 
     /** The listener every connection delivers to, or null for {@link MessageServer#accept()}. */
-    public MessageListener listener() {
+    public MessageConnectionListener listener() {
         return listener;
     }
 
     /** Decides on each client that proved its address (its address and connect payload); default: all. */
-    public BiPredicate<InetSocketAddress, ByteBuffer> admission() {
+    public ClientAdmissionPolicy admission() {
         return admission;
     }
 
@@ -127,9 +126,9 @@ public final class MessageServerConfig {
         private int shards = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int maxConnectedSockets = 256;
         private ConnectionConfig connection = ConnectionConfig.defaults();
-        private ServerConfig server = ServerConfig.defaults();
-        private MessageListener listener;
-        private BiPredicate<InetSocketAddress, ByteBuffer> admission = (a, p) -> true;
+        private ServerEndpointConfig server = ServerEndpointConfig.defaults();
+        private MessageConnectionListener listener;
+        private ClientAdmissionPolicy admission = ClientAdmissionPolicy.ACCEPT_ALL;
         private int acceptBacklog = 1024;
         private int inboxBytes = 4 << 20;
         private long inboxMemoryBytes = 256L << 20;
@@ -172,19 +171,19 @@ public final class MessageServerConfig {
             return this;
         }
 
-        public Builder server(ServerConfig config) {
+        public Builder server(ServerEndpointConfig config) {
             this.server = Objects.requireNonNull(config, "server");
             return this;
         }
 
         /** Event-driven use; null (the default) for {@link MessageServer#accept()}. */
-        public Builder listener(MessageListener listener) {
+        public Builder listener(MessageConnectionListener listener) {
             this.listener = listener;
             return this;
         }
 
         /** Called on an I/O thread; must not block. The connect payload is valid during the call only. */
-        public Builder admission(BiPredicate<InetSocketAddress, ByteBuffer> admission) {
+        public Builder admission(ClientAdmissionPolicy admission) {
             this.admission = Objects.requireNonNull(admission, "admission");
             return this;
         }

@@ -1,7 +1,7 @@
 package io.udpnet.messaging;
 
-import io.udpnet.ServerConfig;
-import io.udpnet.engine.Acceptor;
+import io.udpnet.ServerEndpointConfig;
+import io.udpnet.engine.AdmissionPolicy;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.DisconnectCode;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * land on another shard. Every endpoint tags its tokens with its shard index; a shard that receives a data datagram
  * tagged for another forwards it there, so the connection keeps working, one hop longer, on the shard that owns it.
  */
-final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, Acceptor {
+final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, AdmissionPolicy {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
     /** Forwarded datagrams waiting for this shard; beyond, they are dropped and counted. */
     private static final int MAX_FORWARDED = 4096;
@@ -134,7 +134,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
      * keep to the configured total without sharing a counter across threads. The connection cap is kept for the
      * whole server in {@link #admit}.
      */
-    private static ServerConfig share(ServerConfig server, int shards) {
+    private static ServerEndpointConfig share(ServerEndpointConfig server, int shards) {
         return shards == 1 ? server : server.toBuilder()
                 .receiveMemoryBytes(Math.max(64 << 10, server.receiveMemoryBytes() / shards)).build();
     }
@@ -147,7 +147,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             return Admission.reject("server shutting down");
         }
         try {
-            if (!config.admission().test(client, payload)) {
+            if (!config.admission().admit(client, payload)) {
                 return Admission.reject("refused by the server");
             }
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 package io.udpnet.sim;
 
-import io.udpnet.engine.MessageHandler;
+import io.udpnet.engine.MessageListener;
 
 import java.nio.ByteBuffer;
 import java.util.BitSet;
@@ -9,7 +9,7 @@ import java.util.BitSet;
  * Checks what a receiver is handed against what the sender sent with {@link MessagePattern}: counts messages
  * delivered, delivered twice, delivered after a newer one (out of order), and delivered with wrong bytes.
  */
-public final class DeliveryLedger implements MessageHandler {
+public final class DeliveryLedger implements MessageListener {
     private final int[] sizes;
     private final BitSet seen = new BitSet();
     private long delivered;

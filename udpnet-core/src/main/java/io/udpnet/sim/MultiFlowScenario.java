@@ -3,7 +3,7 @@ package io.udpnet.sim;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ConnectionListener;
@@ -78,7 +78,7 @@ public final class MultiFlowScenario {
         Simulation sim = new Simulation(seed);
         int buckets = (int) ((durationNanos + BUCKET_NANOS - 1) / BUCKET_NANOS);
         long[][] delivered = new long[flows][buckets];
-        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(), (from, payload) -> {
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(), (from, payload) -> {
             int flow = from.getPort() - FIRST_CLIENT_PORT;
             return Admission.accept(new ConnectionListener() {
                 @Override

@@ -3,7 +3,7 @@ package io.udpnet.sim;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ConnectionListener;
@@ -75,7 +75,7 @@ public final class Scenario {
         Simulation sim = new Simulation(seed);
         DeliveryLedger ledger = new DeliveryLedger(sizes);
         Connection[] receiver = new Connection[1];
-        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(), (from, payload) ->
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(), (from, payload) ->
                 Admission.accept(new ConnectionListener() {
                     @Override
                     public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {

@@ -1,6 +1,6 @@
 package io.udpnet.sim;
 
-import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkDropReason;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -23,6 +23,6 @@ public interface SimListener {
 
     /** A datagram of {@code length} bytes from {@code from} to {@code to} was discarded. */
     default void dropped(long nowNanos, InetSocketAddress from, InetSocketAddress to, int length,
-            DropReason reason) {
+            LinkDropReason reason) {
     }
 }

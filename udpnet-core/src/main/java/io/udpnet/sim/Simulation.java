@@ -1,6 +1,6 @@
 package io.udpnet.sim;
 
-import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkDropReason;
 import io.udpnet.impair.LinkStats;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.impair.DatagramPool;
@@ -87,7 +87,7 @@ public final class Simulation {
         }
 
         @Override
-        public void dropped(Link link, int length, DropReason reason) {
+        public void dropped(Link link, int length, LinkDropReason reason) {
             listener.dropped(nowNanos, link.from, link.to, length, reason);
         }
     };
@@ -133,7 +133,7 @@ public final class Simulation {
 
     /**
      * Unregisters the node at {@code address}, as if its host crashed: it is never called again, and datagrams still
-     * in flight to it are dropped on arrival as {@linkplain DropReason#UNKNOWN_DESTINATION unknown destination}.
+     * in flight to it are dropped on arrival as {@linkplain LinkDropReason#UNKNOWN_DESTINATION unknown destination}.
      *
      * @return whether a node was registered there
      */
@@ -207,7 +207,7 @@ public final class Simulation {
     /**
      * Makes datagrams from {@code from} to {@code to} wait in {@code bottleneck} before they take their link: they
      * enter the link (its latency, loss and other impairments) when they leave the queue, and a full queue drops
-     * them (reported as {@link DropReason#QUEUE_OVERFLOW}, counted by the bottleneck, not the link). The link's own
+     * them (reported as {@link LinkDropReason#QUEUE_OVERFLOW}, counted by the bottleneck, not the link). The link's own
      * bandwidth, if any, still applies after the bottleneck. {@code null} detaches the route.
      */
     public void routeThrough(InetSocketAddress from, InetSocketAddress to, Bottleneck bottleneck) {
@@ -387,7 +387,7 @@ public final class Simulation {
         try {
             if (destination == null) {
                 unknownDestinationDrops++;
-                listener.dropped(nowNanos, link.from, link.to, d.length, DropReason.UNKNOWN_DESTINATION);
+                listener.dropped(nowNanos, link.from, link.to, d.length, LinkDropReason.UNKNOWN_DESTINATION);
                 return;
             }
             link.countDelivered(d.length);
@@ -429,7 +429,7 @@ public final class Simulation {
         }
         if (!nodes.contains(to)) {
             unknownDestinationDrops++;
-            listener.dropped(nowNanos, from, to, datagram.remaining(), DropReason.UNKNOWN_DESTINATION);
+            listener.dropped(nowNanos, from, to, datagram.remaining(), LinkDropReason.UNKNOWN_DESTINATION);
             return;
         }
         long enter = nowNanos;
@@ -438,7 +438,7 @@ public final class Simulation {
             if (bottleneck != null) {
                 enter = bottleneck.admit(nowNanos, datagram.remaining());
                 if (enter < 0) {
-                    listener.dropped(nowNanos, from, to, datagram.remaining(), DropReason.QUEUE_OVERFLOW);
+                    listener.dropped(nowNanos, from, to, datagram.remaining(), LinkDropReason.QUEUE_OVERFLOW);
                     return;
                 }
             }

@@ -14,7 +14,7 @@ final class Counters {
     final LongAdder sessionsOpened = new LongAdder();
     final LongAdder sessionsClosed = new LongAdder();
     final AtomicInteger activeSessions = new AtomicInteger();
-    private final LongAdder[] drops = new LongAdder[DropCause.values().length];
+    private final LongAdder[] drops = new LongAdder[DatagramDropReason.values().length];
 
     Counters() {
         for (int i = 0; i < drops.length; i++) {
@@ -27,17 +27,17 @@ final class Counters {
         bytesOut.add(bytes);
     }
 
-    void drop(DropCause cause) {
+    void drop(DatagramDropReason cause) {
         drops[cause.ordinal()].increment();
     }
 
     /** A snapshot, with what only the sockets count (datagrams in, per-peer sockets, oversize datagrams) added in. */
     ServerStats snapshot(IoStats sockets) {
-        Map<DropCause, Long> d = new EnumMap<>(DropCause.class);
-        for (DropCause c : DropCause.values()) {
+        Map<DatagramDropReason, Long> d = new EnumMap<>(DatagramDropReason.class);
+        for (DatagramDropReason c : DatagramDropReason.values()) {
             d.put(c, drops[c.ordinal()].sum());
         }
-        d.merge(DropCause.OVERSIZE, sockets.oversize(), Long::sum);
+        d.merge(DatagramDropReason.OVERSIZE, sockets.oversize(), Long::sum);
         // The sockets count every datagram that arrived, the oversize ones they dropped included.
         return new ServerStats(sockets.datagramsIn(), sockets.bytesIn(), datagramsOut.sum(), bytesOut.sum(),
                 sessionsOpened.sum(), sessionsClosed.sum(), activeSessions.get(), sockets.connectedSockets(), d);

@@ -23,11 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One remote peer (one source address) of a {@link UdpServer}: it receives only that peer's datagrams and sends to
- * it. Obtained from {@link UdpServer#accept()} or a {@link SessionListener}. All public methods are thread-safe.
+ * it. Obtained from {@link UdpServer#accept()} or a {@link UdpServerListener}. All public methods are thread-safe.
  *
  * <p>Datagrams are read either with {@link #receive} (blocking; suited to one virtual thread per session) or, when
- * the {@link SessionListener} returned a {@link SessionHandler}, pushed to that handler. The receive queue is
- * bounded: when it is full, new datagrams are dropped and counted ({@link DropCause#QUEUE_FULL}).
+ * the {@link UdpServerListener} returned a {@link DatagramSessionListener}, pushed to that handler. The receive queue is
+ * bounded: when it is full, new datagrams are dropped and counted ({@link DatagramDropReason#QUEUE_FULL}).
  *
  * <p>The raw level does not deduplicate: a retransmitted datagram is delivered again. Datagrams that took different
  * kernel paths (the listening socket and the peer's own connected socket, in {@link ServerMode#CONNECTED}) may be
@@ -47,8 +47,8 @@ public final class DatagramSession implements AutoCloseable {
     private final ReentrantLock stateLock = new ReentrantLock();
     private final LongAdder received = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private volatile SessionHandler handler;
-    private volatile CloseReason closeReason;
+    private volatile DatagramSessionListener handler;
+    private volatile SessionCloseReason closeReason;
     private volatile IOException closeError;
     private volatile long lastReceiveNanos = System.nanoTime();
 
@@ -101,7 +101,7 @@ public final class DatagramSession implements AutoCloseable {
      *
      * @return the reason, or empty while open
      */
-    public Optional<CloseReason> closeReason() {
+    public Optional<SessionCloseReason> closeReason() {
         return Optional.ofNullable(closeReason);
     }
 
@@ -131,7 +131,7 @@ public final class DatagramSession implements AutoCloseable {
      * @return the datagram's full length
      * @throws SessionClosedException when the session is closed (the reason tells why)
      * @throws InterruptedIOException when the thread is interrupted while waiting
-     * @throws IllegalStateException when a {@link SessionHandler} receives this session's datagrams
+     * @throws IllegalStateException when a {@link DatagramSessionListener} receives this session's datagrams
      */
     public int receive(ByteBuffer dst) throws IOException {
         return receive(dst, -1L);
@@ -154,7 +154,7 @@ public final class DatagramSession implements AutoCloseable {
     private int receive(ByteBuffer dst, long nanos) throws IOException {
         Objects.requireNonNull(dst, "dst");
         if (handler != null) {
-            throw new IllegalStateException("datagrams of this session go to its SessionHandler");
+            throw new IllegalStateException("datagrams of this session go to its DatagramSessionListener");
         }
         byte[] datagram;
         try {
@@ -181,7 +181,7 @@ public final class DatagramSession implements AutoCloseable {
      *         network might have dropped it)
      * @throws SessionClosedException when the session is closed
      * @throws PortUnreachableException when the peer's port is known to be closed (connected sockets only); the
-     *                                  session is closed with {@link CloseReason#PORT_UNREACHABLE}
+     *                                  session is closed with {@link SessionCloseReason#PORT_UNREACHABLE}
      * @throws IOException on other I/O errors
      */
     public int send(ByteBuffer src) throws IOException {
@@ -193,7 +193,7 @@ public final class DatagramSession implements AutoCloseable {
         try {
             n = group.sendNow(remote, src);
         } catch (PortUnreachableException e) {
-            fail(CloseReason.PORT_UNREACHABLE, e);
+            fail(SessionCloseReason.PORT_UNREACHABLE, e);
             throw e;
         } catch (ClosedChannelException e) {
             if (!isOpen()) {
@@ -208,12 +208,12 @@ public final class DatagramSession implements AutoCloseable {
     /** Closes the session: later datagrams from the same address open a new session. Idempotent. */
     @Override
     public void close() {
-        closeWith(CloseReason.LOCAL_CLOSE, null);
+        closeWith(SessionCloseReason.LOCAL_CLOSE, null);
     }
 
     // ---- package-private: used by the server's threads ----
 
-    void installHandler(SessionHandler h) {
+    void installHandler(DatagramSessionListener h) {
         this.handler = h;
     }
 
@@ -224,7 +224,7 @@ public final class DatagramSession implements AutoCloseable {
     /** Hands a datagram (position..limit) to the handler or the queue. Never throws. */
     void deliver(ByteBuffer datagram) {
         lastReceiveNanos = System.nanoTime();
-        SessionHandler h = handler;
+        DatagramSessionListener h = handler;
         if (h == null) {
             byte[] copy = new byte[datagram.remaining()];
             datagram.get(copy);
@@ -232,7 +232,7 @@ public final class DatagramSession implements AutoCloseable {
                 received.increment();
             } else {
                 dropped.increment();
-                owner.counters().drop(isOpen() ? DropCause.QUEUE_FULL : DropCause.SESSION_CLOSED);
+                owner.counters().drop(isOpen() ? DatagramDropReason.QUEUE_FULL : DatagramDropReason.SESSION_CLOSED);
             }
             return;
         }
@@ -240,13 +240,13 @@ public final class DatagramSession implements AutoCloseable {
         try {
             if (!isOpen()) {
                 dropped.increment();
-                owner.counters().drop(DropCause.SESSION_CLOSED);
+                owner.counters().drop(DatagramDropReason.SESSION_CLOSED);
                 return;
             }
             received.increment();
             h.onDatagram(this, datagram.asReadOnlyBuffer());
         } catch (RuntimeException e) {
-            owner.counters().drop(DropCause.ERROR);
+            owner.counters().drop(DatagramDropReason.ERROR);
             LOG.log(Level.WARNING, "session handler threw for " + remote, e);
         } finally {
             handlerLock.unlock();
@@ -254,12 +254,12 @@ public final class DatagramSession implements AutoCloseable {
     }
 
     /** Closes the session because of an I/O error, telling the handler first. */
-    void fail(CloseReason reason, IOException error) {
+    void fail(SessionCloseReason reason, IOException error) {
         closeWith(reason, error);
     }
 
     /** Closes with a reason; the first reason wins. */
-    void closeWith(CloseReason reason, IOException error) {
+    void closeWith(SessionCloseReason reason, IOException error) {
         stateLock.lock();
         try {
             if (closeReason != null) {
@@ -275,7 +275,7 @@ public final class DatagramSession implements AutoCloseable {
         owner.sessionClosed(this);
         releaseOwnSocket();
         for (int i = queue.close().size(); i > 0; i--) {
-            owner.counters().drop(DropCause.SESSION_CLOSED);
+            owner.counters().drop(DatagramDropReason.SESSION_CLOSED);
         }
         notifyHandler(reason, error);
     }
@@ -306,8 +306,8 @@ public final class DatagramSession implements AutoCloseable {
         }
     }
 
-    private void notifyHandler(CloseReason reason, IOException error) {
-        SessionHandler h = handler;
+    private void notifyHandler(SessionCloseReason reason, IOException error) {
+        DatagramSessionListener h = handler;
         if (h == null) {
             return;
         }
@@ -327,7 +327,7 @@ public final class DatagramSession implements AutoCloseable {
     }
 
     private SessionClosedException closedException() {
-        return new SessionClosedException(closeReason == null ? CloseReason.LOCAL_CLOSE : closeReason, closeError);
+        return new SessionClosedException(closeReason == null ? SessionCloseReason.LOCAL_CLOSE : closeReason, closeError);
     }
 
     private static long saturatedNanos(Duration d) {

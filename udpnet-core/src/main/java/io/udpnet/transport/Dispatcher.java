@@ -98,31 +98,31 @@ final class Dispatcher {
         }
         DatagramSession session = sessions.get(error.peer());
         if (session != null) {
-            session.fail(CloseReason.PORT_UNREACHABLE,
+            session.fail(SessionCloseReason.PORT_UNREACHABLE,
                     new java.net.PortUnreachableException("ICMP port unreachable from " + error.peer()));
         }
     }
 
     private void newPeer(InetSocketAddress from, ByteBuffer datagram, SocketGroup via) {
         if (closed) {
-            counters.drop(DropCause.SESSION_CLOSED);
+            counters.drop(DatagramDropReason.SESSION_CLOSED);
             return;
         }
         if (counters.activeSessions.get() >= config.maxSessions()) {
-            counters.drop(DropCause.SESSION_LIMIT);
+            counters.drop(DatagramDropReason.SESSION_LIMIT);
             return;
         }
         if (acceptQueue != null && acceptQueue.isFull()) {
-            counters.drop(DropCause.BACKLOG_FULL);
+            counters.drop(DatagramDropReason.BACKLOG_FULL);
             return;
         }
         if (!admitted(from, datagram)) {
-            counters.drop(DropCause.REFUSED);
+            counters.drop(DatagramDropReason.REFUSED);
             return;
         }
         // Several shard threads may admit at once: reserve the slot atomically so the cap is never exceeded.
         if (!reserveSessionSlot()) {
-            counters.drop(DropCause.SESSION_LIMIT);
+            counters.drop(DatagramDropReason.SESSION_LIMIT);
             return;
         }
         DatagramSession session = new DatagramSession(this, from, via);
@@ -137,7 +137,7 @@ final class Dispatcher {
         }
         if (acceptQueue != null && !acceptQueue.offer(session)) {
             // Only when the server closed meanwhile: the backlog was checked above and only this thread fills it.
-            session.closeWith(CloseReason.SERVER_CLOSED, null);
+            session.closeWith(SessionCloseReason.SERVER_CLOSED, null);
         }
     }
 
@@ -155,7 +155,7 @@ final class Dispatcher {
 
     private boolean admitted(InetSocketAddress from, ByteBuffer datagram) {
         try {
-            return config.peerFilter().admit(from, datagram.asReadOnlyBuffer(), server) == PeerFilter.Verdict.ACCEPT;
+            return config.peerFilter().admit(from, datagram.asReadOnlyBuffer(), server) == PeerAdmissionPolicy.Verdict.ACCEPT;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "peer filter threw for " + from + "; peer refused", e);
             return false;
@@ -168,7 +168,7 @@ final class Dispatcher {
             return session.isOpen();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "session listener threw for " + session.remoteAddress() + "; session closed", e);
-            session.closeWith(CloseReason.IO_ERROR, null);
+            session.closeWith(SessionCloseReason.IO_ERROR, null);
             return false;
         }
     }
@@ -189,7 +189,7 @@ final class Dispatcher {
         }
         List<DatagramSession> all = new ArrayList<>(sessions.values());
         for (DatagramSession s : all) {
-            s.closeWith(CloseReason.SERVER_CLOSED, null);
+            s.closeWith(SessionCloseReason.SERVER_CLOSED, null);
         }
     }
 }

@@ -40,7 +40,7 @@ final class IdleReaper implements AutoCloseable {
         for (DatagramSession s : dispatcher.sessions()) {
             try {
                 if (now - s.lastReceiveNanos() >= timeoutNanos) {
-                    s.closeWith(CloseReason.IDLE_TIMEOUT, null);
+                    s.closeWith(SessionCloseReason.IDLE_TIMEOUT, null);
                 }
             } catch (RuntimeException e) {
                 // A periodic task that throws is never run again: log and keep sweeping.

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param drops dropped datagrams by cause; every cause is present
  */
 public record ServerStats(long datagramsIn, long bytesIn, long datagramsOut, long bytesOut, long sessionsOpened,
-                          long sessionsClosed, int activeSessions, int connectedSockets, Map<DropCause, Long> drops) {
+                          long sessionsClosed, int activeSessions, int connectedSockets, Map<DatagramDropReason, Long> drops) {
 
     /**
      * Creates a snapshot; the drop map is copied.
@@ -33,7 +33,7 @@ public record ServerStats(long datagramsIn, long bytesIn, long datagramsOut, lon
      * @param cause the cause
      * @return how many were dropped for it
      */
-    public long drops(DropCause cause) {
+    public long drops(DatagramDropReason cause) {
         return drops.getOrDefault(cause, 0L);
     }
 

@@ -11,7 +11,7 @@ public final class SessionClosedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** Why the session closed. */
-    private final transient CloseReason reason;
+    private final transient SessionCloseReason reason;
 
     /**
      * Creates the exception.
@@ -19,7 +19,7 @@ public final class SessionClosedException extends IOException {
      * @param reason why the session closed
      * @param cause the I/O error that closed it, or {@code null}
      */
-    public SessionClosedException(CloseReason reason, Throwable cause) {
+    public SessionClosedException(SessionCloseReason reason, Throwable cause) {
         super("session closed: " + reason, cause);
         this.reason = reason;
     }
@@ -29,7 +29,7 @@ public final class SessionClosedException extends IOException {
      *
      * @return the close reason
      */
-    public CloseReason reason() {
+    public SessionCloseReason reason() {
         return reason;
     }
 }

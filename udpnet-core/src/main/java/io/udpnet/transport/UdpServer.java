@@ -18,8 +18,8 @@ import java.util.Objects;
  * A UDP server that turns remote peers into {@link DatagramSession}s: UDP's missing {@code accept()}.
  *
  * <p>Open one with {@link #open(UdpServerConfig)}. New peers (new source addresses) that pass the
- * {@link PeerFilter} become sessions, taken with {@link #accept()} (one virtual thread per session suits it) or
- * pushed to a {@link SessionListener}. The {@link ServerMode} chosen in the configuration decides how sockets and
+ * {@link PeerAdmissionPolicy} become sessions, taken with {@link #accept()} (one virtual thread per session suits it) or
+ * pushed to a {@link UdpServerListener}. The {@link ServerMode} chosen in the configuration decides how sockets and
  * threads are laid out; the API is the same for all.
  *
  * <pre>{@code
@@ -122,7 +122,7 @@ public final class UdpServer implements AutoCloseable {
      * @return the session
      * @throws ClosedChannelException when the server is (or gets) closed
      * @throws InterruptedIOException when the thread is interrupted while waiting
-     * @throws IllegalStateException when a {@link SessionListener} is configured
+     * @throws IllegalStateException when a {@link UdpServerListener} is configured
      */
     public DatagramSession accept() throws IOException {
         return accept(-1L);
@@ -149,7 +149,7 @@ public final class UdpServer implements AutoCloseable {
     private DatagramSession accept(long nanos) throws IOException {
         ClosableQueue<DatagramSession> q = dispatcher.acceptQueue();
         if (q == null) {
-            throw new IllegalStateException("sessions go to the configured SessionListener");
+            throw new IllegalStateException("sessions go to the configured UdpServerListener");
         }
         try {
             DatagramSession s = q.poll(nanos);
@@ -165,7 +165,7 @@ public final class UdpServer implements AutoCloseable {
 
     /**
      * Sends one datagram to any address without a session: a stateless reply, for example a cookie challenge from
-     * a {@link PeerFilter}. It leaves from the server's port.
+     * a {@link PeerAdmissionPolicy}. It leaves from the server's port.
      *
      * @param target the destination
      * @param src the datagram between position and limit; its position advances
@@ -214,7 +214,7 @@ public final class UdpServer implements AutoCloseable {
     }
 
     /**
-     * Stops the I/O threads, closes every socket and session ({@link CloseReason#SERVER_CLOSED}), and wakes threads
+     * Stops the I/O threads, closes every socket and session ({@link SessionCloseReason#SERVER_CLOSED}), and wakes threads
      * blocked in {@link #accept()} or {@link DatagramSession#receive}. Idempotent.
      */
     @Override

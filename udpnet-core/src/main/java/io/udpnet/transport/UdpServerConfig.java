@@ -27,8 +27,8 @@ public final class UdpServerConfig {
     private final int maxDatagramSize;
     private final int receiveBufferSize;
     private final int sendBufferSize;
-    private final PeerFilter peerFilter;
-    private final SessionListener sessionListener;
+    private final PeerAdmissionPolicy peerFilter;
+    private final UdpServerListener sessionListener;
     private final DatagramIo io;
 
     private UdpServerConfig(Builder b) {
@@ -161,7 +161,7 @@ public final class UdpServerConfig {
      *
      * @return the admission check for new peers
      */
-    public PeerFilter peerFilter() {
+    public PeerAdmissionPolicy peerFilter() {
         return peerFilter;
     }
 
@@ -170,7 +170,7 @@ public final class UdpServerConfig {
      *
      * @return the listener for event-driven use, or {@code null} when sessions are taken with accept()
      */
-    public SessionListener sessionListener() {
+    public UdpServerListener sessionListener() {
         return sessionListener;
     }
 
@@ -196,8 +196,8 @@ public final class UdpServerConfig {
         private int maxDatagramSize = 2048;
         private int receiveBufferSize = 4 << 20;
         private int sendBufferSize = 0;
-        private PeerFilter peerFilter = PeerFilter.ACCEPT_ALL;
-        private SessionListener sessionListener;
+        private PeerAdmissionPolicy peerFilter = PeerAdmissionPolicy.ACCEPT_ALL;
+        private UdpServerListener sessionListener;
         private DatagramIo io;
 
         private Builder() {
@@ -265,7 +265,7 @@ public final class UdpServerConfig {
         }
 
         /**
-         * Sets how long a session may receive nothing before it is closed with {@link CloseReason#IDLE_TIMEOUT}.
+         * Sets how long a session may receive nothing before it is closed with {@link SessionCloseReason#IDLE_TIMEOUT}.
          * Default 60 s.
          *
          * @param timeout at least 1 ms, or {@link Duration#ZERO} to never evict
@@ -281,7 +281,7 @@ public final class UdpServerConfig {
         }
 
         /**
-         * Sets the per-session receive queue bound; overflow is counted as {@link DropCause#QUEUE_FULL}.
+         * Sets the per-session receive queue bound; overflow is counted as {@link DatagramDropReason#QUEUE_FULL}.
          * Default 256.
          *
          * @param capacity 1 to 65,536
@@ -294,7 +294,7 @@ public final class UdpServerConfig {
 
         /**
          * Sets how many new sessions may wait for {@link UdpServer#accept()}; when full, new peers are dropped
-         * ({@link DropCause#BACKLOG_FULL}) without creating a session. Default 1,024.
+         * ({@link DatagramDropReason#BACKLOG_FULL}) without creating a session. Default 1,024.
          *
          * @param backlog 1 to 65,536
          * @return this builder
@@ -305,7 +305,7 @@ public final class UdpServerConfig {
         }
 
         /**
-         * Sets the largest datagram accepted; larger ones are dropped ({@link DropCause#OVERSIZE}). Default 2,048.
+         * Sets the largest datagram accepted; larger ones are dropped ({@link DatagramDropReason#OVERSIZE}). Default 2,048.
          *
          * @param size 1 to {@link #MAX_UDP_PAYLOAD}
          * @return this builder
@@ -339,12 +339,12 @@ public final class UdpServerConfig {
         }
 
         /**
-         * Sets the admission check for new peers. Default {@link PeerFilter#ACCEPT_ALL}.
+         * Sets the admission check for new peers. Default {@link PeerAdmissionPolicy#ACCEPT_ALL}.
          *
          * @param filter the filter
          * @return this builder
          */
-        public Builder peerFilter(PeerFilter filter) {
+        public Builder peerFilter(PeerAdmissionPolicy filter) {
             this.peerFilter = Objects.requireNonNull(filter, "peerFilter");
             return this;
         }
@@ -356,7 +356,7 @@ public final class UdpServerConfig {
          * @param listener the listener, or {@code null} for accept() style
          * @return this builder
          */
-        public Builder sessionListener(SessionListener listener) {
+        public Builder sessionListener(UdpServerListener listener) {
             this.sessionListener = listener;
             return this;
         }

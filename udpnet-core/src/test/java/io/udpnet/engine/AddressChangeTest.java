@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
@@ -43,7 +43,7 @@ class AddressChangeTest {
 
     @BeforeEach
     void connect() {
-        server = new ServerEndpoint(CONFIG, ServerConfig.defaults(), (from, payload) -> {
+        server = new ServerEndpoint(CONFIG, ServerEndpointConfig.defaults(), (from, payload) -> {
             Recorder r = new Recorder(() -> now);
             serverSide.add(r);
             return Admission.accept(r);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -21,7 +21,7 @@ class ClientEndpointTest {
 
     private final ConnectionConfig config = ConnectionConfig.defaults();
     private final List<String> delivered = new ArrayList<>();
-    private final ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(),
+    private final ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
             (client, payload) -> Admission.accept((channel, buffer, offset, length) ->
                     delivered.add(client.getPort() + ":" + buffer.get(offset))), new SplittableRandom(1));
     private final ClientEndpoint clients = new ClientEndpoint(new SplittableRandom(2));

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A message handler for tests: copies each delivered message and remembers where it came from. */
-final class Deliveries implements MessageHandler {
+final class Deliveries implements MessageListener {
     record Delivered(int channel, byte[] bytes, ByteBuffer buffer, int offset) {
     }
 

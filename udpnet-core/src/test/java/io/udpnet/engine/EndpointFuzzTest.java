@@ -3,7 +3,7 @@ package io.udpnet.engine;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.Handshake;
@@ -35,7 +35,7 @@ class EndpointFuzzTest {
     private static int inputs;
 
     private static void connect() {
-        server = new ServerEndpoint(CONFIG, ServerConfig.defaults(),
+        server = new ServerEndpoint(CONFIG, ServerEndpointConfig.defaults(),
                 (from, payload) -> Admission.accept((channel, buffer, offset, length) -> { }), new SplittableRandom(1));
         Connection client = Connection.connect(CONFIG, ByteBuffer.allocate(0), (c, b, o, l) -> { },
                 new SplittableRandom(2), now);

@@ -2,7 +2,7 @@ package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.Handshake;
 import io.udpnet.wire.WireFormat;
@@ -27,7 +27,7 @@ class HandshakeFieldsTest {
     private final Crc crc = new Crc();
     private final ByteBuffer out = ByteBuffer.allocate(1500);
     private final ServerEndpoint server = new ServerEndpoint(CONFIG,
-            ServerConfig.builder().challengesPerSecond(1_000_000).build(),
+            ServerEndpointConfig.builder().challengesPerSecond(1_000_000).build(),
             (from, payload) -> Admission.accept(new Recorder(() -> 0)), new SplittableRandom(5));
 
     private ByteBuffer request(ConnectionConfig config) {

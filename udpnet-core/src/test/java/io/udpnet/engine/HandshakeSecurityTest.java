@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.Handshake;
 import io.udpnet.wire.WireFormat;
@@ -25,7 +25,7 @@ class HandshakeSecurityTest {
     private final ByteBuffer out = ByteBuffer.allocate(1500);
     private int accepted;
     private final ServerEndpoint server = new ServerEndpoint(CONFIG,
-            ServerConfig.builder().challengesPerSecond(1_000_000).build(),
+            ServerEndpointConfig.builder().challengesPerSecond(1_000_000).build(),
             (from, payload) -> {
                 accepted++;
                 return Admission.accept(new Recorder(() -> 0));
@@ -78,7 +78,7 @@ class HandshakeSecurityTest {
 
     @Test
     void aFloodIsRateLimited() {
-        ServerEndpoint limited = new ServerEndpoint(CONFIG, ServerConfig.builder().challengesPerSecond(1000).build(),
+        ServerEndpoint limited = new ServerEndpoint(CONFIG, ServerEndpointConfig.builder().challengesPerSecond(1000).build(),
                 (f, p) -> Admission.reject("no"), new SplittableRandom(1));
         int answered = 0;
         for (int i = 0; i < 5000; i++) {
@@ -144,7 +144,7 @@ class HandshakeSecurityTest {
         assertNotNull(server.connection(CLIENT));
 
         // Two windows later a cookie has expired, even one never used.
-        long expired = 2 * ServerConfig.defaults().cookieWindowNanos() + 1;
+        long expired = 2 * ServerEndpointConfig.defaults().cookieWindowNanos() + 1;
         server.handleDatagram(new InetSocketAddress("127.0.0.3", 7001), response(nonce + 100, laterChallenge), expired);
         server.handleDatagram(CLIENT, response(nonce + 100, laterChallenge), expired);
         assertEquals(6, server.stats().badCookies());

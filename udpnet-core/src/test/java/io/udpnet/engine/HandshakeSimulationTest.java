@@ -2,7 +2,7 @@ package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.sim.ConnectionNode;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ServerEndpointNode;
@@ -36,7 +36,7 @@ class HandshakeSimulationTest {
     Recorder client;
     Connection clientConnection;
 
-    void setUp(long seed, LinkConfig link, Acceptor acceptor, ServerConfig serverConfig, ConnectionConfig clientConfig,
+    void setUp(long seed, LinkConfig link, AdmissionPolicy acceptor, ServerEndpointConfig serverConfig, ConnectionConfig clientConfig,
                String payload) {
         sim = new Simulation(seed);
         server = new ServerEndpoint(CONFIG, serverConfig, acceptor, new SplittableRandom(seed));
@@ -48,7 +48,7 @@ class HandshakeSimulationTest {
         sim.linkBoth(SERVER, CLIENT, link);
     }
 
-    Acceptor acceptAll() {
+    AdmissionPolicy acceptAll() {
         return (from, payload) -> {
             Recorder r = new Recorder(sim::nowNanos);
             serverSide.add(r);
@@ -64,7 +64,7 @@ class HandshakeSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void connectExchangeAndDisconnectUnderLossDuplicationAndReordering(long seed) {
-        setUp(seed, lossy(20), acceptAll(), ServerConfig.defaults(), CONFIG, "hello");
+        setUp(seed, lossy(20), acceptAll(), ServerEndpointConfig.defaults(), CONFIG, "hello");
         clientConnection.send(0, ByteBuffer.wrap("queued while connecting".getBytes(StandardCharsets.UTF_8)));
         assertTrue(sim.runUntil(() -> client.connected != null && !serverSide.isEmpty()
                 && serverSide.get(0).messages.size() == 1, Duration.ofSeconds(5).toNanos()), "seed " + seed);
@@ -98,7 +98,7 @@ class HandshakeSimulationTest {
         ConnectionConfig fast = CONFIG.toBuilder().idleTimeout(Duration.ofSeconds(3)).keepAlive(Duration.ofMillis(500))
                 .build();
         sim = new Simulation(11);
-        server = new ServerEndpoint(fast, ServerConfig.defaults(), acceptAll(), new SplittableRandom(11));
+        server = new ServerEndpoint(fast, ServerEndpointConfig.defaults(), acceptAll(), new SplittableRandom(11));
         sim.addNode(SERVER, new ServerEndpointNode(server));
         client = new Recorder(sim::nowNanos);
         clientConnection = Connection.connect(fast, ByteBuffer.allocate(0), client, new SplittableRandom(12), 0);
@@ -123,7 +123,7 @@ class HandshakeSimulationTest {
 
     @Test
     void theClientTimesOutWhenTheServerVanishes() {
-        setUp(13, LinkConfig.builder().latency(Duration.ofMillis(5)).build(), acceptAll(), ServerConfig.defaults(),
+        setUp(13, LinkConfig.builder().latency(Duration.ofMillis(5)).build(), acceptAll(), ServerEndpointConfig.defaults(),
                 CONFIG, "");
         assertTrue(sim.runUntil(() -> client.connected != null, Duration.ofSeconds(2).toNanos()));
         long vanished = sim.nowNanos();
@@ -136,7 +136,7 @@ class HandshakeSimulationTest {
 
     @Test
     void aClientThatNeverSendsAfterAcceptIsDroppedAfterTheConnectTimeOut() {
-        setUp(15, LinkConfig.builder().latency(Duration.ofMillis(10)).build(), acceptAll(), ServerConfig.defaults(),
+        setUp(15, LinkConfig.builder().latency(Duration.ofMillis(10)).build(), acceptAll(), ServerEndpointConfig.defaults(),
                 CONFIG, "");
         // The client vanishes the moment the server accepts it: the ACCEPT, and the server's slot, go nowhere.
         assertTrue(sim.runUntil(() -> !serverSide.isEmpty(), Duration.ofSeconds(2).toNanos()));
@@ -153,7 +153,7 @@ class HandshakeSimulationTest {
 
     @Test
     void anAcceptedClientConfirmsAtOnceAndAnIdleOneOutlivesTheConnectTimeOut() {
-        setUp(16, LinkConfig.builder().latency(Duration.ofMillis(10)).build(), acceptAll(), ServerConfig.defaults(),
+        setUp(16, LinkConfig.builder().latency(Duration.ofMillis(10)).build(), acceptAll(), ServerEndpointConfig.defaults(),
                 CONFIG, "");
         assertTrue(sim.runUntil(() -> client.connected != null, Duration.ofSeconds(2).toNanos()));
         assertTrue(sim.runUntil(() -> serverSide.get(0).connected.stats().datagramsReceived() == 1,
@@ -182,7 +182,7 @@ class HandshakeSimulationTest {
             String token = StandardCharsets.UTF_8.decode(payload).toString();
             return token.equals("secret") ? Admission.accept(new Recorder(sim::nowNanos))
                     : Admission.reject("bad credentials: '" + token + "'");
-        }, ServerConfig.defaults(), CONFIG, "guess");
+        }, ServerEndpointConfig.defaults(), CONFIG, "guess");
         assertTrue(sim.runUntil(() -> client.disconnected != null, Duration.ofSeconds(5).toNanos()));
         assertEquals(DisconnectCode.REJECTED, client.disconnected.code());
         assertEquals("bad credentials: 'guess'", client.disconnected.text());
@@ -193,7 +193,7 @@ class HandshakeSimulationTest {
     @Test
     void mismatchedChannelsAreRefusedWithAClearReason() {
         ConnectionConfig other = CONFIG.toBuilder().channels(Delivery.UNRELIABLE).build();
-        setUp(16, LinkConfig.PERFECT, acceptAll(), ServerConfig.defaults(), other, "");
+        setUp(16, LinkConfig.PERFECT, acceptAll(), ServerEndpointConfig.defaults(), other, "");
         assertTrue(sim.runUntil(() -> client.disconnected != null, Duration.ofSeconds(5).toNanos()));
         assertEquals(DisconnectCode.CONFIG_MISMATCH, client.disconnected.code());
         assertEquals("config differs: channels: client 1, server 4", client.disconnected.text());
@@ -202,7 +202,7 @@ class HandshakeSimulationTest {
 
     @Test
     void aFullServerRejects() {
-        setUp(17, LinkConfig.PERFECT, acceptAll(), ServerConfig.builder().maxConnections(1).build(), CONFIG, "");
+        setUp(17, LinkConfig.PERFECT, acceptAll(), ServerEndpointConfig.builder().maxConnections(1).build(), CONFIG, "");
         assertTrue(sim.runUntil(() -> client.connected != null, Duration.ofSeconds(5).toNanos()));
         InetSocketAddress second = new InetSocketAddress("127.0.0.3", 7002);
         Recorder r = new Recorder(sim::nowNanos);
@@ -216,7 +216,7 @@ class HandshakeSimulationTest {
 
     @Test
     void serverShutdownTellsItsClients() {
-        setUp(19, LinkConfig.builder().latency(Duration.ofMillis(5)).build(), acceptAll(), ServerConfig.defaults(),
+        setUp(19, LinkConfig.builder().latency(Duration.ofMillis(5)).build(), acceptAll(), ServerEndpointConfig.defaults(),
                 CONFIG, "");
         assertTrue(sim.runUntil(() -> client.connected != null, Duration.ofSeconds(2).toNanos()));
         server.close();

@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ConnectionNode;
 import io.udpnet.sim.DatagramOutbox;
@@ -58,7 +58,7 @@ class IdleCostTest {
         ConnectionConfig config = ConnectionConfig.defaults();
         Simulation sim = new Simulation(SEED);
         Recorder serverSide = new Recorder(sim::nowNanos);
-        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(),
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
                 (from, payload) -> Admission.accept(serverSide), new SplittableRandom(SEED));
         CountingNode serverNode = new CountingNode(new ServerEndpointNode(server));
         sim.addNode(SERVER, serverNode);

@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ConnectionNode;
 import io.udpnet.sim.ServerEndpointNode;
@@ -69,13 +69,13 @@ class IdleMemoryTest {
         Simulation sim = new Simulation(SEED);
         sim.setDefaultLink(LinkConfig.builder().latency(Duration.ofMillis(10)).jitter(Duration.ofMillis(3))
                 .loss(0.02).reorder(0.02).build());
-        Acceptor acceptor = (from, payload) -> {
+        AdmissionPolicy acceptor = (from, payload) -> {
             Echo e = new Echo();
             serverListeners.add(e);
             return Admission.accept(e);
         };
         SplittableRandom random = new SplittableRandom(SEED);
-        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(), acceptor, random);
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(), acceptor, random);
         sim.addNode(SERVER, new ServerEndpointNode(server));
         long emptyServer = serverWalk(server, acceptor, random).add(server);
         for (int i = 0; i < CLIENTS; i++) {
@@ -139,7 +139,7 @@ class IdleMemoryTest {
         });
     }
 
-    private HeapWalk serverWalk(ServerEndpoint server, Acceptor acceptor, SplittableRandom random) {
+    private HeapWalk serverWalk(ServerEndpoint server, AdmissionPolicy acceptor, SplittableRandom random) {
         // The cookie key's MAC is the endpoint's, created with the first cookie: it belongs to no connection.
         return new HeapWalk().exclude(config, acceptor, random).exclude(serverListeners.toArray())
                 .exclude(javax.crypto.Mac.class);

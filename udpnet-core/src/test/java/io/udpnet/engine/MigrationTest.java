@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.sim.ConnectionNode;
 import io.udpnet.sim.DatagramOutbox;
 import io.udpnet.impair.LinkConfig;
@@ -75,7 +75,7 @@ class MigrationTest {
 
     void setUp(long seed) {
         sim = new Simulation(seed);
-        server = new ServerEndpoint(CONFIG, ServerConfig.defaults(), (from, payload) -> {
+        server = new ServerEndpoint(CONFIG, ServerEndpointConfig.defaults(), (from, payload) -> {
             Recorder r = new Recorder(sim::nowNanos);
             serverSide.add(r);
             return Admission.accept(r);

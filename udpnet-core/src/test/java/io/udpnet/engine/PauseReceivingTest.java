@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.sim.ConnectionNode;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ServerEndpointNode;
@@ -38,7 +38,7 @@ class PauseReceivingTest {
                 .keepAlive(Duration.ofMillis(500)).build();
         Simulation sim = new Simulation(seed);
         List<Recorder> serverSide = new ArrayList<>();
-        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(), (from, payload) -> {
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(), (from, payload) -> {
             Recorder r = new Recorder(sim::nowNanos);
             serverSide.add(r);
             return Admission.accept(r);

@@ -1,7 +1,7 @@
 package io.udpnet.engine;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.sim.ConnectionNode;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.sim.ServerEndpointNode;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link ServerConfig#receiveMemoryBytes()}: the out-of-order and partial messages of all a server's connections are
+ * {@link ServerEndpointConfig#receiveMemoryBytes()}: the out-of-order and partial messages of all a server's connections are
  * held under one limit, beyond which only the message each reliable channel waits for is taken, and a connection
  * gives back what it held when it ends. In the simulator, with loss and reordering so that receivers hold data.
  */
@@ -41,7 +41,7 @@ class SharedReceiveMemoryTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void heldBytesStayUnderTheLimitAndEveryMessageStillArrivesInOrder(long seed) {
-        run(seed, ServerConfig.builder().receiveMemoryBytes(LIMIT).build());
+        run(seed, ServerEndpointConfig.builder().receiveMemoryBytes(LIMIT).build());
         assertTrue(peak <= BOUND, "seed " + seed + ": held " + peak + " bytes, bound " + BOUND);
         for (int[] next : expected) {
             assertEquals(MESSAGES, next[0], "seed " + seed + ": every message, in order, exactly once");
@@ -53,7 +53,7 @@ class SharedReceiveMemoryTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void withoutTheLimitTheSameTrafficHoldsMore(long seed) {
-        run(seed, ServerConfig.defaults());
+        run(seed, ServerEndpointConfig.defaults());
         assertTrue(peak > BOUND, "seed " + seed + ": the scenario must stress the limit; peak " + peak);
     }
 
@@ -63,7 +63,7 @@ class SharedReceiveMemoryTest {
         ConnectionConfig fast = CONFIG.toBuilder().idleTimeout(Duration.ofSeconds(1)).keepAlive(Duration.ofMillis(300))
                 .build();
         Simulation sim = new Simulation(seed);
-        server = new ServerEndpoint(fast, ServerConfig.defaults(), acceptor(), new SplittableRandom(seed));
+        server = new ServerEndpoint(fast, ServerEndpointConfig.defaults(), acceptor(), new SplittableRandom(seed));
         sim.addNode(SERVER, new ServerEndpointNode(server));
         InetSocketAddress address = new InetSocketAddress("127.0.0.2", 7001);
         Connection c = Connection.connect(fast, ByteBuffer.allocate(0), (ch, b, at, len) -> { },
@@ -84,7 +84,7 @@ class SharedReceiveMemoryTest {
     private ServerEndpoint server;
     private long refused;
 
-    private void run(long seed, ServerConfig serverConfig) {
+    private void run(long seed, ServerEndpointConfig serverConfig) {
         Simulation sim = new Simulation(seed);
         server = new ServerEndpoint(CONFIG, serverConfig, acceptor(), new SplittableRandom(seed));
         sim.addNode(SERVER, new ServerEndpointNode(server));
@@ -107,7 +107,7 @@ class SharedReceiveMemoryTest {
         assertTrue(done, "seed " + seed + ": all messages delivered within 60 simulated seconds");
     }
 
-    private Acceptor acceptor() {
+    private AdmissionPolicy acceptor() {
         return (from, payload) -> {
             int[] next = new int[1];
             expected.add(next);

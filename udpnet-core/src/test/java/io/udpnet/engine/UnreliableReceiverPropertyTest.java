@@ -33,7 +33,7 @@ class UnreliableReceiverPropertyTest {
         List<byte[]> bodies = new ArrayList<>();
         List<Integer> deliveredSeqs = new ArrayList<>();
         int first = 65536 - rnd.nextInt(400);
-        MessageHandler handler = (ch, buf, off, len) -> {
+        MessageListener handler = (ch, buf, off, len) -> {
             byte[] m = new byte[len];
             buf.get(off, m);
             // Each body starts with its index as a 4-byte int (every message is at least 4 bytes).

@@ -43,7 +43,7 @@ class ListenerDeliveryTest {
     }
 
     /** Records the length of each message. */
-    private record MessageConnectionListenerAdapter(BlockingQueue<Integer> lengths) implements MessageListener {
+    private record MessageConnectionListenerAdapter(BlockingQueue<Integer> lengths) implements MessageConnectionListener {
         @Override
         public void onMessage(MessageConnection connection, int channel, ByteBuffer message) {
             lengths.add(message.remaining());

@@ -27,7 +27,7 @@ class ManyConnectionsTest {
         AtomicLong misordered = new AtomicLong();
         ConcurrentHashMap<MessageConnection, Integer> next = new ConcurrentHashMap<>();
         // The server echoes each message from its I/O thread and checks that each connection's arrive in order.
-        MessageListener echo = new MessageListener() {
+        MessageConnectionListener echo = new MessageConnectionListener() {
             @Override
             public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
                 int seq = message.getInt(message.position() + 4);

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ConnectionListener;
 import io.udpnet.engine.DisconnectCode;
@@ -156,7 +156,7 @@ class MessagingBehaviourTest {
     @Test
     void listenerStyleSeesConnectMessagesAndClose() throws Exception {
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
-        MessageListener listener = new MessageListener() {
+        MessageConnectionListener listener = new MessageConnectionListener() {
             @Override
             public void onConnected(MessageConnection c) {
                 events.add("connected");
@@ -210,7 +210,7 @@ class MessagingBehaviourTest {
     @Test
     void anIoThreadKilledByAnErrorEndsItsConnectionsInsteadOfLeavingThemHanging() throws Exception {
         LinkedBlockingQueue<DisconnectReason> closed = new LinkedBlockingQueue<>();
-        MessageListener fatal = new MessageListener() {
+        MessageConnectionListener fatal = new MessageConnectionListener() {
             @Override
             public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
                 throw new AssertionError("fatal error in application code");
@@ -253,7 +253,7 @@ class MessagingBehaviourTest {
     @EnumSource(ServerMode.class)
     void maxConnectionsHoldsForTheWholeServerWhateverShardEachClientLandsOn(ServerMode mode) throws Exception {
         MessageServerConfig config = MessageServerConfig.builder().mode(mode).shards(2)
-                .server(ServerConfig.builder().maxConnections(3).build()).build();
+                .server(ServerEndpointConfig.builder().maxConnections(3).build()).build();
         try (MessageServer server = MessageServer.open(config);
              MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
             List<MessageConnection> accepted = new ArrayList<>();
@@ -344,7 +344,7 @@ class MessagingBehaviourTest {
     @Test
     void aConnectedServerSocketEndsTheConnectionOnPortUnreachable() throws Exception {
         CopyOnWriteArrayList<DisconnectReason> closed = new CopyOnWriteArrayList<>();
-        MessageListener listener = new MessageListener() {
+        MessageConnectionListener listener = new MessageConnectionListener() {
             @Override
             public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
             }

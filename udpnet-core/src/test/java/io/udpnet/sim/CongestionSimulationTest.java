@@ -3,7 +3,7 @@ package io.udpnet.sim;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ServerEndpoint;
@@ -54,7 +54,7 @@ class CongestionSimulationTest {
         Simulation sim = new Simulation(seed);
         ConnectionConfig config = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).build();
         long[] delivered = new long[1];
-        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(),
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
                 (from, payload) -> Admission.accept((ch, b, o, l) -> delivered[0] += l), new SplittableRandom(seed));
         ByteBuffer message = ByteBuffer.allocate(1000);
         ConnectionNode client = new ConnectionNode(Connection.connect(config, ByteBuffer.allocate(0),

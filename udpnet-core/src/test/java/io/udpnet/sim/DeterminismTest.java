@@ -1,6 +1,6 @@
 package io.udpnet.sim;
 
-import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkDropReason;
 import io.udpnet.impair.LinkConfig;
 import static io.udpnet.sim.TestNodes.A;
 import static io.udpnet.sim.TestNodes.B;
@@ -46,7 +46,7 @@ class DeterminismTest {
         }
 
         @Override
-        public void dropped(long now, InetSocketAddress from, InetSocketAddress to, int length, DropReason reason) {
+        public void dropped(long now, InetSocketAddress from, InetSocketAddress to, int length, LinkDropReason reason) {
             trace.add(now + " dropped " + from.getHostString() + ">" + to.getHostString() + " " + reason);
         }
 

@@ -4,7 +4,7 @@ import io.udpnet.impair.LinkStats;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
-import io.udpnet.ServerConfig;
+import io.udpnet.ServerEndpointConfig;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.ServerEndpoint;
@@ -33,7 +33,7 @@ class PathMtuSimulationTest {
     private void start(long seed, ConnectionConfig config, LinkConfig link) {
         sim = new Simulation(seed);
         ledger = new DeliveryLedger(sizes);
-        ServerEndpoint server = new ServerEndpoint(config, ServerConfig.defaults(),
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
                 (from, payload) -> Admission.accept(ledger::onMessage), new SplittableRandom(seed));
         ByteBuffer message = ByteBuffer.allocate(4096);
         client = new ConnectionNode(Connection.connect(config, ByteBuffer.allocate(0), (c, b, o, l) -> { },

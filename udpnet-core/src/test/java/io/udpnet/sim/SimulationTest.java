@@ -1,6 +1,6 @@
 package io.udpnet.sim;
 
-import io.udpnet.impair.DropReason;
+import io.udpnet.impair.LinkDropReason;
 import io.udpnet.impair.LinkStats;
 import io.udpnet.impair.LinkConfig;
 import static io.udpnet.sim.TestNodes.A;
@@ -117,17 +117,17 @@ class SimulationTest {
     void datagramsToUnknownAddressesAreDroppedAndCounted() {
         Simulation sim = new Simulation(1);
         sim.addNode(A, Sender.burst(C, 3, 10));
-        List<DropReason> reasons = new ArrayList<>();
+        List<LinkDropReason> reasons = new ArrayList<>();
         sim.setListener(new SimListener() {
             @Override
-            public void dropped(long now, InetSocketAddress from, InetSocketAddress to, int length, DropReason r) {
+            public void dropped(long now, InetSocketAddress from, InetSocketAddress to, int length, LinkDropReason r) {
                 reasons.add(r);
             }
         });
         sim.runFor(MS);
         assertEquals(3, sim.unknownDestinationDrops());
-        assertEquals(List.of(DropReason.UNKNOWN_DESTINATION, DropReason.UNKNOWN_DESTINATION,
-                DropReason.UNKNOWN_DESTINATION), reasons);
+        assertEquals(List.of(LinkDropReason.UNKNOWN_DESTINATION, LinkDropReason.UNKNOWN_DESTINATION,
+                LinkDropReason.UNKNOWN_DESTINATION), reasons);
         assertEquals(LinkStats.ZERO, sim.totalLinkStats());
     }
 

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Event-driven use: a {@link SessionListener} gets sessions and its {@link SessionHandler} gets datagrams. */
+/** Event-driven use: a {@link UdpServerListener} gets sessions and its {@link DatagramSessionListener} gets datagrams. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ListenerStyleTest {
 
     /** Echoes every datagram and records what happened, in order. */
-    private static final class EchoHandler implements SessionHandler {
+    private static final class EchoHandler implements DatagramSessionListener {
         final List<String> events = new CopyOnWriteArrayList<>();
 
         @Override
@@ -41,7 +41,7 @@ class ListenerStyleTest {
         }
 
         @Override
-        public void onClosed(DatagramSession session, CloseReason reason) {
+        public void onClosed(DatagramSession session, SessionCloseReason reason) {
             events.add("closed " + reason);
         }
     }
@@ -50,7 +50,7 @@ class ListenerStyleTest {
     @EnumSource(ServerMode.class)
     void handlerSeesEveryDatagramFromTheFirstAndTheCloseAtTheEnd(ServerMode mode) throws Exception {
         List<EchoHandler> handlers = new CopyOnWriteArrayList<>();
-        SessionListener listener = session -> {
+        UdpServerListener listener = session -> {
             EchoHandler h = new EchoHandler();
             handlers.add(h);
             return h;
@@ -63,7 +63,7 @@ class ListenerStyleTest {
             }
             // A handler that throws costs that datagram only: the I/O thread survives and the next one is served.
             peer.send("explode");
-            await("the handler error to be counted", () -> server.stats().drops(DropCause.ERROR) == 1);
+            await("the handler error to be counted", () -> server.stats().drops(DatagramDropReason.ERROR) == 1);
             peer.send("after");
             assertEquals("after", peer.receiveText(WAIT));
             assertThrows(IllegalStateException.class, () -> server.accept(Duration.ZERO));

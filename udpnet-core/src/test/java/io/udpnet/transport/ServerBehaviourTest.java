@@ -144,7 +144,7 @@ class ServerBehaviourTest {
             r.join(WAIT.toMillis());
             assertInstanceOf(ClosedChannelException.class, fromAccept.get());
             SessionClosedException e = assertInstanceOf(SessionClosedException.class, fromReceive.get());
-            assertEquals(CloseReason.SERVER_CLOSED, e.reason());
+            assertEquals(SessionCloseReason.SERVER_CLOSED, e.reason());
             assertFalse(session.isOpen());
             assertThrows(SessionClosedException.class, () -> session.send(bytes("late")));
             assertThrows(ClosedChannelException.class, () -> server.sendTo(peer.localAddress(), bytes("late")));
@@ -166,8 +166,8 @@ class ServerBehaviourTest {
             assertEquals("one", receiveText(first));
             SessionClosedException e = assertThrows(SessionClosedException.class,
                     () -> first.receive(ByteBuffer.allocate(100), WAIT));
-            assertEquals(CloseReason.IDLE_TIMEOUT, e.reason());
-            assertEquals(CloseReason.IDLE_TIMEOUT, first.closeReason().orElseThrow());
+            assertEquals(SessionCloseReason.IDLE_TIMEOUT, e.reason());
+            assertEquals(SessionCloseReason.IDLE_TIMEOUT, first.closeReason().orElseThrow());
             assertEquals(0, server.sessionCount());
 
             peer.send("two");
@@ -211,7 +211,7 @@ class ServerBehaviourTest {
             assertNotNull(sa);
             assertNotNull(sb);
             c.send("c");
-            await("the excess datagram to be counted", () -> server.stats().drops(DropCause.SESSION_LIMIT) == 1);
+            await("the excess datagram to be counted", () -> server.stats().drops(DatagramDropReason.SESSION_LIMIT) == 1);
             assertNull(server.accept(ABSENT), "no session beyond the cap");
             assertEquals(2, server.sessionCount());
             sa.close();
@@ -226,16 +226,16 @@ class ServerBehaviourTest {
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void refusedPeerCreatesNoSessionButGetsTheStatelessReply(ServerMode mode) throws Exception {
-        PeerFilter cookieCheck = (source, datagram, srv) -> {
+        PeerAdmissionPolicy cookieCheck = (source, datagram, srv) -> {
             if (text(datagram).equals("hello cookie=42")) {
-                return PeerFilter.Verdict.ACCEPT;
+                return PeerAdmissionPolicy.Verdict.ACCEPT;
             }
             try {
                 srv.sendTo(source, bytes("challenge cookie=42"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            return PeerFilter.Verdict.REFUSE;
+            return PeerAdmissionPolicy.Verdict.REFUSE;
         };
         try (UdpServer server = open(mode, b -> b.peerFilter(cookieCheck));
              TestPeer peer = new TestPeer(server.localAddress())) {
@@ -246,29 +246,29 @@ class ServerBehaviourTest {
             ServerStats stats = server.stats();
             assertEquals(0, stats.sessionsOpened());
             assertEquals(0, stats.activeSessions());
-            assertEquals(1, stats.drops(DropCause.REFUSED));
+            assertEquals(1, stats.drops(DatagramDropReason.REFUSED));
 
             peer.send("hello cookie=42");
             DatagramSession s = server.accept(WAIT);
             assertNotNull(s);
             assertEquals("hello cookie=42", receiveText(s));
-            assertEquals(1, server.stats().drops(DropCause.REFUSED));
+            assertEquals(1, server.stats().drops(DatagramDropReason.REFUSED));
         }
     }
 
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void aFilterThatThrowsRefusesThePeerAndTheServerKeepsServing(ServerMode mode) throws Exception {
-        PeerFilter flaky = (source, datagram, srv) -> {
+        PeerAdmissionPolicy flaky = (source, datagram, srv) -> {
             if (text(datagram).equals("boom")) {
                 throw new IllegalArgumentException("bad datagram");
             }
-            return PeerFilter.Verdict.ACCEPT;
+            return PeerAdmissionPolicy.Verdict.ACCEPT;
         };
         try (UdpServer server = open(mode, b -> b.peerFilter(flaky));
              TestPeer peer = new TestPeer(server.localAddress())) {
             peer.send("boom");
-            await("the refusal to be counted", () -> server.stats().drops(DropCause.REFUSED) == 1);
+            await("the refusal to be counted", () -> server.stats().drops(DatagramDropReason.REFUSED) == 1);
             peer.send("fine");
             DatagramSession s = server.accept(WAIT);
             assertNotNull(s);
@@ -282,13 +282,13 @@ class ServerBehaviourTest {
         // The filter holds the I/O thread on the first datagram until the peer has sent two more: they queue up
         // before the session exists, exactly the retransmission race.
         CountDownLatch allSent = new CountDownLatch(1);
-        PeerFilter slow = (source, datagram, srv) -> {
+        PeerAdmissionPolicy slow = (source, datagram, srv) -> {
             try {
                 allSent.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return PeerFilter.Verdict.ACCEPT;
+            return PeerAdmissionPolicy.Verdict.ACCEPT;
         };
         try (UdpServer server = open(mode, b -> b.peerFilter(slow));
              TestPeer peer = new TestPeer(server.localAddress())) {
@@ -335,7 +335,7 @@ class ServerBehaviourTest {
             first.close();
             SessionClosedException e = assertThrows(SessionClosedException.class,
                     () -> first.receive(ByteBuffer.allocate(100), WAIT));
-            assertEquals(CloseReason.LOCAL_CLOSE, e.reason());
+            assertEquals(SessionCloseReason.LOCAL_CLOSE, e.reason());
             peer.send("two");
             DatagramSession second = server.accept(WAIT);
             assertNotNull(second);
@@ -358,8 +358,8 @@ class ServerBehaviourTest {
             }
             // The I/O thread counts a datagram in before it counts its drop: wait for both.
             await("all 21 datagrams to arrive and be sorted", () -> server.stats().datagramsIn() == 21
-                    && server.stats().drops(DropCause.QUEUE_FULL) + s.receivedCount() >= 21);
-            assertEquals(17, server.stats().drops(DropCause.QUEUE_FULL));
+                    && server.stats().drops(DatagramDropReason.QUEUE_FULL) + s.receivedCount() >= 21);
+            assertEquals(17, server.stats().drops(DatagramDropReason.QUEUE_FULL));
             assertEquals(17, s.droppedCount());
             assertEquals(4, s.receivedCount());
             assertEquals("hello", receiveText(s));
@@ -376,7 +376,7 @@ class ServerBehaviourTest {
         try (UdpServer server = open(mode, b -> b.maxDatagramSize(100));
              TestPeer peer = new TestPeer(server.localAddress())) {
             peer.send(new byte[101]);
-            await("the oversize drop", () -> server.stats().drops(DropCause.OVERSIZE) == 1);
+            await("the oversize drop", () -> server.stats().drops(DatagramDropReason.OVERSIZE) == 1);
             assertNull(server.accept(ABSENT));
             peer.send(new byte[100]);
             DatagramSession s = server.accept(WAIT);
@@ -440,10 +440,10 @@ class ServerBehaviourTest {
                 Thread.sleep(20);
             }
             await("the session to close", () -> !s.isOpen());
-            assertEquals(CloseReason.PORT_UNREACHABLE, s.closeReason().orElseThrow());
+            assertEquals(SessionCloseReason.PORT_UNREACHABLE, s.closeReason().orElseThrow());
             SessionClosedException e = assertThrows(SessionClosedException.class,
                     () -> s.receive(ByteBuffer.allocate(100), WAIT));
-            assertEquals(CloseReason.PORT_UNREACHABLE, e.reason());
+            assertEquals(SessionCloseReason.PORT_UNREACHABLE, e.reason());
             assertInstanceOf(PortUnreachableException.class, e.getCause());
             assertEquals(0, server.stats().connectedSockets());
         }

@@ -52,7 +52,7 @@ public abstract class SharedModeIcmpContract {
             while (s.isOpen() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertEquals(CloseReason.PORT_UNREACHABLE, s.closeReason().orElseThrow());
+            assertEquals(SessionCloseReason.PORT_UNREACHABLE, s.closeReason().orElseThrow());
             assertTrue(server.socketStats().pathErrors() > 0);
         }
     }

@@ -22,7 +22,7 @@ class UdpServerConfigTest {
         assertEquals(256, c.maxConnectedSockets());
         assertEquals(Duration.ofSeconds(60), c.idleTimeout());
         assertTrue(c.shards() >= 1);
-        assertSame(PeerFilter.ACCEPT_ALL, c.peerFilter());
+        assertSame(PeerAdmissionPolicy.ACCEPT_ALL, c.peerFilter());
         assertNull(c.sessionListener());
     }
 

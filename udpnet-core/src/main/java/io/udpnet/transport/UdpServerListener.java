@@ -5,7 +5,7 @@ package io.udpnet.transport;
  * the peer's first datagram is delivered, so the returned handler sees every datagram; keep it short.
  */
 @FunctionalInterface
-public interface SessionListener {
+public interface UdpServerListener {
 
     /**
      * A new peer became a session.
@@ -14,5 +14,5 @@ public interface SessionListener {
      * @return the handler for the session's datagrams, or {@code null} to read them with
      *         {@link DatagramSession#receive} instead
      */
-    SessionHandler sessionOpened(DatagramSession session);
+    DatagramSessionListener sessionOpened(DatagramSession session);
 }

@@ -6,13 +6,13 @@ import java.time.Duration;
  * Settings of a server endpoint's handshake and limits. Immutable; build with {@link #builder()}. Values are checked
  * when set, with an {@link IllegalArgumentException} naming the setting.
  */
-public final class ServerConfig {
+public final class ServerEndpointConfig {
     private final int maxConnections;
     private final long cookieWindowNanos;
     private final int challengesPerSecond;
     private final long receiveMemoryBytes;
 
-    private ServerConfig(Builder b) {
+    private ServerEndpointConfig(Builder b) {
         this.maxConnections = b.maxConnections;
         this.cookieWindowNanos = b.cookieWindowNanos;
         this.challengesPerSecond = b.challengesPerSecond;
@@ -25,7 +25,7 @@ public final class ServerConfig {
     }
 
     /** The default server limits. */
-    public static ServerConfig defaults() {
+    public static ServerEndpointConfig defaults() {
         return builder().build();
     }
 
@@ -72,7 +72,7 @@ public final class ServerConfig {
         return b;
     }
 
-    /** Builds a {@link ServerConfig}. */
+    /** Builds a {@link ServerEndpointConfig}. */
     public static final class Builder {
         private int maxConnections = 10_000;
         private long cookieWindowNanos = Duration.ofSeconds(10).toNanos();
@@ -119,8 +119,8 @@ public final class ServerConfig {
         }
 
         /** The configuration the builder holds. */
-        public ServerConfig build() {
-            return new ServerConfig(this);
+        public ServerEndpointConfig build() {
+            return new ServerEndpointConfig(this);
         }
     }
 }

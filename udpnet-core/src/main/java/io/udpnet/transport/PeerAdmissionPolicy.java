@@ -10,18 +10,18 @@ import java.nio.ByteBuffer;
  * session; keep it fast. If it throws, the peer is refused.
  */
 @FunctionalInterface
-public interface PeerFilter {
+public interface PeerAdmissionPolicy {
 
-    /** The decision of a {@link PeerFilter}. */
+    /** The decision of a {@link PeerAdmissionPolicy}. */
     enum Verdict {
         /** Open a session and deliver this datagram to it. */
         ACCEPT,
-        /** Drop the datagram (counted as {@link DropCause#REFUSED}) and create nothing. */
+        /** Drop the datagram (counted as {@link DatagramDropReason#REFUSED}) and create nothing. */
         REFUSE
     }
 
     /** A filter that accepts every peer. */
-    PeerFilter ACCEPT_ALL = (source, datagram, server) -> Verdict.ACCEPT;
+    PeerAdmissionPolicy ACCEPT_ALL = (source, datagram, server) -> Verdict.ACCEPT;
 
     /**
      * Judges a datagram from a peer without a session.

@@ -1,7 +1,7 @@
 package io.udpnet.impair;
 
 /** Why the simulation discarded a datagram; reported to a {@code io.udpnet.sim.SimListener}, or counted by the impairment relay. */
-public enum DropReason {
+public enum LinkDropReason {
     /** Random loss configured by {@link LinkConfig#lossProbability()}. */
     RANDOM_LOSS,
     /** The bottleneck queue of the link was full (congestion loss). */

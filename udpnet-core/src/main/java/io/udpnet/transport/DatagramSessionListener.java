@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Event-driven handling of one session's traffic, returned by a {@link SessionListener}. Calls for one session are
+ * Event-driven handling of one session's traffic, returned by a {@link UdpServerListener}. Calls for one session are
  * serialised (never concurrent), but may come from different server threads. They run on I/O threads: keep them
  * short and never block, or hand the work to another thread.
  */
-public interface SessionHandler {
+public interface DatagramSessionListener {
 
     /**
      * A datagram arrived from the session's peer.
@@ -33,6 +33,6 @@ public interface SessionHandler {
      * @param session the session
      * @param reason why it closed
      */
-    default void onClosed(DatagramSession session, CloseReason reason) {
+    default void onClosed(DatagramSession session, SessionCloseReason reason) {
     }
 }

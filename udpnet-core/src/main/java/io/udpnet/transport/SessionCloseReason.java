@@ -1,7 +1,7 @@
 package io.udpnet.transport;
 
 /** Why a {@link DatagramSession} was closed. */
-public enum CloseReason {
+public enum SessionCloseReason {
     /** The application called {@link DatagramSession#close()}. */
     LOCAL_CLOSE,
     /** No datagram arrived from the peer within the configured idle time-out. */
@@ -10,6 +10,6 @@ public enum CloseReason {
     SERVER_CLOSED,
     /** The peer's host reported (ICMP) that nothing listens on the peer's port. Only connected sockets see this. */
     PORT_UNREACHABLE,
-    /** Another I/O error on the session's own socket, or the {@link SessionListener} threw for this session. */
+    /** Another I/O error on the session's own socket, or the {@link UdpServerListener} threw for this session. */
     IO_ERROR
 }

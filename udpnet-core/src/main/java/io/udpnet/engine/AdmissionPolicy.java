@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * their address (they echoed the server's cookie), on the thread that drives the endpoint; it must not block.
  */
 @FunctionalInterface
-public interface Acceptor {
+public interface AdmissionPolicy {
     /**
      * @param client  the client's address
      * @param payload what the client passed to {@link Connection#connect} (position..limit; valid during the call)

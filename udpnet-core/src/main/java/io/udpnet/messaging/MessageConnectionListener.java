@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * another thread). A connection with a listener delivers its messages here and not to
  * {@link MessageConnection#receive}.
  */
-public interface MessageListener {
+public interface MessageConnectionListener {
     /** The connection is established: a server's new connection, or a client's completed handshake. */
     default void onConnected(MessageConnection connection) {
     }

@@ -1,7 +1,7 @@
 package io.udpnet.transport;
 
 /** Why a received datagram was dropped by the server instead of reaching a session. Each drop is counted. */
-public enum DropCause {
+public enum DatagramDropReason {
     /**
      * The session's bounded receive queue was full (or, rarely, the bounded buffer holding other peers' datagrams
      * during a CONNECTED-mode hand-off).
@@ -9,7 +9,7 @@ public enum DropCause {
     QUEUE_FULL,
     /** The datagram came from a new peer while the server already held its maximum number of sessions. */
     SESSION_LIMIT,
-    /** The {@link PeerFilter} refused the new peer (or threw). */
+    /** The {@link PeerAdmissionPolicy} refused the new peer (or threw). */
     REFUSED,
     /** The new peer would have been accepted, but the queue of sessions waiting for {@code accept()} was full. */
     BACKLOG_FULL,
@@ -20,6 +20,6 @@ public enum DropCause {
      * datagram was still unread in the session's queue when the session closed.
      */
     SESSION_CLOSED,
-    /** An I/O error while receiving, or an exception thrown by a {@link SessionHandler} while handling it. */
+    /** An I/O error while receiving, or an exception thrown by a {@link DatagramSessionListener} while handling it. */
     ERROR
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
 /**
  * Settings of one connection's data path. Both ends must configure the same channels. Immutable; build one with
  * {@link #builder()}. Every value is checked when built, with an {@link IllegalArgumentException} naming it.
+ *
+ * <p>Long because every setting has its check and its documentation in the builder; the class is plain data.
  */
 public final class ConnectionConfig {
     /** Most channels a connection may have (the channel field is one byte). */

@@ -31,6 +31,10 @@ import io.udpnet.CongestionConfig;
  *
  * <p>Not thread-safe; in steady flow allocates nothing (the per-datagram samples grow to what is in flight once, and
  * shrink back when the connection is idle).
+ *
+ * <p>Long because BBR's phases (startup, drain, probing bandwidth, probing RTT) share one model of the path and read
+ * more clearly in one place; the filters, the delivery-rate sampler, ack aggregation and the loss estimate are
+ * classes of their own.
  */
 final class BbrCongestionControl implements CongestionController {
     /** The modes of the state machine. */

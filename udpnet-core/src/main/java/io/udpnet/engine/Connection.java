@@ -24,6 +24,9 @@ import java.util.random.RandomGenerator;
  * arrives for the idle time-out, or the peer breaks the protocol. Keep-alives keep an idle connection open.
  *
  * <p>Not thread-safe: one thread drives a connection. In steady state no method allocates.
+ *
+ * <p>Long because it is the engine's public state machine, documented method by method; the data path, handshake,
+ * path validation and timers it drives live in their own classes.
  */
 public final class Connection {
     /** Where a connection is in its life. */

@@ -17,6 +17,11 @@ import java.util.Objects;
  * Messages are delivered to the {@link MessageListener} given at construction, from inside {@link #handleDatagram}.
  *
  * <p>Not thread-safe: one thread drives a connection. In steady state no method allocates.
+ *
+ * <p>Its length is one datagram's whole way out and in (window and pacing checks, packing, the ack fields, validation
+ * before any packet acts, loss and BUSY handling), kept together because each step reads the state the others
+ * write; everything that stands alone already has a class of its own (Channels, SentLog, AckTracker,
+ * ControlPackets, BusyPeer, PathMtu).
  */
 final class DataPath implements SentLog.Listener, MessageListener {
     /** {@link #handleDatagram} result: the datagram was valid and processed. */

@@ -19,6 +19,9 @@ import java.util.Arrays;
  * <p>Reliable packets are identified by "entries": a long chosen by the channel layer. All state lives in
  * arrays that grow by doubling up to what the records alive need and are then reused, and go back to their smallest
  * size when the connection is idle ({@link #trim}).
+ *
+ * <p>Long because RFC 9002's loss rules (packet and time thresholds, probe time-outs, late acks of datagrams declared
+ * lost) all act on the one record ring they document here.
  */
 final class SentLog {
     static final int CAPACITY = 1024;

@@ -25,6 +25,9 @@ import java.util.random.RandomGenerator;
  * <p>Before a client is validated the endpoint allocates nothing for it and answers a 1200-byte REQUEST with a
  * 44-byte CHALLENGE (or a short REJECT), so spoofed sources can neither fill its memory nor use it to amplify
  * traffic; the answers are also rate-limited. Not thread-safe: one thread drives an endpoint and its connections.
+ *
+ * <p>Long because the stateless handshake answers and the routing of datagrams to connections share the endpoint's
+ * maps and limits; cookies, timers and path validation are classes of their own.
  */
 public final class ServerEndpoint {
     private static final int REPLY_SLOTS = 64;

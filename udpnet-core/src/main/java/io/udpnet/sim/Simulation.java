@@ -60,6 +60,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Not thread-safe. Nodes, actions and listeners may add nodes, configure links and schedule actions while the
  * simulation runs, but must not call {@link #step}, {@link #runFor} or {@link #runUntil}.
+ *
+ * <p>Long for its public API's documentation; the links, event queue and node table are classes of their own.
  */
 public final class Simulation {
 

@@ -42,7 +42,7 @@ final class Peers {
                 yield AeronPeer.open(settings);
             }
             case "netty" -> NettyPeer.open(settings);
-            case "kcp" -> KcpPeer.open(settings);
+            case "kcp" -> KcpLoader.open(settings);
             case "enet" -> enet(settings);
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
         };

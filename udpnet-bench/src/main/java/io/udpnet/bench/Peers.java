@@ -7,7 +7,7 @@ import java.util.List;
 /** The peers {@code udpnet bench} knows, by name, and how each is opened. */
 final class Peers {
     /** Every peer name, in the order of the help text. */
-    static final List<String> NAMES = List.of("raw", "raw-native", "udpnet", "udpnet-nocc", "udpnet-native", "aeron", "enet", "kcp", "netty");
+    static final List<String> NAMES = List.of("raw", "raw-native", "udpnet", "udpnet-nocc", "udpnet-native", "aeron", "enet", "kcp", "netty", "quic");
 
     /** The name of the native I/O implementation, when its module is on the class path. */
     static final String NATIVE_IO = "native-linux";
@@ -43,6 +43,7 @@ final class Peers {
             }
             case "netty" -> NettyPeer.open(settings);
             case "kcp" -> KcpLoader.open(settings);
+            case "quic" -> QuicPeer.open(settings);
             case "enet" -> enet(settings);
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
         };

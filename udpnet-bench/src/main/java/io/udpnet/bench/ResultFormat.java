@@ -17,6 +17,8 @@ final class ResultFormat {
             case BULK -> "1 MiB messages";
             case PINGPONG -> op.size() + "-byte pings at " + op.rate() + "/s, round trips timed from when due";
             case SCALE -> op.clients() + " connections, " + ScaleRun.PER_SECOND + " messages/s each, echoed";
+            case MODES -> op.size() + "-byte datagrams and messages, " + op.connections() + " connections, modes "
+                    + String.join(", ", op.modes());
             case LOSS -> "unreliable-sequenced messages at " + op.rate() + "/s, " + op.durationSeconds()
                     + " s per fragment count and loss";
         };

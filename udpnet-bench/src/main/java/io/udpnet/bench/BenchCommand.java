@@ -29,14 +29,16 @@ import java.util.concurrent.Callable;
                         + "fixed --rate, timed from when each ping was due, so queueing delay counts), loss "
                         + "(unreliable-sequenced messages of 1..32 fragments through a relay losing 1%% and 5%%, "
                         + "delivery beside (1-p)^n), scale (--clients connections each sending 20 messages/s to "
-                        + "one server that echoes them), modes (udpnet's server modes: --connections peers, datagrams echoed by a "
+                        + "one server that echoes them), modes (udpnet's server modes: --connections peers, datagrams "
+                        + "echoed by a "
                         + "UdpServer and reliable-ordered messages counted by a MessageServer, per --modes), all.",
                 "",
                 "Peers: raw (JDK DatagramChannel, no protocol: the limit), raw-native (the same through the "
                         + "native I/O's batched calls, skipped where it is missing), udpnet (NIO I/O), udpnet-nocc (no "
                         + "congestion control), udpnet-native (the native I/O, skipped where it is missing), aeron "
                         + "(embedded media driver), enet (libenet through FFM, skipped where it is missing), kcp "
-                        + "(kcp-netty), netty (raw datagrams over Netty's epoll transport), quic (one QUIC stream per direction over Netty's QUIC "
+                        + "(kcp-netty), netty (raw datagrams over Netty's epoll transport), quic (one QUIC stream per "
+                        + "direction over Netty's QUIC "
                         + "codec, skipped where its native library does not load). A peer that cannot do a "
                         + "scenario is listed as n/a with the reason."},
         exitCodeOnInvalidInput = 2)
@@ -162,7 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return List.of(s);
             }
         }
-        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, scale, modes, all "
+        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, scale, "
+                + "modes, all "
                 + "expected, got '" + scenario + "'");
     }
 

@@ -134,8 +134,8 @@ final class BenchRun {
     }
 
     /**
-     * The loss and scale scenarios, run for udpnet's peers only: only they have unreliable-sequenced fragmented
-     * messages, and the others are not driven with thousands of connections by this harness.
+     * The loss and scale scenarios, run for udpnet's peers (and ENet in loss, the one other peer with unreliable
+     * fragmented messages); the others are n/a with the reason.
      */
     private Outcome udpnetOnly(Scenario scenario) throws Exception {
         String loadBefore = Machine.loadAverage();
@@ -146,7 +146,11 @@ final class BenchRun {
             DatagramIo io = null;
             if (na == null) {
                 try {
-                    io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
+                    if (name.equals("enet")) {
+                        Peers.enetCall("EnetLoss", "check", new Class<?>[0]);
+                    } else {
+                        io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
+                    }
                 } catch (Peers.Unavailable e) {
                     na = e.getMessage();
                 }
@@ -158,15 +162,24 @@ final class BenchRun {
                 continue;
             }
             ios.add(io);
-            results.add(PeerResult.of(name, scenario == Scenario.LOSS
-                    ? LossRun.configuration(io, LossRun.config()) : ScaleRun.configuration(io, options.clients())));
+            @SuppressWarnings("unchecked")
+            List<String> config = io == null ? (List<String>) Peers.enetCall("EnetLoss", "configuration",
+                    new Class<?>[0]) : scenario == Scenario.LOSS ? LossRun.configuration(io, LossRun.config())
+                    : ScaleRun.configuration(io, options.clients());
+            results.add(PeerResult.of(name, config));
         }
         List<PeerResult> measured = results.stream().filter(PeerResult::measured).toList();
         if (scenario == Scenario.LOSS) {
             for (int round = 0; round < options.warmup() + options.iterations(); round++) {
                 for (int k = 0; k < measured.size(); k++) {
                     int i = (k + round) % measured.size();
-                    LossRun.measure(ios.get(i), options, measured.get(i), progress, round >= options.warmup());
+                    boolean counted = round >= options.warmup();
+                    if (ios.get(i) == null) {
+                        Peers.enetCall("EnetLoss", "measure", new Class<?>[] {Options.class, PeerResult.class,
+                            Progress.class, boolean.class}, options, measured.get(i), progress, counted);
+                    } else {
+                        LossRun.measure(ios.get(i), options, measured.get(i), progress, counted);
+                    }
                 }
             }
         } else {
@@ -187,7 +200,7 @@ final class BenchRun {
         return new Outcome(scenario, options, results, loadBefore, Machine.loadAverage());
     }
 
-    /** Why peer {@code name} sits out the loss or scale scenario; null for udpnet's peers, which run both. */
+    /** Why peer {@code name} sits out the loss or scale scenario; null for the peers that run it. */
     static String notApplicable(String name, Scenario scenario) {
         boolean loss = scenario == Scenario.LOSS;
         return switch (name) {
@@ -198,8 +211,7 @@ final class BenchRun {
             case "aeron", "kcp", "quic" -> loss ? "reliable delivery only: nothing is lost, so nothing to compare"
                     : "not driven with thousands of connections by this harness (one publication or connection "
                     + "per peer only)";
-            case "enet" -> loss ? "ENet's unreliable fragmented packets would fit, but this harness does not yet "
-                    + "drive ENet through the impairment relay"
+            case "enet" -> loss ? null
                     : "not yet driven with many peers by this harness (ENet caps a host at 4,095 peers)";
             default -> "not run in this scenario";
         };

@@ -218,4 +218,29 @@ class BenchCommandTest {
         // The message level is reliable: the run fails if anything is missing, and counts what the window took.
         assertEquals(number(rows.get(3), "sent"), number(rows.get(3), "delivered"), rows.get(3));
     }
+
+    @Test
+    void lossWithEnetComparesItsUnreliableFragmentsWithTheTheory() {
+        Run r = run("loss", "--peers", "enet", "--duration", "1", "--warmup", "0", "--iterations", "1", "--rate",
+                "100", "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = results(r.out(), "loss");
+        assertEquals(1, rows.size(), r.out());
+        org.junit.jupiter.api.Assumptions.assumeFalse(rows.get(0).contains("notApplicable"),
+                "ENet cannot run here: " + rows.get(0));
+        Matcher cell = Pattern.compile("\\{\"lossProbability\": ([0-9.]+), \"fragments\": (\\d+), \"sent\": (\\d+), "
+                + "\"delivered\": (\\d+)").matcher(rows.get(0));
+        int cells = 0;
+        while (cell.find()) {
+            cells++;
+            long sent = Long.parseLong(cell.group(3));
+            long delivered = Long.parseLong(cell.group(4));
+            assertEquals(100, sent, cell.group());
+            assertTrue(delivered <= sent, cell.group());
+            if (Integer.parseInt(cell.group(2)) == 1) {
+                assertTrue(delivered >= 80, cell.group());
+            }
+        }
+        assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells, rows.get(0));
+    }
 }

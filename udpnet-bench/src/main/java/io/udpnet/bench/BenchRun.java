@@ -134,8 +134,8 @@ final class BenchRun {
     }
 
     /**
-     * The loss and scale scenarios, run for udpnet's peers (and ENet in loss, the one other peer with unreliable
-     * fragmented messages); the others are n/a with the reason.
+     * The loss and scale scenarios, run for udpnet's peers and ENet (the one other peer with unreliable fragmented
+     * messages, and with many peers per host); the others are n/a with the reason.
      */
     private Outcome udpnetOnly(Scenario scenario) throws Exception {
         String loadBefore = Machine.loadAverage();
@@ -147,7 +147,11 @@ final class BenchRun {
             if (na == null) {
                 try {
                     if (name.equals("enet")) {
-                        Peers.enetCall("EnetLoss", "check", new Class<?>[0]);
+                        if (scenario == Scenario.LOSS) {
+                            Peers.enetCall("EnetLoss", "check", new Class<?>[0]);
+                        } else {
+                            Peers.enetCall("EnetScale", "check", new Class<?>[] {int.class}, options.clients());
+                        }
                     } else {
                         io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
                     }
@@ -163,8 +167,8 @@ final class BenchRun {
             }
             ios.add(io);
             @SuppressWarnings("unchecked")
-            List<String> config = io == null ? (List<String>) Peers.enetCall("EnetLoss", "configuration",
-                    new Class<?>[0]) : scenario == Scenario.LOSS ? LossRun.configuration(io, LossRun.config())
+            List<String> config = io == null ? (List<String>) Peers.enetCall(scenario == Scenario.LOSS ? "EnetLoss"
+                    : "EnetScale", "configuration", new Class<?>[0]) : scenario == Scenario.LOSS ? LossRun.configuration(io, LossRun.config())
                     : ScaleRun.configuration(io, options.clients());
             results.add(PeerResult.of(name, config));
         }
@@ -186,7 +190,8 @@ final class BenchRun {
             // Thousands of connections per peer: one peer at a time, each with all its rounds.
             for (int i = 0; i < measured.size(); i++) {
                 PeerResult r = measured.get(i);
-                try (ScaleRun run = ScaleRun.open(ios.get(i), options.clients())) {
+                try (ScaleDriver run = ios.get(i) == null ? (ScaleDriver) Peers.enetCall("EnetScale", "open",
+                        new Class<?>[] {int.class}, options.clients()) : ScaleRun.open(ios.get(i), options.clients())) {
                     r.heapPerConnection = run.heapPerConnection();
                     for (int round = 0; round < options.warmup() + options.iterations(); round++) {
                         boolean counted = round >= options.warmup();
@@ -211,8 +216,7 @@ final class BenchRun {
             case "aeron", "kcp", "quic" -> loss ? "reliable delivery only: nothing is lost, so nothing to compare"
                     : "not driven with thousands of connections by this harness (one publication or connection "
                     + "per peer only)";
-            case "enet" -> loss ? null
-                    : "not yet driven with many peers by this harness (ENet caps a host at 4,095 peers)";
+            case "enet" -> null;
             default -> "not run in this scenario";
         };
     }

@@ -42,9 +42,10 @@ final class ResultFormat {
                     line(b, "| %s | n/a: %s | | | | | | | |", r.peer, r.notApplicable);
                     continue;
                 }
-                line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %.2f | %,d B |", r.peer, r.micros(50),
+                line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %.2f | %s |", r.peer, r.micros(50),
                         r.micros(99), r.micros(99.9), r.rtt.getMaxValue() / 1e3, r.delivered, r.sent,
-                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection);
+                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection < 0
+                                ? "n/a (native memory)" : String.format(Locale.ROOT, "%,d B", r.heapPerConnection));
             }
         } else if (o.scenario() == Scenario.PINGPONG) {
             line(b, "| peer | p50 µs | p99 µs | p99.9 µs | max µs | pongs / pings | CPU cores |");

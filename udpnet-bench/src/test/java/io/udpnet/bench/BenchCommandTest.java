@@ -243,4 +243,25 @@ class BenchCommandTest {
         }
         assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells, rows.get(0));
     }
+
+    @Test
+    void scaleWithEnetEchoesEveryPeersMessagesWithinItsPeerCap() {
+        Run r = run("scale", "--peers", "enet", "--clients", "20", "--duration", "1", "--warmup", "0",
+                "--iterations", "1", "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = results(r.out(), "scale");
+        assertEquals(1, rows.size(), r.out());
+        org.junit.jupiter.api.Assumptions.assumeFalse(rows.get(0).contains("notApplicable"),
+                "ENet cannot run here: " + rows.get(0));
+        String e = rows.get(0);
+        assertEquals(400, number(e, "sent"), e);
+        assertTrue(number(e, "delivered") > 0 && number(e, "delivered") <= 400, e);
+        assertTrue(!e.contains("heapBytesPerConnection"), "ENet's peers are not on the heap: " + e);
+        assertTrue(number(e, "p50Micros") > 0 && number(e, "p50Micros") <= number(e, "maxMicros"), e);
+
+        Run over = run("scale", "--peers", "enet", "--clients", "5000", "--duration", "1", "--warmup", "0",
+                "--iterations", "1", "--json");
+        assertEquals(0, over.status(), over.err());
+        assertTrue(over.out().contains("\"notApplicable\": \""), over.out());
+    }
 }

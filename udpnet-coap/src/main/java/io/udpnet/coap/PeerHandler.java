@@ -1,0 +1,321 @@
+package io.udpnet.coap;
+
+import io.udpnet.coap.message.BlockOption;
+import io.udpnet.coap.message.CoapCode;
+import io.udpnet.coap.message.CoapFormatException;
+import io.udpnet.coap.message.CoapMessage;
+import io.udpnet.coap.message.CoapOption;
+import io.udpnet.coap.message.MessageCodec;
+import io.udpnet.coap.message.MessageType;
+import io.udpnet.coap.message.OptionNumber;
+import io.udpnet.transport.DatagramSession;
+import io.udpnet.transport.DatagramSessionListener;
+import io.udpnet.transport.SessionCloseReason;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The CoAP endpoint state of one peer on one transport (one {@link DatagramSession}): message IDs, the
+ * confirmable messages sent to it and not yet acknowledged, and how many of its requests are being processed.
+ * Datagrams arrive on the transport's I/O thread; handlers run on the server's virtual threads.
+ */
+final class PeerHandler implements DatagramSessionListener {
+    private static final System.Logger LOG = System.getLogger("io.udpnet.coap");
+
+    private final CoapServer server;
+    private final DatagramSession session;
+    private final AtomicInteger nextMid = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final Map<Integer, Outgoing> pending = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    PeerHandler(CoapServer server, DatagramSession session) {
+        this.server = server;
+        this.session = session;
+    }
+
+    DatagramSession session() {
+        return session;
+    }
+
+    @Override
+    public void onDatagram(DatagramSession s, ByteBuffer datagram) {
+        CoapMessage m;
+        try {
+            m = MessageCodec.decode(datagram);
+        } catch (CoapFormatException e) {
+            server.counters.malformed.increment();
+            // RFC 7252 4.2/4.3: a confirmable message we cannot parse is rejected; anything else is ignored.
+            if (e.type() == MessageType.CON) {
+                sendReset(e.messageId());
+            }
+            return;
+        }
+        switch (m.type()) {
+            case ACK, RST -> onAckOrReset(m);
+            case CON, NON -> onConOrNon(m);
+        }
+    }
+
+    @Override
+    public void onClosed(DatagramSession s, SessionCloseReason reason) {
+        closed = true;
+        for (Outgoing o : pending.values()) {
+            o.cancel();
+        }
+        pending.clear();
+        server.peerClosed(this);
+    }
+
+    private void onAckOrReset(CoapMessage m) {
+        if (m.type() == MessageType.RST && !m.isEmpty()) {
+            server.counters.malformed.increment();
+            return;
+        }
+        Outgoing o = pending.remove(m.messageId());
+        if (o != null) {
+            o.cancel();
+            if (o.observer != null) {
+                synchronized (o.observer) {
+                    if (o.observer.inFlight == o) {
+                        o.observer.inFlight = null;
+                    }
+                }
+            }
+        }
+        if (m.type() == MessageType.RST) {
+            // A Reset for a notification, confirmable or not, cancels the observation (RFC 7641 section 3.6).
+            server.resetReceived(this, m.messageId());
+        }
+    }
+
+    private void onConOrNon(CoapMessage m) {
+        if (m.isEmpty()) {
+            if (m.type() == MessageType.CON) {
+                sendReset(m.messageId()); // CoAP ping
+            }
+            return;
+        }
+        if (!CoapCode.isRequest(m.code())) {
+            // A response we never asked for, or a reserved code class: it lacks context (RFC 7252 section 4.2).
+            if (m.type() == MessageType.CON) {
+                sendReset(m.messageId());
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        DedupCache.Entry entry = new DedupCache.Entry(now);
+        DedupCache.Entry old = server.dedup.putIfAbsent(
+                new DedupCache.Key(session.remoteAddress(), m.messageId()), entry, now);
+        if (old != null) {
+            server.counters.duplicates.increment();
+            byte[] reply;
+            synchronized (old) {
+                reply = old.reply;
+            }
+            if (reply != null) {
+                send(reply);
+            }
+            return;
+        }
+        if (inProgress.incrementAndGet() > server.config.maxExchangesPerPeer()) {
+            inProgress.decrementAndGet();
+            server.counters.overloaded.increment();
+            respond(entry, m, CoapResponse.of(CoapCode.SERVICE_UNAVAILABLE).withMaxAge(1), -1);
+            return;
+        }
+        if (m.type() == MessageType.CON) {
+            long after = server.config.separateResponseAfter().toNanos();
+            server.scheduler.schedule(() -> acknowledgeEarly(entry, m), after, TimeUnit.NANOSECONDS);
+        }
+        server.handlers.execute(() -> {
+            try {
+                process(m, entry);
+            } finally {
+                inProgress.decrementAndGet();
+            }
+        });
+    }
+
+    /** The handler is still running: acknowledge now so the client stops retransmitting (a separate response). */
+    private void acknowledgeEarly(DedupCache.Entry entry, CoapMessage request) {
+        synchronized (entry) {
+            if (entry.reply != null) {
+                return;
+            }
+            entry.reply = MessageCodec.encode(CoapMessage.empty(MessageType.ACK, request.messageId()));
+            send(entry.reply);
+        }
+    }
+
+    private void process(CoapMessage m, DedupCache.Entry entry) {
+        CoapResponse resp;
+        long observeSeq = -1;
+        int bad = unsupportedCriticalOption(m);
+        CoapResource resource = server.resource(m.uriPath());
+        if (bad == OptionNumber.PROXY_URI || bad == OptionNumber.PROXY_SCHEME) {
+            resp = CoapResponse.of(CoapCode.PROXYING_NOT_SUPPORTED);
+        } else if (bad >= 0) {
+            resp = CoapResponse.of(CoapCode.BAD_OPTION);
+        } else if (resource == null) {
+            resp = CoapResponse.of(CoapCode.NOT_FOUND);
+        } else if (resource.handler(m.code()) == null) {
+            resp = CoapResponse.of(CoapCode.METHOD_NOT_ALLOWED);
+        } else {
+            long observe = m.uintOption(OptionNumber.OBSERVE);
+            boolean register = observe == 0 && m.code() == CoapCode.GET && resource.isObservable()
+                    && firstBlock(m);
+            if (observe == 1) {
+                server.deregister(this, m.token());
+            }
+            resp = server.call(resource, new CoapRequest(m, session.remoteAddress()));
+            if (register && resp.isSuccess()) {
+                if (server.register(resource, this, m)) {
+                    observeSeq = server.nextObserveSequence();
+                }
+            } else if (register) {
+                server.deregister(this, m.token());
+            }
+        }
+        respond(entry, m, resp, observeSeq);
+    }
+
+    private static boolean firstBlock(CoapMessage m) {
+        CoapOption b = m.option(OptionNumber.BLOCK2);
+        BlockOption block = b == null ? null : BlockOption.fromUint(b.asUint());
+        return block == null || block.num() == 0;
+    }
+
+    /** The first critical option this server does not implement, or -1 (RFC 7252 section 5.4.1). */
+    private static int unsupportedCriticalOption(CoapMessage m) {
+        for (CoapOption o : m.options()) {
+            if (OptionNumber.isCritical(o.number())) {
+                switch (o.number()) {
+                    case OptionNumber.URI_HOST, OptionNumber.OBSERVE, OptionNumber.URI_PORT, OptionNumber.URI_PATH,
+                            OptionNumber.URI_QUERY, OptionNumber.ACCEPT, OptionNumber.BLOCK2 -> {
+                    }
+                    default -> {
+                        return o.number();
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Sends the response piggy-backed on the ACK if the ACK has not gone out yet, else separately. */
+    private void respond(DedupCache.Entry entry, CoapMessage m, CoapResponse resp, long observeSeq) {
+        ResponseEncoder enc = server.encoder;
+        synchronized (entry) {
+            if (m.type() == MessageType.NON) {
+                entry.reply = MessageCodec.encode(enc.encode(resp, m, MessageType.NON, nextMessageId(), m.token(),
+                        observeSeq));
+                send(entry.reply);
+                return;
+            }
+            if (entry.reply == null) {
+                entry.reply = MessageCodec.encode(enc.encode(resp, m, MessageType.ACK, m.messageId(), m.token(),
+                        observeSeq));
+                send(entry.reply);
+                return;
+            }
+        }
+        server.counters.separateResponses.increment();
+        int mid = nextMessageId();
+        sendConfirmable(enc.encode(resp, m, MessageType.CON, mid, m.token(), observeSeq), null, 0);
+    }
+
+    /** Sends a notification for an observation: confirmable every n-th time, or while one is in flight. */
+    void notifyObserver(Observer obs, long seq) {
+        if (closed) {
+            return;
+        }
+        CoapResponse resp = server.call(obs.resource, new CoapRequest(obs.request, session.remoteAddress()));
+        synchronized (obs) {
+            obs.sent++;
+            boolean con = obs.sent % server.config.conNotificationEvery() == 0 || obs.inFlight != null
+                    || !resp.isSuccess();
+            int mid = nextMessageId();
+            CoapMessage msg = server.encoder.encode(resp, obs.request, con ? MessageType.CON : MessageType.NON, mid,
+                    obs.token, seq);
+            obs.lastMessageId = mid;
+            server.counters.notifications.increment();
+            if (con) {
+                // A newer notification replaces the one in flight and inherits its retransmission count (RFC 7641
+                // section 4.5.2), so an observer that went away is still found out in bounded time.
+                int carried = 0;
+                Outgoing old = obs.inFlight;
+                if (old != null && pending.remove(old.messageId, old)) {
+                    old.cancel();
+                    carried = old.retransmissions;
+                }
+                obs.inFlight = sendConfirmable(msg, obs, carried);
+            } else {
+                send(MessageCodec.encode(msg));
+            }
+        }
+        if (!resp.isSuccess()) {
+            server.removeObserver(obs);
+        }
+    }
+
+    private Outgoing sendConfirmable(CoapMessage msg, Observer obs, int retransmissions) {
+        long timeout = server.config.initialTimeoutNanos(ThreadLocalRandom.current()) << retransmissions;
+        Outgoing o = new Outgoing(msg.messageId(), MessageCodec.encode(msg), obs, retransmissions, timeout);
+        pending.put(o.messageId, o);
+        send(o.datagram);
+        schedule(o);
+        return o;
+    }
+
+    private void schedule(Outgoing o) {
+        if (!closed) {
+            o.timer = server.scheduler.schedule(() -> retransmit(o), o.timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void retransmit(Outgoing o) {
+        if (closed || pending.get(o.messageId) != o) {
+            return;
+        }
+        if (o.retransmissions >= server.config.maxRetransmit()) {
+            pending.remove(o.messageId, o);
+            if (o.observer != null) {
+                server.removeObserver(o.observer); // the observer no longer answers
+            }
+            return;
+        }
+        o.retransmissions++;
+        o.timeoutNanos *= 2;
+        server.counters.retransmissions.increment();
+        send(o.datagram);
+        schedule(o);
+    }
+
+    private int nextMessageId() {
+        return nextMid.getAndIncrement() & 0xFFFF;
+    }
+
+    private void sendReset(int mid) {
+        server.counters.resetsSent.increment();
+        send(MessageCodec.encode(CoapMessage.empty(MessageType.RST, mid)));
+    }
+
+    private void send(byte[] datagram) {
+        if (closed) {
+            return;
+        }
+        try {
+            session.send(ByteBuffer.wrap(datagram));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "CoAP send to " + session.remoteAddress() + " failed: " + e);
+        }
+    }
+}

@@ -293,6 +293,7 @@ class CoapServerTest {
                 types.append(n.type() == MessageType.CON ? 'C' : 'N');
                 if (n.type() == MessageType.CON) {
                     peer.send(CoapMessage.empty(MessageType.ACK, n.messageId()));
+                    Thread.sleep(200); // let the ACK arrive before the next change
                 }
             }
             // The 10th and 20th are confirmable; the one after a CON may be too, when it left before the ACK

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
                 "  /large              5,000 bytes of text, served block-wise (RFC 7959 Block2)",
                 "  /counter            a number that changes every second; observable (RFC 7641)",
                 "  /.well-known/core   the resource list in link format (RFC 6690)",
-                "Fetch with libcoap: coap-client -m get coap://127.0.0.1:5683/hello; "
+                "Fetch with libcoap (Debian's libcoap3-bin names it coap-client-notls): "
+                        + "coap-client -m get coap://127.0.0.1:5683/hello; "
                         + "observe with: coap-client -s 10 -m get coap://127.0.0.1:5683/counter",
                 "coaps:// (DTLS, on PORT+1 as libcoap's server does) is not available yet: it comes with DTLS.",
                 "Runs until interrupted (Ctrl-C), then prints a summary.",

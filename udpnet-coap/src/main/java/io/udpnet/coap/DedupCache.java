@@ -1,19 +1,23 @@
 package io.udpnet.coap;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Remembers recent requests by (peer, message ID) for EXCHANGE_LIFETIME, so that a retransmitted request is answered
+ * Remembers recent requests by (peer, local address, message ID) for EXCHANGE_LIFETIME, so that a retransmitted request is answered
  * with the reply already sent and never processed twice (RFC 7252 section 4.5). Bounded: beyond its size the oldest
  * entry is forgotten early (counted), which only weakens de-duplication for a peer that retransmits after that long.
  */
 final class DedupCache {
 
-    /** What identifies a request: its source and message ID. */
-    record Key(InetSocketAddress peer, int messageId) {
+    /**
+     * What identifies a request: its source, the transport's local address (one CoapServer may serve several ports,
+     * and message IDs are only unique per endpoint pair) and its message ID.
+     */
+    record Key(InetSocketAddress peer, SocketAddress local, int messageId) {
     }
 
     /** The state of one remembered request; guarded by its own monitor. */

@@ -113,7 +113,7 @@ final class PeerHandler implements DatagramSessionListener {
         long now = System.nanoTime();
         DedupCache.Entry entry = new DedupCache.Entry(now);
         DedupCache.Entry old = server.dedup.putIfAbsent(
-                new DedupCache.Key(session.remoteAddress(), m.messageId()), entry, now);
+                new DedupCache.Key(session.remoteAddress(), session.localAddress(), m.messageId()), entry, now);
         if (old != null) {
             server.counters.duplicates.increment();
             byte[] reply;

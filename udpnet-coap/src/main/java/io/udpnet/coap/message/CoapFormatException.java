@@ -8,7 +8,9 @@ package io.udpnet.coap.message;
 public final class CoapFormatException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** The type read from the header, or null. */
     private final MessageType type;
+    /** The message ID read from the header, or -1. */
     private final int messageId;
 
     /**

@@ -1,0 +1,149 @@
+package io.udpnet.coap;
+
+import io.udpnet.coap.message.CoapCode;
+import io.udpnet.coap.message.CoapMessage;
+import io.udpnet.coap.message.CoapOption;
+import io.udpnet.coap.message.MessageType;
+import io.udpnet.coap.message.OptionNumber;
+import io.udpnet.transport.UdpServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The bounds on what a peer can make the server hold, and block-wise notifications. */
+@Timeout(60)
+class CoapBoundsTest {
+
+    @Test
+    void requestsInProgressPerPeerAreBounded() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        CoapConfig cfg = new CoapConfig(Duration.ofSeconds(2), 1.5, 4, Duration.ofSeconds(247), Duration.ofSeconds(30),
+                100, 3, 10, 1024, 10);
+        try (CoapServer server = CoapServer.builder().config(cfg).resource(CoapResource.builder("/block").get(r -> {
+            running.incrementAndGet();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CoapResponse.text("ok");
+        }).build()).build()) {
+            UdpServer udp = server.bind(TestResources.loopback());
+            try (RawPeer peer = new RawPeer(udp.localAddress())) {
+                for (int mid = 0; mid < 5; mid++) {
+                    peer.send(CoapMessage.builder().messageId(mid).code(CoapCode.GET).uriPath("/block").build());
+                }
+                // Three run; the fourth and fifth are refused at once with 5.03.
+                for (int i = 0; i < 2; i++) {
+                    CoapMessage r = peer.receive(5000);
+                    assertEquals(CoapCode.SERVICE_UNAVAILABLE, r.code());
+                }
+                assertEquals(2, server.stats().overloaded());
+                release.countDown();
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(CoapCode.CONTENT, peer.receive(5000).code());
+                }
+                assertEquals(3, running.get());
+            }
+        }
+    }
+
+    @Test
+    void observersPerResourceAreBounded() throws Exception {
+        TestResources res = new TestResources(CoapConfig.DEFAULT.withMaxObserversPerResource(2));
+        try (res.server) {
+            UdpServer udp = res.server.bind(TestResources.loopback());
+            try (RawPeer peer = new RawPeer(udp.localAddress())) {
+                for (int i = 0; i < 4; i++) {
+                    peer.send(CoapMessage.builder().messageId(i).code(CoapCode.GET).token(new byte[] {(byte) i})
+                            .uriPath("/counter").option(CoapOption.ofUint(OptionNumber.OBSERVE, 0)).build());
+                    CoapMessage r = peer.receive(5000);
+                    assertEquals(CoapCode.CONTENT, r.code());
+                    // Beyond the bound the GET is still answered, without Observe: not registered.
+                    assertEquals(i < 2, r.option(OptionNumber.OBSERVE) != null, "response " + i);
+                }
+                assertEquals(2, res.server.stats().observers());
+                // Re-registering with the same token replaces, it does not add.
+                peer.send(CoapMessage.builder().messageId(9).code(CoapCode.GET).token(new byte[] {0})
+                        .uriPath("/counter").option(CoapOption.ofUint(OptionNumber.OBSERVE, 0)).build());
+                peer.receive(5000);
+                assertEquals(2, res.server.stats().observers());
+                // Deregistration with Observe 1.
+                peer.send(CoapMessage.builder().messageId(10).code(CoapCode.GET).token(new byte[] {0})
+                        .uriPath("/counter").option(CoapOption.ofUint(OptionNumber.OBSERVE, 1)).build());
+                CoapMessage r = peer.receive(5000);
+                assertNull(r.option(OptionNumber.OBSERVE));
+                assertEquals(1, res.server.stats().observers());
+            }
+        }
+    }
+
+    @Test
+    void unansweredConfirmableNotificationsEndTheObservation() throws Exception {
+        TestResources res = new TestResources(CoapConfig.DEFAULT.withRetransmission(Duration.ofMillis(50), 1));
+        try (res.server) {
+            UdpServer udp = res.server.bind(TestResources.loopback());
+            try (RawPeer peer = new RawPeer(udp.localAddress())) {
+                peer.send(CoapMessage.builder().messageId(1).code(CoapCode.GET).token(new byte[] {7})
+                        .uriPath("/counter").option(CoapOption.ofUint(OptionNumber.OBSERVE, 0)).build());
+                peer.receive(5000);
+                for (int i = 0; i < 10; i++) { // the tenth is confirmable; it is never acknowledged
+                    res.tick();
+                    peer.receive(5000);
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (res.server.stats().observers() != 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(0, res.server.stats().observers());
+            }
+        }
+    }
+
+    @Test
+    void blockwiseNotificationsAreReassembledByTheClient() throws Exception {
+        AtomicInteger version = new AtomicInteger();
+        CoapResource big = CoapResource.builder("/big").observable()
+                .get(r -> CoapResponse.of(CoapCode.CONTENT, body(version.get()), 0)).build();
+        try (CoapServer server = CoapServer.builder().config(CoapConfig.DEFAULT.withBlockSize(256)).resource(big)
+                .build()) {
+            UdpServer udp = server.bind(TestResources.loopback());
+            List<byte[]> seen = new CopyOnWriteArrayList<>();
+            try (CoapClient c = CoapClient.connect(udp.localAddress());
+                 CoapObservation o = c.observe("/big", r -> seen.add(r.payload()))) {
+                assertTrue(o.isRegistered());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (seen.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                version.set(1);
+                big.changed();
+                while (seen.size() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(2, seen.size());
+                assertArrayEquals(body(0), seen.get(0));
+                assertArrayEquals(body(1), seen.get(1));
+                assertFalse(new String(seen.get(1), StandardCharsets.US_ASCII).contains("v0"));
+            }
+        }
+    }
+
+    private static byte[] body(int v) {
+        return ("v" + v + ":").repeat(400).getBytes(StandardCharsets.US_ASCII);
+    }
+}

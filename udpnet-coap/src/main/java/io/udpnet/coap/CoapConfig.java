@@ -21,20 +21,26 @@ import java.time.Duration;
  *                  fetches: 16..1024, a power of two (default 1,024)
  * @param conNotificationEvery every how many notifications one is sent confirmable, to find out whether the observer
  *                             is still there (default 10; RFC 7641 section 4.5)
+ * @param amplificationFactor until a peer has shown that it receives at its address (by acknowledging a confirmable
+ *                            message of the server, or returning an Echo value, RFC 9175), a response datagram is
+ *                            at most this many times its request, made so with smaller Block2 blocks; notifications
+ *                            to it are all confirmable. 0 turns the limit off (default 3)
  */
 public record CoapConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, Duration exchangeLifetime,
                          Duration separateResponseAfter, int dedupCacheSize, int maxExchangesPerPeer,
-                         int maxObserversPerResource, int blockSize, int conNotificationEvery) {
+                         int maxObserversPerResource, int blockSize, int conNotificationEvery,
+                         int amplificationFactor) {
 
     /** The RFC defaults. */
     public static final CoapConfig DEFAULT = new CoapConfig(Duration.ofSeconds(2), 1.5, 4, Duration.ofSeconds(247),
-            Duration.ofMillis(500), 10_000, 16, 1_000, 1024, 10);
+            Duration.ofMillis(500), 10_000, 16, 1_000, 1024, 10, 3);
 
     /** Checks the values. */
     public CoapConfig {
         if (ackTimeout.isNegative() || ackTimeout.isZero() || ackRandomFactor < 1.0 || maxRetransmit < 0
                 || exchangeLifetime.isNegative() || separateResponseAfter.isNegative() || dedupCacheSize < 1
-                || maxExchangesPerPeer < 1 || maxObserversPerResource < 0 || conNotificationEvery < 1) {
+                || maxExchangesPerPeer < 1 || maxObserversPerResource < 0 || conNotificationEvery < 1
+                || amplificationFactor < 0) {
             throw new IllegalArgumentException("bad CoAP configuration: " + this);
         }
         io.udpnet.coap.message.BlockOption.szxOf(blockSize);
@@ -48,7 +54,8 @@ public record CoapConfig(Duration ackTimeout, double ackRandomFactor, int maxRet
      */
     public CoapConfig withDedupCacheSize(int size) {
         return new CoapConfig(ackTimeout, ackRandomFactor, maxRetransmit, exchangeLifetime, separateResponseAfter,
-                size, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery);
+                size, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery,
+                amplificationFactor);
     }
 
     /**
@@ -60,7 +67,8 @@ public record CoapConfig(Duration ackTimeout, double ackRandomFactor, int maxRet
      */
     public CoapConfig withRetransmission(Duration timeout, int retransmits) {
         return new CoapConfig(timeout, ackRandomFactor, retransmits, exchangeLifetime, separateResponseAfter,
-                dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery);
+                dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery,
+                amplificationFactor);
     }
 
     /**
@@ -71,7 +79,8 @@ public record CoapConfig(Duration ackTimeout, double ackRandomFactor, int maxRet
      */
     public CoapConfig withSeparateResponseAfter(Duration after) {
         return new CoapConfig(ackTimeout, ackRandomFactor, maxRetransmit, exchangeLifetime, after,
-                dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery);
+                dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery,
+                amplificationFactor);
     }
 
     /**
@@ -82,7 +91,8 @@ public record CoapConfig(Duration ackTimeout, double ackRandomFactor, int maxRet
      */
     public CoapConfig withBlockSize(int size) {
         return new CoapConfig(ackTimeout, ackRandomFactor, maxRetransmit, exchangeLifetime, separateResponseAfter,
-                dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, size, conNotificationEvery);
+                dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, size, conNotificationEvery,
+                amplificationFactor);
     }
 
     /**
@@ -93,7 +103,19 @@ public record CoapConfig(Duration ackTimeout, double ackRandomFactor, int maxRet
      */
     public CoapConfig withMaxObserversPerResource(int max) {
         return new CoapConfig(ackTimeout, ackRandomFactor, maxRetransmit, exchangeLifetime, separateResponseAfter,
-                dedupCacheSize, maxExchangesPerPeer, max, blockSize, conNotificationEvery);
+                dedupCacheSize, maxExchangesPerPeer, max, blockSize, conNotificationEvery,
+                amplificationFactor);
+    }
+
+    /**
+     * A copy with another amplification limit.
+     *
+     * @param factor the largest response-to-request size ratio for unverified peers; 0 for no limit
+     * @return the copy
+     */
+    public CoapConfig withAmplificationFactor(int factor) {
+        return new CoapConfig(ackTimeout, ackRandomFactor, maxRetransmit, exchangeLifetime, separateResponseAfter,
+                dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery, factor);
     }
 
     /** @return the first retransmission time-out in nanoseconds, drawn at random from the RFC's range */

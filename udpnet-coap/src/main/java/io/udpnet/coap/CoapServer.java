@@ -61,12 +61,14 @@ public final class CoapServer implements AutoCloseable {
         final LongAdder notifications = new LongAdder();
         final LongAdder overloaded = new LongAdder();
         final LongAdder retransmissions = new LongAdder();
+        final LongAdder amplificationLimited = new LongAdder();
     }
 
     final CoapConfig config;
     final Counters counters = new Counters();
     final DedupCache dedup;
     final ResponseEncoder encoder;
+    final AddressCheck addressCheck = new AddressCheck();
     final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     final ScheduledThreadPoolExecutor scheduler;
     private final Map<String, CoapResource> resources;
@@ -218,7 +220,7 @@ public final class CoapServer implements AutoCloseable {
         Counters c = counters;
         return new CoapServerStats(c.requests.sum(), c.duplicates.sum(), c.malformed.sum(), c.resetsSent.sum(),
                 c.separateResponses.sum(), c.notifications.sum(), obs, dedup.size(), dedup.evictions(),
-                c.overloaded.sum(), c.retransmissions.sum());
+                c.overloaded.sum(), c.retransmissions.sum(), c.amplificationLimited.sum());
     }
 
     /** Closes the transports opened through {@link #open} or {@link #bind}, and stops the timers. Idempotent. */
@@ -251,14 +253,15 @@ public final class CoapServer implements AutoCloseable {
     }
 
     /** Registers (or re-registers) an observer; false when the resource has as many as allowed. */
-    boolean register(CoapResource resource, PeerHandler peer, io.udpnet.coap.message.CoapMessage request) {
+    boolean register(CoapResource resource, PeerHandler peer, io.udpnet.coap.message.CoapMessage request,
+                     int requestSize) {
         List<Observer> list = observers.computeIfAbsent(resource, r -> new CopyOnWriteArrayList<>());
         synchronized (list) {
             list.removeIf(o -> o.sameRegistration(peer, request.token()));
             if (list.size() >= config.maxObserversPerResource()) {
                 return false;
             }
-            list.add(new Observer(peer, resource, request.token(), request));
+            list.add(new Observer(peer, resource, request.token(), request, requestSize));
             return true;
         }
     }

@@ -14,8 +14,10 @@ package io.udpnet.coap;
  * @param dedupEvictions remembered requests forgotten early because the cache was full
  * @param overloaded requests refused with 5.03 because their peer had too many in progress
  * @param retransmissions confirmable messages the server sent again for want of an ACK
+ * @param amplificationLimited responses made smaller (in smaller blocks) because their peer was not yet verified
  */
 public record CoapServerStats(long requests, long duplicates, long malformed, long resetsSent, long separateResponses,
                               long notifications, int observers, int dedupEntries, long dedupEvictions,
-                              long overloaded, long retransmissions) {
+                              long overloaded, long retransmissions,
+                              long amplificationLimited) {
 }

@@ -11,6 +11,8 @@ final class Observer {
     final CoapResource resource;
     final byte[] token;
     final CoapMessage request;
+    /** The registration's datagram size, which bounds notifications while the peer is not verified. */
+    final int requestSize;
     /** Notifications sent, to make every n-th one confirmable. */
     int sent;
     /** The message ID of the latest notification, so that a RST for it (NON too) ends the observation. */
@@ -18,8 +20,9 @@ final class Observer {
     /** The confirmable notification still waiting for its ACK, or null. */
     Outgoing inFlight;
 
-    Observer(PeerHandler peer, CoapResource resource, byte[] token, CoapMessage request) {
+    Observer(PeerHandler peer, CoapResource resource, byte[] token, CoapMessage request, int requestSize) {
         this.peer = peer;
+        this.requestSize = requestSize;
         this.resource = resource;
         this.token = token;
         this.request = request;

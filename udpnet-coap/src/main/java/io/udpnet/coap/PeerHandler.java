@@ -28,12 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PeerHandler implements DatagramSessionListener {
     private static final System.Logger LOG = System.getLogger("io.udpnet.coap");
+    /**
+     * The amplification budget's floor: a 16-byte block with an 8-byte token, its options and an Echo value fits,
+     * so a tiny request still gets its answer, block by block. A request's datagram is at least 4 bytes.
+     */
+    static final int MIN_LIMITED_DATAGRAM = 64;
 
     private final CoapServer server;
     private final DatagramSession session;
     private final AtomicInteger nextMid = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
     private final AtomicInteger inProgress = new AtomicInteger();
     private final Map<Integer, Outgoing> pending = new ConcurrentHashMap<>();
+    /** Whether the peer has shown it receives at its address; until then responses are size-limited. */
+    private volatile boolean verified;
     private volatile boolean closed;
 
     PeerHandler(CoapServer server, DatagramSession session) {
@@ -48,6 +55,7 @@ final class PeerHandler implements DatagramSessionListener {
     @Override
     public void onDatagram(DatagramSession s, ByteBuffer datagram) {
         CoapMessage m;
+        int size = datagram.remaining();
         try {
             m = MessageCodec.decode(datagram);
         } catch (CoapFormatException e) {
@@ -60,7 +68,7 @@ final class PeerHandler implements DatagramSessionListener {
         }
         switch (m.type()) {
             case ACK, RST -> onAckOrReset(m);
-            case CON, NON -> onConOrNon(m);
+            case CON, NON -> onConOrNon(m, size);
         }
     }
 
@@ -81,6 +89,7 @@ final class PeerHandler implements DatagramSessionListener {
         }
         Outgoing o = pending.remove(m.messageId());
         if (o != null) {
+            verified = true; // it answered a message ID that only a receiver of our datagram knows
             o.cancel();
             if (o.observer != null) {
                 synchronized (o.observer) {
@@ -96,7 +105,7 @@ final class PeerHandler implements DatagramSessionListener {
         }
     }
 
-    private void onConOrNon(CoapMessage m) {
+    private void onConOrNon(CoapMessage m, int size) {
         if (m.isEmpty()) {
             if (m.type() == MessageType.CON) {
                 sendReset(m.messageId()); // CoAP ping
@@ -109,6 +118,12 @@ final class PeerHandler implements DatagramSessionListener {
                 sendReset(m.messageId());
             }
             return;
+        }
+        if (!verified && server.config.amplificationFactor() > 0) {
+            CoapOption echo = m.option(AddressCheck.ECHO);
+            if (echo != null && server.addressCheck.verify(session.remoteAddress(), echo.value(), epochSeconds())) {
+                verified = true;
+            }
         }
         long now = System.nanoTime();
         DedupCache.Entry entry = new DedupCache.Entry(now);
@@ -128,7 +143,7 @@ final class PeerHandler implements DatagramSessionListener {
         if (inProgress.incrementAndGet() > server.config.maxExchangesPerPeer()) {
             inProgress.decrementAndGet();
             server.counters.overloaded.increment();
-            respond(entry, m, CoapResponse.of(CoapCode.SERVICE_UNAVAILABLE).withMaxAge(1), -1);
+            respond(entry, m, CoapResponse.of(CoapCode.SERVICE_UNAVAILABLE).withMaxAge(1), -1, size);
             return;
         }
         if (m.type() == MessageType.CON) {
@@ -137,7 +152,7 @@ final class PeerHandler implements DatagramSessionListener {
         }
         server.handlers.execute(() -> {
             try {
-                process(m, entry);
+                process(m, entry, size);
             } finally {
                 inProgress.decrementAndGet();
             }
@@ -155,7 +170,7 @@ final class PeerHandler implements DatagramSessionListener {
         }
     }
 
-    private void process(CoapMessage m, DedupCache.Entry entry) {
+    private void process(CoapMessage m, DedupCache.Entry entry, int size) {
         CoapResponse resp;
         long observeSeq = -1;
         int bad = unsupportedCriticalOption(m);
@@ -177,14 +192,14 @@ final class PeerHandler implements DatagramSessionListener {
             }
             resp = server.call(resource, new CoapRequest(m, session.remoteAddress()));
             if (register && resp.isSuccess()) {
-                if (server.register(resource, this, m)) {
+                if (server.register(resource, this, m, size)) {
                     observeSeq = server.nextObserveSequence();
                 }
             } else if (register) {
                 server.deregister(this, m.token());
             }
         }
-        respond(entry, m, resp, observeSeq);
+        respond(entry, m, resp, observeSeq, size);
     }
 
     private static boolean firstBlock(CoapMessage m) {
@@ -211,25 +226,52 @@ final class PeerHandler implements DatagramSessionListener {
     }
 
     /** Sends the response piggy-backed on the ACK if the ACK has not gone out yet, else separately. */
-    private void respond(DedupCache.Entry entry, CoapMessage m, CoapResponse resp, long observeSeq) {
-        ResponseEncoder enc = server.encoder;
+    private void respond(DedupCache.Entry entry, CoapMessage m, CoapResponse resp, long observeSeq, int size) {
         synchronized (entry) {
             if (m.type() == MessageType.NON) {
-                entry.reply = MessageCodec.encode(enc.encode(resp, m, MessageType.NON, nextMessageId(), m.token(),
-                        observeSeq));
+                entry.reply = MessageCodec.encode(encode(resp, m, MessageType.NON, nextMessageId(), m.token(),
+                        observeSeq, size));
                 send(entry.reply);
                 return;
             }
             if (entry.reply == null) {
-                entry.reply = MessageCodec.encode(enc.encode(resp, m, MessageType.ACK, m.messageId(), m.token(),
-                        observeSeq));
+                entry.reply = MessageCodec.encode(encode(resp, m, MessageType.ACK, m.messageId(), m.token(),
+                        observeSeq, size));
                 send(entry.reply);
                 return;
             }
         }
         server.counters.separateResponses.increment();
         int mid = nextMessageId();
-        sendConfirmable(enc.encode(resp, m, MessageType.CON, mid, m.token(), observeSeq), null, 0);
+        sendConfirmable(encode(resp, m, MessageType.CON, mid, m.token(), observeSeq, size), null, 0);
+    }
+
+    /**
+     * Encodes a response; to a peer not yet verified, no larger than the amplification limit allows, and with an
+     * Echo value it can return to get verified (RFC 9175 section 2.4) when the limit made the response smaller.
+     */
+    private CoapMessage encode(CoapResponse resp, CoapMessage request, MessageType type, int mid, byte[] token,
+                               long observeSeq, int requestSize) {
+        ResponseEncoder enc = server.encoder;
+        int factor = server.config.amplificationFactor();
+        CoapMessage full = enc.encode(resp, request, type, mid, token, observeSeq);
+        if (verified || factor == 0) {
+            return full;
+        }
+        byte[] echo = server.addressCheck.issue(session.remoteAddress(), epochSeconds());
+        int echoBytes = 3 + echo.length; // option header with an extended delta (252 - last option), then the value
+        long budget = Math.max((long) factor * requestSize, MIN_LIMITED_DATAGRAM);
+        CoapMessage limited = enc.encodeLimited(resp, request, type, mid, token, observeSeq,
+                (int) Math.min(Integer.MAX_VALUE, budget) - echoBytes);
+        if (limited.equals(full)) {
+            return full;
+        }
+        server.counters.amplificationLimited.increment();
+        return limited.toBuilder().option(new CoapOption(AddressCheck.ECHO, echo)).build();
+    }
+
+    private static long epochSeconds() {
+        return System.currentTimeMillis() / 1000;
     }
 
     /** Sends a notification for an observation: confirmable every n-th time, or while one is in flight. */
@@ -240,11 +282,14 @@ final class PeerHandler implements DatagramSessionListener {
         CoapResponse resp = server.call(obs.resource, new CoapRequest(obs.request, session.remoteAddress()));
         synchronized (obs) {
             obs.sent++;
+            // An observer not yet verified gets confirmable notifications: a spoofed registration then ends after
+            // one unanswered notification, and a real one is verified by its first ACK.
+            boolean unverified = !verified && server.config.amplificationFactor() > 0;
             boolean con = obs.sent % server.config.conNotificationEvery() == 0 || obs.inFlight != null
-                    || !resp.isSuccess();
+                    || !resp.isSuccess() || unverified;
             int mid = nextMessageId();
-            CoapMessage msg = server.encoder.encode(resp, obs.request, con ? MessageType.CON : MessageType.NON, mid,
-                    obs.token, seq);
+            CoapMessage msg = encode(resp, obs.request, con ? MessageType.CON : MessageType.NON, mid, obs.token, seq,
+                    obs.requestSize);
             obs.lastMessageId = mid;
             server.counters.notifications.increment();
             if (con) {

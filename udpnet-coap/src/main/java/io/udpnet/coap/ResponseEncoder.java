@@ -4,6 +4,7 @@ import io.udpnet.coap.message.BlockOption;
 import io.udpnet.coap.message.CoapCode;
 import io.udpnet.coap.message.CoapMessage;
 import io.udpnet.coap.message.CoapOption;
+import io.udpnet.coap.message.MessageCodec;
 import io.udpnet.coap.message.MessageType;
 import io.udpnet.coap.message.OptionNumber;
 
@@ -33,6 +34,34 @@ final class ResponseEncoder {
      */
     CoapMessage encode(CoapResponse resp, CoapMessage request, MessageType type, int mid, byte[] token,
                        long observeSeq) {
+        return encode(resp, request, type, mid, token, observeSeq, preferredSzx, false);
+    }
+
+    /**
+     * Builds the response message no larger than {@code maxBytes} where Block2 can make it so: a successful response
+     * with a payload is cut into smaller blocks (down to 16 bytes) until the datagram fits. This bounds what a
+     * request from an unverified, possibly spoofed, address makes the server send (RFC 9175 section 2.4).
+     *
+     * @param maxBytes the largest datagram wanted
+     * @return the message; larger than {@code maxBytes} only when a 16-byte block does not fit either
+     */
+    CoapMessage encodeLimited(CoapResponse resp, CoapMessage request, MessageType type, int mid, byte[] token,
+                              long observeSeq, int maxBytes) {
+        CoapMessage m = encode(resp, request, type, mid, token, observeSeq, preferredSzx, false);
+        if (MessageCodec.encode(m).length <= maxBytes || !resp.isSuccess() || resp.payload().length == 0) {
+            return m;
+        }
+        for (int szx = preferredSzx; szx >= 0; szx--) {
+            m = encode(resp, request, type, mid, token, observeSeq, szx, true);
+            if (MessageCodec.encode(m).length <= maxBytes) {
+                return m;
+            }
+        }
+        return m;
+    }
+
+    private CoapMessage encode(CoapResponse resp, CoapMessage request, MessageType type, int mid, byte[] token,
+                               long observeSeq, int szxCap, boolean forceBlocks) {
         CoapMessage.Builder b = CoapMessage.builder().type(type).messageId(mid).token(token).code(resp.code());
         int accept = (int) request.uintOption(OptionNumber.ACCEPT);
         if (accept >= 0 && resp.contentFormat() >= 0 && accept != resp.contentFormat() && resp.isSuccess()) {
@@ -44,9 +73,9 @@ final class ResponseEncoder {
             return b.code(CoapCode.BAD_OPTION).build();
         }
         byte[] body = resp.payload();
-        int szx = asked == null ? preferredSzx : Math.min(asked.szx(), preferredSzx);
+        int szx = asked == null ? szxCap : Math.min(asked.szx(), szxCap);
         int size = 16 << szx;
-        boolean blockwise = asked != null || body.length > size;
+        boolean blockwise = asked != null || forceBlocks || body.length > size;
         byte[] etag = resp.etag();
         if (blockwise && etag == null && resp.isSuccess()) {
             // Lets a client notice the representation changed between blocks.

@@ -32,7 +32,7 @@ class CoapBoundsTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger running = new AtomicInteger();
         CoapConfig cfg = new CoapConfig(Duration.ofSeconds(2), 1.5, 4, Duration.ofSeconds(247), Duration.ofSeconds(30),
-                100, 3, 10, 1024, 10);
+                100, 3, 10, 1024, 10, 3);
         try (CoapServer server = CoapServer.builder().config(cfg).resource(CoapResource.builder("/block").get(r -> {
             running.incrementAndGet();
             try {
@@ -139,6 +139,72 @@ class CoapBoundsTest {
                 assertArrayEquals(body(0), seen.get(0));
                 assertArrayEquals(body(1), seen.get(1));
                 assertFalse(new String(seen.get(1), StandardCharsets.US_ASCII).contains("v0"));
+            }
+        }
+    }
+
+    @Test
+    void unverifiedPeerGetsAtMostThreeTimesItsRequestUntilItEchoes() throws Exception {
+        TestResources res = new TestResources(CoapConfig.DEFAULT);
+        try (res.server) {
+            UdpServer udp = res.server.bind(TestResources.loopback());
+            try (RawPeer peer = new RawPeer(udp.localAddress())) {
+                CoapMessage get = CoapMessage.builder().messageId(1).code(CoapCode.GET).token(new byte[] {5})
+                        .uriPath("/large").build();
+                int requestSize = io.udpnet.coap.message.MessageCodec.encode(get).length;
+                peer.send(get);
+                byte[] first = peer.receiveRaw(5000);
+                int budget = Math.max(3 * requestSize, PeerHandler.MIN_LIMITED_DATAGRAM);
+                assertTrue(first.length <= budget, first.length + " bytes for a " + requestSize + "-byte request");
+                CoapMessage r = io.udpnet.coap.message.MessageCodec.decode(java.nio.ByteBuffer.wrap(first));
+                assertEquals(CoapCode.CONTENT, r.code());
+                io.udpnet.coap.message.BlockOption block = io.udpnet.coap.message.BlockOption.fromUint(
+                        r.uintOption(OptionNumber.BLOCK2));
+                assertTrue(block.more() && block.size() < 1024, "a smaller first block: " + block);
+                CoapOption echo = r.option(AddressCheck.ECHO);
+                assertTrue(echo != null, "an Echo value to return");
+                assertEquals(1, res.server.stats().amplificationLimited());
+                // A wrong Echo value verifies nothing.
+                byte[] forged = echo.value().clone();
+                forged[forged.length - 1] ^= 1;
+                peer.send(get.toBuilder().messageId(2).option(new CoapOption(AddressCheck.ECHO, forged)).build());
+                assertTrue(peer.receiveRaw(5000).length <= Math.max(3 * (requestSize + 14),
+                        PeerHandler.MIN_LIMITED_DATAGRAM));
+                // A larger request gets a larger share: 3 times its size.
+                CoapMessage bigger = get.toBuilder().messageId(4).token(new byte[8])
+                        .option(CoapOption.ofString(OptionNumber.URI_QUERY, "padding=" + "x".repeat(40))).build();
+                int biggerSize = io.udpnet.coap.message.MessageCodec.encode(bigger).length;
+                peer.send(bigger);
+                byte[] second = peer.receiveRaw(5000);
+                assertTrue(second.length <= 3 * biggerSize && second.length > PeerHandler.MIN_LIMITED_DATAGRAM,
+                        second.length + " bytes for a " + biggerSize + "-byte request");
+                // The real one does: the next response is a full 1,024-byte block.
+                peer.send(get.toBuilder().messageId(3).option(echo).build());
+                CoapMessage full = peer.receive(5000);
+                assertEquals(1024, full.payload().length);
+                assertNull(full.option(AddressCheck.ECHO));
+                assertArrayEquals(java.util.Arrays.copyOf(res.large, 1024), full.payload());
+            }
+        }
+    }
+
+    @Test
+    void spoofedObserverIsDroppedAfterItsFirstUnansweredNotification() throws Exception {
+        TestResources res = new TestResources(CoapConfig.DEFAULT.withRetransmission(Duration.ofMillis(50), 2));
+        try (res.server) {
+            UdpServer udp = res.server.bind(TestResources.loopback());
+            try (RawPeer peer = new RawPeer(udp.localAddress())) {
+                peer.send(CoapMessage.builder().messageId(1).code(CoapCode.GET).token(new byte[] {7})
+                        .uriPath("/counter").option(CoapOption.ofUint(OptionNumber.OBSERVE, 0)).build());
+                peer.receive(5000);
+                assertEquals(1, res.server.stats().observers());
+                res.tick(); // the "victim" never acknowledges: one CON notification, two retransmissions, gone
+                int got = 0;
+                while (peer.receiveRaw(1000) != null) {
+                    got++;
+                }
+                assertEquals(3, got);
+                assertEquals(0, res.server.stats().observers());
             }
         }
     }

@@ -156,9 +156,14 @@ public final class CoapServer implements AutoCloseable {
      * when the transport closes. The transport stays the caller's to close.
      *
      * @param transport the transport
+     * @throws IllegalArgumentException when the transport was opened with a {@link UdpServerListener}
      */
     public void serve(UdpServer transport) {
         Objects.requireNonNull(transport, "transport");
+        if (transport.config().sessionListener() != null) {
+            throw new IllegalArgumentException("the transport hands its sessions to a listener; open it with "
+                    + "sessionListener(coapServer.sessionListener()) instead, or without a listener");
+        }
         Thread.ofVirtual().name("coap-accept").start(() -> {
             while (!closed && transport.isOpen()) {
                 try {
@@ -236,6 +241,10 @@ public final class CoapServer implements AutoCloseable {
 
     // ---- used by PeerHandler and CoapResource ----
 
+    boolean isClosed() {
+        return closed;
+    }
+
     CoapResponse call(CoapResource resource, CoapRequest request) {
         counters.requests.increment();
         CoapHandler h = resource.handler(request.method());
@@ -297,8 +306,12 @@ public final class CoapServer implements AutoCloseable {
             return;
         }
         long seq = nextObserveSequence();
-        for (Observer o : new ArrayList<>(list)) {
-            handlers.execute(() -> o.peer.notifyObserver(o, seq));
+        try {
+            for (Observer o : new ArrayList<>(list)) {
+                handlers.execute(() -> o.peer.notifyObserver(o, seq));
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile: no more notifications
         }
     }
 

@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +55,9 @@ final class PeerHandler implements DatagramSessionListener {
 
     @Override
     public void onDatagram(DatagramSession s, ByteBuffer datagram) {
+        if (server.isClosed()) {
+            return; // a transport the server did not open may outlive it
+        }
         CoapMessage m;
         int size = datagram.remaining();
         try {
@@ -146,17 +150,21 @@ final class PeerHandler implements DatagramSessionListener {
             respond(entry, m, CoapResponse.of(CoapCode.SERVICE_UNAVAILABLE).withMaxAge(1), -1, size);
             return;
         }
-        if (m.type() == MessageType.CON) {
-            long after = server.config.separateResponseAfter().toNanos();
-            server.scheduler.schedule(() -> acknowledgeEarly(entry, m), after, TimeUnit.NANOSECONDS);
-        }
-        server.handlers.execute(() -> {
-            try {
-                process(m, entry, size);
-            } finally {
-                inProgress.decrementAndGet();
+        try {
+            if (m.type() == MessageType.CON) {
+                long after = server.config.separateResponseAfter().toNanos();
+                server.scheduler.schedule(() -> acknowledgeEarly(entry, m), after, TimeUnit.NANOSECONDS);
             }
-        });
+            server.handlers.execute(() -> {
+                try {
+                    process(m, entry, size);
+                } finally {
+                    inProgress.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inProgress.decrementAndGet(); // the server is closing
+        }
     }
 
     /** The handler is still running: acknowledge now so the client stops retransmitting (a separate response). */
@@ -321,8 +329,12 @@ final class PeerHandler implements DatagramSessionListener {
     }
 
     private void schedule(Outgoing o) {
-        if (!closed) {
-            o.timer = server.scheduler.schedule(() -> retransmit(o), o.timeoutNanos, TimeUnit.NANOSECONDS);
+        if (!closed && !server.isClosed()) {
+            try {
+                o.timer = server.scheduler.schedule(() -> retransmit(o), o.timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the server closed meanwhile: nothing is retransmitted any more
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
@@ -235,6 +236,8 @@ class CoapServerTest {
              CoapClient ca = CoapClient.connect(a.localAddress());
              CoapClient cb = CoapClient.connect(b.localAddress())) {
             server.serve(b);
+            // A transport with a listener cannot also be read through accept().
+            assertThrows(IllegalArgumentException.class, () -> server.serve(a));
             assertEquals(TestResources.HELLO, ca.get("/hello").payloadText());
             assertEquals(TestResources.HELLO, cb.get("/hello").payloadText());
             assertEquals(CoapCode.CHANGED, cb.put("/store", "via b".getBytes(StandardCharsets.UTF_8), 0).code());

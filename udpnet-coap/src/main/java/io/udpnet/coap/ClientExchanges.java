@@ -53,6 +53,14 @@ final class ClientExchanges implements AutoCloseable {
     private final Map<Integer, Exchange> byMid = new ConcurrentHashMap<>();
     private final Map<String, Exchange> byToken = new ConcurrentHashMap<>();
     private final Map<String, Consumer<CoapMessage>> observations = new ConcurrentHashMap<>();
+    /** Message IDs of confirmable responses acknowledged lately, so a retransmission is acknowledged again. */
+    private final java.util.LinkedHashMap<Integer, Boolean> recentlyAcked = new java.util.LinkedHashMap<>(64, 0.75f,
+            false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+            return size() > 256;
+        }
+    };
     private final AtomicInteger nextMid = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
     final LongAdder malformed = new LongAdder();
     final LongAdder retransmissions = new LongAdder();
@@ -209,12 +217,26 @@ final class ClientExchanges implements AutoCloseable {
         String key = HexFormat.of().formatHex(m.token());
         Exchange ex = byToken.get(key);
         Consumer<CoapMessage> obs = observations.get(key);
+        if (m.type() == MessageType.CON) {
+            boolean again;
+            synchronized (recentlyAcked) {
+                again = recentlyAcked.containsKey(m.messageId());
+            }
+            if (again) {
+                // Our ACK was lost and the server sent the response again: acknowledge it, deliver nothing twice.
+                reply(CoapMessage.empty(MessageType.ACK, m.messageId()));
+                return;
+            }
+        }
         if (ex == null && obs == null) {
             // An unknown response or a notification nobody wants any more (RFC 7641 section 3.6).
             reply(CoapMessage.empty(MessageType.RST, m.messageId()));
             return;
         }
         if (m.type() == MessageType.CON) {
+            synchronized (recentlyAcked) {
+                recentlyAcked.put(m.messageId(), Boolean.TRUE);
+            }
             reply(CoapMessage.empty(MessageType.ACK, m.messageId()));
         }
         if (ex != null) {

@@ -122,6 +122,11 @@ class CoapClientTest {
                     CoapMessage ack = decode(receive(srv));
                     assertEquals(MessageType.ACK, ack.type());
                     assertEquals(999, ack.messageId());
+                    // As if that ACK were lost: the same response again is acknowledged again, not reset.
+                    reply(srv, p, resp);
+                    CoapMessage again = decode(receive(srv));
+                    assertEquals(MessageType.ACK, again.type());
+                    assertEquals(999, again.messageId());
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }

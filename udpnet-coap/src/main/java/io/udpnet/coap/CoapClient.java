@@ -87,7 +87,7 @@ public final class CoapClient implements AutoCloseable {
     }
 
     /**
-     * PUT, confirmable.
+     * PUT, confirmable; a body larger than the block size goes block-wise (Block1).
      *
      * @param path the path
      * @param payload the body
@@ -100,7 +100,7 @@ public final class CoapClient implements AutoCloseable {
     }
 
     /**
-     * POST, confirmable.
+     * POST, confirmable; a body larger than the block size goes block-wise (Block1).
      *
      * @param path the path
      * @param payload the body
@@ -136,6 +136,10 @@ public final class CoapClient implements AutoCloseable {
      */
     public CoapResponse request(int method, String path, byte[] payload, int contentFormat, boolean confirmable)
             throws IOException {
+        if (payload.length > config.blockSize()) {
+            CoapMessage last = sendBlockwise(method, path, payload, contentFormat, confirmable);
+            return completeBlocks(last, path, confirmable);
+        }
         CoapMessage.Builder b = requestBuilder(method, path, confirmable).payload(payload);
         if (contentFormat >= 0) {
             b.option(CoapOption.ofUint(OptionNumber.CONTENT_FORMAT, contentFormat));
@@ -194,6 +198,40 @@ public final class CoapClient implements AutoCloseable {
                         () -> "block-wise notification of " + path + " not completed: " + e);
             }
         });
+    }
+
+    /**
+     * Sends a body larger than the block size in Block1 blocks (RFC 7959 section 2.5), following a smaller block
+     * size if the server asks for one, and returns the response to the last block (or the first error).
+     */
+    private CoapMessage sendBlockwise(int method, String path, byte[] payload, int contentFormat,
+                                      boolean confirmable) throws IOException {
+        int szx = BlockOption.szxOf(config.blockSize());
+        int offset = 0;
+        while (true) {
+            int size = 16 << szx;
+            int end = Math.min(payload.length, offset + size);
+            boolean more = end < payload.length;
+            CoapMessage.Builder b = requestBuilder(method, path, confirmable)
+                    .payload(Arrays.copyOfRange(payload, offset, end))
+                    .option(new BlockOption(offset / size, more, szx).toOption(OptionNumber.BLOCK1));
+            if (contentFormat >= 0) {
+                b.option(CoapOption.ofUint(OptionNumber.CONTENT_FORMAT, contentFormat));
+            }
+            if (offset == 0) {
+                b.option(CoapOption.ofUint(OptionNumber.SIZE1, payload.length));
+            }
+            CoapMessage r = await(exchanges.send(b.build()));
+            if (!more || r.code() != CoapCode.CONTINUE) {
+                return r;
+            }
+            CoapOption echo = r.option(OptionNumber.BLOCK1);
+            BlockOption ack = echo == null ? null : BlockOption.fromUint(echo.asUint());
+            if (ack != null && ack.szx() < szx) {
+                szx = ack.szx(); // the server wants smaller blocks: carry on from the same byte in its size
+            }
+            offset = end;
+        }
     }
 
     private CoapResponse completeBlocks(CoapMessage first, String path, boolean confirmable) throws IOException {

@@ -39,6 +39,7 @@ final class PeerHandler implements DatagramSessionListener {
     private final DatagramSession session;
     private final AtomicInteger nextMid = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
     private final AtomicInteger inProgress = new AtomicInteger();
+    private final Block1Assembler block1;
     private final Map<Integer, Outgoing> pending = new ConcurrentHashMap<>();
     /** Whether the peer has shown it receives at its address; until then responses are size-limited. */
     private volatile boolean verified;
@@ -47,6 +48,7 @@ final class PeerHandler implements DatagramSessionListener {
     PeerHandler(CoapServer server, DatagramSession session) {
         this.server = server;
         this.session = session;
+        this.block1 = new Block1Assembler(server.config.exchangeLifetime().toNanos());
     }
 
     DatagramSession session() {
@@ -147,7 +149,7 @@ final class PeerHandler implements DatagramSessionListener {
         if (inProgress.incrementAndGet() > server.config.maxExchangesPerPeer()) {
             inProgress.decrementAndGet();
             server.counters.overloaded.increment();
-            respond(entry, m, CoapResponse.of(CoapCode.SERVICE_UNAVAILABLE).withMaxAge(1), -1, size);
+            respond(entry, m, CoapResponse.of(CoapCode.SERVICE_UNAVAILABLE).withMaxAge(1), -1, size, null);
             return;
         }
         try {
@@ -178,8 +180,10 @@ final class PeerHandler implements DatagramSessionListener {
         }
     }
 
-    private void process(CoapMessage m, DedupCache.Entry entry, int size) {
-        CoapResponse resp;
+    private void process(CoapMessage request, DedupCache.Entry entry, int size) {
+        CoapMessage m = request;
+        CoapResponse resp = null;
+        CoapOption block1Echo = null;
         long observeSeq = -1;
         int bad = unsupportedCriticalOption(m);
         CoapResource resource = server.resource(m.uriPath());
@@ -191,7 +195,13 @@ final class PeerHandler implements DatagramSessionListener {
             resp = CoapResponse.of(CoapCode.NOT_FOUND);
         } else if (resource.handler(m.code()) == null) {
             resp = CoapResponse.of(CoapCode.METHOD_NOT_ALLOWED);
-        } else {
+        } else if (m.option(OptionNumber.BLOCK1) != null) {
+            Block1Assembler.Step step = block1.offer(m, System.nanoTime());
+            resp = step.response();
+            block1Echo = step.echo();
+            m = step.request() != null ? step.request() : m;
+        }
+        if (resp == null) {
             long observe = m.uintOption(OptionNumber.OBSERVE);
             boolean register = observe == 0 && m.code() == CoapCode.GET && resource.isObservable()
                     && firstBlock(m);
@@ -207,7 +217,7 @@ final class PeerHandler implements DatagramSessionListener {
                 server.deregister(this, m.token());
             }
         }
-        respond(entry, m, resp, observeSeq, size);
+        respond(entry, m, resp, observeSeq, size, block1Echo);
     }
 
     private static boolean firstBlock(CoapMessage m) {
@@ -222,7 +232,8 @@ final class PeerHandler implements DatagramSessionListener {
             if (OptionNumber.isCritical(o.number())) {
                 switch (o.number()) {
                     case OptionNumber.URI_HOST, OptionNumber.OBSERVE, OptionNumber.URI_PORT, OptionNumber.URI_PATH,
-                            OptionNumber.URI_QUERY, OptionNumber.ACCEPT, OptionNumber.BLOCK2 -> {
+                            OptionNumber.URI_QUERY, OptionNumber.ACCEPT, OptionNumber.BLOCK2,
+                            OptionNumber.BLOCK1 -> {
                     }
                     default -> {
                         return o.number();
@@ -234,30 +245,37 @@ final class PeerHandler implements DatagramSessionListener {
     }
 
     /** Sends the response piggy-backed on the ACK if the ACK has not gone out yet, else separately. */
-    private void respond(DedupCache.Entry entry, CoapMessage m, CoapResponse resp, long observeSeq, int size) {
+    private void respond(DedupCache.Entry entry, CoapMessage m, CoapResponse resp, long observeSeq, int size,
+                         CoapOption extra) {
         synchronized (entry) {
             if (m.type() == MessageType.NON) {
                 entry.reply = MessageCodec.encode(encode(resp, m, MessageType.NON, nextMessageId(), m.token(),
-                        observeSeq, size));
+                        observeSeq, size, extra));
                 send(entry.reply);
                 return;
             }
             if (entry.reply == null) {
                 entry.reply = MessageCodec.encode(encode(resp, m, MessageType.ACK, m.messageId(), m.token(),
-                        observeSeq, size));
+                        observeSeq, size, extra));
                 send(entry.reply);
                 return;
             }
         }
         server.counters.separateResponses.increment();
         int mid = nextMessageId();
-        sendConfirmable(encode(resp, m, MessageType.CON, mid, m.token(), observeSeq, size), null, 0);
+        sendConfirmable(encode(resp, m, MessageType.CON, mid, m.token(), observeSeq, size, extra), null, 0);
     }
 
     /**
      * Encodes a response; to a peer not yet verified, no larger than the amplification limit allows, and with an
      * Echo value it can return to get verified (RFC 9175 section 2.4) when the limit made the response smaller.
      */
+    private CoapMessage encode(CoapResponse resp, CoapMessage request, MessageType type, int mid, byte[] token,
+                               long observeSeq, int requestSize, CoapOption extra) {
+        CoapMessage m = encode(resp, request, type, mid, token, observeSeq, requestSize);
+        return extra == null ? m : m.toBuilder().option(extra).build();
+    }
+
     private CoapMessage encode(CoapResponse resp, CoapMessage request, MessageType type, int mid, byte[] token,
                                long observeSeq, int requestSize) {
         ResponseEncoder enc = server.encoder;

@@ -209,6 +209,35 @@ class CoapBoundsTest {
         }
     }
 
+    @Test
+    void block1OutOfOrderIsIncompleteAndOversizeIsRefused() throws Exception {
+        TestResources res = new TestResources(CoapConfig.DEFAULT);
+        try (res.server; RawPeer peer = new RawPeer(res.server.bind(TestResources.loopback()).localAddress())) {
+            byte[] chunk = new byte[1024];
+            AtomicInteger mid = new AtomicInteger();
+            java.util.function.BiFunction<Integer, Boolean, CoapMessage> block = (num, more) -> CoapMessage.builder()
+                    .messageId(mid.incrementAndGet()).code(CoapCode.PUT).token(new byte[] {1}).uriPath("/store")
+                    .option(new io.udpnet.coap.message.BlockOption(num, more, 6).toOption(OptionNumber.BLOCK1))
+                    .payload(chunk).build();
+            peer.send(block.apply(0, true));
+            CoapMessage r = peer.receive(5000);
+            assertEquals(CoapCode.CONTINUE, r.code());
+            assertEquals(8 | 6, r.uintOption(OptionNumber.BLOCK1), "block 0 echoed with the more flag");
+            peer.send(block.apply(2, true)); // block 1 skipped
+            assertEquals(CoapCode.REQUEST_ENTITY_INCOMPLETE, peer.receive(5000).code());
+            assertEquals("initial", res.stored.get(), "the handler never ran");
+            // 64 KiB is the most re-assembled; the 65th block of 1 KiB is refused.
+            int num = 0;
+            for (; num < 64; num++) {
+                peer.send(block.apply(num, true));
+                assertEquals(CoapCode.CONTINUE, peer.receive(5000).code(), "block " + num);
+            }
+            peer.send(block.apply(num, false));
+            assertEquals(CoapCode.REQUEST_ENTITY_TOO_LARGE, peer.receive(5000).code());
+            assertEquals("initial", res.stored.get());
+        }
+    }
+
     private static byte[] body(int v) {
         return ("v" + v + ":").repeat(400).getBytes(StandardCharsets.US_ASCII);
     }

@@ -91,6 +91,11 @@ class CoapCaliforniumInteropTest {
                 .put("from californium", MediaTypeRegistry.TEXT_PLAIN);
         assertEquals(CoAP.ResponseCode.CHANGED, put.getCode());
         assertEquals("from californium", res.stored.get());
+        String big = "Californium sends this in Block1 blocks. ".repeat(75); // 3,075 bytes
+        org.eclipse.californium.core.CoapResponse bigPut = cfClient(base + "/store")
+                .put(big, MediaTypeRegistry.TEXT_PLAIN);
+        assertEquals(CoAP.ResponseCode.CHANGED, bigPut.getCode());
+        assertEquals(big, res.stored.get());
     }
 
     @Test

@@ -181,6 +181,9 @@ class CoapClientTest {
                     .payloadText(), "NON request");
             assertEquals(CoapCode.CREATED, c.post("/store", "+1".getBytes(StandardCharsets.UTF_8), 0).code());
             assertEquals("initial+1", c.get("/store").payloadText());
+            String big = "0123456789abcdef".repeat(200); // 3,200 bytes: Block1 in 64-byte blocks
+            assertEquals(CoapCode.CHANGED, c.put("/store", big.getBytes(StandardCharsets.UTF_8), 0).code());
+            assertEquals(big, res.stored.get());
             assertEquals(CoapCode.DELETED, c.delete("/store").code());
             assertEquals(CoapCode.NOT_FOUND, c.get("/absent").code());
             assertTrue(c.get("/.well-known/core?href=/c*").payloadText().startsWith("</counter>"));

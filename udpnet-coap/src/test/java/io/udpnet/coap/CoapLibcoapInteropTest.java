@@ -126,6 +126,14 @@ class CoapLibcoapInteropTest {
     }
 
     @Test
+    void putLargeBodyBlockwise(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String body = "block-wise request body; ".repeat(120); // 3,000 bytes
+        Path file = Files.writeString(dir.resolve("body.txt"), body);
+        run("-m", "put", "-b", "256", "-f", file.toString(), base + "/store");
+        assertEquals(body, res.stored.get());
+    }
+
+    @Test
     void wellKnownCoreListsTheResources() throws Exception {
         String links = text(run("-m", "get", base + "/.well-known/core"));
         assertTrue(links.contains("</hello>;rt=\"greeting\";ct=0"), links);

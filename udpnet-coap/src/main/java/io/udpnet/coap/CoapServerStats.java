@@ -3,7 +3,7 @@ package io.udpnet.coap;
 /**
  * A snapshot of a {@link CoapServer}'s counters, over all the transports it serves.
  *
- * @param requests requests processed (each handler call counts once)
+ * @param requests handler calls: requests processed (each once, however often retransmitted) and notifications made
  * @param duplicates retransmitted requests answered from the de-duplication cache (or ignored while in progress)
  * @param malformed datagrams that were not well-formed CoAP messages, dropped (a confirmable one is answered with RST)
  * @param resetsSent Reset messages sent

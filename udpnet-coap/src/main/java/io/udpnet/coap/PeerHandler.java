@@ -34,6 +34,11 @@ final class PeerHandler implements DatagramSessionListener {
      * so a tiny request still gets its answer, block by block. A request's datagram is at least 4 bytes.
      */
     static final int MIN_LIMITED_DATAGRAM = 64;
+    /**
+     * A peer silent this long gets its next notification confirmable: its ACK shows it is still there and keeps its
+     * session from the transport's idle time-out (60 s by default).
+     */
+    static final long SILENCE_BEFORE_CON_NANOS = 30_000_000_000L;
 
     private final CoapServer server;
     private final DatagramSession session;
@@ -44,6 +49,7 @@ final class PeerHandler implements DatagramSessionListener {
     /** Whether the peer has shown it receives at its address; until then responses are size-limited. */
     private volatile boolean verified;
     private volatile boolean closed;
+    private volatile long lastHeardNanos = System.nanoTime();
 
     PeerHandler(CoapServer server, DatagramSession session) {
         this.server = server;
@@ -60,6 +66,7 @@ final class PeerHandler implements DatagramSessionListener {
         if (server.isClosed()) {
             return; // a transport the server did not open may outlive it
         }
+        lastHeardNanos = System.nanoTime();
         CoapMessage m;
         int size = datagram.remaining();
         try {
@@ -185,7 +192,7 @@ final class PeerHandler implements DatagramSessionListener {
         CoapResponse resp = null;
         CoapOption block1Echo = null;
         long observeSeq = -1;
-        int bad = unsupportedCriticalOption(m);
+        int bad = RequestChecks.unsupportedCriticalOption(m);
         CoapResource resource = server.resource(m.uriPath());
         if (bad == OptionNumber.PROXY_URI || bad == OptionNumber.PROXY_SCHEME) {
             resp = CoapResponse.of(CoapCode.PROXYING_NOT_SUPPORTED);
@@ -204,7 +211,7 @@ final class PeerHandler implements DatagramSessionListener {
         if (resp == null) {
             long observe = m.uintOption(OptionNumber.OBSERVE);
             boolean register = observe == 0 && m.code() == CoapCode.GET && resource.isObservable()
-                    && firstBlock(m);
+                    && RequestChecks.firstBlock(m);
             if (observe == 1) {
                 server.deregister(this, m.token());
             }
@@ -218,30 +225,6 @@ final class PeerHandler implements DatagramSessionListener {
             }
         }
         respond(entry, m, resp, observeSeq, size, block1Echo);
-    }
-
-    private static boolean firstBlock(CoapMessage m) {
-        CoapOption b = m.option(OptionNumber.BLOCK2);
-        BlockOption block = b == null ? null : BlockOption.fromUint(b.asUint());
-        return block == null || block.num() == 0;
-    }
-
-    /** The first critical option this server does not implement, or -1 (RFC 7252 section 5.4.1). */
-    private static int unsupportedCriticalOption(CoapMessage m) {
-        for (CoapOption o : m.options()) {
-            if (OptionNumber.isCritical(o.number())) {
-                switch (o.number()) {
-                    case OptionNumber.URI_HOST, OptionNumber.OBSERVE, OptionNumber.URI_PORT, OptionNumber.URI_PATH,
-                            OptionNumber.URI_QUERY, OptionNumber.ACCEPT, OptionNumber.BLOCK2,
-                            OptionNumber.BLOCK1 -> {
-                    }
-                    default -> {
-                        return o.number();
-                    }
-                }
-            }
-        }
-        return -1;
     }
 
     /** Sends the response piggy-backed on the ACK if the ACK has not gone out yet, else separately. */
@@ -312,7 +295,8 @@ final class PeerHandler implements DatagramSessionListener {
             // one unanswered notification, and a real one is verified by its first ACK.
             boolean unverified = !verified && server.config.amplificationFactor() > 0;
             boolean con = obs.sent % server.config.conNotificationEvery() == 0 || obs.inFlight != null
-                    || !resp.isSuccess() || unverified;
+                    || !resp.isSuccess() || unverified
+                    || System.nanoTime() - lastHeardNanos > SILENCE_BEFORE_CON_NANOS;
             int mid = nextMessageId();
             CoapMessage msg = encode(resp, obs.request, con ? MessageType.CON : MessageType.NON, mid, obs.token, seq,
                     obs.requestSize);

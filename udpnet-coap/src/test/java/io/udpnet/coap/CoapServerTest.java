@@ -208,7 +208,7 @@ class CoapServerTest {
                         .withRetransmission(Duration.ofMillis(100), 2))
                 .resource(CoapResource.builder("/x").get(r -> {
                     try {
-                        Thread.sleep(50);
+                        Thread.sleep(300); // well after the (immediate) empty ACK, even on a busy machine
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

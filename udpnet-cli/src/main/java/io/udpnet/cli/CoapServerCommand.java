@@ -81,8 +81,8 @@ final class CoapServerCommand implements Callable<Integer> {
         UdpServer plain;
         try {
             plain = coap.bind(address);
-            // coaps:// goes here once DTLS is merged: coap.open(a UdpServerConfig with DTLS on PORT+1), serving
-            // the same resources.
+            // coaps:// goes here once DTLS is merged: coap.open(a UdpServerConfig.Builder with DTLS on PORT+1,
+            // true), serving the same resources (true: DTLS verifies addresses, no amplification limit).
         } catch (IOException e) {
             coap.close();
             spec.commandLine().getErr().println("udpnet: cannot listen on " + Addresses.text(address) + ": "

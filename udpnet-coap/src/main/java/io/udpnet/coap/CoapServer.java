@@ -117,7 +117,19 @@ public final class CoapServer implements AutoCloseable {
      * @return the listener
      */
     public UdpServerListener sessionListener() {
-        return session -> new PeerHandler(this, session);
+        return sessionListener(false);
+    }
+
+    /**
+     * Like {@link #sessionListener()}, for a transport that itself proves every peer's address, as DTLS does with
+     * its cookie exchange: its peers count as verified from the start and are not held to
+     * {@link CoapConfig#amplificationFactor()}.
+     *
+     * @param addressesVerified true when the transport verifies peer addresses before it opens a session
+     * @return the listener
+     */
+    public UdpServerListener sessionListener(boolean addressesVerified) {
+        return session -> new PeerHandler(this, session, addressesVerified);
     }
 
     /**
@@ -129,7 +141,20 @@ public final class CoapServer implements AutoCloseable {
      * @throws IOException when it cannot bind
      */
     public UdpServer open(UdpServerConfig.Builder transport) throws IOException {
-        UdpServer s = UdpServer.open(transport.sessionListener(sessionListener()).build());
+        return open(transport, false);
+    }
+
+    /**
+     * Like {@link #open(UdpServerConfig.Builder)}, for a transport that verifies peer addresses itself (DTLS for
+     * {@code coaps://}); see {@link #sessionListener(boolean)}.
+     *
+     * @param transport the transport's configuration
+     * @param addressesVerified true when the transport verifies peer addresses before it opens a session
+     * @return the running transport
+     * @throws IOException when it cannot bind
+     */
+    public UdpServer open(UdpServerConfig.Builder transport, boolean addressesVerified) throws IOException {
+        UdpServer s = UdpServer.open(transport.sessionListener(sessionListener(addressesVerified)).build());
         owned.add(s);
         if (closed) {
             s.close();
@@ -179,7 +204,7 @@ public final class CoapServer implements AutoCloseable {
     }
 
     private void readLoop(DatagramSession s, int maxSize) {
-        PeerHandler peer = new PeerHandler(this, s);
+        PeerHandler peer = new PeerHandler(this, s, false);
         ByteBuffer buf = ByteBuffer.allocate(maxSize);
         try {
             while (!closed) {

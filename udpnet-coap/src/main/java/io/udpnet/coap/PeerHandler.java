@@ -51,9 +51,10 @@ final class PeerHandler implements DatagramSessionListener {
     private volatile boolean closed;
     private volatile long lastHeardNanos = System.nanoTime();
 
-    PeerHandler(CoapServer server, DatagramSession session) {
+    PeerHandler(CoapServer server, DatagramSession session, boolean verified) {
         this.server = server;
         this.session = session;
+        this.verified = verified;
         this.block1 = new Block1Assembler(server.config.exchangeLifetime().toNanos());
     }
 

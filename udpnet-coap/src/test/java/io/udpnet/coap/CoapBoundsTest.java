@@ -189,6 +189,23 @@ class CoapBoundsTest {
     }
 
     @Test
+    void transportThatVerifiesAddressesGetsNoAmplificationLimit() throws Exception {
+        TestResources res = new TestResources(CoapConfig.DEFAULT);
+        try (res.server) {
+            // As a DTLS transport would be opened for coaps://: its cookie exchange has verified every peer.
+            UdpServer udp = res.server.open(io.udpnet.transport.UdpServerConfig.builder()
+                    .bindAddress(TestResources.loopback()), true);
+            try (RawPeer peer = new RawPeer(udp.localAddress())) {
+                peer.send(CoapMessage.builder().messageId(1).code(CoapCode.GET).uriPath("/large").build());
+                CoapMessage r = peer.receive(5000);
+                assertEquals(1024, r.payload().length);
+                assertNull(r.option(AddressCheck.ECHO));
+                assertEquals(0, res.server.stats().amplificationLimited());
+            }
+        }
+    }
+
+    @Test
     void spoofedObserverIsDroppedAfterItsFirstUnansweredNotification() throws Exception {
         TestResources res = new TestResources(CoapConfig.DEFAULT.withRetransmission(Duration.ofMillis(50), 2));
         try (res.server) {

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  */
 final class ClientExchanges implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.udpnet.coap");
+    /** The Echo option (RFC 9175). */
+    private static final int ECHO = 252;
 
     /** One request in flight. */
     private static final class Exchange {
@@ -61,6 +63,9 @@ final class ClientExchanges implements AutoCloseable {
             return size() > 256;
         }
     };
+    /** The Echo value of the latest response that carried one, for the next request (RFC 9175); or null. */
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> echo =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicInteger nextMid = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
     final LongAdder malformed = new LongAdder();
     final LongAdder retransmissions = new LongAdder();
@@ -113,6 +118,11 @@ final class ClientExchanges implements AutoCloseable {
             schedule(ex);
         }
         return ex.response;
+    }
+
+    /** The Echo value to put into the next request, once; null when there is none. */
+    byte[] takeEcho() {
+        return echo.getAndSet(null);
     }
 
     void addObservation(byte[] token, Consumer<CoapMessage> listener) {
@@ -188,6 +198,10 @@ final class ClientExchanges implements AutoCloseable {
                 reply(CoapMessage.empty(MessageType.RST, e.messageId()));
             }
             return;
+        }
+        var echoOption = m.option(ECHO);
+        if (echoOption != null && echoOption.value().length >= 1 && echoOption.value().length <= 40) {
+            echo.set(echoOption.value()); // before the response is handed over, so the next request carries it
         }
         switch (m.type()) {
             case ACK, RST -> {

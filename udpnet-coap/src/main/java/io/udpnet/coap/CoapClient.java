@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class CoapClient implements AutoCloseable {
+    /** The Echo option (RFC 9175). */
+    private static final int ECHO = 252;
     /** The largest representation re-assembled from blocks. */
     private static final int MAX_BODY = 1 << 20;
 
@@ -244,11 +246,17 @@ public final class CoapClient implements AutoCloseable {
         CoapOption etag = first.option(OptionNumber.ETAG);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(first.payload());
-        int szx = Math.min(block.szx(), BlockOption.szxOf(config.blockSize()));
+        int preferred = BlockOption.szxOf(config.blockSize());
         CoapMessage last = first;
         while (block.more()) {
             if (body.size() > MAX_BODY) {
                 throw new IOException("representation larger than " + MAX_BODY + " bytes");
+            }
+            // Ask for the largest block (up to ours) that starts where we are: after small blocks (a server
+            // limiting what it sends to an address not yet verified) the size grows back by doubling.
+            int szx = preferred;
+            while (szx > 0 && body.size() % (16 << szx) != 0) {
+                szx--;
             }
             int size = 16 << szx;
             int num = body.size() / size;
@@ -267,7 +275,6 @@ public final class CoapClient implements AutoCloseable {
             if (block.offset() != body.size()) {
                 throw new IOException("block " + block.num() + " does not follow byte " + body.size());
             }
-            szx = block.szx();
             body.write(last.payload());
         }
         return CoapResponse.fromMessage(first, body.toByteArray());
@@ -277,6 +284,10 @@ public final class CoapClient implements AutoCloseable {
         CoapMessage.Builder b = CoapMessage.builder().type(confirmable ? MessageType.CON : MessageType.NON)
                 .code(method).messageId(exchanges.nextMessageId()).token(ClientExchanges.newToken())
                 .uriPath(stripQuery(path));
+        byte[] echo = exchanges.takeEcho();
+        if (echo != null) {
+            b.option(new CoapOption(ECHO, echo)); // proves our address to the server (RFC 9175 section 2.4)
+        }
         addQuery(b, path);
         return b;
     }

@@ -219,6 +219,19 @@ class CoapClientTest {
     }
 
     @Test
+    void clientReturnsEchoAndGrowsItsBlocksBack() throws Exception {
+        TestResources res = new TestResources(CoapConfig.DEFAULT);
+        try (res.server; CoapClient c = CoapClient.connect(res.server.bind(TestResources.loopback()).localAddress())) {
+            // A short request: the unverified first answer comes in a small block with an Echo value.
+            assertArrayEquals(res.large, c.get("/large").payload());
+            CoapServerStats s = res.server.stats();
+            assertEquals(1, s.amplificationLimited(), "only the first answer was limited");
+            // Without the Echo and the growing block size this would take 5000 / 32 = 157 requests.
+            assertTrue(s.requests() <= 12, "requests: " + s.requests());
+        }
+    }
+
+    @Test
     void observeSequenceFreshness() {
         assertTrue(CoapObservation.isFresher(1, 2));
         assertFalse(CoapObservation.isFresher(2, 1));

@@ -113,17 +113,17 @@ public final class ChatServer implements AutoCloseable {
      * @throws Exception when the server cannot start
      */
     public static void main(String[] args) throws Exception {
-        Args a;
         InetSocketAddress bind;
+        double seconds;
         try {
-            a = Args.parse(args, "bind", "seconds");
+            Args a = Args.parse(args, "bind", "seconds");
             bind = Args.address("--bind", a.text("bind", "127.0.0.1:7001"));
+            seconds = a.seconds("seconds", 0);
         } catch (IllegalArgumentException e) {
             System.err.println("ChatServer: " + e.getMessage() + "\nusage: ChatServer [--bind HOST:PORT] [--seconds N]");
             System.exit(2);
             return;
         }
-        double seconds = a.seconds("seconds", 0);
         try (ChatServer s = start(bind, System.out)) {
             System.out.println("chat server on " + Args.text(s.address()) + (seconds > 0 ? " for " + seconds + " s" : ""));
             if (seconds > 0) {

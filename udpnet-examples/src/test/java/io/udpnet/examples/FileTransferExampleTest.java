@@ -2,6 +2,9 @@ package io.udpnet.examples;
 
 import io.udpnet.examples.files.FileReceiver;
 import io.udpnet.examples.files.FileSender;
+import io.udpnet.messaging.Message;
+import io.udpnet.messaging.MessageClient;
+import io.udpnet.messaging.MessageConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,6 +45,39 @@ class FileTransferExampleTest {
             assertArrayEquals(content, Files.readAllBytes(into.resolve("payload.bin")));
             assertTrue(log.toString(StandardCharsets.UTF_8).contains("payload.bin: " + content.length + " of "
                     + content.length + " bytes (100%)"), log.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aWrongChecksumIsRefusedAndTheFileDeleted(@TempDir Path tmp) throws Exception {
+        Path into = tmp.resolve("in");
+        try (FileReceiver receiver = FileReceiver.start(new InetSocketAddress("127.0.0.1", 0), into,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+             MessageClient client = MessageClient.open(FileReceiver.CONFIG);
+             MessageConnection c = client.connect(receiver.address())) {
+            c.send(0, "FILE 5 bad.bin".getBytes(StandardCharsets.UTF_8));
+            c.send(0, new byte[] {1, 2, 3, 4, 5});
+            c.send(0, new byte[32]);   // not the SHA-256 of those bytes
+            Message answer = c.receive(Duration.ofSeconds(30));
+            assertEquals("BAD checksum mismatch", new String(answer.data(), StandardCharsets.UTF_8));
+            c.close("done");
+            c.closeFuture().get();
+            ChatExampleTest.waitFor(() -> !Files.exists(into.resolve("bad.bin")));
+            assertEquals(0, receiver.verified());
+        }
+    }
+
+    @Test
+    void aNameWithAPathIsRefused(@TempDir Path tmp) throws Exception {
+        Path into = tmp.resolve("in");
+        try (FileReceiver receiver = FileReceiver.start(new InetSocketAddress("127.0.0.1", 0), into,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+             MessageClient client = MessageClient.open(FileReceiver.CONFIG);
+             MessageConnection c = client.connect(receiver.address())) {
+            c.send(0, "FILE 5 ../escape.bin".getBytes(StandardCharsets.UTF_8));
+            Message answer = c.receive(Duration.ofSeconds(30));
+            assertEquals("BAD header: FILE size name expected", new String(answer.data(), StandardCharsets.UTF_8));
+            assertTrue(!Files.exists(tmp.resolve("escape.bin")));
         }
     }
 

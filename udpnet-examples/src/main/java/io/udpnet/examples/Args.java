@@ -48,6 +48,8 @@ public final class Args {
     }
 
     /**
+     * The text of an option.
+     *
      * @param name         the option, without the dashes
      * @param defaultValue what an absent option means
      * @return the option's text
@@ -57,6 +59,8 @@ public final class Args {
     }
 
     /**
+     * An option read as a number of seconds.
+     *
      * @param name         the option, without the dashes
      * @param defaultValue what an absent option means
      * @return the option as a number of seconds, at least 0
@@ -78,6 +82,8 @@ public final class Args {
     }
 
     /**
+     * An option read as a whole number in a range.
+     *
      * @param name         the option, without the dashes
      * @param defaultValue what an absent option means
      * @param min          the smallest value allowed
@@ -101,6 +107,8 @@ public final class Args {
     }
 
     /**
+     * A positional argument.
+     *
      * @param index        which positional argument, from 0
      * @param defaultValue what an absent argument means
      * @return the positional argument's text
@@ -109,7 +117,11 @@ public final class Args {
         return index < positional.size() ? positional.get(index) : defaultValue;
     }
 
-    /** @return how many positional arguments there are */
+    /**
+     * Returns how many positional arguments there are.
+     *
+     * @return how many positional arguments there are
+     */
     public int positionalCount() {
         return positional.size();
     }

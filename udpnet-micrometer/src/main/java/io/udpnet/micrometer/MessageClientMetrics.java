@@ -23,6 +23,8 @@ public final class MessageClientMetrics implements MeterBinder {
     private final ConnectionTracker tracker;
 
     /**
+     * Creates a binder.
+     *
      * @param client              the client to observe
      * @param tags                tags added to every meter
      * @param perConnectionMeters meters of their own for up to this many tracked connections at a time (0..1000)
@@ -36,7 +38,11 @@ public final class MessageClientMetrics implements MeterBinder {
         this.tracker = new ConnectionTracker("udpnet.client.connection", perConnectionMeters, Duration.ofSeconds(1));
     }
 
-    /** @param client the client to observe */
+    /**
+     * Creates a binder with no extra tags.
+     *
+     * @param client the client to observe
+     */
     public MessageClientMetrics(MessageClient client) {
         this(client, Tags.empty(), 0);
     }

@@ -43,6 +43,8 @@ public final class MessageServerMetrics implements MeterBinder {
     private ConnectionTracker tracker;
 
     /**
+     * Creates a binder.
+     *
      * @param server the server to observe
      * @param tags   tags added to every meter (e.g. which server this is)
      */
@@ -51,7 +53,11 @@ public final class MessageServerMetrics implements MeterBinder {
         this.tags = Tags.of(tags);
     }
 
-    /** @param server the server to observe */
+    /**
+     * Creates a binder with no extra tags.
+     *
+     * @param server the server to observe
+     */
     public MessageServerMetrics(MessageServer server) {
         this(server, Tags.empty());
     }

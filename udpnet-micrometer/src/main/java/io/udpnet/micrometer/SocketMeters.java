@@ -15,6 +15,8 @@ final class SocketMeters {
     }
 
     /**
+     * Registers the socket meters.
+     *
      * @param owner what the meters observe (held weakly by Micrometer: the meters read NaN once it is gone)
      * @param drops the name of the drop counter, whose {@code reason} tag the caller may extend
      */

@@ -23,6 +23,8 @@ public final class UdpServerMetrics implements MeterBinder {
     private final Tags tags;
 
     /**
+     * Creates a binder.
+     *
      * @param server the server to observe
      * @param tags   tags added to every meter
      */
@@ -31,7 +33,11 @@ public final class UdpServerMetrics implements MeterBinder {
         this.tags = Tags.of(tags);
     }
 
-    /** @param server the server to observe */
+    /**
+     * Creates a binder with no extra tags.
+     *
+     * @param server the server to observe
+     */
     public UdpServerMetrics(UdpServer server) {
         this(server, Tags.empty());
     }

@@ -51,12 +51,20 @@ public final class ChatServer implements AutoCloseable {
         return new ChatServer(bind, log);
     }
 
-    /** @return the address the server listens on */
+    /**
+     * Returns the address the server listens on.
+     *
+     * @return the address the server listens on
+     */
     public InetSocketAddress address() {
         return server.localAddress();
     }
 
-    /** @return members who have said their name */
+    /**
+     * Returns members who have said their name.
+     *
+     * @return members who have said their name
+     */
     public int members() {
         return members.size();
     }

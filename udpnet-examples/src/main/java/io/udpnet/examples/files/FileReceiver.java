@@ -64,12 +64,20 @@ public final class FileReceiver implements AutoCloseable {
         return new FileReceiver(bind, dir, log);
     }
 
-    /** @return the address the receiver listens on */
+    /**
+     * Returns the address the receiver listens on.
+     *
+     * @return the address the receiver listens on
+     */
     public InetSocketAddress address() {
         return server.localAddress();
     }
 
-    /** @return files received whose checksum matched */
+    /**
+     * Returns files received whose checksum matched.
+     *
+     * @return files received whose checksum matched
+     */
     public int verified() {
         return verified.get();
     }

@@ -48,17 +48,29 @@ public final class TimeEchoServer implements AutoCloseable {
         return new TimeEchoServer(bind);
     }
 
-    /** @return the address the server listens on */
+    /**
+     * Returns the address the server listens on.
+     *
+     * @return the address the server listens on
+     */
     public InetSocketAddress address() {
         return server.localAddress();
     }
 
-    /** @return requests answered so far */
+    /**
+     * Returns requests answered so far.
+     *
+     * @return requests answered so far
+     */
     public long answered() {
         return answered.get();
     }
 
-    /** @return peers with a session now */
+    /**
+     * Returns peers with a session now.
+     *
+     * @return peers with a session now
+     */
     public int sessions() {
         return server.sessionCount();
     }

@@ -39,7 +39,11 @@ public final class GameClient {
      */
     public record Outcome(int playerId, long snapshots, int firstTick, int lastTick, long backwards, boolean sawSelf,
                           List<String> events) {
-        /** @return ticks between the first and the last snapshot that no snapshot carried (lost or superseded) */
+        /**
+         * Returns ticks between the first and the last snapshot that no snapshot carried (lost or superseded).
+         *
+         * @return ticks between the first and the last snapshot that no snapshot carried (lost or superseded)
+         */
         public long missed() {
             return snapshots == 0 ? 0 : (long) lastTick - firstTick + 1 - snapshots;
         }

@@ -70,7 +70,11 @@ public final class GameServer implements AutoCloseable {
         return new GameServer(bind, log);
     }
 
-    /** @return the address the server listens on */
+    /**
+     * Returns the address the server listens on.
+     *
+     * @return the address the server listens on
+     */
     public InetSocketAddress address() {
         return server.localAddress();
     }

@@ -50,7 +50,7 @@ public final class GameClient {
     }
 
     /**
-     * Plays for {@code duration}.
+     * Connects, then plays for {@code duration}.
      *
      * @param server   the game server
      * @param duration how long to watch
@@ -65,9 +65,9 @@ public final class GameClient {
         long backwards = 0;
         boolean sawSelf = false;
         List<String> events = new ArrayList<>();
-        long end = System.nanoTime() + duration.toNanos();
         try (MessageClient client = MessageClient.open(GameServer.CONFIG);
              MessageConnection c = client.connect(server)) {
+            long end = System.nanoTime() + duration.toNanos();   // watching starts once connected
             for (long left; (left = end - System.nanoTime()) > 0; ) {
                 Message m = c.receive(Duration.ofNanos(left));
                 if (m == null) {

@@ -1,12 +1,12 @@
 package io.udpnet.io;
 
+import io.udpnet.jfr.UdpnetEvents;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import io.udpnet.jfr.UdpnetEvents;
-
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;

@@ -6,11 +6,11 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** A udpnet connection ended. */
+/** A udpnet connection ended, or a client's connect failed. */
 @Name("io.udpnet.ConnectionClosed")
 @Label("Connection Closed")
 @Category({"udpnet"})
-@Description("A udpnet connection ended.")
+@Description("A udpnet connection ended, or a client's connect failed.")
 @StackTrace(false)
 final class ConnectionClosedEvent extends jdk.jfr.Event {
     @Label("Remote Address")

@@ -6,11 +6,14 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** Datagrams a connection declared lost since its previous event of this kind, one event per connection per I/O turn. */
+/**
+ * Datagrams a connection declared lost since its previous event of this kind, one event per connection per I/O turn.
+ */
 @Name("io.udpnet.DatagramsLost")
 @Label("Datagrams Lost")
 @Category({"udpnet"})
-@Description("Datagrams a connection declared lost since its previous event of this kind, one event per connection per I/O turn.")
+@Description("Datagrams a connection declared lost since its previous event of this kind, one event per "
+        + "connection per I/O turn.")
 @StackTrace(false)
 final class DatagramsLostEvent extends jdk.jfr.Event {
     @Label("Remote Address")

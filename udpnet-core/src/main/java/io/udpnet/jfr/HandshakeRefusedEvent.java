@@ -10,7 +10,8 @@ import jdk.jfr.StackTrace;
 @Name("io.udpnet.HandshakeRefused")
 @Label("Handshake Refused")
 @Category({"udpnet"})
-@Description("A server refused a client that had proved its address (admission policy, connection limit, backlog, shutdown).")
+@Description("A server refused a client that had proved its address (admission policy, connection limit, backlog, "
+        + "shutdown).")
 @StackTrace(false)
 final class HandshakeRefusedEvent extends jdk.jfr.Event {
     @Label("Remote Address")

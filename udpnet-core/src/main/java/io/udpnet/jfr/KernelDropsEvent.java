@@ -6,11 +6,15 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** Datagrams lost at a server socket since its previous event of this kind: the kernel receive queue overflowed (where the I/O can count it) or a hand-off could not keep them. */
+/**
+ * Datagrams lost at a server socket since its previous event of this kind: the kernel receive queue overflowed
+ * (where the I/O can count it) or a hand-off could not keep them.
+ */
 @Name("io.udpnet.KernelDrops")
 @Label("Kernel Drops")
 @Category({"udpnet"})
-@Description("Datagrams lost at a server socket since its previous event of this kind: the kernel receive queue overflowed (where the I/O can count it) or a hand-off could not keep them.")
+@Description("Datagrams lost at a server socket since its previous event of this kind: the kernel receive queue "
+        + "overflowed (where the I/O can count it) or a hand-off could not keep them.")
 @StackTrace(false)
 final class KernelDropsEvent extends jdk.jfr.Event {
     @Label("Socket")

@@ -6,11 +6,15 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** The largest datagram a connection sends changed (a probe succeeded, a black hole was found, or the network reported a smaller MTU). */
+/**
+ * The largest datagram a connection sends changed (a probe succeeded, a black hole was found, or the network
+ * reported a smaller MTU).
+ */
 @Name("io.udpnet.PathMtuChanged")
 @Label("Path MTU Changed")
 @Category({"udpnet"})
-@Description("The largest datagram a connection sends changed (a probe succeeded, a black hole was found, or the network reported a smaller MTU).")
+@Description("The largest datagram a connection sends changed (a probe succeeded, a black hole was found, or the "
+        + "network reported a smaller MTU).")
 @StackTrace(false)
 final class PathMtuChangedEvent extends jdk.jfr.Event {
     @Label("Remote Address")

@@ -134,7 +134,8 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         boolean watching = UdpnetEvents.watchingPaths();
         while ((to = endpoint.pollTransmit(group.slot(), now)) != null) {
             group.commit(to);
-            if (watching && endpoint.connection(to) instanceof Connection c && c.attachment() instanceof ConnectionDriver mc) {
+            if (watching && endpoint.connection(to) instanceof Connection c
+                    && c.attachment() instanceof ConnectionDriver mc) {
                 watch(mc);
             }
         }

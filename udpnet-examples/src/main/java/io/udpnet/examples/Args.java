@@ -37,7 +37,8 @@ public final class Args {
             }
             String name = s.substring(2);
             if (!List.of(allowed).contains(name)) {
-                throw new IllegalArgumentException("unknown option " + s + "; known: --" + String.join(", --", allowed));
+                throw new IllegalArgumentException("unknown option " + s + "; known: --"
+                        + String.join(", --", allowed));
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(s + " needs a value");

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChatServer implements AutoCloseable {
     /** One reliable-ordered channel: chat lines arrive whole, once, in order. Client and server must agree. */
-    public static final ConnectionConfig CONFIG = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).build();
+    public static final ConnectionConfig CONFIG = ConnectionConfig.builder()
+            .channels(Delivery.RELIABLE_ORDERED).build();
 
     private final Map<MessageConnection, String> members = new ConcurrentHashMap<>();
     private final PrintStream log;
@@ -128,12 +129,14 @@ public final class ChatServer implements AutoCloseable {
             bind = Args.address("--bind", a.text("bind", "127.0.0.1:7001"));
             seconds = a.seconds("seconds", 0);
         } catch (IllegalArgumentException e) {
-            System.err.println("ChatServer: " + e.getMessage() + "\nusage: ChatServer [--bind HOST:PORT] [--seconds N]");
+            System.err.println("ChatServer: " + e.getMessage()
+                    + "\nusage: ChatServer [--bind HOST:PORT] [--seconds N]");
             System.exit(2);
             return;
         }
         try (ChatServer s = start(bind, System.out)) {
-            System.out.println("chat server on " + Args.text(s.address()) + (seconds > 0 ? " for " + seconds + " s" : ""));
+            System.out.println("chat server on " + Args.text(s.address())
+                    + (seconds > 0 ? " for " + seconds + " s" : ""));
             if (seconds > 0) {
                 Thread.sleep((long) (seconds * 1000));
             } else {

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FileReceiver implements AutoCloseable {
     /** Both ends use this configuration: one reliable-ordered channel. */
-    public static final ConnectionConfig CONFIG = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).build();
+    public static final ConnectionConfig CONFIG = ConnectionConfig.builder()
+            .channels(Delivery.RELIABLE_ORDERED).build();
     /** Largest file accepted, so that a sender cannot fill the disk with one claim. */
     public static final long MAX_FILE_BYTES = 1L << 32;
 

@@ -179,7 +179,8 @@ public final class GameServer implements AutoCloseable {
             bind = Args.address("--bind", a.text("bind", "127.0.0.1:7002"));
             seconds = a.seconds("seconds", 0);
         } catch (IllegalArgumentException e) {
-            System.err.println("GameServer: " + e.getMessage() + "\nusage: GameServer [--bind HOST:PORT] [--seconds N]");
+            System.err.println("GameServer: " + e.getMessage()
+                    + "\nusage: GameServer [--bind HOST:PORT] [--seconds N]");
             System.exit(2);
             return;
         }

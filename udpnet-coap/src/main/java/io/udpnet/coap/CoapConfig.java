@@ -118,7 +118,11 @@ public record CoapConfig(Duration ackTimeout, double ackRandomFactor, int maxRet
                 dedupCacheSize, maxExchangesPerPeer, maxObserversPerResource, blockSize, conNotificationEvery, factor);
     }
 
-    /** @return the first retransmission time-out in nanoseconds, drawn at random from the RFC's range */
+    /**
+     * Returns the first retransmission time-out in nanoseconds, drawn at random from the RFC's range.
+     *
+     * @return the first retransmission time-out in nanoseconds, drawn at random from the RFC's range
+     */
     long initialTimeoutNanos(java.util.random.RandomGenerator random) {
         double factor = 1.0 + random.nextDouble() * (ackRandomFactor - 1.0);
         return (long) (ackTimeout.toNanos() * factor);

@@ -31,7 +31,11 @@ public final class CoapObservation implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** @return true while the server keeps the client registered (as far as the client knows) */
+    /**
+     * Returns true while the server keeps the client registered (as far as the client knows).
+     *
+     * @return true while the server keeps the client registered (as far as the client knows)
+     */
     public boolean isRegistered() {
         return registered;
     }

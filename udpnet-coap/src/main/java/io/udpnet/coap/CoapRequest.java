@@ -16,37 +16,66 @@ import java.util.List;
  */
 public record CoapRequest(CoapMessage message, InetSocketAddress source) {
 
-    /** @return the method code: {@link CoapCode#GET}, {@link CoapCode#POST}, {@link CoapCode#PUT}, {@link CoapCode#DELETE} */
+    /**
+     * Returns the method code: {@link CoapCode#GET}, {@link CoapCode#POST}, {@link CoapCode#PUT} or
+     * {@link CoapCode#DELETE}.
+     *
+     * @return the method code
+     */
     public int method() {
         return message.code();
     }
 
-    /** @return the path, for example {@code /hello} */
+    /**
+     * Returns the path, for example {@code /hello}.
+     *
+     * @return the path, for example {@code /hello}
+     */
     public String path() {
         return message.uriPath();
     }
 
-    /** @return the Uri-Query items */
+    /**
+     * Returns the Uri-Query items.
+     *
+     * @return the Uri-Query items
+     */
     public List<String> query() {
         return message.uriQuery();
     }
 
-    /** @return the Accept option, or -1 when absent */
+    /**
+     * Returns the Accept option, or -1 when absent.
+     *
+     * @return the Accept option, or -1 when absent
+     */
     public int accept() {
         return (int) message.uintOption(OptionNumber.ACCEPT);
     }
 
-    /** @return the Content-Format option, or -1 when absent */
+    /**
+     * Returns the Content-Format option, or -1 when absent.
+     *
+     * @return the Content-Format option, or -1 when absent
+     */
     public int contentFormat() {
         return (int) message.uintOption(OptionNumber.CONTENT_FORMAT);
     }
 
-    /** @return the payload; do not modify */
+    /**
+     * Returns the payload; do not modify.
+     *
+     * @return the payload; do not modify
+     */
     public byte[] payload() {
         return message.payload();
     }
 
-    /** @return the payload as UTF-8 text */
+    /**
+     * Returns the payload as UTF-8 text.
+     *
+     * @return the payload as UTF-8 text
+     */
     public String payloadText() {
         return new String(message.payload(), StandardCharsets.UTF_8);
     }

@@ -44,17 +44,29 @@ public final class CoapResource {
         return new Builder(path);
     }
 
-    /** @return the path, normalised to a leading '/' and no trailing '/' */
+    /**
+     * Returns the path, normalised to a leading '/' and no trailing '/'.
+     *
+     * @return the path, normalised to a leading '/' and no trailing '/'
+     */
     public String path() {
         return path;
     }
 
-    /** @return the link-format attributes, in the order given */
+    /**
+     * Returns the link-format attributes, in the order given.
+     *
+     * @return the link-format attributes, in the order given
+     */
     public Map<String, String> attributes() {
         return attributes;
     }
 
-    /** @return whether GET with an Observe option registers an observer */
+    /**
+     * Returns whether GET with an Observe option registers an observer.
+     *
+     * @return whether GET with an Observe option registers an observer
+     */
     public boolean isObservable() {
         return observable;
     }

@@ -83,12 +83,20 @@ public record CoapResponse(int code, byte[] payload, int contentFormat, long max
         return new CoapResponse(code, payload, contentFormat, maxAge, tag);
     }
 
-    /** @return the payload as UTF-8 text */
+    /**
+     * Returns the payload as UTF-8 text.
+     *
+     * @return the payload as UTF-8 text
+     */
     public String payloadText() {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    /** @return true for a 2.xx code */
+    /**
+     * Returns true for a 2.xx code.
+     *
+     * @return true for a 2.xx code
+     */
     public boolean isSuccess() {
         return CoapCode.codeClass(code) == 2;
     }

@@ -7,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Remembers recent requests by (peer, local address, message ID) for EXCHANGE_LIFETIME, so that a retransmitted request is answered
- * with the reply already sent and never processed twice (RFC 7252 section 4.5). Bounded: beyond its size the oldest
- * entry is forgotten early (counted), which only weakens de-duplication for a peer that retransmits after that long.
+ * Remembers recent requests by (peer, local address, message ID) for EXCHANGE_LIFETIME, so that a retransmitted
+ * request is answered with the reply already sent and never processed twice (RFC 7252 section 4.5). Bounded: beyond
+ * its size the oldest entry is forgotten early (counted), which only weakens de-duplication for a peer that
+ * retransmits after that long.
  */
 final class DedupCache {
 

@@ -44,7 +44,11 @@ public final class UdpDatagramPipe implements DatagramPipe {
         return new UdpDatagramPipe(s);
     }
 
-    /** @return the local address the socket is bound to */
+    /**
+     * Returns the local address the socket is bound to.
+     *
+     * @return the local address the socket is bound to
+     */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }

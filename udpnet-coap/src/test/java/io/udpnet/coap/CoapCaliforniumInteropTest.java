@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Eclipse Californium 3.14 in the same JVM: its client against the udpnet server, and the udpnet client against its server. */
+/**
+ * Eclipse Californium 3.14 in the same JVM: its client against the udpnet server, and the udpnet client against its
+ * server.
+ */
 @Timeout(60)
 class CoapCaliforniumInteropTest {
     private static Configuration config;

@@ -45,12 +45,20 @@ public record BlockOption(int num, boolean more, int szx) {
         return szx;
     }
 
-    /** @return the block size in bytes */
+    /**
+     * Returns the block size in bytes.
+     *
+     * @return the block size in bytes
+     */
     public int size() {
         return 16 << szx;
     }
 
-    /** @return the byte offset of this block */
+    /**
+     * Returns the byte offset of this block.
+     *
+     * @return the byte offset of this block
+     */
     public int offset() {
         return num * size();
     }

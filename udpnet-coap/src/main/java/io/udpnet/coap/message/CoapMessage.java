@@ -65,32 +65,56 @@ public final class CoapMessage {
         return b;
     }
 
-    /** @return the type */
+    /**
+     * Returns the type.
+     *
+     * @return the type
+     */
     public MessageType type() {
         return type;
     }
 
-    /** @return the code, see {@link CoapCode} */
+    /**
+     * Returns the code, see {@link CoapCode}.
+     *
+     * @return the code, see {@link CoapCode}
+     */
     public int code() {
         return code;
     }
 
-    /** @return the message ID, 0..65535 */
+    /**
+     * Returns the message ID, 0..65535.
+     *
+     * @return the message ID, 0..65535
+     */
     public int messageId() {
         return messageId;
     }
 
-    /** @return the token, 0..8 bytes; do not modify */
+    /**
+     * Returns the token, 0..8 bytes; do not modify.
+     *
+     * @return the token, 0..8 bytes; do not modify
+     */
     public byte[] token() {
         return token;
     }
 
-    /** @return the options, sorted by number */
+    /**
+     * Returns the options, sorted by number.
+     *
+     * @return the options, sorted by number
+     */
     public List<CoapOption> options() {
         return options;
     }
 
-    /** @return the payload, possibly empty; do not modify */
+    /**
+     * Returns the payload, possibly empty; do not modify.
+     *
+     * @return the payload, possibly empty; do not modify
+     */
     public byte[] payload() {
         return payload;
     }

@@ -19,7 +19,8 @@ class CoapCodecTest {
     void rfcExampleRequestEncodesByteExact() throws Exception {
         CoapMessage m = CoapMessage.builder().type(MessageType.CON).code(CoapCode.GET).messageId(0x7d34)
                 .uriPath("/temperature").build();
-        byte[] expected = HEX.parseHex("40017d34" + "bb" + HEX.formatHex("temperature".getBytes(StandardCharsets.US_ASCII)));
+        byte[] expected = HEX.parseHex("40017d34" + "bb"
+                + HEX.formatHex("temperature".getBytes(StandardCharsets.US_ASCII)));
         assertArrayEquals(expected, MessageCodec.encode(m));
         assertEquals(m, MessageCodec.decode(ByteBuffer.wrap(expected)));
         assertEquals("/temperature", MessageCodec.decode(ByteBuffer.wrap(expected)).uriPath());

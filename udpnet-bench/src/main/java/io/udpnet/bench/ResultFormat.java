@@ -44,7 +44,7 @@ final class ResultFormat {
                 }
                 line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %.2f | %s |", r.peer, r.micros(50),
                         r.micros(99), r.micros(99.9), r.rtt.getMaxValue() / 1e3, r.delivered, r.sent,
-                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection < 0
+                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection == PeerResult.NOT_ON_HEAP
                                 ? "n/a (native memory)" : String.format(Locale.ROOT, "%,d B", r.heapPerConnection));
             }
         } else if (o.scenario() == Scenario.PINGPONG) {

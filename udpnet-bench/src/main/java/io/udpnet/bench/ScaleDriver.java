@@ -5,7 +5,7 @@ package io.udpnet.bench;
  * {@code EnetScale} for ENet.
  */
 interface ScaleDriver extends AutoCloseable {
-    /** Heap per connection in bytes, or -1 where the connections do not live on the Java heap. */
+    /** Heap per connection in bytes, or {@link PeerResult#NOT_ON_HEAP} where the connections live elsewhere. */
     long heapPerConnection();
 
     /**

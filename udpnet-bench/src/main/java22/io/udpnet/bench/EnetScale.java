@@ -111,7 +111,7 @@ final class EnetScale implements ScaleDriver {
 
     @Override
     public long heapPerConnection() {
-        return -1;
+        return PeerResult.NOT_ON_HEAP;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.udpnet.ServerEndpointConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.Handshake;
+import io.udpnet.wire.StatelessReset;
 import io.udpnet.wire.WireFormat;
 
 import java.net.InetSocketAddress;
@@ -47,6 +48,9 @@ public final class ServerEndpoint {
     private final Scheduler scheduler = new Scheduler();
     private final ByteBudget receiveMemory;
     private final byte[] cookie = new byte[Handshake.COOKIE_SIZE];
+    private final StatelessReset resets;
+    private final RateLimiter resetRate;
+    private final byte[] proof = new byte[StatelessReset.PROOF_SIZE];
     private final ByteBuffer[] replies = new ByteBuffer[REPLY_SLOTS];
     private final InetSocketAddress[] replyTo = new InetSocketAddress[REPLY_SLOTS];
     private int replyHead;
@@ -75,6 +79,8 @@ public final class ServerEndpoint {
         this.settings = config.sharedSettings();
         this.digest = config.digest();
         this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos());
+        this.resets = new StatelessReset(serverConfig.resetKey());
+        this.resetRate = RateLimiter.perSecond(serverConfig.resetsPerSecond());
         for (int i = 0; i < REPLY_SLOTS; i++) {
             replies[i] = ByteBuffer.allocate(REPLY_SIZE);
         }
@@ -160,6 +166,9 @@ public final class ServerEndpoint {
         if (c == null) {
             datagram.position(datagram.limit());
             stats.unknownToken++;
+            if (length >= DataHeader.OVERHEAD) {
+                reset(from, b, length, now);
+            }
             return;
         }
         if (from.equals(c.remote)) {
@@ -174,6 +183,26 @@ public final class ServerEndpoint {
             }
         }
         scheduler.wake(c);
+    }
+
+    /**
+     * Answers a data datagram with an unknown token with a stateless reset (28 bytes, less than any data datagram):
+     * its client, if a previous run of this server accepted it, closes at once. Only intact datagrams are answered,
+     * within the server-wide rate; nothing is kept.
+     */
+    private void reset(InetSocketAddress from, ByteBuffer b, int length, long now) {
+        if (!crc.verify(b, length)) {
+            return;
+        }
+        if (!resetRate.tryTake(now)) {
+            stats.resetsLimited++;
+            return;
+        }
+        ByteBuffer r = reply(from);
+        if (r != null) {
+            r.limit(resets.write(r, b.getLong(DataHeader.TOKEN_OFFSET), proof));
+            stats.resets++;
+        }
     }
 
     /** Re-keys a connection that moved from {@code previous} to its validated new address. */
@@ -272,7 +301,8 @@ public final class ServerEndpoint {
     private void accept(InetSocketAddress to, long nonce, long token) {
         ByteBuffer r = reply(to);
         if (r != null) {
-            r.limit(Handshake.writeAccept(r, WireFormat.VERSION, nonce, token, crc));
+            resets.proof(token, proof);
+            r.limit(Handshake.writeAccept(r, WireFormat.VERSION, nonce, token, proof, crc));
         }
     }
 

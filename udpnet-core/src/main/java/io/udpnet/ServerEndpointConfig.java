@@ -57,16 +57,18 @@ public final class ServerEndpointConfig {
     }
 
     /**
-     * Most challenges (and rejections) sent per second, with a burst of a tenth of that: bounds the work a flood of
-     * connect requests from spoofed addresses can cause. The server keeps no state per request.
+     * Most challenges (and rejections) sent per second by the whole server, however many endpoints (shards) it runs,
+     * with a burst of a tenth of that: bounds the work a flood of connect requests from spoofed addresses can cause.
+     * The server keeps no state per request.
      */
     public int challengesPerSecond() {
         return challengesPerSecond;
     }
 
     /**
-     * Most bytes of out-of-order and partial messages that all the endpoint's connections hold together, on top of
-     * each connection's own {@link ConnectionConfig#receiveBufferBytes()}. When it is reached, packets that would be
+     * Most bytes of out-of-order and partial messages that all the server's connections hold together (over all its
+     * endpoints, whatever thread drives each; an endpoint may set aside up to two chunks of at most 64 KiB that it
+     * does not use), on top of each connection's own {@link ConnectionConfig#receiveBufferBytes()}. When it is reached, packets that would be
      * held are refused (reliable: their datagram is not acknowledged and comes again; unreliable: dropped) until
      * connections deliver what they hold. As for a single connection, the next message a reliable channel is waiting
      * for is always taken, so a channel never stalls; what can be held is therefore this plus, per connection, one

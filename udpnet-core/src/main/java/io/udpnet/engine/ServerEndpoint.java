@@ -49,7 +49,7 @@ public final class ServerEndpoint {
     private final ByteBudget receiveMemory;
     private final byte[] cookie = new byte[Handshake.COOKIE_SIZE];
     private final StatelessReset resets;
-    private final RateLimiter resetRate;
+    private final ServerLimits limits;
     private final byte[] proof = new byte[StatelessReset.PROOF_SIZE];
     private final ByteBuffer[] replies = new ByteBuffer[REPLY_SLOTS];
     private final InetSocketAddress[] replyTo = new InetSocketAddress[REPLY_SLOTS];
@@ -62,8 +62,6 @@ public final class ServerEndpoint {
     private long nonceWindow = Long.MIN_VALUE;
     private long tokenMask;
     private long tokenTag;
-    private double challengeTokens;
-    private long challengeRefillAt = Long.MIN_VALUE;
 
     /**
      * A server endpoint with no connection yet: {@code acceptor} decides on each completed handshake, and
@@ -71,16 +69,25 @@ public final class ServerEndpoint {
      */
     public ServerEndpoint(ConnectionConfig config, ServerEndpointConfig serverConfig, AdmissionPolicy acceptor,
                           RandomGenerator random) {
+        this(config, serverConfig, acceptor, random, new ServerLimits(serverConfig));
+    }
+
+    /**
+     * A server endpoint that shares {@code limits} (challenge and reset rates, receive memory) with the other
+     * endpoints of its server, each driven by its own thread. {@code limits} must be made from {@code serverConfig}.
+     */
+    public ServerEndpoint(ConnectionConfig config, ServerEndpointConfig serverConfig, AdmissionPolicy acceptor,
+                          RandomGenerator random, ServerLimits limits) {
         this.config = Objects.requireNonNull(config, "config");
         this.serverConfig = Objects.requireNonNull(serverConfig, "serverConfig");
-        this.receiveMemory = new ByteBudget(serverConfig.receiveMemoryBytes());
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.receiveMemory = new ByteBudget(limits.receiveMemory);
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.random = Objects.requireNonNull(random, "random");
         this.settings = config.sharedSettings();
         this.digest = config.digest();
         this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos());
         this.resets = new StatelessReset(serverConfig.resetKey());
-        this.resetRate = RateLimiter.perSecond(serverConfig.resetsPerSecond());
         for (int i = 0; i < REPLY_SLOTS; i++) {
             replies[i] = ByteBuffer.allocate(REPLY_SIZE);
         }
@@ -194,7 +201,7 @@ public final class ServerEndpoint {
         if (!crc.verify(b, length)) {
             return;
         }
-        if (!resetRate.tryTake(now)) {
+        if (!limits.resets.tryTake(now)) {
             stats.resetsLimited++;
             return;
         }
@@ -223,7 +230,7 @@ public final class ServerEndpoint {
         int min = b.get(Handshake.MIN_VERSION_OFFSET) & 0xFF;
         int max = b.get(Handshake.MAX_VERSION_OFFSET) & 0xFF;
         long nonce = Handshake.nonce(b);
-        if (!takeChallengeToken(now)) {
+        if (!limits.challenges.tryTake(now)) {
             stats.rateLimited++;
             return;
         }
@@ -324,22 +331,6 @@ public final class ServerEndpoint {
         int slot = (replyHead + replyCount++) % REPLY_SLOTS;
         replyTo[slot] = to;
         return replies[slot].clear();
-    }
-
-    private boolean takeChallengeToken(long now) {
-        double rate = serverConfig.challengesPerSecond();
-        double burst = Math.max(10, rate / 10);
-        if (challengeRefillAt == Long.MIN_VALUE) {
-            challengeTokens = burst;
-        } else {
-            challengeTokens = Math.min(burst, challengeTokens + (now - challengeRefillAt) * rate / 1e9);
-        }
-        challengeRefillAt = now;
-        if (challengeTokens < 1) {
-            return false;
-        }
-        challengeTokens--;
-        return true;
     }
 
     /**

@@ -1,12 +1,13 @@
 package io.udpnet.messaging;
 
-import io.udpnet.ServerEndpointConfig;
 import io.udpnet.engine.AdmissionPolicy;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
+import io.udpnet.engine.ServerLimits;
+import io.udpnet.wire.DataHeader;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
 
@@ -17,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,8 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CONNECTED listener with its per-peer sockets). Runs on the group's I/O thread.
  *
  * <p>SHARDED: the kernel routes a client to a socket by its address, so a client that moves (a NAT rebinding) may
- * land on another shard. Every endpoint tags its tokens with its shard index; a shard that receives a data datagram
- * tagged for another forwards it there, so the connection keeps working, one hop longer, on the shard that owns it.
+ * land on another shard. Every endpoint tags its tokens with its shard index, and every shard publishes the tokens of
+ * its open connections in a concurrent set. A shard that receives a data datagram tagged for another forwards it
+ * there only if that shard has the token, so the connection keeps working, one hop longer, on the shard that owns
+ * it; a datagram whose token no shard has (forged, or from before a restart) is handled where it arrived, answered at
+ * most with a stateless reset, and never crosses threads. The shards share one {@link ServerLimits}, so the challenge
+ * and reset rates and the receive memory hold for the server as configured.
  */
 final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, AdmissionPolicy {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
@@ -43,14 +49,15 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     /** Established connections not yet closed, ended by {@link #stopped()} should the loop stop with them open. */
     private final Set<ConnectionDriver> live = new HashSet<>();
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
+    /** Tokens of this shard's open connections, read by the other shards' threads to decide on forwarding. */
+    private final Set<Long> tokens = ConcurrentHashMap.newKeySet();
 
-    ServerShard(MessageServer server, SocketGroup group, int shardCount) {
+    ServerShard(MessageServer server, SocketGroup group, int shardCount, ServerLimits limits) {
         this.server = server;
         this.config = server.config();
         this.group = group;
         this.drains = new DrainQueue(group.loop());
-        this.endpoint = new ServerEndpoint(config.connection(), share(config.server(), shardCount), this,
-                new SecureRandom());
+        this.endpoint = new ServerEndpoint(config.connection(), config.server(), this, new SecureRandom(), limits);
         this.tokenBits = shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1);
         endpoint.tokenTag(tokenBits, group.index());
     }
@@ -66,10 +73,11 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         int owner = ServerEndpoint.tagOf(datagram, tokenBits);
         if (owner >= 0 && owner != group.index()) {
             ServerShard target = server.shard(owner);
-            if (target != null) {
+            if (target != null && target.owns(datagram.getLong(datagram.position() + DataHeader.TOKEN_OFFSET))) {
                 target.forwarded(from, datagram);
+                return;
             }
-            return;
+            // No shard has the token: this shard's endpoint counts it and may answer with a stateless reset.
         }
         Connection c = endpoint.connectionOf(datagram);
         if (c != null && c.attachment() instanceof ConnectionDriver mc) {
@@ -80,6 +88,11 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             }
         }
         endpoint.handleDatagram(from, datagram, now);
+    }
+
+    /** Whether one of this shard's open connections has {@code token}. Any thread. */
+    private boolean owns(long token) {
+        return tokens.contains(token);
     }
 
     /** A datagram for one of this shard's connections arrived on another shard's socket. Any thread. */
@@ -129,16 +142,6 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         return Math.min(recheck, endpoint.nextDeadline());
     }
 
-    /**
-     * The endpoint settings of one of {@code shards}: an equal part of the receive memory, so that the shards together
-     * keep to the configured total without sharing a counter across threads. The connection cap is kept for the
-     * whole server in {@link #admit}.
-     */
-    private static ServerEndpointConfig share(ServerEndpointConfig server, int shards) {
-        return shards == 1 ? server : server.toBuilder()
-                .receiveMemoryBytes(Math.max(64 << 10, server.receiveMemoryBytes() / shards)).build();
-    }
-
     // ---- connections -----------------------------------------------------------------------------------------------
 
     @Override
@@ -170,6 +173,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     @Override
     public void established(ConnectionDriver c) {
         live.add(c);
+        tokens.add(c.engine().token());
         group.attach(c.remoteAddress());
         server.opened(c.connection());
     }
@@ -177,6 +181,9 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     @Override
     public void closed(ConnectionDriver c) {
         live.remove(c);
+        if (c.engine() != null) {
+            tokens.remove(c.engine().token());
+        }
         group.detach(c.remoteAddress());
         server.closed(c.connection());
     }

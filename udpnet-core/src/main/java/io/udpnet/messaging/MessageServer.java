@@ -216,6 +216,18 @@ public final class MessageServer implements AutoCloseable {
      * {@code ServerEndpointConfig.maxConnections} are open already.
      */
     boolean reserveConnection() {
+        return reserveConnection(false);
+    }
+
+    /**
+     * {@link #reserveConnection()}; with {@code replacing}, the client already has a connection that the new one
+     * replaces (it retried from the same address), and is counted even at the cap: the old one ends at once.
+     */
+    boolean reserveConnection(boolean replacing) {
+        if (replacing) {
+            open.incrementAndGet();
+            return true;
+        }
         while (true) {
             int n = open.get();
             if (n >= config.server().maxConnections()) {

@@ -157,7 +157,9 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             LOG.log(Level.WARNING, "admission check threw for " + client + "; refused", e);
             return Admission.reject("refused by the server");
         }
-        if (!server.reserveConnection()) {
+        // A client that retried from the same address replaces its own connection (the endpoint closes the old one
+        // right after this), so it gets in even at the cap.
+        if (!server.reserveConnection(endpoint.connection(client) != null)) {
             return Admission.reject(DisconnectCode.SERVER_FULL, "server has " + server.connectionCount()
                     + " connections");
         }

@@ -31,7 +31,8 @@ import java.util.random.RandomGenerator;
  * maps and limits; cookies, timers and path validation are classes of their own.
  */
 public final class ServerEndpoint {
-    private static final int REPLY_SLOTS = 64;
+    /** Answers waiting to be sent: as many as a transport's read rounds bring in before it polls (4 × 64). */
+    private static final int REPLY_SLOTS = 256;
     private static final int REPLY_SIZE = 256;
 
     private final ConnectionConfig config;
@@ -157,7 +158,10 @@ public final class ServerEndpoint {
             return;
         }
         datagram.position(datagram.limit());
-        if (!Handshake.wellFormed(b, length, crc)) {
+        if (replyCount == REPLY_SLOTS) {
+            // No room for an answer: drop before any work (CRC, HMAC); the client sends again.
+            stats.replyOverflow++;
+        } else if (!Handshake.wellFormed(b, length, crc)) {
             stats.malformed++;
         } else if (kind == Handshake.KIND_REQUEST) {
             onRequest(from, b, now);
@@ -198,7 +202,7 @@ public final class ServerEndpoint {
      * within the server-wide rate; nothing is kept.
      */
     private void reset(InetSocketAddress from, ByteBuffer b, int length, long now) {
-        if (!crc.verify(b, length)) {
+        if (replyCount == REPLY_SLOTS || !crc.verify(b, length)) {
             return;
         }
         if (!limits.resets.tryTake(now)) {

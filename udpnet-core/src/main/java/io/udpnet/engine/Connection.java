@@ -194,6 +194,7 @@ public final class Connection {
         }
         int result = data.handleDatagram(datagram, now);
         if (result == DataPath.PROCESSED) {
+            data.trimIfIdle(now);   // an idle connection's keep-alive was just acknowledged: give back its records
             lastReceivedAt = now;
             unreachableAt = Long.MIN_VALUE;
             unconfirmed = false;

@@ -82,7 +82,7 @@ public final class ServerEndpoint {
         this.config = Objects.requireNonNull(config, "config");
         this.serverConfig = Objects.requireNonNull(serverConfig, "serverConfig");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.receiveMemory = new ByteBudget(limits.receiveMemory);
+        this.receiveMemory = new ByteBudget.Leased(limits.receiveMemory);
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.random = Objects.requireNonNull(random, "random");
         this.settings = config.sharedSettings();

@@ -68,8 +68,8 @@ class SharedLimitsTest {
     @Test
     void receiveMemoryIsOneLimitForEveryEndpoint() {
         MemoryPool pool = new MemoryPool(64 << 10);
-        ByteBudget a = new ByteBudget(pool);
-        ByteBudget b = new ByteBudget(pool);
+        ByteBudget a = new ByteBudget.Leased(pool);
+        ByteBudget b = new ByteBudget.Leased(pool);
         long takenByA = 0;
         while (a.canTake(1000)) {
             a.take(1000);

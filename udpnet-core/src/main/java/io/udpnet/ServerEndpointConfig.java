@@ -14,6 +14,7 @@ public final class ServerEndpointConfig {
     private final int challengesPerSecond;
     private final long receiveMemoryBytes;
     private final byte[] resetKey;
+    private final byte[] cookieSecret;
     private final int resetsPerSecond;
 
     /** The reset key of servers not given one: drawn once per process, so a server restarted in it keeps it. */
@@ -29,6 +30,7 @@ public final class ServerEndpointConfig {
 
     private ServerEndpointConfig(Builder b) {
         this.resetKey = b.resetKey != null ? b.resetKey : ProcessKey.KEY;
+        this.cookieSecret = b.cookieSecret;
         this.resetsPerSecond = b.resetsPerSecond;
         this.maxConnections = b.maxConnections;
         this.cookieWindowNanos = b.cookieWindowNanos;
@@ -98,6 +100,15 @@ public final class ServerEndpointConfig {
     }
 
     /**
+     * The secret the cookie keys are derived from (32 bytes; a copy), or null (the default) when each window's key is
+     * drawn at random. Servers behind one load balancer that share it accept each other's cookies, so a client whose
+     * RESPONSE reaches another server than its REQUEST still gets in (docs/SCALING.md).
+     */
+    public byte[] cookieSecret() {
+        return cookieSecret == null ? null : cookieSecret.clone();
+    }
+
+    /**
      * A builder holding this configuration's values, to derive another from it; {@code MessageServer} uses it to
      * give each of its endpoints a share of the limits.
      */
@@ -108,6 +119,7 @@ public final class ServerEndpointConfig {
         b.challengesPerSecond = challengesPerSecond;
         b.receiveMemoryBytes = receiveMemoryBytes;
         b.resetKey = resetKey;
+        b.cookieSecret = cookieSecret;
         b.resetsPerSecond = resetsPerSecond;
         return b;
     }
@@ -119,6 +131,7 @@ public final class ServerEndpointConfig {
         private int challengesPerSecond = 20_000;
         private long receiveMemoryBytes = 256L << 20;
         private byte[] resetKey;
+        private byte[] cookieSecret;
         private int resetsPerSecond = 10_000;
 
         private Builder() {
@@ -167,6 +180,16 @@ public final class ServerEndpointConfig {
                         + (key == null ? "null" : key.length + " bytes"));
             }
             this.resetKey = Arrays.copyOf(key, key.length);
+            return this;
+        }
+
+        /** 32 bytes, the same at every server of a group (see {@link ServerEndpointConfig#cookieSecret()}). */
+        public Builder cookieSecret(byte[] secret) {
+            if (secret == null || secret.length != 32) {
+                throw new IllegalArgumentException("cookieSecret: 32 bytes expected, got "
+                        + (secret == null ? "null" : secret.length + " bytes"));
+            }
+            this.cookieSecret = Arrays.copyOf(secret, secret.length);
             return this;
         }
 

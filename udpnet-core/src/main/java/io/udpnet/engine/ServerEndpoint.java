@@ -87,7 +87,7 @@ public final class ServerEndpoint {
         this.random = Objects.requireNonNull(random, "random");
         this.settings = config.sharedSettings();
         this.digest = config.digest();
-        this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos());
+        this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos(), serverConfig.cookieSecret());
         this.resets = new StatelessReset(serverConfig.resetKey());
         for (int i = 0; i < REPLY_SLOTS; i++) {
             replies[i] = ByteBuffer.allocate(REPLY_SIZE);

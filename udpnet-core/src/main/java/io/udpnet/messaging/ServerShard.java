@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CONNECTED listener with its per-peer sockets). Runs on the group's I/O thread.
  *
  * <p>SHARDED: the kernel routes a client to a socket by its address, so a client that moves (a NAT rebinding) may
- * land on another shard. Every endpoint tags its tokens with its shard index, and every shard publishes the tokens of
- * its open connections in a concurrent set. A shard that receives a data datagram tagged for another forwards it
- * there only if that shard has the token, so the connection keeps working, one hop longer, on the shard that owns
+ * land on another shard. Every endpoint tags its tokens with its shard index (above the server id, if any), and
+ * every shard publishes the tokens of its open connections in a concurrent set. A shard that receives a data datagram
+ * tagged for another forwards it there only if that shard has the token, so the connection keeps working, one hop longer, on the shard that owns
  * it; a datagram whose token no shard has (forged, or from before a restart) is handled where it arrived, answered at
  * most with a stateless reset, and never crosses threads. The shards share one {@link ServerLimits}, so the challenge
  * and reset rates and the receive memory hold for the server as configured.
@@ -44,6 +44,8 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     private final SocketGroup group;
     private final ServerEndpoint endpoint;
     private final int tokenBits;
+    /** Low token bits holding the server id; the shard index is above them. */
+    private final int idBits;
     private final Housekeeping housekeeping = new Housekeeping();
     private final DrainQueue drains;
     /** Established connections not yet closed, ended by {@link #stopped()} should the loop stop with them open. */
@@ -58,8 +60,9 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         this.group = group;
         this.drains = new DrainQueue(group.loop());
         this.endpoint = new ServerEndpoint(config.connection(), config.server(), this, new SecureRandom(), limits);
-        this.tokenBits = shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1);
-        endpoint.tokenTag(tokenBits, group.index());
+        this.idBits = config.serverIdBits();
+        this.tokenBits = idBits + (shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1));
+        endpoint.tokenTag(tokenBits, config.serverId() | group.index() << idBits);
     }
 
     SocketGroup group() {
@@ -70,7 +73,8 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
 
     @Override
     public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
-        int owner = ServerEndpoint.tagOf(datagram, tokenBits);
+        int tag = ServerEndpoint.tagOf(datagram, tokenBits);
+        int owner = tag < 0 || (tag & (1 << idBits) - 1) != config.serverId() ? -1 : tag >>> idBits;
         if (owner >= 0 && owner != group.index()) {
             ServerShard target = server.shard(owner);
             if (target != null && target.owns(datagram.getLong(datagram.position() + DataHeader.TOKEN_OFFSET))) {

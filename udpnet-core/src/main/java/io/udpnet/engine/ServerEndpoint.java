@@ -129,6 +129,15 @@ public final class ServerEndpoint {
     }
 
     /**
+     * The token of a data datagram, read without processing it (only call it after {@link #tagOf} found one).
+     *
+     * @param datagram position..limit, at least the 30 bytes of a data datagram; not consumed
+     */
+    public static long tokenOf(ByteBuffer datagram) {
+        return datagram.getLong(datagram.position() + DataHeader.TOKEN_OFFSET);
+    }
+
+    /**
      * The connection a data datagram names by its token, read without processing the datagram.
      *
      * @param datagram position..limit; not consumed

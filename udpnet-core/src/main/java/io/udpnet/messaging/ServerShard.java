@@ -7,7 +7,6 @@ import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
 import io.udpnet.engine.ServerLimits;
-import io.udpnet.wire.DataHeader;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
 
@@ -77,7 +76,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         int owner = tag < 0 || (tag & (1 << idBits) - 1) != config.serverId() ? -1 : tag >>> idBits;
         if (owner >= 0 && owner != group.index()) {
             ServerShard target = server.shard(owner);
-            if (target != null && target.owns(datagram.getLong(datagram.position() + DataHeader.TOKEN_OFFSET))) {
+            if (target != null && target.owns(ServerEndpoint.tokenOf(datagram))) {
                 target.forwarded(from, datagram);
                 return;
             }

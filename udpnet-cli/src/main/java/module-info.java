@@ -2,5 +2,7 @@
 module io.udpnet.cli {
     requires io.udpnet;
     requires info.picocli;
+    // server --metrics: the JDK's built-in HTTP server.
+    requires jdk.httpserver;
     opens io.udpnet.cli to info.picocli;
 }

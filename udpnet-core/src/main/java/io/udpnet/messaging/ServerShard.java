@@ -9,11 +9,13 @@ import io.udpnet.engine.ServerEndpoint;
 import io.udpnet.engine.ServerLimits;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
+import io.udpnet.jfr.UdpnetEvents;
 
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +54,8 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
     /** Tokens of this shard's open connections, read by the other shards' threads to decide on forwarding. */
     private final Set<Long> tokens = ConcurrentHashMap.newKeySet();
+    /** Connections that received or sent this turn, observed at its end while path events are recorded. */
+    private final List<ConnectionDriver> watched = new ArrayList<>();
 
     ServerShard(MessageServer server, SocketGroup group, int shardCount, ServerLimits limits) {
         this.server = server;
@@ -89,6 +93,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             if (full) {
                 server.counters().inboxDrops.increment();
             }
+            watch(mc);
         }
         endpoint.handleDatagram(from, datagram, now);
     }
@@ -127,6 +132,9 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             Connection c = endpoint.connection(error.peer());
             if (c != null) {
                 c.pathTooBig(error.largestDatagram(), System.nanoTime());
+                if (c.attachment() instanceof ConnectionDriver mc) {
+                    watch(mc);
+                }
             }
         }
         // Without an MTU the datagram is simply lost; path MTU discovery learns from the loss of its probe.
@@ -139,10 +147,26 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         drains.run();
         long recheck = housekeeping.run(now);
         InetSocketAddress to;
+        boolean watching = UdpnetEvents.watchingPaths();
         while ((to = endpoint.pollTransmit(group.slot(), now)) != null) {
             group.commit(to);
+            if (watching && endpoint.connection(to) instanceof Connection c
+                    && c.attachment() instanceof ConnectionDriver mc) {
+                watch(mc);
+            }
         }
+        for (int i = 0; i < watched.size(); i++) {
+            watched.get(i).observe();
+        }
+        watched.clear();
         return Math.min(recheck, endpoint.nextDeadline());
+    }
+
+    /** Puts a connection on this turn's list for the path events, while they are recorded. */
+    private void watch(ConnectionDriver c) {
+        if (UdpnetEvents.watchingPaths() && c.watch()) {
+            watched.add(c);
+        }
     }
 
     // ---- connections -----------------------------------------------------------------------------------------------
@@ -150,29 +174,34 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     @Override
     public Admission admit(InetSocketAddress client, ByteBuffer payload) {
         if (server.closing()) {
-            return Admission.reject("server shutting down");
+            return refuse(client, DisconnectCode.REJECTED, "server shutting down");
         }
         try {
             if (!config.admission().admit(client, payload)) {
-                return Admission.reject("refused by the server");
+                return refuse(client, DisconnectCode.REJECTED, "refused by the server");
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "admission check threw for " + client + "; refused", e);
-            return Admission.reject("refused by the server");
+            return refuse(client, DisconnectCode.REJECTED, "refused by the server");
         }
         // A client that retried from the same address replaces its own connection (the endpoint closes the old one
         // right after this), so it gets in even at the cap.
         if (!server.reserveConnection(endpoint.connection(client) != null)) {
-            return Admission.reject(DisconnectCode.SERVER_FULL, "server has " + server.connectionCount()
+            return refuse(client, DisconnectCode.SERVER_FULL, "server has " + server.connectionCount()
                     + " connections");
         }
         if (!server.reserveBacklog()) {
             server.releaseConnection();
-            return Admission.reject("accept backlog full");
+            return refuse(client, DisconnectCode.REJECTED, "accept backlog full");
         }
         ConnectionDriver c = new ConnectionDriver(group.loop(), this, config.connection(), config.listener(),
                 config.inboxBytes(), server.inboxBudget(), client, MessageConnection.State.OPEN);
         return Admission.accept(c.events());
+    }
+
+    private static Admission refuse(InetSocketAddress client, DisconnectCode code, String reason) {
+        UdpnetEvents.handshakeRefused(client, code.name(), reason);
+        return Admission.reject(code, reason);
     }
 
     @Override

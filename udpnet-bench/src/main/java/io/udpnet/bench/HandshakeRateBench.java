@@ -90,6 +90,9 @@ public final class HandshakeRateBench {
                     }
                 }
                 long wall = System.nanoTime() - start;
+                if (failed > 0) {
+                    System.out.println("client " + client.stats() + "\nserver " + server.stats());
+                }
                 long used = os.getProcessCpuTime() - cpu;
                 long serverUsed = serverThreadsCpu() - serverCpu;
                 System.out.printf("round %d (%s): %d open, %d failed in %.2f s: %.0f handshakes/s; CPU per handshake"

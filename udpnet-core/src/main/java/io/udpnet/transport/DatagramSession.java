@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.dtls.DtlsPeer;
 import io.udpnet.io.ServerMode;
 import io.udpnet.io.SocketGroup;
 
@@ -51,12 +52,54 @@ public final class DatagramSession implements AutoCloseable {
     private volatile SessionCloseReason closeReason;
     private volatile IOException closeError;
     private volatile long lastReceiveNanos = System.nanoTime();
+    /** The DTLS association on a secure server, else null. Guarded by {@link #secureLock}. */
+    private final DtlsPeer secure;
+    private final ReentrantLock secureLock;
+    private final SecureOutput secureOutput;
 
-    DatagramSession(Dispatcher owner, InetSocketAddress remote, SocketGroup group) {
+    DatagramSession(Dispatcher owner, InetSocketAddress remote, SocketGroup group, DtlsPeer secure) {
         this.owner = owner;
         this.remote = remote;
         this.group = group;
         this.queue = new ClosableQueue<>(owner.config().receiveQueueCapacity());
+        this.secure = secure;
+        this.secureLock = secure == null ? null : new ReentrantLock();
+        this.secureOutput = secure == null ? null : new SecureOutput();
+    }
+
+    /**
+     * Whether the session runs over DTLS: then {@link #receive} and the listener see decrypted datagrams, and
+     * {@link #send} encrypts each datagram into one record.
+     *
+     * @return true on a server configured with DTLS
+     */
+    public boolean isSecure() {
+        return secure != null;
+    }
+
+    /**
+     * The DTLS cipher suite in use.
+     *
+     * @return the suite's name, or empty on a plain session
+     */
+    public Optional<String> cipherSuite() {
+        return secure == null ? Optional.empty() : Optional.of(secure.engine().getSession().getCipherSuite());
+    }
+
+    /**
+     * The certificates the DTLS peer presented (with client authentication).
+     *
+     * @return the chain, leaf first; empty on a plain session or when the client sent none
+     */
+    public java.security.cert.Certificate[] peerCertificates() {
+        if (secure == null) {
+            return new java.security.cert.Certificate[0];
+        }
+        try {
+            return secure.engine().getSession().getPeerCertificates();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return new java.security.cert.Certificate[0];
+        }
     }
 
     /**
@@ -189,6 +232,9 @@ public final class DatagramSession implements AutoCloseable {
         if (!isOpen()) {
             throw closedException();
         }
+        if (secure != null) {
+            return sendSecure(src);
+        }
         int n;
         try {
             n = group.sendNow(remote, src);
@@ -205,6 +251,31 @@ public final class DatagramSession implements AutoCloseable {
         return n;
     }
 
+    private int sendSecure(ByteBuffer src) throws IOException {
+        int length = src.remaining();
+        secureLock.lock();
+        try {
+            secureOutput.error = null;
+            if (!secure.send(src, secureOutput)) {
+                throw new IllegalArgumentException("a datagram of " + length + " bytes does not fit one DTLS record "
+                        + "within the server's maximum datagram size");
+            }
+            IOException e = secureOutput.error;
+            if (e != null) {
+                secureOutput.error = null;
+                throw e;
+            }
+            return length;
+        } catch (javax.net.ssl.SSLException e) {
+            if (!isOpen()) {
+                throw closedException();
+            }
+            throw e;
+        } finally {
+            secureLock.unlock();
+        }
+    }
+
     /** Closes the session: later datagrams from the same address open a new session. Idempotent. */
     @Override
     public void close() {
@@ -219,6 +290,38 @@ public final class DatagramSession implements AutoCloseable {
 
     long lastReceiveNanos() {
         return lastReceiveNanos;
+    }
+
+    /**
+     * DTLS: decrypts a datagram of records and delivers the plaintext; answers what the association must answer
+     * (a retransmitted handshake flight, close_notify); closes the session when the association ended. I/O thread.
+     */
+    void deliverRecords(ByteBuffer datagram, long now) {
+        DtlsPeer.State state;
+        long invalid;
+        secureLock.lock();
+        try {
+            invalid = secure.invalidRecords();
+            secureOutput.deliver = true;
+            secure.receive(datagram, now, secureOutput);
+            secureOutput.deliver = false;
+            invalid = secure.invalidRecords() - invalid;
+            state = secure.state();
+        } finally {
+            secureLock.unlock();
+        }
+        if (invalid > 0) {
+            owner.dtls().invalidRecords.add(invalid);
+            for (long i = 0; i < invalid; i++) {
+                owner.counters().drop(DatagramDropReason.DTLS_INVALID_RECORD);
+            }
+        } else {
+            lastReceiveNanos = System.nanoTime();
+        }
+        if (state == DtlsPeer.State.CLOSED) {
+            closeWith(secure.closeCause() == DtlsPeer.CloseCause.PEER_CLOSED ? SessionCloseReason.PEER_CLOSED
+                    : SessionCloseReason.SECURITY_ERROR, null);
+        }
     }
 
     /** Hands a datagram (position..limit) to the handler or the queue. Never throws. */
@@ -269,6 +372,16 @@ public final class DatagramSession implements AutoCloseable {
             closeReason = reason;
         } finally {
             stateLock.unlock();
+        }
+        if (secure != null) {
+            // close_notify before the socket goes (a no-op when the peer's close or an alert ended the association)
+            secureLock.lock();
+            try {
+                secure.close(secureOutput);
+            } finally {
+                secureLock.unlock();
+            }
+            owner.dtls().release(secure);
         }
         // Leave the routing table and release the socket before waking receivers: whoever sees the session closed
         // can rely on the next datagram from the address opening a new session.
@@ -323,6 +436,29 @@ public final class DatagramSession implements AutoCloseable {
             LOG.log(Level.WARNING, "session handler threw on close of " + remote, e);
         } finally {
             handlerLock.unlock();
+        }
+    }
+
+    /** Where the association's output goes: straight to the socket, and plaintext to the handler or queue. */
+    private final class SecureOutput implements DtlsPeer.Output {
+        IOException error;
+        boolean deliver;
+
+        @Override
+        public void transmit(ByteBuffer datagram) {
+            try {
+                int n = group.sendNow(remote, datagram);
+                owner.counters().sent(n);
+            } catch (IOException e) {
+                error = e;
+            }
+        }
+
+        @Override
+        public void plaintext(ByteBuffer data) {
+            if (deliver) {
+                deliver(data);
+            }
         }
     }
 

@@ -210,7 +210,8 @@ class DtlsHostilePeerTest {
     @Test
     void theHandshakeBoundRefusesProvenClientsBeyondIt() throws Exception {
         try (UdpServer server = DtlsEchoServers.open(UdpServerConfig.builder().mode(ServerMode.SHARED),
-                DtlsServerConfig.builder().maxHandshakes(1).build());
+                DtlsServerConfig.builder().maxHandshakes(1).handshakeTimeout(Duration.ofSeconds(1))
+                        .retransmitTimeouts(Duration.ofMillis(200), Duration.ofMillis(400)).build());
              DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              DatagramSocket s2 = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(2000);
@@ -235,6 +236,15 @@ class DtlsHostilePeerTest {
             assertEquals(1, st.handshakesRefused(), st.toString());
             assertEquals(1, server.stats().drops(DatagramDropReason.HANDSHAKE_LIMIT));
             assertEquals(1, st.enginesAlive());
+            // The silent client's handshake times out and its engine goes.
+            deadline = System.nanoTime() + 10_000_000_000L;
+            while (server.dtlsStats().orElseThrow().enginesAlive() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            st = server.dtlsStats().orElseThrow();
+            assertEquals(0, st.enginesAlive(), st.toString());
+            assertEquals(0, st.handshakesInProgress(), st.toString());
+            assertEquals(1, st.handshakesFailed(), st.toString());
         }
     }
 }

@@ -5,7 +5,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 
 /**
@@ -93,9 +92,12 @@ public final class HelloCookies {
             return false;
         }
         compute(key, from, hello);
-        byte[] given = new byte[MAC_BYTES];
-        b.get(hello.cookieOffset() + 1, given);
-        return MessageDigest.isEqual(given, java.util.Arrays.copyOf(scratch, MAC_BYTES));
+        // Constant time: every byte is compared whatever the first difference.
+        int diff = 0;
+        for (int i = 0; i < MAC_BYTES; i++) {
+            diff |= b.get(hello.cookieOffset() + 1 + i) ^ scratch[i];
+        }
+        return diff == 0;
     }
 
     private void rotate(long now) {

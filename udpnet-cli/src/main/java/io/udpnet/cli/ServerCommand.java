@@ -1,5 +1,8 @@
 package io.udpnet.cli;
 
+import io.udpnet.dtls.DtlsCredentials;
+import io.udpnet.dtls.DtlsServerConfig;
+import io.udpnet.dtls.DtlsStats;
 import io.udpnet.engine.DisconnectReason;
 import io.udpnet.messaging.MessageConnection;
 import io.udpnet.messaging.MessageConnectionListener;
@@ -42,6 +45,11 @@ import java.util.concurrent.TimeUnit;
                 "With --raw: a plain datagram echo server on the raw level (each peer's datagrams are echoed back "
                         + "by its session), for testing UDP reachability with any tool (e.g. socat, nc -u). "
                         + "Datagrams over --max-datagram are dropped, counted and reported.",
+                "With --raw --dtls: a DTLS 1.2 echo server (each session's decrypted datagrams are echoed back "
+                        + "encrypted), for any DTLS client, e.g. openssl s_client -dtls1_2 -connect HOST:PORT. "
+                        + "Without --cert/--key or --pkcs12 it makes a self-signed EC P-256 certificate and prints "
+                        + "its SHA-256 fingerprint on standard error. Secure chat (--dtls without --raw) is not "
+                        + "there yet.",
                 "Runs until interrupted (Ctrl-C), which closes every connection with a goodbye, then prints a "
                         + "summary.",
                 "Exit status: 0 after a clean stop, 1 when the port cannot be bound, 2 for bad arguments."})
@@ -70,8 +78,29 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--max-datagram", paramLabel = "BYTES",
             description = "with --raw: largest datagram echoed, 1..65507; larger ones are dropped and reported "
-                    + "(default: 65507, any UDP datagram)")
+                    + "(default: 65507, any UDP datagram). With --dtls: the largest DTLS datagram sent, "
+                    + "256..16384 (default: 1200)")
     Integer maxDatagram;
+
+    @Option(names = "--dtls", description = "with --raw: serve DTLS 1.2 (an encrypted echo server)")
+    boolean dtls;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "with --dtls: the certificate chain, PEM, leaf first (needs --key)")
+    java.nio.file.Path certFile;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "with --dtls: the private key, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY)")
+    java.nio.file.Path keyFile;
+
+    @Option(names = "--pkcs12", paramLabel = "FILE", description = "with --dtls: a PKCS#12 file with key and chain")
+    java.nio.file.Path pkcs12File;
+
+    @Option(names = "--password", paramLabel = "TEXT", description = "the password of --pkcs12 (default: empty)")
+    String password;
+
+    /** The DTLS identity from the files given, or null for a self-signed one. */
+    private DtlsCredentials credentials;
 
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "stop after this many seconds; 0 = run until interrupted")
@@ -100,10 +129,11 @@ final class ServerCommand implements Callable<Integer> {
             if (maxDatagram != null && !raw) {
                 throw new IllegalArgumentException("--max-datagram applies to --raw only");
             }
-            if (maxDatagram != null && (maxDatagram < 1 || maxDatagram > UdpServerConfig.MAX_UDP_PAYLOAD)) {
+            if (maxDatagram != null && !dtls && (maxDatagram < 1 || maxDatagram > UdpServerConfig.MAX_UDP_PAYLOAD)) {
                 throw new IllegalArgumentException("--max-datagram: 1.." + UdpServerConfig.MAX_UDP_PAYLOAD
                         + " bytes expected, got " + maxDatagram);
             }
+            checkDtlsOptions();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -133,6 +163,43 @@ final class ServerCommand implements Callable<Integer> {
             shutdown.done();
         }
         return 0;
+    }
+
+    /** Checks the DTLS options together, and loads the key files (a file that cannot be read is a bad argument). */
+    private void checkDtlsOptions() {
+        boolean files = certFile != null || keyFile != null || pkcs12File != null || password != null;
+        if (!dtls) {
+            if (files) {
+                throw new IllegalArgumentException("--cert, --key, --pkcs12 and --password need --dtls");
+            }
+            return;
+        }
+        if (!raw) {
+            throw new IllegalArgumentException("--dtls needs --raw: secure chat connections are not there yet");
+        }
+        if (maxDatagram != null && (maxDatagram < 256 || maxDatagram > 16_384)) {
+            throw new IllegalArgumentException("--max-datagram with --dtls: 256..16384 bytes expected, got "
+                    + maxDatagram);
+        }
+        if (pkcs12File != null && (certFile != null || keyFile != null)) {
+            throw new IllegalArgumentException("--pkcs12 and --cert/--key exclude each other");
+        }
+        if ((certFile == null) != (keyFile == null)) {
+            throw new IllegalArgumentException("--cert and --key go together");
+        }
+        if (password != null && pkcs12File == null) {
+            throw new IllegalArgumentException("--password applies to --pkcs12 only");
+        }
+        try {
+            if (pkcs12File != null) {
+                credentials = DtlsCredentials.fromPkcs12(pkcs12File,
+                        password == null ? new char[0] : password.toCharArray());
+            } else if (certFile != null) {
+                credentials = DtlsCredentials.fromPem(certFile, keyFile);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
     }
 
     /** Waits for the end (duration, interrupt or Ctrl-C), reporting oversize datagrams as they are dropped. */
@@ -245,7 +312,7 @@ final class ServerCommand implements Callable<Integer> {
             }
         };
         UdpServerConfig.Builder b = UdpServerConfig.builder().bindAddress(address).mode(serverMode)
-                .maxDatagramSize(maxDatagram == null ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
+                .maxDatagramSize(maxDatagram == null || dtls ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
                 .sessionListener(s -> {
                     say("+ " + Addresses.text(s.remoteAddress()) + (s.hasOwnSocket() ? " (own socket)" : ""));
                     return echo;
@@ -253,7 +320,26 @@ final class ServerCommand implements Callable<Integer> {
         if (shards > 0) {
             b.shards(shards);
         }
+        if (dtls) {
+            DtlsServerConfig.Builder d = DtlsServerConfig.builder().credentials(credentials);
+            if (maxDatagram != null) {
+                d.maxDatagramSize(maxDatagram);
+            }
+            b.dtls(d.build());
+        }
         UdpServer server = UdpServer.open(b.build());
+        if (dtls) {
+            DtlsCredentials id = server.dtlsCredentials().orElseThrow();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("DTLS certificate " + id.certificate().getSubjectX500Principal().getName()
+                    + (credentials == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
+                    + id.fingerprint());
+            err.flush();
+            say("udpnet DTLS echo server on " + listening(server.localAddress(), server.mode())
+                    + ", datagrams up to " + server.config().dtls().maxDatagramSize() + " bytes; try: "
+                    + "openssl s_client -dtls1_2 -connect " + Addresses.reachable(server.localAddress()));
+            return server;
+        }
         say("udpnet raw echo server on " + listening(server.localAddress(), server.mode()) + ", datagrams up to "
                 + server.config().maxDatagramSize() + " bytes; try: socat - UDP:"
                 + Addresses.reachable(server.localAddress()));
@@ -294,7 +380,7 @@ final class ServerCommand implements Callable<Integer> {
     /** The summary line, or JSON object with {@code --json}, of the server's counters now. */
     private String summary(AutoCloseable server, double seconds) {
         Json settings = new Json().put("bind", bind).put("mode", mode.toLowerCase(Locale.ROOT)).put("shards", shards)
-                .put("raw", raw).put("durationSeconds", duration);
+                .put("raw", raw).put("dtls", dtls).put("durationSeconds", duration);
         Json summary = new Json().put("command", "server");
         String text;
         if (server instanceof UdpServer u) {
@@ -312,6 +398,16 @@ final class ServerCommand implements Callable<Integer> {
                     .put("datagramsDroppedQueueFull", s.drops(DatagramDropReason.QUEUE_FULL))
                     .put("datagramsDroppedOther", s.totalDrops() - s.drops(DatagramDropReason.OVERSIZE)
                             - s.drops(DatagramDropReason.QUEUE_FULL));
+            if (u.dtlsStats().isPresent()) {
+                DtlsStats d = u.dtlsStats().get();
+                summary.put("handshakesCompleted", d.handshakesCompleted())
+                        .put("handshakesFailed", d.handshakesFailed())
+                        .put("handshakesRefused", d.handshakesRefused())
+                        .put("helloVerifyRequestsSent", d.helloVerifyRequestsSent())
+                        .put("helloVerifyRateLimited", d.helloVerifyRateLimited())
+                        .put("hellosRejected", d.hellosRejected())
+                        .put("recordsInvalid", d.invalidRecords());
+            }
             text = String.format("server stopped after %.1f s: %d sessions, %d datagrams received (%d B), %d sent "
                             + "(%d B); %d dropped, %d of them over %s", seconds, s.sessionsOpened(), s.datagramsIn(),
                     s.bytesIn(), s.datagramsOut(), s.bytesOut(), s.totalDrops(), s.drops(DatagramDropReason.OVERSIZE),

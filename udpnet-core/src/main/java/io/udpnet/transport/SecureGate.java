@@ -58,11 +58,22 @@ final class SecureGate implements SocketGroup.Handler {
     public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
         DatagramSession session = dispatcher.session(from);
         if (session != null) {
-            // A new, proven ClientHello from a session's address: the peer restarted; its old session is over.
-            if (!(hello.parse(datagram) && hello.cookieLength() > 0 && dtls.cookies().verify(from, hello, now))) {
+            if (!hello.parse(datagram)) {
                 session.deliverRecords(datagram, now);
                 return;
             }
+            if (hello.cookieLength() == 0) {
+                // A client starting over from the address of a session (RFC 6347 section 4.2.8): prove it first,
+                // without touching the session, which a spoofed hello must not disturb.
+                answerStateless(from, datagram.remaining(), now);
+                return;
+            }
+            if (!dtls.cookies().verify(from, hello, now)) {
+                // A late copy of this session's own hello (it carries the engine's cookie): the engine drops it.
+                session.deliverRecords(datagram, now);
+                return;
+            }
+            // A proven new hello: the peer restarted, and its old session is over.
             session.closeWith(SessionCloseReason.PEER_CLOSED, null);
         }
         DtlsPeer peer = handshakes.get(from);
@@ -80,26 +91,8 @@ final class SecureGate implements SocketGroup.Handler {
             return;
         }
         if (hello.cookieLength() == 0 || !dtls.cookies().verify(from, hello, now)) {
-            // No cookie, or one not made for this address (or expired): answer as to a first hello, never more
-            // bytes than came in.
-            if (size < HelloCookies.helloVerifyRequestBytes()) {
-                reject();
-                return;
-            }
-            if (!dtls.tryHelloVerify(now)) {
-                dtls.helloVerifyRateLimited.increment();
-                dispatcher.counters().drop(DatagramDropReason.DTLS_RATE_LIMITED);
-                return;
-            }
-            reply.clear();
-            dtls.cookies().writeHelloVerifyRequest(from, hello, now, reply);
-            reply.flip();
-            int n = reply.remaining();
-            group.send(from, reply);
-            dispatcher.counters().sent(n);
-            dtls.helloVerifyRequestsSent.increment();
-            dtls.helloVerifyBytesSent.add(n);
-            dtls.helloVerifyBytesAnswered.add(size);
+            // No cookie, or one not made for this address (or expired): answer as to a first hello.
+            answerStateless(from, size, now);
             return;
         }
         DatagramDropReason refusal = dispatcher.refusalOfNewPeer(from, datagram);
@@ -114,6 +107,28 @@ final class SecureGate implements SocketGroup.Handler {
         }
         handshakes.put(from, peer);
         feed(from, peer, datagram, now);
+    }
+
+    /** A HelloVerifyRequest for the hello just parsed, rate-limited and never more bytes than came in. */
+    private void answerStateless(InetSocketAddress from, int size, long now) {
+        if (size < HelloCookies.helloVerifyRequestBytes()) {
+            reject();
+            return;
+        }
+        if (!dtls.tryHelloVerify(now)) {
+            dtls.helloVerifyRateLimited.increment();
+            dispatcher.counters().drop(DatagramDropReason.DTLS_RATE_LIMITED);
+            return;
+        }
+        reply.clear();
+        dtls.cookies().writeHelloVerifyRequest(from, hello, now, reply);
+        reply.flip();
+        int n = reply.remaining();
+        group.send(from, reply);
+        dispatcher.counters().sent(n);
+        dtls.helloVerifyRequestsSent.increment();
+        dtls.helloVerifyBytesSent.add(n);
+        dtls.helloVerifyBytesAnswered.add(size);
     }
 
     private void reject() {

@@ -62,6 +62,29 @@ class DtlsSessionLifecycleTest {
     }
 
     @Test
+    void aClientThatStartsOverFromTheSameAddressReplacesItsSessionOnceProven() throws Exception {
+        try (UdpServer server = acceptStyle(UdpServerConfig.builder());
+             Forwarder f = new Forwarder(server.localAddress(), (toServer, n) -> d -> d)) {
+            // Both clients reach the server through the forwarder's one socket: the same address.
+            DtlsClient first = DtlsClient.connect(f.address(), DtlsEchoServers.client(server));
+            DatagramSession s1 = server.accept(Duration.ofSeconds(5));
+            try (DtlsClient second = DtlsClient.connect(f.address(), DtlsEchoServers.client(server))) {
+                DatagramSession s2 = server.accept(Duration.ofSeconds(5));
+                assertTrue(s2 != null && s2.isOpen());
+                assertEquals(SessionCloseReason.PEER_CLOSED, s1.closeReason().orElseThrow());
+                assertEquals(s1.remoteAddress(), s2.remoteAddress());
+                second.send(ByteBuffer.wrap("new".getBytes()));
+                ByteBuffer buf = ByteBuffer.allocate(100);
+                assertEquals(3, s2.receive(buf, Duration.ofSeconds(5)));
+                assertEquals(1, server.sessionCount());
+                assertEquals(1, server.dtlsStats().orElseThrow().enginesAlive());
+            } finally {
+                first.close();
+            }
+        }
+    }
+
+    @Test
     void idleSessionsAreEvictedAndTheirEnginesReleased() throws Exception {
         try (UdpServer server = acceptStyle(UdpServerConfig.builder().idleTimeout(Duration.ofMillis(300)));
              DtlsClient c = DtlsClient.connect(server.localAddress(), DtlsEchoServers.client(server))) {

@@ -7,7 +7,6 @@ import io.udpnet.io.PathError;
 import io.udpnet.io.SocketOptions;
 import io.udpnet.io.UdpSocket;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -19,7 +18,6 @@ import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Objects;
@@ -126,15 +124,7 @@ public final class DtlsClient implements AutoCloseable {
 
     private static SSLEngine engine(InetSocketAddress server, DtlsClientConfig config) throws IOException {
         try {
-            SSLContext ctx = SSLContext.getInstance("DTLSv1.2");
-            javax.net.ssl.KeyManager[] kms = null;
-            if (config.credentials() != null) {
-                char[] pw = new char[0];
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(config.credentials().toKeyStore(pw), pw);
-                kms = kmf.getKeyManagers();
-            }
-            ctx.init(kms, config.trust().managers(), new SecureRandom());
+            SSLContext ctx = config.context();
             String host = config.serverName() != null ? config.serverName() : server.getHostString();
             SSLEngine engine = ctx.createSSLEngine(host, server.getPort());
             engine.setUseClientMode(true);

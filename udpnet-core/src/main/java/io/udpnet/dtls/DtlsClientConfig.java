@@ -20,6 +20,8 @@ public final class DtlsClientConfig {
     private final int receiveQueueCapacity;
     private final String[] cipherSuites;
     private final DatagramIo io;
+    /** Made on first use and shared by every client of this configuration: making one costs milliseconds. */
+    private volatile javax.net.ssl.SSLContext context;
 
     private DtlsClientConfig(Builder b) {
         this.trust = b.trust;
@@ -92,6 +94,30 @@ public final class DtlsClientConfig {
     /** @return the I/O implementation, or null for {@link DatagramIo#defaultIo()} */
     public DatagramIo io() {
         return io;
+    }
+
+    /** @return the SSLContext of this configuration, made once */
+    javax.net.ssl.SSLContext context() throws java.security.GeneralSecurityException {
+        javax.net.ssl.SSLContext c = context;
+        if (c == null) {
+            synchronized (this) {
+                c = context;
+                if (c == null) {
+                    c = javax.net.ssl.SSLContext.getInstance("DTLSv1.2");
+                    javax.net.ssl.KeyManager[] kms = null;
+                    if (credentials != null) {
+                        char[] pw = new char[0];
+                        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                        kmf.init(credentials.toKeyStore(pw), pw);
+                        kms = kmf.getKeyManagers();
+                    }
+                    c.init(kms, trust.managers(), new java.security.SecureRandom());
+                    context = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** Builds a {@link DtlsClientConfig}. Not thread-safe. */

@@ -184,6 +184,7 @@ public final class DtlsPeer {
      * @return true when sent; false when the data does not fit one record (nothing is consumed or sent)
      * @throws SSLException when the association is closed or the engine fails
      * @throws IllegalStateException before the handshake completed
+     * @throws IllegalArgumentException when {@code plaintext} is empty
      */
     public boolean send(ByteBuffer plaintext, Output out) throws SSLException {
         if (state == State.CLOSED) {
@@ -191,6 +192,10 @@ public final class DtlsPeer {
         }
         if (state != State.ESTABLISHED) {
             throw new IllegalStateException("the DTLS handshake has not completed");
+        }
+        if (!plaintext.hasRemaining()) {
+            // An empty record is what a receiver cannot tell from one it discarded: refuse it here.
+            throw new IllegalArgumentException("DTLS carries no empty datagrams");
         }
         int start = plaintext.position();
         netOut.clear();

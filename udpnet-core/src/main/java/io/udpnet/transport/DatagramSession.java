@@ -34,6 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * kernel paths (the listening socket and the peer's own connected socket, in {@link ServerMode#CONNECTED}) may be
  * delivered out of order, as UDP allows. Received datagrams are read by the server's I/O thread; {@link #send} writes
  * from the calling thread straight to the socket.
+ *
+ * <p>On a server configured with DTLS ({@link UdpServerConfig.Builder#dtls}) a session exists only once its handshake
+ * completed; it receives decrypted datagrams, and {@link #send} encrypts each datagram into one record. A tampered or
+ * replayed record is dropped and counted without closing the session; the peer's close_notify closes it
+ * ({@link SessionCloseReason#PEER_CLOSED}), and {@link #close()} sends one.
  */
 public final class DatagramSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.udpnet.transport");
@@ -226,6 +231,8 @@ public final class DatagramSession implements AutoCloseable {
      * @throws PortUnreachableException when the peer's port is known to be closed (connected sockets only); the
      *                                  session is closed with {@link SessionCloseReason#PORT_UNREACHABLE}
      * @throws IOException on other I/O errors
+     * @throws IllegalArgumentException on a {@linkplain #isSecure() secure} session, when the datagram is empty or
+     *                                  does not fit one DTLS record within the maximum datagram size
      */
     public int send(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");

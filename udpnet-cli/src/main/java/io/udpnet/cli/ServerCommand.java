@@ -380,7 +380,10 @@ final class ServerCommand implements Callable<Integer> {
     /** The summary line, or JSON object with {@code --json}, of the server's counters now. */
     private String summary(AutoCloseable server, double seconds) {
         Json settings = new Json().put("bind", bind).put("mode", mode.toLowerCase(Locale.ROOT)).put("shards", shards)
-                .put("raw", raw).put("dtls", dtls).put("durationSeconds", duration);
+                .put("raw", raw).put("durationSeconds", duration);
+        if (dtls) {
+            settings.put("dtls", true);
+        }
         Json summary = new Json().put("command", "server");
         String text;
         if (server instanceof UdpServer u) {

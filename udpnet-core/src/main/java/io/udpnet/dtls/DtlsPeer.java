@@ -136,7 +136,8 @@ public final class DtlsPeer {
                     break;
                 }
                 int recordEnd = p + ClientHello.RECORD_HEADER + ClientHello.u16(datagram, p + 11);
-                if (recordEnd > end) {
+                // A record longer than the engine takes would make it throw; a forged one must not end anything.
+                if (recordEnd > end || recordEnd - p > engine.getSession().getPacketBufferSize()) {
                     invalidRecords++;
                     break;
                 }
@@ -315,8 +316,17 @@ public final class DtlsPeer {
                     }
                 }
             }
-        } catch (SSLException | RuntimeException e) {
-            fail(e instanceof SSLException s ? s : new SSLException(e), out);
+        } catch (SSLException e) {
+            if (!engine.isInboundDone()) {
+                // Not fatal to the engine (a fatal error closes its inbound side): a record it refused, which
+                // anyone could have sent from the peer's address. Dropped and counted; the association lives on.
+                invalidRecords++;
+                src.position(src.limit());
+                return moved;
+            }
+            fail(e, out);
+        } catch (RuntimeException e) {
+            fail(new SSLException(e), out);
         }
         return moved;
     }

@@ -2,14 +2,7 @@ package io.udpnet.dtls;
 
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,72 +10,60 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two {@link DtlsPeer}s and the stateless cookie, wired by hand in memory: no socket, no thread, virtual time. */
 class DtlsSansIoTest {
-    static final class Pipe implements DtlsPeer.Output {
-        final ArrayDeque<byte[]> wire = new ArrayDeque<>();
-        final List<String> plain = new ArrayList<>();
-
-        @Override
-        public void transmit(ByteBuffer datagram) {
-            byte[] b = new byte[datagram.remaining()];
-            datagram.get(b);
-            wire.add(b);
-        }
-
-        @Override
-        public void plaintext(ByteBuffer data) {
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            plain.add(new String(b));
-        }
-    }
 
     @Test
     void handshakeThroughTheUdpnetCookieAndTheJdkCookie() throws Exception {
-        DtlsServerContext server = new DtlsServerContext(DtlsServerConfig.builder().build(), 0);
-        SSLContext ctx = SSLContext.getInstance("DTLSv1.2");
-        ctx.init(null, DtlsTrust.insecureTrustAll().managers(), new SecureRandom());
-        SSLEngine ce = ctx.createSSLEngine("localhost", 1);
-        ce.setUseClientMode(true);
-        SSLParameters p = ce.getSSLParameters();
-        p.setMaximumPacketSize(1200);
-        ce.setSSLParameters(p);
-        long now = 0;
-        DtlsPeer client = new DtlsPeer(ce, 1_000_000_000L, 8_000_000_000L, 20_000_000_000L, now);
-        InetSocketAddress from = new InetSocketAddress("127.0.0.1", 40000);
-        Pipe toServer = new Pipe();
-        Pipe toClient = new Pipe();
-        client.start(now, toServer);
-        DtlsPeer serverPeer = null;
-        ClientHello hello = new ClientHello();
-        int hvr = 0;
-        for (int round = 0; round < 30 && !(client.state() == DtlsPeer.State.ESTABLISHED
-                && serverPeer != null && serverPeer.state() == DtlsPeer.State.ESTABLISHED); round++) {
-            while (!toServer.wire.isEmpty()) {
-                ByteBuffer d = ByteBuffer.wrap(toServer.wire.poll());
-                if (serverPeer == null) {
-                    assertTrue(hello.parse(d), "the first datagrams are hellos");
-                    if (!server.cookies().verify(from, hello, now)) {
-                        ByteBuffer r = ByteBuffer.allocate(100);
-                        server.cookies().writeHelloVerifyRequest(from, hello, now, r);
-                        toClient.wire.add(java.util.Arrays.copyOf(r.array(), r.position()));
-                        hvr++;
-                        continue;
-                    }
-                    serverPeer = server.startHandshake(from, hello, now);
-                }
-                serverPeer.receive(d, now, toClient);
+        DtlsPair pair = new DtlsPair().handshake();
+        assertTrue(pair.established(), "client " + pair.client.state() + ", server "
+                + (pair.serverPeer == null ? null : pair.serverPeer.state()));
+        // udpnet's HelloVerifyRequest only: the engine's second one travelled as ordinary handshake output.
+        assertEquals(1, pair.helloVerifyRequests);
+        assertEquals(0, pair.client.invalidRecords());
+        assertEquals(0, pair.serverPeer.invalidRecords());
+        assertTrue(pair.client.send(ByteBuffer.wrap("ping".getBytes()), pair.toServer));
+        pair.serverPeer.receive(ByteBuffer.wrap(pair.toServer.wire.poll()), 0, pair.toClient);
+        assertEquals(List.of("ping"), pair.toClient.plain);
+    }
+
+    @Test
+    void forgedRecordsAreDroppedAndCountedWithoutEndingTheAssociation() throws Exception {
+        DtlsPair pair = new DtlsPair().handshake();
+        DtlsPeer server = pair.serverPeer;
+        // Larger than the engine takes (the JDK would throw), a plausible one with a bad MAC, a cut header.
+        for (int length : new int[] {1400, 60, 5}) {
+            byte[] d = new byte[length];
+            d[0] = 23;
+            d[1] = (byte) 0xfe;
+            d[2] = (byte) 0xfd;
+            if (length >= 13) {
+                d[4] = 1;
+                d[11] = (byte) ((length - 13) >> 8);
+                d[12] = (byte) (length - 13);
             }
-            while (!toClient.wire.isEmpty()) {
-                client.receive(ByteBuffer.wrap(toClient.wire.poll()), now, toServer);
-            }
+            server.receive(ByteBuffer.wrap(d), 0, pair.toClient);
         }
-        assertEquals(DtlsPeer.State.ESTABLISHED, client.state());
-        assertEquals(DtlsPeer.State.ESTABLISHED, serverPeer.state());
-        assertEquals(1, hvr);
-        assertEquals(0, client.invalidRecords());
-        assertEquals(0, serverPeer.invalidRecords());
-        client.send(ByteBuffer.wrap("ping".getBytes()), toServer);
-        serverPeer.receive(ByteBuffer.wrap(toServer.wire.poll()), now, toClient);
-        assertEquals(List.of("ping"), toClient.plain);
+        assertEquals(DtlsPeer.State.ESTABLISHED, server.state());
+        assertEquals(3, server.invalidRecords());
+        assertTrue(pair.toClient.plain.isEmpty());
+        assertTrue(pair.client.send(ByteBuffer.wrap("still here".getBytes()), pair.toServer));
+        server.receive(ByteBuffer.wrap(pair.toServer.wire.poll()), 0, pair.toClient);
+        assertEquals(List.of("still here"), pair.toClient.plain);
+    }
+
+    @Test
+    void aRetransmissionIsDueAfterTheTimeOutAndBacksOff() throws Exception {
+        DtlsPair pair = new DtlsPair();
+        pair.client.start(0, pair.toServer);
+        assertEquals(1, pair.toServer.wire.size());
+        assertEquals(1_000_000_000L, pair.client.deadline());
+        pair.client.onTimer(999_999_999L, pair.toServer);
+        assertEquals(1, pair.toServer.wire.size(), "not yet due");
+        pair.client.onTimer(1_000_000_000L, pair.toServer);
+        assertEquals(1, pair.client.retransmissions());
+        assertEquals(3_000_000_000L, pair.client.deadline(), "the time-out doubled");
+        // Past the handshake time-out the association ends.
+        pair.client.onTimer(21_000_000_000L, pair.toServer);
+        assertEquals(DtlsPeer.State.CLOSED, pair.client.state());
+        assertEquals(DtlsPeer.CloseCause.HANDSHAKE_TIMEOUT, pair.client.closeCause());
     }
 }

@@ -51,6 +51,22 @@ class DtlsSansIoTest {
     }
 
     @Test
+    void aHelloVerifyRequestProvokedByASpoofedHelloLeavesAnEstablishedClientAlone() throws Exception {
+        DtlsPair pair = new DtlsPair().handshake();
+        // What the server answers to a cookieless hello sent with the client's address by someone else.
+        ClientHello h = new ClientHello();
+        assertTrue(h.parse(ByteBuffer.wrap(DtlsHostilePeerTest.clientHello())));
+        ByteBuffer hvr = ByteBuffer.allocate(HelloCookies.helloVerifyRequestBytes());
+        pair.server.cookies().writeHelloVerifyRequest(new java.net.InetSocketAddress("127.0.0.1", 40000), h, 0, hvr);
+        pair.client.receive(hvr.flip(), 0, pair.toServer);
+        assertEquals(DtlsPeer.State.ESTABLISHED, pair.client.state(), String.valueOf(pair.client.failure()));
+        pair.toServer.wire.clear();
+        assertTrue(pair.client.send(ByteBuffer.wrap("on".getBytes()), pair.toServer));
+        pair.serverPeer.receive(ByteBuffer.wrap(pair.toServer.wire.poll()), 0, pair.toClient);
+        assertEquals(List.of("on"), pair.toClient.plain);
+    }
+
+    @Test
     void aRetransmissionIsDueAfterTheTimeOutAndBacksOff() throws Exception {
         DtlsPair pair = new DtlsPair();
         pair.client.start(0, pair.toServer);

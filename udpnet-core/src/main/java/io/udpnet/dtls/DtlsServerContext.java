@@ -29,26 +29,16 @@ public final class DtlsServerContext {
     private long refilledAt;
     private final AtomicInteger handshakes = new AtomicInteger();
     private final AtomicInteger engines = new AtomicInteger();
-    /** Counters the server's layers update. */
-    public final LongAdder helloVerifyRequestsSent = new LongAdder();
-    /** The bytes of HelloVerifyRequests sent. */
-    public final LongAdder helloVerifyBytesSent = new LongAdder();
-    /** The bytes of the ClientHellos they answered. */
-    public final LongAdder helloVerifyBytesAnswered = new LongAdder();
-    /** Cookieless hellos over the rate limit. */
-    public final LongAdder helloVerifyRateLimited = new LongAdder();
-    /** Datagrams from unknown peers that were not acceptable ClientHellos. */
-    public final LongAdder hellosRejected = new LongAdder();
-    /** Engines created after a valid cookie. */
-    public final LongAdder handshakesStarted = new LongAdder();
-    /** Proven clients refused for the handshake bound. */
-    public final LongAdder handshakesRefused = new LongAdder();
-    /** Handshakes that became sessions. */
-    public final LongAdder handshakesCompleted = new LongAdder();
-    /** Handshakes that failed or timed out. */
-    public final LongAdder handshakesFailed = new LongAdder();
-    /** Records dropped as invalid. */
-    public final LongAdder invalidRecords = new LongAdder();
+    private final LongAdder helloVerifyRequestsSent = new LongAdder();
+    private final LongAdder helloVerifyBytesSent = new LongAdder();
+    private final LongAdder helloVerifyBytesAnswered = new LongAdder();
+    private final LongAdder helloVerifyRateLimited = new LongAdder();
+    private final LongAdder hellosRejected = new LongAdder();
+    private final LongAdder handshakesStarted = new LongAdder();
+    private final LongAdder handshakesRefused = new LongAdder();
+    private final LongAdder handshakesCompleted = new LongAdder();
+    private final LongAdder handshakesFailed = new LongAdder();
+    private final LongAdder invalidRecords = new LongAdder();
 
     /**
      * Makes the SSLContext; generates a self-signed certificate (and logs its fingerprint) when none is configured.
@@ -96,6 +86,37 @@ public final class DtlsServerContext {
     /** @return the cookie source */
     public HelloCookies cookies() {
         return cookies;
+    }
+
+    /**
+     * Counts a HelloVerifyRequest sent.
+     *
+     * @param sentBytes     its size
+     * @param answeredBytes the size of the hello it answered
+     */
+    public void countHelloVerify(int sentBytes, int answeredBytes) {
+        helloVerifyRequestsSent.increment();
+        helloVerifyBytesSent.add(sentBytes);
+        helloVerifyBytesAnswered.add(answeredBytes);
+    }
+
+    /** Counts a cookieless hello dropped by the rate limit. */
+    public void countRateLimited() {
+        helloVerifyRateLimited.increment();
+    }
+
+    /** Counts a datagram from an unknown peer that was no acceptable hello. */
+    public void countRejected() {
+        hellosRejected.increment();
+    }
+
+    /**
+     * Counts records dropped as invalid.
+     *
+     * @param n how many
+     */
+    public void countInvalidRecords(long n) {
+        invalidRecords.add(n);
     }
 
     /**

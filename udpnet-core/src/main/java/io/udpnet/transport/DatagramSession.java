@@ -318,7 +318,7 @@ public final class DatagramSession implements AutoCloseable {
             secureLock.unlock();
         }
         if (invalid > 0) {
-            owner.dtls().invalidRecords.add(invalid);
+            owner.dtls().countInvalidRecords(invalid);
             for (long i = 0; i < invalid; i++) {
                 owner.counters().drop(DatagramDropReason.DTLS_INVALID_RECORD);
             }

@@ -116,7 +116,7 @@ final class SecureGate implements SocketGroup.Handler {
             return;
         }
         if (!dtls.tryHelloVerify(now)) {
-            dtls.helloVerifyRateLimited.increment();
+            dtls.countRateLimited();
             dispatcher.counters().drop(DatagramDropReason.DTLS_RATE_LIMITED);
             return;
         }
@@ -126,13 +126,11 @@ final class SecureGate implements SocketGroup.Handler {
         int n = reply.remaining();
         group.send(from, reply);
         dispatcher.counters().sent(n);
-        dtls.helloVerifyRequestsSent.increment();
-        dtls.helloVerifyBytesSent.add(n);
-        dtls.helloVerifyBytesAnswered.add(size);
+        dtls.countHelloVerify(n, size);
     }
 
     private void reject() {
-        dtls.hellosRejected.increment();
+        dtls.countRejected();
         dispatcher.counters().drop(DatagramDropReason.DTLS_REJECTED);
     }
 
@@ -150,7 +148,7 @@ final class SecureGate implements SocketGroup.Handler {
     private void countInvalid(DtlsPeer peer, long before) {
         long d = peer.invalidRecords() - before;
         if (d > 0) {
-            dtls.invalidRecords.add(d);
+            dtls.countInvalidRecords(d);
             for (long i = 0; i < d; i++) {
                 dispatcher.counters().drop(DatagramDropReason.DTLS_INVALID_RECORD);
             }

@@ -18,6 +18,7 @@ import io.udpnet.transport.DatagramSessionListener;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -82,25 +83,8 @@ final class ServerCommand implements Callable<Integer> {
                     + "256..16384 (default: 1200)")
     Integer maxDatagram;
 
-    @Option(names = "--dtls", description = "with --raw: serve DTLS 1.2 (an encrypted echo server)")
-    boolean dtls;
-
-    @Option(names = "--cert", paramLabel = "FILE",
-            description = "with --dtls: the certificate chain, PEM, leaf first (needs --key)")
-    java.nio.file.Path certFile;
-
-    @Option(names = "--key", paramLabel = "FILE",
-            description = "with --dtls: the private key, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY)")
-    java.nio.file.Path keyFile;
-
-    @Option(names = "--pkcs12", paramLabel = "FILE", description = "with --dtls: a PKCS#12 file with key and chain")
-    java.nio.file.Path pkcs12File;
-
-    @Option(names = "--password", paramLabel = "TEXT", description = "the password of --pkcs12 (default: empty)")
-    String password;
-
-    /** The DTLS identity from the files given, or null for a self-signed one. */
-    private DtlsCredentials credentials;
+    @Mixin
+    DtlsOptions tls;
 
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "stop after this many seconds; 0 = run until interrupted")
@@ -129,11 +113,11 @@ final class ServerCommand implements Callable<Integer> {
             if (maxDatagram != null && !raw) {
                 throw new IllegalArgumentException("--max-datagram applies to --raw only");
             }
-            if (maxDatagram != null && !dtls && (maxDatagram < 1 || maxDatagram > UdpServerConfig.MAX_UDP_PAYLOAD)) {
+            if (maxDatagram != null && !tls.dtls && (maxDatagram < 1 || maxDatagram > UdpServerConfig.MAX_UDP_PAYLOAD)) {
                 throw new IllegalArgumentException("--max-datagram: 1.." + UdpServerConfig.MAX_UDP_PAYLOAD
                         + " bytes expected, got " + maxDatagram);
             }
-            checkDtlsOptions();
+            tls.check(raw, maxDatagram);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -163,43 +147,6 @@ final class ServerCommand implements Callable<Integer> {
             shutdown.done();
         }
         return 0;
-    }
-
-    /** Checks the DTLS options together, and loads the key files (a file that cannot be read is a bad argument). */
-    private void checkDtlsOptions() {
-        boolean files = certFile != null || keyFile != null || pkcs12File != null || password != null;
-        if (!dtls) {
-            if (files) {
-                throw new IllegalArgumentException("--cert, --key, --pkcs12 and --password need --dtls");
-            }
-            return;
-        }
-        if (!raw) {
-            throw new IllegalArgumentException("--dtls needs --raw: secure chat connections are not there yet");
-        }
-        if (maxDatagram != null && (maxDatagram < 256 || maxDatagram > 16_384)) {
-            throw new IllegalArgumentException("--max-datagram with --dtls: 256..16384 bytes expected, got "
-                    + maxDatagram);
-        }
-        if (pkcs12File != null && (certFile != null || keyFile != null)) {
-            throw new IllegalArgumentException("--pkcs12 and --cert/--key exclude each other");
-        }
-        if ((certFile == null) != (keyFile == null)) {
-            throw new IllegalArgumentException("--cert and --key go together");
-        }
-        if (password != null && pkcs12File == null) {
-            throw new IllegalArgumentException("--password applies to --pkcs12 only");
-        }
-        try {
-            if (pkcs12File != null) {
-                credentials = DtlsCredentials.fromPkcs12(pkcs12File,
-                        password == null ? new char[0] : password.toCharArray());
-            } else if (certFile != null) {
-                credentials = DtlsCredentials.fromPem(certFile, keyFile);
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
-        }
     }
 
     /** Waits for the end (duration, interrupt or Ctrl-C), reporting oversize datagrams as they are dropped. */
@@ -312,7 +259,7 @@ final class ServerCommand implements Callable<Integer> {
             }
         };
         UdpServerConfig.Builder b = UdpServerConfig.builder().bindAddress(address).mode(serverMode)
-                .maxDatagramSize(maxDatagram == null || dtls ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
+                .maxDatagramSize(maxDatagram == null || tls.dtls ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
                 .sessionListener(s -> {
                     say("+ " + Addresses.text(s.remoteAddress()) + (s.hasOwnSocket() ? " (own socket)" : ""));
                     return echo;
@@ -320,19 +267,19 @@ final class ServerCommand implements Callable<Integer> {
         if (shards > 0) {
             b.shards(shards);
         }
-        if (dtls) {
-            DtlsServerConfig.Builder d = DtlsServerConfig.builder().credentials(credentials);
+        if (tls.dtls) {
+            DtlsServerConfig.Builder d = DtlsServerConfig.builder().credentials(tls.credentials());
             if (maxDatagram != null) {
                 d.maxDatagramSize(maxDatagram);
             }
             b.dtls(d.build());
         }
         UdpServer server = UdpServer.open(b.build());
-        if (dtls) {
+        if (tls.dtls) {
             DtlsCredentials id = server.dtlsCredentials().orElseThrow();
             PrintWriter err = spec.commandLine().getErr();
             err.println("DTLS certificate " + id.certificate().getSubjectX500Principal().getName()
-                    + (credentials == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
+                    + (tls.credentials() == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
                     + id.fingerprint());
             err.flush();
             say("udpnet DTLS echo server on " + listening(server.localAddress(), server.mode())
@@ -381,7 +328,7 @@ final class ServerCommand implements Callable<Integer> {
     private String summary(AutoCloseable server, double seconds) {
         Json settings = new Json().put("bind", bind).put("mode", mode.toLowerCase(Locale.ROOT)).put("shards", shards)
                 .put("raw", raw).put("durationSeconds", duration);
-        if (dtls) {
+        if (tls.dtls) {
             settings.put("dtls", true);
         }
         Json summary = new Json().put("command", "server");

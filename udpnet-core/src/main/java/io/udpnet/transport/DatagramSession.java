@@ -57,19 +57,18 @@ public final class DatagramSession implements AutoCloseable {
     private volatile SessionCloseReason closeReason;
     private volatile IOException closeError;
     private volatile long lastReceiveNanos = System.nanoTime();
-    /** The DTLS association on a secure server, else null. Guarded by {@link #secureLock}. */
-    private final DtlsPeer secure;
-    private final ReentrantLock secureLock;
-    private final SecureOutput secureOutput;
+    /** The DTLS side on a secure server, else null. */
+    private final SecureChannel secure;
 
-    DatagramSession(Dispatcher owner, InetSocketAddress remote, SocketGroup group, DtlsPeer secure) {
+    DatagramSession(Dispatcher owner, InetSocketAddress remote, SocketGroup group, SecureChannel secure) {
         this.owner = owner;
         this.remote = remote;
         this.group = group;
         this.queue = new ClosableQueue<>(owner.config().receiveQueueCapacity());
         this.secure = secure;
-        this.secureLock = secure == null ? null : new ReentrantLock();
-        this.secureOutput = secure == null ? null : new SecureOutput();
+        if (secure != null) {
+            secure.bind(this);
+        }
     }
 
     /**
@@ -88,7 +87,7 @@ public final class DatagramSession implements AutoCloseable {
      * @return the suite's name, or empty on a plain session
      */
     public Optional<String> cipherSuite() {
-        return secure == null ? Optional.empty() : Optional.of(secure.engine().getSession().getCipherSuite());
+        return secure == null ? Optional.empty() : Optional.of(secure.peer().engine().getSession().getCipherSuite());
     }
 
     /**
@@ -101,7 +100,7 @@ public final class DatagramSession implements AutoCloseable {
             return new java.security.cert.Certificate[0];
         }
         try {
-            return secure.engine().getSession().getPeerCertificates();
+            return secure.peer().engine().getSession().getPeerCertificates();
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
             return new java.security.cert.Certificate[0];
         }
@@ -259,27 +258,13 @@ public final class DatagramSession implements AutoCloseable {
     }
 
     private int sendSecure(ByteBuffer src) throws IOException {
-        int length = src.remaining();
-        secureLock.lock();
         try {
-            secureOutput.error = null;
-            if (!secure.send(src, secureOutput)) {
-                throw new IllegalArgumentException("a datagram of " + length + " bytes does not fit one DTLS record "
-                        + "within the server's maximum datagram size");
-            }
-            IOException e = secureOutput.error;
-            if (e != null) {
-                secureOutput.error = null;
-                throw e;
-            }
-            return length;
+            return secure.send(src);
         } catch (javax.net.ssl.SSLException e) {
             if (!isOpen()) {
                 throw closedException();
             }
             throw e;
-        } finally {
-            secureLock.unlock();
         }
     }
 
@@ -304,19 +289,8 @@ public final class DatagramSession implements AutoCloseable {
      * (a retransmitted handshake flight, close_notify); closes the session when the association ended. I/O thread.
      */
     void deliverRecords(ByteBuffer datagram, long now) {
-        DtlsPeer.State state;
-        long invalid;
-        secureLock.lock();
-        try {
-            invalid = secure.invalidRecords();
-            secureOutput.deliver = true;
-            secure.receive(datagram, now, secureOutput);
-            secureOutput.deliver = false;
-            invalid = secure.invalidRecords() - invalid;
-            state = secure.state();
-        } finally {
-            secureLock.unlock();
-        }
+        long invalid = secure.receive(datagram, now);
+        DtlsPeer.State state = secure.peer().state();
         if (invalid > 0) {
             owner.dtls().countInvalidRecords(invalid);
             for (long i = 0; i < invalid; i++) {
@@ -326,7 +300,7 @@ public final class DatagramSession implements AutoCloseable {
             lastReceiveNanos = System.nanoTime();
         }
         if (state == DtlsPeer.State.CLOSED) {
-            closeWith(secure.closeCause() == DtlsPeer.CloseCause.PEER_CLOSED ? SessionCloseReason.PEER_CLOSED
+            closeWith(secure.peer().closeCause() == DtlsPeer.CloseCause.PEER_CLOSED ? SessionCloseReason.PEER_CLOSED
                     : SessionCloseReason.SECURITY_ERROR, null);
         }
     }
@@ -382,13 +356,8 @@ public final class DatagramSession implements AutoCloseable {
         }
         if (secure != null) {
             // close_notify before the socket goes (a no-op when the peer's close or an alert ended the association)
-            secureLock.lock();
-            try {
-                secure.close(secureOutput);
-            } finally {
-                secureLock.unlock();
-            }
-            owner.dtls().release(secure);
+            secure.close();
+            owner.dtls().release(secure.peer());
         }
         // Leave the routing table and release the socket before waking receivers: whoever sees the session closed
         // can rely on the next datagram from the address opening a new session.
@@ -443,29 +412,6 @@ public final class DatagramSession implements AutoCloseable {
             LOG.log(Level.WARNING, "session handler threw on close of " + remote, e);
         } finally {
             handlerLock.unlock();
-        }
-    }
-
-    /** Where the association's output goes: straight to the socket, and plaintext to the handler or queue. */
-    private final class SecureOutput implements DtlsPeer.Output {
-        IOException error;
-        boolean deliver;
-
-        @Override
-        public void transmit(ByteBuffer datagram) {
-            try {
-                int n = group.sendNow(remote, datagram);
-                owner.counters().sent(n);
-            } catch (IOException e) {
-                error = e;
-            }
-        }
-
-        @Override
-        public void plaintext(ByteBuffer data) {
-            if (deliver) {
-                deliver(data);
-            }
         }
     }
 

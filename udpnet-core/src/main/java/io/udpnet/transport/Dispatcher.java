@@ -194,7 +194,8 @@ final class Dispatcher {
             }
             return null;
         }
-        DatagramSession session = new DatagramSession(this, from, via, peer);
+        DatagramSession session = new DatagramSession(this, from, via,
+                peer == null ? null : new SecureChannel(peer, via, from, counters));
         counters.sessionsOpened.increment();
         sessions.put(from, session);
         if (acceptQueue == null && !installHandler(session)) {

@@ -54,27 +54,32 @@ class DtlsOpenSslInteropTest {
         OpenSsl.assumePresent();
         OpenSsl.run(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=localhost");
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
+        // s_server binds a port picked here; another process may take it first, so a refused bind picks again.
+        Process p = null;
+        OpenSsl.Output out = null;
+        int port = 0;
+        for (int attempt = 0; attempt < 5 && out == null; attempt++) {
+            try (DatagramSocket probe = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            p = new ProcessBuilder(OpenSsl.BINARY, "s_server", "-dtls1_2", "-accept", "127.0.0.1:" + port,
+                    "-cert", "cert.pem", "-key", "key.pem")
+                    .directory(dir.toFile()).redirectErrorStream(true).start();
+            OpenSsl.Output o = new OpenSsl.Output(p.getInputStream());
+            if (o.await("ACCEPT", Duration.ofSeconds(10))) {
+                out = o;
+            } else {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
         }
-        Process p = new ProcessBuilder(OpenSsl.BINARY, "s_server", "-dtls1_2", "-accept", "127.0.0.1:" + port,
-                "-cert", "cert.pem", "-key", "key.pem", "-quiet")
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+        assertTrue(out != null, "openssl s_server did not start");
         try {
-            OpenSsl.Output out = new OpenSsl.Output(p.getInputStream());
             String pin = DtlsCredentials.fingerprint(DtlsCredentials.readCertificates(dir.resolve("cert.pem"))[0]);
             DtlsClientConfig config = DtlsClientConfig.builder(DtlsTrust.pinned(pin))
+                    .handshakeTimeout(Duration.ofSeconds(10))
                     .retransmitTimeouts(Duration.ofMillis(200), Duration.ofSeconds(1)).build();
-            DtlsClient client = null;
-            // s_server needs a moment to bind; the handshake retransmits meanwhile, and a refused port is retried.
-            for (int i = 0; i < 20 && client == null; i++) {
-                try {
-                    client = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config);
-                } catch (java.io.IOException e) {
-                    Thread.sleep(250);
-                }
-            }
+            DtlsClient client = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config);
             assertTrue(client != null, "no handshake with openssl s_server: " + out.text());
             try (DtlsClient c = client) {
                 c.send(java.nio.ByteBuffer.wrap("hello openssl\n".getBytes(StandardCharsets.US_ASCII)));

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.LongAdder;
  * "one core".
  *
  * <pre>
- * bin/bench --main io.udpnet.bench.DtlsHandshakeBench [--clients 4] [--warmup 3] [--seconds 10]
+ * bin/bench --main io.udpnet.bench.DtlsHandshakeBench [--clients 4] [--warmup 3] [--seconds 10] [--resume false]
  * </pre>
  */
 public final class DtlsHandshakeBench {
@@ -42,11 +42,13 @@ public final class DtlsHandshakeBench {
         int clients = 4;
         double warmup = 3;
         double seconds = 10;
+        boolean resume = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
+                case "--resume" -> resume = Boolean.parseBoolean(args[i + 1]);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -67,9 +69,9 @@ public final class DtlsHandshakeBench {
                         }
                     }
                 }).build())) {
-            DtlsClientConfig config = DtlsClientConfig.builder(
-                    DtlsTrust.pinned(server.dtlsCredentials().orElseThrow().fingerprint()))
-                    .build();
+            String pin = server.dtlsCredentials().orElseThrow().fingerprint();
+            DtlsClientConfig shared = DtlsClientConfig.builder(DtlsTrust.pinned(pin)).build();
+            boolean resumed = resume;
             LongAdder done = new LongAdder();
             LongAdder failed = new LongAdder();
             LongAdder latencyNanos = new LongAdder();
@@ -80,6 +82,10 @@ public final class DtlsHandshakeBench {
                     ByteBuffer buf = ByteBuffer.allocate(256);
                     while (!stop.get()) {
                         long t0 = System.nanoTime();
+                        // A configuration is one SSLContext, whose session cache lets later clients resume: a new
+                        // one per connection makes every handshake a full one.
+                        DtlsClientConfig config = resumed ? shared : DtlsClientConfig.builder(DtlsTrust.pinned(pin))
+                                .build();
                         try (DtlsClient c = DtlsClient.connect(server.localAddress(), config)) {
                             long t1 = System.nanoTime();
                             c.send(ByteBuffer.wrap(new byte[32]));
@@ -117,8 +123,9 @@ public final class DtlsHandshakeBench {
                 t.join(10_000);
             }
             DtlsStats st = server.dtlsStats().orElseThrow();
-            System.out.printf(Locale.ROOT, "DTLS 1.2 handshakes on loopback, %d client threads, %.0f s measured "
-                            + "(after %.0f s warm-up), %d processors%n", clients, seconds, warmup,
+            System.out.printf(Locale.ROOT, "DTLS 1.2 %s handshakes on loopback, %d client threads, %.0f s measured "
+                            + "(after %.0f s warm-up), %d processors%n", resume ? "resumed (where the JDK resumes)"
+                            : "full", clients, seconds, warmup,
                     Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "  handshakes + one echo: %d (%.1f/s wall clock), %d failed%n", n,
                     n / (elapsed / 1e9), fails);

@@ -38,6 +38,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * counted), and retransmits handshake flights on time; {@link #send} encrypts and writes from the calling thread.
  * Every datagram sent is one record: data that does not fit the maximum datagram size is refused. All public
  * methods are thread-safe.
+ *
+ * <p>The class is long because it holds the blocking API, its I/O thread's driver and the wait for the handshake,
+ * which share one lock and one association.
  */
 public final class DtlsClient implements AutoCloseable {
     private static final byte[] CLOSED_MARK = new byte[0];

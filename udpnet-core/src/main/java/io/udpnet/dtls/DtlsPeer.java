@@ -18,6 +18,9 @@ import java.nio.ByteBuffer;
  * engine discards (bad MAC, wrong epoch, replay) is seen and counted in {@link #invalidRecords()}; a datagram whose
  * record headers do not add up is dropped whole and counted there too. Neither ends the association: only an alert
  * from the peer, a failed handshake, or a close does.
+ *
+ * <p>The class is long because the engine's statuses (wrap, unwrap, delegated tasks, retransmission, close) make one
+ * state machine, which reads best in one place.
  */
 public final class DtlsPeer {
     /** The life of an association. */

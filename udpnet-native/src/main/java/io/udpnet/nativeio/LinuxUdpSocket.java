@@ -203,6 +203,10 @@ final class LinuxUdpSocket implements UdpSocket {
         return receiver.coalesced();
     }
 
+    private static boolean isPeerError(int errno) {
+        return errno == Linux.ECONNREFUSED || errno == Linux.EHOSTUNREACH || errno == Linux.ENETUNREACH;
+    }
+
     @Override
     public int sendTo(ByteBuffer datagram, InetSocketAddress peer) throws IOException {
         sendToCalls.incrementAndGet();
@@ -231,6 +235,12 @@ final class LinuxUdpSocket implements UdpSocket {
                     msg.set(ValueLayout.JAVA_INT, MsgHdrs.NAMELEN, len);
                 }
                 long sent = Syscalls.sendmsg(e, fd, msg, Linux.MSG_DONTWAIT);
+                if (sent < 0 && to == null && isPeerError(Syscalls.errno(e))) {
+                    // On an unconnected socket this is the error an ICMP message about some earlier peer left on the
+                    // socket, not about this one; the failed call cleared it, so the datagram goes again once (the
+                    // owner thread reports the error, with its peer, from the error queue). As the batch sender does.
+                    sent = Syscalls.sendmsg(e, fd, msg, Linux.MSG_DONTWAIT);
+                }
                 if (sent < 0) {
                     int err = Syscalls.errno(e);
                     if (err == Linux.EAGAIN) {

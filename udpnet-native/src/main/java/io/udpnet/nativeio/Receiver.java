@@ -50,6 +50,11 @@ final class Receiver {
         return kernelDrops;
     }
 
+    /** @return true when datagrams already read from the kernel wait for the next call (epoll cannot see them) */
+    boolean hasUnread() {
+        return pendingMessage < pendingCount;
+    }
+
     /** @return messages that carried more than one datagram (GRO) */
     long coalesced() {
         return coalesced;

@@ -160,6 +160,31 @@ class NativeFeaturesTest {
         assertTrue(a.coalescedReceives() > 0 && b.coalescedReceives() > 0, "the kernel coalesced nothing");
     }
 
+    @Test
+    void aSocketLeftHoldingCoalescedDatagramsIsReportedReadyAgain() throws IOException {
+        LinuxUdpSocket sender = nativeSocket(1 << 20);
+        LinuxUdpSocket receiver = nativeSocket(1 << 20);
+        assertEquals(40, sender.send(train(receiver.localAddress(), 40, 1000, 300), e -> { }));
+        Poller p = keep(LinuxDatagramIoTest.IO.openPoller());
+        p.register(receiver, "r");
+        // One read per readiness, as an I/O loop does: the first takes the whole coalesced message from the kernel
+        // but only 16 datagrams fit, so the kernel queue is empty while 24 still wait in user memory.
+        DatagramBatch small = new DatagramBatch(16, 2048);
+        List<Received> got = new ArrayList<>();
+        List<Object> ready = new ArrayList<>();
+        for (int polls = 0; polls < 10 && got.size() < 40; polls++) {
+            ready.clear();
+            p.poll(TimeUnit.SECONDS.toNanos(2), ready::add);
+            if (!ready.isEmpty()) {
+                take(receiver, small, got);
+            } else {
+                break;
+            }
+        }
+        assertTrue(receiver.coalescedReceives() > 0, "the kernel coalesced nothing");
+        assertTrain(got, sender.localAddress(), 40, 1000, 300);
+    }
+
     private void awaitReadable(UdpSocket s) throws IOException {
         try (Poller p = LinuxDatagramIoTest.IO.openPoller()) {
             p.register(s, s);

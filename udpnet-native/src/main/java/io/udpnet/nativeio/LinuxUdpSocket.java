@@ -44,6 +44,8 @@ final class LinuxUdpSocket implements UdpSocket {
     private volatile EpollPoller poller;
     /** Set by the poller when epoll reports EPOLLERR: the error queue has something. */
     boolean errorPending;
+    /** Set while the socket is on its poller's list of sockets to report ready again. Owner thread. */
+    boolean readAgainQueued;
 
     private LinuxUdpSocket(int fd, boolean v6, boolean gro) {
         this.fd = fd;
@@ -184,7 +186,17 @@ final class LinuxUdpSocket implements UdpSocket {
     @Override
     public int receive(DatagramBatch batch, PathError.Handler errors) throws IOException {
         ensureOpen();
-        return receiver.receive(batch, errors);
+        int n = receiver.receive(batch, errors);
+        EpollPoller p = poller;
+        if (p != null && receiver.hasUnread()) {
+            p.readAgain(this);
+        }
+        return n;
+    }
+
+    /** @return true when datagrams already taken from the kernel wait for the next {@link #receive} */
+    boolean hasUnread() {
+        return receiver.hasUnread();
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class DtlsDatagramPipe implements DatagramPipe {
     @Override
     public int receive(ByteBuffer dst, Duration timeout) throws IOException {
         int room = dst.remaining();
-        int n = client.receive(dst, timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout);
+        int n = client.receive(dst, timeout); // the datagram's full length, of which what fitted was copied
         return n < 0 ? -1 : Math.min(n, room);
     }
 

@@ -6,6 +6,7 @@ import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -156,7 +157,7 @@ class CoapsLibcoapInteropTest {
      * request never goes. (The OpenSSL build of libcoap 4.3.1 accepts any self-signed server certificate, as
      * coap-client allows self-signed ones, so it has no such check to test.)
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void theGnutlsClientRefusesACertificateItDoesNotTrust(@TempDir Path dir) throws Exception {
         Path other = Files.writeString(dir.resolve("other.pem"), DtlsCredentials.selfSigned("localhost")
                 .certificatePem());

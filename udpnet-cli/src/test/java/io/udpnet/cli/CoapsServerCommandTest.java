@@ -82,6 +82,20 @@ class CoapsServerCommandTest {
     }
 
     @Test
+    void portZeroLetsTheSystemPickBothPorts() throws Exception {
+        Run server = new Run(Main.commandLine(), "coap-server", "--bind", "127.0.0.1:0");
+        server.await("the server", () -> server.out().contains("CoAP server on"));
+        Matcher m = Pattern.compile("on coap://127\\.0\\.0\\.1:(\\d+) and coaps://127\\.0\\.0\\.1:(\\d+);")
+                .matcher(server.out());
+        assertTrue(m.find(), server.out());
+        int plain = Integer.parseInt(m.group(1));
+        int secure = Integer.parseInt(m.group(2));
+        assertTrue(plain > 0 && secure > 0 && plain != secure, server.out());
+        server.thread.interrupt();
+        assertEquals(0, server.exit.get());
+    }
+
+    @Test
     void noDtlsServesCoapOnly() throws Exception {
         int port = CoapServerCommandTest.freePortPair();
         Run server = new Run(Main.commandLine(), "coap-server", "--bind", "127.0.0.1:" + port, "--no-dtls");

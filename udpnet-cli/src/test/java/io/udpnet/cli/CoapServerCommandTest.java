@@ -22,7 +22,7 @@ class CoapServerCommandTest {
 
     @Test
     void servesTheDemoResources() throws Exception {
-        int port = ChatCommandsTest.freePort();
+        int port = freePortPair();
         Run server = new Run(Main.commandLine(), "coap-server", "--bind", "127.0.0.1:" + port);
         server.await("the server", () -> server.out().contains("CoAP server on"));
         assertTrue(server.out().startsWith("udpnet CoAP server on coap://127.0.0.1:" + port), server.out());
@@ -52,10 +52,29 @@ class CoapServerCommandTest {
     }
 
     @Test
-    void helpSaysWhatIsServedAndThatCoapsIsNotThereYet() {
+    void helpSaysWhatIsServedOnWhichPorts() {
         Run help = new Run(Main.commandLine(), "coap-server", "--help");
         assertEquals(0, help.exit.join());
-        assertTrue(help.out().contains("/counter") && help.out().contains("coaps:// (DTLS"), help.out());
+        String text = help.out().replaceAll("\\s+", " ");
+        for (String s : List.of("/counter", "coaps:// (DTLS 1.2) at PORT+1", "--no-dtls", "--cert", "--pkcs12",
+                "fingerprint", "coaps://127.0.0.1:5684/hello")) {
+            assertTrue(text.contains(s), s + " in " + help.out());
+        }
+    }
+
+    /** A free loopback port whose next port is free too (coap:// and coaps://); found by trying, bounded. */
+    static int freePortPair() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            int p = ChatCommandsTest.freePort();
+            if (p < 65_535) {
+                try (DatagramSocket next = new DatagramSocket(new InetSocketAddress("127.0.0.1", p + 1))) {
+                    return p;
+                } catch (java.net.BindException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IllegalStateException("no two consecutive free UDP ports on 127.0.0.1");
     }
 
     @Test

@@ -6,11 +6,13 @@ import io.udpnet.coap.message.CoapMessage;
 import io.udpnet.coap.message.CoapOption;
 import io.udpnet.coap.message.MessageType;
 import io.udpnet.coap.message.OptionNumber;
+import io.udpnet.dtls.DtlsClientConfig;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -29,6 +31,9 @@ import java.util.function.Consumer;
  * try (CoapClient c = CoapClient.connect(new InetSocketAddress("127.0.0.1", 5683))) {
  *     System.out.println(c.get("/hello").payloadText());
  * }
+ * // coaps://, trusting the server's certificate by its SHA-256 fingerprint:
+ * try (CoapClient c = CoapClient.connect(URI.create("coaps://127.0.0.1"),
+ *         DtlsClientConfig.builder(DtlsTrust.pinned("AB:CD:...")).build())) { ... }
  * }</pre>
  */
 public final class CoapClient implements AutoCloseable {
@@ -66,6 +71,47 @@ public final class CoapClient implements AutoCloseable {
      */
     public static CoapClient connect(InetSocketAddress server) throws IOException {
         return open(UdpDatagramPipe.connect(server), CoapConfig.DEFAULT);
+    }
+
+    /**
+     * A client for the server a URI names, with the default configuration; see
+     * {@link #connect(URI, DtlsClientConfig, CoapConfig)}.
+     *
+     * @param server {@code coap://host[:port]} or {@code coaps://host[:port]}
+     * @param dtls   the DTLS settings for {@code coaps://} (trust, client credentials); unused, and may be null, for
+     *               {@code coap://}
+     * @return the client, over DTLS after a completed handshake for {@code coaps://}
+     * @throws IOException when the handshake fails (an {@link javax.net.ssl.SSLException}) or no socket can be opened
+     */
+    public static CoapClient connect(URI server, DtlsClientConfig dtls) throws IOException {
+        return connect(server, dtls, CoapConfig.DEFAULT);
+    }
+
+    /**
+     * A client for the server a URI names: plain UDP for {@code coap://} (default port 5683), a DTLS 1.2 association
+     * for {@code coaps://} (default port 5684), connected before this returns. The URI names the server only: paths
+     * go to each request.
+     *
+     * @param server {@code coap://host[:port]} or {@code coaps://host[:port]}; a host name is resolved now
+     * @param dtls   the DTLS settings for {@code coaps://}; unused, and may be null, for {@code coap://}
+     * @param config timing (and the block size asked for); over DTLS a block of 1,024 bytes fits the default
+     *               1,200-byte datagram
+     * @return the client
+     * @throws IllegalArgumentException for another scheme, a URI with a path or query, or {@code coaps://} without
+     *                                  DTLS settings
+     * @throws IOException              when the host cannot be resolved, the handshake fails or no socket can be
+     *                                  opened
+     */
+    public static CoapClient connect(URI server, DtlsClientConfig dtls, CoapConfig config) throws IOException {
+        Objects.requireNonNull(config, "config");
+        ServerUri target = ServerUri.parse(server);
+        if (!target.secure()) {
+            return open(UdpDatagramPipe.connect(target.address()), config);
+        }
+        if (dtls == null) {
+            throw new IllegalArgumentException("coaps:// needs DTLS settings (a DtlsClientConfig with the trust)");
+        }
+        return open(DtlsDatagramPipe.connect(target.address(), dtls), config);
     }
 
     /**

@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * A connected datagram path to one peer, all a {@link CoapClient} needs from its transport: plain UDP
- * ({@link UdpDatagramPipe}) or, later, a DTLS session. {@link #send} and {@link #receive} may be called from different
- * threads at the same time.
+ * ({@link UdpDatagramPipe}) or a DTLS association ({@link DtlsDatagramPipe}). {@link #send} and {@link #receive} may
+ * be called from different threads at the same time.
  */
 public interface DatagramPipe extends AutoCloseable {
 

@@ -21,13 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The layers of udpnet-coap, read from the constant pools of its compiled classes (as udpnet-core's
- * ArchitectureTest does for the core): the codec uses no other udpnet package, the server and client use the codec
- * and the transport, and nothing else.
+ * ArchitectureTest does for the core): the codec uses no other udpnet package, the server and client use the codec,
+ * the transport and the DTLS client (for coaps://), and nothing else.
  */
 class CoapArchitectureTest {
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "io.udpnet.coap.message", Set.of(),
-            "io.udpnet.coap", Set.of("io.udpnet.coap.message", "io.udpnet.transport"));
+            "io.udpnet.coap", Set.of("io.udpnet.coap.message", "io.udpnet.transport", "io.udpnet.dtls"));
     private static final Pattern UDPNET_CLASS = Pattern.compile("io/udpnet/((?:[a-z0-9]+/)*)[A-Za-z0-9_$]+");
 
     @Test

@@ -1,8 +1,9 @@
-# Shared by the scripts in bin/: finds a JDK >= 21 and Maven, or says clearly what is missing.
+# Shared by the scripts in bin/: finds a JDK >= 22 and Maven, or says clearly what is missing.
+# The library runs on Java 21, but the build needs 22: udpnet-native uses the FFM API, final from JDK 22.
 # Sourced, not run. Sets UDPNET_ROOT, JAVA_HOME and JAVA.
 
 UDPNET_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-UDPNET_MIN_JAVA=21
+UDPNET_MIN_JAVA=22
 
 # Prints the feature version (17, 21, 25, ...) of the java binary given, or nothing.
 udpnet_java_version() {
@@ -27,8 +28,8 @@ udpnet_find_java() {
       return 0
     fi
   done
-  echo "udpnet: needs a JDK $UDPNET_MIN_JAVA or newer (javac included); none found in JAVA_HOME, on the PATH or under /usr/lib/jvm." >&2
-  echo "udpnet: install one (e.g. 'apt-get install openjdk-21-jdk' where available) or set JAVA_HOME to it." >&2
+  echo "udpnet: building needs a JDK $UDPNET_MIN_JAVA or newer (javac included; the native I/O module uses the FFM API, final from JDK 22); none found in JAVA_HOME, on the PATH or under /usr/lib/jvm." >&2
+  echo "udpnet: install one (e.g. 'apt-get install openjdk-25-jdk-headless' where available, or a Temurin JDK) or set JAVA_HOME to it. The built library itself runs on Java 21." >&2
   return 1
 }
 

@@ -1,5 +1,6 @@
 package io.udpnet.cli;
 
+import io.udpnet.dtls.DtlsStats;
 import io.udpnet.engine.ConnectionStats;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.io.IoStats;
@@ -45,6 +46,10 @@ final class ServerMetrics {
                 .sample(sum(s, EndpointStats::challenges), "outcome", "challenged")
                 .sample(sum(s, EndpointStats::accepted), "outcome", "accepted")
                 .sample(sum(s, EndpointStats::rejected), "outcome", "rejected");
+        p.metric("udpnet_server_resets_total", "counter",
+                "Data datagrams with an unknown token answered with a stateless reset, or not (rate limit).")
+                .sample(sum(s, EndpointStats::resets), "outcome", "sent")
+                .sample(sum(s, EndpointStats::resetsLimited), "outcome", "rate_limited");
         p.single("udpnet_server_unreachable_total", "counter",
                 "ICMP errors that named a connection's peer unreachable.", s.unreachable());
         sockets(p, "udpnet_server", s.sockets());
@@ -57,8 +62,11 @@ final class ServerMetrics {
                 .sample(sum(s, EndpointStats::badCookies), "reason", "bad_cookie")
                 .sample(sum(s, EndpointStats::replayedCookies), "reason", "replayed_cookie")
                 .sample(sum(s, EndpointStats::rateLimited), "reason", "rate_limited")
+                .sample(sum(s, EndpointStats::replyOverflow), "reason", "reply_overflow")
                 .sample(sum(s, EndpointStats::malformed), "reason", "malformed")
-                .sample(sum(s, EndpointStats::unknownToken), "reason", "unknown_token");
+                .sample(sum(s, EndpointStats::foreign), "reason", "foreign")
+                .sample(sum(s, EndpointStats::unknownToken), "reason", "unknown_token")
+                .sample(sum(s, EndpointStats::addressMismatch), "reason", "address_mismatch");
         long retransmissions = closedRetransmissions.sum();
         long lost = closedLost.sum();
         double min = Double.NaN;
@@ -104,7 +112,30 @@ final class ServerMetrics {
             p.sample(s.drops(r), "reason", r.name().toLowerCase(Locale.ROOT));
         }
         p.sample(io.sendDrops(), "reason", "send_buffer").sample(io.socketDrops(), "reason", "socket");
+        server.dtlsStats().ifPresent(d -> dtls(p, d));
         return p.toString();
+    }
+
+    /**
+     * A DTLS server's cookie and handshake counters. What its DTLS layer drops (hellos rejected or over the rate
+     * limit, clients over the handshake limit, invalid records) is in {@code udpnet_raw_drops_total}'s dtls reasons.
+     */
+    private static void dtls(PrometheusText p, DtlsStats d) {
+        p.single("udpnet_raw_dtls_hello_verify_requests_total", "counter",
+                "HelloVerifyRequests sent to cookieless ClientHellos.", d.helloVerifyRequestsSent());
+        p.metric("udpnet_raw_dtls_hello_verify_bytes_total", "counter",
+                "Bytes of the HelloVerifyRequests (out) and of the ClientHellos they answered (in).")
+                .sample(d.helloVerifyBytesSent(), "direction", "out")
+                .sample(d.helloVerifyBytesAnswered(), "direction", "in");
+        p.metric("udpnet_raw_dtls_handshakes_total", "counter", "DTLS handshakes, by outcome.")
+                .sample(d.handshakesStarted(), "outcome", "started")
+                .sample(d.handshakesCompleted(), "outcome", "completed")
+                .sample(d.handshakesFailed(), "outcome", "failed")
+                .sample(d.handshakesRefused(), "outcome", "refused");
+        p.single("udpnet_raw_dtls_handshakes_in_progress", "gauge", "DTLS handshakes running.",
+                d.handshakesInProgress());
+        p.single("udpnet_raw_dtls_engines", "gauge", "SSLEngines alive (handshakes in progress and open sessions).",
+                d.enginesAlive());
     }
 
     private static void sockets(PrometheusText p, String prefix, IoStats io) {

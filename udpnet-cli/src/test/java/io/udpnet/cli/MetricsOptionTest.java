@@ -1,6 +1,9 @@
 package io.udpnet.cli;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.dtls.DtlsClient;
+import io.udpnet.dtls.DtlsClientConfig;
+import io.udpnet.dtls.DtlsTrust;
 import io.udpnet.messaging.MessageClient;
 import io.udpnet.messaging.MessageConnection;
 import org.junit.jupiter.api.Test;
@@ -18,14 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code server --metrics}: a Prometheus page on loopback, scraped while clients use the server. */
 @Timeout(60)
 class MetricsOptionTest {
     private static final Pattern URL = Pattern.compile("metrics on (http://\\S+/metrics)");
+    private static final Pattern FINGERPRINT = Pattern.compile("SHA-256 fingerprint ([0-9A-F:]{95})");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
@@ -61,6 +67,21 @@ class MetricsOptionTest {
                 assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE ")
                         || line.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*})? (-?[0-9.eE+-]+|NaN)"), line);
             }
+
+            // An intact data datagram with a token the server does not know (as from a client of a previous run)
+            // is answered with a 28-byte stateless reset, and counted.
+            try (DatagramChannel stranger = DatagramChannel.open()) {
+                stranger.connect(new InetSocketAddress("127.0.0.1", port));
+                stranger.write(unknownTokenDatagram(0x0123456789ABCDEFL));
+                ByteBuffer reset = ByteBuffer.allocate(64);
+                stranger.read(reset);
+                assertEquals(28, reset.position());
+                assertEquals(0x15, reset.get(3));
+            }
+            String afterReset = scrapeUntil(uri, "udpnet_server_resets_total{outcome=\"sent\"} 1\n");
+            assertTrue(afterReset.contains("\nudpnet_server_resets_total{outcome=\"rate_limited\"} 0\n"), afterReset);
+            assertTrue(afterReset.contains("\nudpnet_server_drops_total{reason=\"unknown_token\"} 1\n"), afterReset);
+            assertTrue(body.contains("\nudpnet_server_resets_total{outcome=\"sent\"} 0\n"), body);
 
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri)
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -107,6 +128,47 @@ class MetricsOptionTest {
     }
 
     @Test
+    void theDtlsServerServesItsHandshakeCounts() throws Exception {
+        int port = ChatCommandsTest.freePort();
+        ChatCommandsTest.Run server = new ChatCommandsTest.Run(Main.commandLine(), "server", "--raw", "--dtls",
+                "--bind", "127.0.0.1:" + port, "--metrics", "127.0.0.1:0");
+        server.await("the metrics line", () -> URL.matcher(server.out()).find());
+        Matcher fingerprint = FINGERPRINT.matcher(server.err.toString());
+        assertTrue(fingerprint.find(), server.err.toString());
+        URI uri = uri(server.out());
+        String before = scrapeUntil(uri, "udpnet_raw_sessions 0\n");
+        assertTrue(before.contains("\nudpnet_raw_dtls_handshakes_total{outcome=\"completed\"} 0\n"), before);
+        DtlsClientConfig config = DtlsClientConfig.builder(DtlsTrust.pinned(fingerprint.group(1))).build();
+        try (DtlsClient c = DtlsClient.connect(new InetSocketAddress("127.0.0.1", port), config)) {
+            String body = scrapeUntil(uri, "udpnet_raw_dtls_handshakes_total{outcome=\"completed\"} 1\n");
+            assertTrue(value(body, "udpnet_raw_dtls_hello_verify_requests_total") >= 1, body);   // 2 if resent
+            double out = value(body, "udpnet_raw_dtls_hello_verify_bytes_total{direction=\"out\"}");
+            assertTrue(out > 0 && out <= value(body, "udpnet_raw_dtls_hello_verify_bytes_total{direction=\"in\"}"),
+                    body);
+            assertTrue(body.contains("\nudpnet_raw_dtls_handshakes_total{outcome=\"started\"} 1\n"), body);
+            assertTrue(body.contains("\nudpnet_raw_dtls_handshakes_total{outcome=\"failed\"} 0\n"), body);
+            assertTrue(body.contains("\nudpnet_raw_dtls_handshakes_total{outcome=\"refused\"} 0\n"), body);
+            assertTrue(body.contains("\nudpnet_raw_dtls_handshakes_in_progress 0\n"), body);
+            assertTrue(body.contains("\nudpnet_raw_dtls_engines 1\n"), body);
+            assertTrue(body.contains("\nudpnet_raw_sessions 1\n"), body);
+            assertTrue(body.contains("\nudpnet_raw_drops_total{reason=\"dtls_invalid_record\"} 0\n"), body);
+        }
+        server.thread.interrupt();
+        assertEquals(0, server.exit.get());
+    }
+
+    @Test
+    void aPlainRawServerHasNoDtlsCounters() throws Exception {
+        ChatCommandsTest.Run server = new ChatCommandsTest.Run(Main.commandLine(), "server", "--raw", "--bind",
+                "127.0.0.1:0", "--metrics", "127.0.0.1:0");
+        server.await("the metrics line", () -> URL.matcher(server.out()).find());
+        String body = scrapeUntil(uri(server.out()), "udpnet_raw_sessions 0\n");
+        assertFalse(body.contains("udpnet_raw_dtls_"), body);
+        server.thread.interrupt();
+        assertEquals(0, server.exit.get());
+    }
+
+    @Test
     void aBadMetricsAddressIsABadArgument() throws Exception {
         for (String bad : new String[] {"nonsense:port", "127.0.0.1:70000", "[::1"}) {
             ChatCommandsTest.Run server = new ChatCommandsTest.Run(Main.commandLine(), "server", "--bind",
@@ -125,6 +187,29 @@ class MetricsOptionTest {
             assertTrue(server.err.toString().startsWith("udpnet: cannot serve metrics on 127.0.0.1:"
                     + taken.getLocalPort() + ": "), server.err.toString());
         }
+    }
+
+    /** Scrapes until the page holds {@code line} (a whole sample line), for up to 20 s; returns the last page. */
+    private String scrapeUntil(URI uri, String line) throws Exception {
+        String body = "";
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < end && !("\n" + body).contains("\n" + line)) {
+            body = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            Thread.sleep(20);
+        }
+        assertTrue(("\n" + body).contains("\n" + line), body);
+        return body;
+    }
+
+    /** An intact udpnet data datagram carrying acks only (30 bytes, PROTOCOL.md section 3) for {@code token}. */
+    private static ByteBuffer unknownTokenDatagram(long token) {
+        ByteBuffer b = ByteBuffer.allocate(30);
+        b.putShort((short) 0x554E).put((byte) 1).put((byte) 1).putLong(token)
+                .putShort((short) 0).putShort((short) 0).putLong(0).putShort((short) 0xFFFF);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, 26);
+        b.putInt((int) crc.getValue());
+        return b.flip();
     }
 
     private static URI uri(String out) {

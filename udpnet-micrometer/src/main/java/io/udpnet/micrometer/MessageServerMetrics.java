@@ -16,8 +16,8 @@ import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
- * Meters of a {@link MessageServer}, named {@code udpnet.server.*}: connections, handshakes, datagrams and bytes each
- * way, drops by reason, socket errors, and, over the connections given to {@link #track}, retransmissions, losses and
+ * Meters of a {@link MessageServer}, named {@code udpnet.server.*}: connections, handshakes, stateless resets,
+ * datagrams and bytes each way, drops by reason, socket errors, and, over the connections given to {@link #track}, retransmissions, losses and
  * RTT ({@code udpnet.connection.*}).
  *
  * <pre>{@code
@@ -129,6 +129,12 @@ public final class MessageServerMetrics implements MeterBinder {
                 tags.and("outcome", "accepted"), "handshake steps, by outcome", null);
         SocketMeters.counter(r, "udpnet.server.handshakes", server, s, x -> sum(x, EndpointStats::rejected),
                 tags.and("outcome", "rejected"), "handshake steps, by outcome", null);
+        SocketMeters.counter(r, "udpnet.server.resets", server, s, x -> sum(x, EndpointStats::resets),
+                tags.and("outcome", "sent"), "data datagrams with an unknown token answered with a stateless reset, "
+                        + "or not (rate limit)", null);
+        SocketMeters.counter(r, "udpnet.server.resets", server, s, x -> sum(x, EndpointStats::resetsLimited),
+                tags.and("outcome", "rate_limited"), "data datagrams with an unknown token answered with a stateless "
+                        + "reset, or not (rate limit)", null);
         SocketMeters.counter(r, "udpnet.server.migrations", server, s, x -> sum(x, EndpointStats::migrations), tags,
                 "connections that moved to a new client address", null);
         SocketMeters.counter(r, "udpnet.server.unreachable", server, s, MessageServerStats::unreachable, tags,

@@ -6,6 +6,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.Delivery;
+import io.udpnet.dtls.DtlsClient;
+import io.udpnet.dtls.DtlsClientConfig;
+import io.udpnet.dtls.DtlsServerConfig;
+import io.udpnet.dtls.DtlsTrust;
 import io.udpnet.impair.ImpairmentRelay;
 import io.udpnet.impair.LinkConfig;
 import io.udpnet.messaging.ConnectFailedException;
@@ -24,6 +28,7 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -137,6 +142,76 @@ class MetricsBindersTest {
             assertEquals(1, counter(registry, "udpnet.raw.drops", "reason", "oversize"));
             assertEquals(0, counter(registry, "udpnet.raw.drops", "reason", "queue_full"));
         }
+    }
+
+    @Test
+    void messageServerMetersCountAStatelessReset() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (MessageServer server = MessageServer.open(MessageServerConfig.builder()
+                .bindAddress(new InetSocketAddress("127.0.0.1", 0)).connection(CONFIG).build());
+             DatagramChannel peer = DatagramChannel.open()) {
+            new MessageServerMetrics(server).refreshInterval(Duration.ZERO).bindTo(registry);
+            assertEquals(0, counter(registry, "udpnet.server.resets", "outcome", "sent"));
+            // What a client of a previous run of the server would send: an intact data datagram whose token the
+            // server does not know. It is answered with a 28-byte RESET for that token.
+            peer.connect(server.localAddress());
+            peer.write(unknownTokenDatagram(0x0123456789ABCDEFL));
+            ByteBuffer reply = ByteBuffer.allocate(64);
+            peer.read(reply);
+            assertEquals(28, reply.position());
+            assertEquals(0x15, reply.get(3));
+            assertEquals(0x0123456789ABCDEFL, reply.getLong(4));
+            waitFor(() -> counter(registry, "udpnet.server.resets", "outcome", "sent") == 1);
+            assertEquals(0, counter(registry, "udpnet.server.resets", "outcome", "rate_limited"));
+            assertEquals(1, counter(registry, "udpnet.server.drops", "reason", "unknown_token"));
+        }
+    }
+
+    @Test
+    void udpServerMetersCountADtlsHandshake() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (UdpServer server = UdpServer.open(UdpServerConfig.builder()
+                .bindAddress(new InetSocketAddress("127.0.0.1", 0)).dtls(DtlsServerConfig.builder().build())
+                .sessionListener(s -> (session, datagram) -> { }).build())) {
+            new UdpServerMetrics(server).bindTo(registry);
+            assertEquals(0, counter(registry, "udpnet.raw.dtls.handshakes", "outcome", "completed"));
+            DtlsClientConfig config = DtlsClientConfig.builder(
+                    DtlsTrust.pinned(server.dtlsCredentials().orElseThrow().fingerprint())).build();
+            try (DtlsClient client = DtlsClient.connect(server.localAddress(), config)) {
+                assertTrue(client.isOpen());
+                waitFor(() -> counter(registry, "udpnet.raw.dtls.handshakes", "outcome", "completed") == 1);
+                // A client without a cookie gets one HelloVerifyRequest, never more bytes than its hello.
+                assertTrue(counter(registry, "udpnet.raw.dtls.hello.verify.requests") >= 1);   // 2 if the hello was resent
+                double out = counter(registry, "udpnet.raw.dtls.hello.verify.bytes", "direction", "out");
+                assertTrue(out > 0 && out <= counter(registry, "udpnet.raw.dtls.hello.verify.bytes", "direction", "in"));
+                assertEquals(1, counter(registry, "udpnet.raw.dtls.handshakes", "outcome", "started"));
+                assertEquals(0, counter(registry, "udpnet.raw.dtls.handshakes", "outcome", "failed"));
+                assertEquals(0, counter(registry, "udpnet.raw.dtls.handshakes", "outcome", "refused"));
+                assertEquals(0, gauge(registry, "udpnet.raw.dtls.handshakes.in.progress"));
+                assertEquals(1, gauge(registry, "udpnet.raw.dtls.engines"));
+            }
+        }
+    }
+
+    @Test
+    void aPlainUdpServerHasNoDtlsMeters() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (UdpServer server = UdpServer.open(UdpServerConfig.builder()
+                .bindAddress(new InetSocketAddress("127.0.0.1", 0)).sessionListener(s -> (session, d) -> { }).build())) {
+            new UdpServerMetrics(server).bindTo(registry);
+            assertTrue(registry.getMeters().stream().noneMatch(m -> m.getId().getName().startsWith("udpnet.raw.dtls")));
+        }
+    }
+
+    /** An intact udpnet data datagram carrying acks only (30 bytes, PROTOCOL.md section 3) for {@code token}. */
+    static ByteBuffer unknownTokenDatagram(long token) {
+        ByteBuffer b = ByteBuffer.allocate(30);
+        b.putShort((short) 0x554E).put((byte) 1).put((byte) 1).putLong(token)
+                .putShort((short) 0).putShort((short) 0).putLong(0).putShort((short) 0xFFFF);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, 26);
+        b.putInt((int) crc.getValue());
+        return b.flip();
     }
 
     private static double gauge(SimpleMeterRegistry r, String name, String... tags) {

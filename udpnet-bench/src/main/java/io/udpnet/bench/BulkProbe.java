@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * heap allocation per message of each I/O thread, datagrams per message. The rate is printed too, for what it is
  * worth on a shared machine.
  *
- * <pre>bin/bench --main io.udpnet.bench.BulkProbe [--io nio|native] [--size BYTES] [--seconds S] [--rounds N]</pre>
+ * <pre>bin/bench --main io.udpnet.bench.BulkProbe [--io nio|native] [--size BYTES] [--seconds S] [--rounds N]
+ * [--datagram 1200..1472]</pre>
  */
 public final class BulkProbe {
     private BulkProbe() {
@@ -44,19 +45,22 @@ public final class BulkProbe {
         int size = 1 << 20;
         int seconds = 3;
         int rounds = 3;
+        int datagram = 1200;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--io" -> ioName = args[i + 1];
                 case "--size" -> size = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--datagram" -> datagram = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         DatagramIo base = ioName.equals("nio") ? DatagramIo.nio() : DatagramIo.defaultIo();
         CountingIo serverIo = new CountingIo(base);
         CountingIo clientIo = new CountingIo(base);
-        ConnectionConfig config = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).build();
+        ConnectionConfig config = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED)
+                .maxDatagramSize(datagram).build();
         AtomicLong received = new AtomicLong();
         MessageConnectionListener counter = (c, channel, m) -> received.incrementAndGet();
         try (MessageServer server = MessageServer.open(MessageServerConfig.builder()
@@ -87,15 +91,14 @@ public final class BulkProbe {
                 ConnectionStats after = connection.stats();
                 Map<String, long[]> threads1 = threads();
                 String label = round == 0 ? "warm-up" : "round " + round;
-                System.out.printf(Locale.ROOT, "%s: %.1f MB/s, %,d messages, %,d datagrams sent by the client "
-                                + "(%,d retransmitted, %,d lost), srtt %d us, datagram %d B%n", label,
-                        messages * (double) size * 1e3 / (t1 - t0), messages,
-                        after.datagramsSent() - before.datagramsSent(),
+                System.out.printf(Locale.ROOT, "%s: %.1f MB/s, %,d messages (%,d retransmitted, %,d lost), srtt %d us, "
+                                + "datagram %d B%n", label, messages * (double) size * 1e3 / (t1 - t0), messages,
                         after.retransmissions() - before.retransmissions(),
                         after.datagramsLost() - before.datagramsLost(), after.smoothedRttNanos() / 1000,
                         after.datagramSize());
                 System.out.println("  client I/O: " + clientIo.take());
                 System.out.println("  server I/O: " + serverIo.take());
+                System.out.println("  server sockets: " + server.stats().sockets() + "; client: " + client.stats());
                 for (Map.Entry<String, long[]> e : threads1.entrySet()) {
                     long[] a = e.getValue();
                     long[] b = threads0.getOrDefault(e.getKey(), new long[2]);

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class UdpnetPeer implements ComparedPeer {
     private static final int CHANNEL = 0;
+    private static final int MAX_DATAGRAM = 1472;
 
     private final PeerSettings settings;
     private final String name;
@@ -51,7 +52,10 @@ final class UdpnetPeer implements ComparedPeer {
     private UdpnetPeer(PeerSettings settings, String name, boolean congestion) {
         this.settings = settings;
         this.name = name;
-        ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED);
+        // Datagrams up to 1,472 bytes, as the raw peer sends in bulk (and Aeron's 1,408): path MTU discovery finds
+        // what loopback carries; the library's default stays at 1,200, which crosses every path.
+        ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED)
+                .maxDatagramSize(MAX_DATAGRAM);
         if (!congestion) {
             b.congestion(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build());
         }

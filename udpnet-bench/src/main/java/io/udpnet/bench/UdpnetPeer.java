@@ -199,13 +199,13 @@ final class UdpnetPeer implements ComparedPeer {
         return String.format(Locale.ROOT, "sender held back %,d times since start; client since last: %,d datagrams "
                         + "sent (%.1f messages each), %,d lost (%,d of them found spurious), %,d retransmitted; %s; "
                         + "now srtt %d us (min %d us), "
-                        + "pacing %,.1f MB/s, datagram %d B; server inbox drops %d, send drops %d",
+                        + "pacing %,.1f MB/s, datagram %d B; server inbox drops %d, send drops %d, socket drops %d",
                 heldBack, datagrams, datagrams == 0 ? 0.0 : (double) messages / datagrams,
                 s.datagramsLost() - p.datagramsLost(),
                 s.spuriousLosses() + s.spuriousProbeTimeouts() - p.spuriousLosses() - p.spuriousProbeTimeouts(),
                 s.retransmissions() - p.retransmissions(), window,
                 s.smoothedRttNanos() / 1000, s.minRttNanos() / 1000, s.pacingRate() / 1e6, s.datagramSize(),
-                ss.inboxDrops(), ss.sendDrops());
+                ss.inboxDrops(), ss.sendDrops(), ss.sockets().socketDrops());
     }
 
     @Override

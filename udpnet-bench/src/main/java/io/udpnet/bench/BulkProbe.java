@@ -103,7 +103,7 @@ public final class BulkProbe {
                     long[] a = e.getValue();
                     long[] b = threads0.getOrDefault(e.getKey(), new long[2]);
                     if (messages > 0 && a[0] - b[0] > 10_000_000L) {
-                        System.out.printf(Locale.ROOT, "  thread %s: %.1f%% of a core, %,.0f us CPU and %,.0f B "
+                        System.out.printf(Locale.ROOT, "  thread %s: %.1f%% of a core, %,.3f us CPU and %,.1f B "
                                         + "allocated per message%n", e.getKey(), (a[0] - b[0]) * 100.0 / (t1 - t0),
                                 (a[0] - b[0]) / 1e3 / messages, (double) (a[1] - b[1]) / messages);
                     }

@@ -85,10 +85,17 @@ public abstract class ConnectedHandOffContract {
                     stats = server.socketStats();
                 }
                 long lost = sent - received.get() - stats.socketDrops();
-                assertTrue(lost <= uncountedLossAllowed(), "run " + run + " (" + io().name() + "): " + lost
-                        + " datagrams vanished uncounted; received " + received.get() + " of " + sent + ", " + stats
-                        + "; the kernel's receive-buffer drops on this machine meanwhile (all sockets): "
-                        + (kernelReceiveDrops() - kernelDropsBefore));
+                long kernelDrops = kernelDropsBefore < 0 ? -1 : kernelReceiveDrops() - kernelDropsBefore;
+                // Receive-queue overflows are not hand-off loss: on a busy machine a starved server overflows its
+                // receive buffer. NIO cannot count them, and the native I/O learns of them only from the next datagram
+                // a socket queues (SO_RXQ_OVFL), so drops at the end of a burst stay unseen. The machine's counter
+                // (which other processes may raise too) bounds what this server's sockets dropped beyond those counted.
+                long counted = io().countsKernelDrops() ? stats.socketDrops() : 0;
+                long explained = kernelDrops < 0 ? 0 : Math.max(0, kernelDrops - counted);
+                assertTrue(lost - explained <= uncountedLossAllowed(), "run " + run + " (" + io().name() + "): "
+                        + lost + " datagrams vanished uncounted; received " + received.get() + " of " + sent + ", "
+                        + stats + "; the kernel's receive-buffer drops on this machine meanwhile (all sockets): "
+                        + kernelDrops);
                 assertEquals(PEERS, perPeer.size(), "run " + run + ": sessions");
                 assertEquals(PEERS, server.stats().connectedSockets(), "run " + run + ": every peer got a socket");
             } finally {

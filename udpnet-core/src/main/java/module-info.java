@@ -6,6 +6,8 @@
  */
 module io.udpnet {
     requires jdk.net;
+    // JDK Flight Recorder events (io.udpnet.jfr): part of every JDK, costs a check per event when not recording.
+    requires jdk.jfr;
 
     // Configuration and the protocol.
     exports io.udpnet;
@@ -18,6 +20,9 @@ module io.udpnet {
     // Test tools: impaired links in virtual time (sim) and in real time (impair).
     exports io.udpnet.impair;
     exports io.udpnet.sim;
+
+    // The events' classes are internal; recordings name them io.udpnet.* (see io.udpnet.jfr.UdpnetEvents).
+    exports io.udpnet.jfr to jdk.jfr;
 
     uses io.udpnet.io.DatagramIo;
 }

@@ -29,24 +29,28 @@ import java.util.concurrent.Callable;
                         + "fixed --rate, timed from when each ping was due, so queueing delay counts), loss "
                         + "(unreliable-sequenced messages of 1..32 fragments through a relay losing 1%% and 5%%, "
                         + "delivery beside (1-p)^n), scale (--clients connections each sending 20 messages/s to "
-                        + "one server that echoes them), all.",
+                        + "one server that echoes them), modes (udpnet's server modes: --connections peers, datagrams "
+                        + "echoed by a "
+                        + "UdpServer and reliable-ordered messages counted by a MessageServer, per --modes), all.",
                 "",
                 "Peers: raw (JDK DatagramChannel, no protocol: the limit), raw-native (the same through the "
                         + "native I/O's batched calls, skipped where it is missing), udpnet (NIO I/O), udpnet-nocc (no "
                         + "congestion control), udpnet-native (the native I/O, skipped where it is missing), aeron "
                         + "(embedded media driver), enet (libenet through FFM, skipped where it is missing), kcp "
-                        + "(kcp-netty), netty (raw datagrams over Netty's epoll transport). A peer that cannot do a "
+                        + "(kcp-netty), netty (raw datagrams over Netty's epoll transport), quic (one QUIC stream per "
+                        + "direction over Netty's QUIC "
+                        + "codec, skipped where its native library does not load). A peer that cannot do a "
                         + "scenario is listed as n/a with the reason."},
         exitCodeOnInvalidInput = 2)
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, bulk, pingpong, loss, scale or all")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, bulk, pingpong, loss, scale, modes or all")
     String scenario;
 
     @Option(names = "--peers", paramLabel = "P1,P2,...", description = "peers to compare (default: ${DEFAULT-VALUE})")
-    String peers = "raw,raw-native,udpnet,udpnet-native,aeron,enet,kcp,netty";
+    String peers = "raw,raw-native,udpnet,udpnet-native,aeron,enet,kcp,netty,quic";
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "length of each iteration, 1..600 "
             + "(default: ${DEFAULT-VALUE})")
@@ -70,6 +74,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", paramLabel = "N", description = "connections in scale, 1..100000 "
             + "(default: ${DEFAULT-VALUE})")
     int clients = 10_000;
+
+    @Option(names = "--modes", paramLabel = "M1,M2,...", description = "server modes in modes: shared, sharded, "
+            + "sharded:n (n sockets), connected, connected:n (at most n connected sockets) (default: ${DEFAULT-VALUE})")
+    String modes = "shared,sharded,connected";
+
+    @Option(names = "--connections", paramLabel = "N", description = "peers per server in modes, 1..10000 "
+            + "(default: ${DEFAULT-VALUE})")
+    int connections = 100;
 
     @Option(names = "--idle", paramLabel = "STRATEGY", description = "how application threads, and Aeron's driver, "
             + "wait: ${COMPLETION-CANDIDATES} (default: backoff)")
@@ -117,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<Scenario> scenarios = scenarios();
         BenchRun.Options options = new BenchRun.Options(peerNames(), range("--duration", duration, 1, 600),
                 range("--warmup", warmup, 0, 100), range("--iterations", iterations, 1, 1000),
-                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), range("--clients", clients, 1, 100_000), idle);
+                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), range("--clients", clients, 1, 100_000), idle, modeList(),
+                range("--connections", connections, 1, 10_000));
         PrintWriter out = spec.commandLine().getOut();
         int steps = scenarios.stream().mapToInt(s -> BenchRun.steps(options, s)).sum();
         Progress progress = new Progress(spec.commandLine().getErr(), steps);
@@ -151,8 +164,25 @@ public final class BenchCommand implements Callable<Integer> {
                 return List.of(s);
             }
         }
-        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, scale, all "
+        throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, scale, "
+                + "modes, all "
                 + "expected, got '" + scenario + "'");
+    }
+
+    private List<String> modeList() {
+        List<String> r = new ArrayList<>();
+        for (String m : modes.split(",")) {
+            try {
+                String mode = ModesRun.parseMode(m);
+                if (r.contains(mode)) {
+                    throw new IllegalArgumentException("'" + m.trim() + "' given twice");
+                }
+                r.add(mode);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--modes: " + e.getMessage());
+            }
+        }
+        return r;
     }
 
     private List<String> peerNames() {

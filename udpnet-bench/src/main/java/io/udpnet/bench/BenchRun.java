@@ -17,7 +17,7 @@ import java.util.List;
 final class BenchRun {
     /** The settings of a run, as given on the command line. */
     record Options(List<String> peers, int durationSeconds, int warmup, int iterations, int size, int rate,
-                   int clients, PeerSettings.Idle idle) {
+                   int clients, PeerSettings.Idle idle, List<String> modes, int connections) {
     }
 
     /** A scenario's results, with the load average before and after. */
@@ -34,6 +34,9 @@ final class BenchRun {
     }
 
     Outcome run(Scenario scenario) throws Exception {
+        if (scenario == Scenario.MODES) {
+            return ModesRun.run(options, progress);
+        }
         if (scenario == Scenario.LOSS || scenario == Scenario.SCALE) {
             return udpnetOnly(scenario);
         }
@@ -131,31 +134,27 @@ final class BenchRun {
     }
 
     /**
-     * The loss and scale scenarios, run for udpnet's peers only: only they have unreliable-sequenced fragmented
-     * messages, and the others are not driven with thousands of connections by this harness.
+     * The loss and scale scenarios, run for udpnet's peers and ENet (the one other peer with unreliable fragmented
+     * messages, and with many peers per host); the others are n/a with the reason.
      */
     private Outcome udpnetOnly(Scenario scenario) throws Exception {
         String loadBefore = Machine.loadAverage();
         List<PeerResult> results = new ArrayList<>();
         List<DatagramIo> ios = new ArrayList<>();
         for (String name : options.peers()) {
-            String na = switch (name) {
-                case "udpnet", "udpnet-native" -> null;
-                case "udpnet-nocc" -> "the same as udpnet in this scenario";
-                case "raw", "raw-native", "netty" -> scenario == Scenario.LOSS
-                        ? "no protocol: a message is one datagram, never fragmented"
-                        : "no connections: the scale scenario is run for udpnet's peers only";
-                case "aeron", "kcp" -> scenario == Scenario.LOSS
-                        ? "reliable delivery only: nothing is lost, so nothing to compare"
-                        : "the scale scenario is run for udpnet's peers only";
-                default -> scenario == Scenario.LOSS
-                        ? "its unreliable fragmented packets are not driven by this harness"
-                        : "the scale scenario is run for udpnet's peers only";
-            };
+            String na = notApplicable(name, scenario);
             DatagramIo io = null;
             if (na == null) {
                 try {
-                    io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
+                    if (name.equals("enet")) {
+                        if (scenario == Scenario.LOSS) {
+                            Peers.enetCall("EnetLoss", "check", new Class<?>[0]);
+                        } else {
+                            Peers.enetCall("EnetScale", "check", new Class<?>[] {int.class}, options.clients());
+                        }
+                    } else {
+                        io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
+                    }
                 } catch (Peers.Unavailable e) {
                     na = e.getMessage();
                 }
@@ -167,22 +166,32 @@ final class BenchRun {
                 continue;
             }
             ios.add(io);
-            results.add(PeerResult.of(name, scenario == Scenario.LOSS
-                    ? LossRun.configuration(io, LossRun.config()) : ScaleRun.configuration(io, options.clients())));
+            @SuppressWarnings("unchecked")
+            List<String> config = io == null ? (List<String>) Peers.enetCall(scenario == Scenario.LOSS ? "EnetLoss"
+                    : "EnetScale", "configuration", new Class<?>[0]) : scenario == Scenario.LOSS ? LossRun.configuration(io, LossRun.config())
+                    : ScaleRun.configuration(io, options.clients());
+            results.add(PeerResult.of(name, config));
         }
         List<PeerResult> measured = results.stream().filter(PeerResult::measured).toList();
         if (scenario == Scenario.LOSS) {
             for (int round = 0; round < options.warmup() + options.iterations(); round++) {
                 for (int k = 0; k < measured.size(); k++) {
                     int i = (k + round) % measured.size();
-                    LossRun.measure(ios.get(i), options, measured.get(i), progress, round >= options.warmup());
+                    boolean counted = round >= options.warmup();
+                    if (ios.get(i) == null) {
+                        Peers.enetCall("EnetLoss", "measure", new Class<?>[] {Options.class, PeerResult.class,
+                            Progress.class, boolean.class}, options, measured.get(i), progress, counted);
+                    } else {
+                        LossRun.measure(ios.get(i), options, measured.get(i), progress, counted);
+                    }
                 }
             }
         } else {
             // Thousands of connections per peer: one peer at a time, each with all its rounds.
             for (int i = 0; i < measured.size(); i++) {
                 PeerResult r = measured.get(i);
-                try (ScaleRun run = ScaleRun.open(ios.get(i), options.clients())) {
+                try (ScaleDriver run = ios.get(i) == null ? (ScaleDriver) Peers.enetCall("EnetScale", "open",
+                        new Class<?>[] {int.class}, options.clients()) : ScaleRun.open(ios.get(i), options.clients())) {
                     r.heapPerConnection = run.heapPerConnection();
                     for (int round = 0; round < options.warmup() + options.iterations(); round++) {
                         boolean counted = round >= options.warmup();
@@ -196,8 +205,25 @@ final class BenchRun {
         return new Outcome(scenario, options, results, loadBefore, Machine.loadAverage());
     }
 
+    /** Why peer {@code name} sits out the loss or scale scenario; null for the peers that run it. */
+    static String notApplicable(String name, Scenario scenario) {
+        boolean loss = scenario == Scenario.LOSS;
+        return switch (name) {
+            case "udpnet", "udpnet-native" -> null;
+            case "udpnet-nocc" -> "the same as udpnet in this scenario";
+            case "raw", "raw-native", "netty" -> loss ? "no protocol: a message is one datagram, never fragmented"
+                    : "no protocol, so no connections to hold per client: nothing to scale";
+            case "aeron", "kcp", "quic" -> loss ? "reliable delivery only: nothing is lost, so nothing to compare"
+                    : "not driven with thousands of connections by this harness (one publication or connection "
+                    + "per peer only)";
+            case "enet" -> null;
+            default -> "not run in this scenario";
+        };
+    }
+
     /** The steps the progress bar counts for one scenario: rounds × peers, times the cells of the loss scenario. */
     static int steps(Options o, Scenario s) {
-        return (o.warmup() + o.iterations()) * o.peers().size() * (s == Scenario.LOSS ? LossRun.steps() : 1);
+        int perRound = s == Scenario.LOSS ? LossRun.steps() : s == Scenario.MODES ? o.modes().size() * 2 : 1;
+        return (o.warmup() + o.iterations()) * o.peers().size() * perRound;
     }
 }

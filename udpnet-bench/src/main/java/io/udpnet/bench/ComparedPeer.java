@@ -5,8 +5,12 @@ import java.util.List;
 /**
  * One messaging system under {@code udpnet bench}: a sender and a receiver on 127.0.0.1 in this process, set up once
  * per scenario and used for every iteration. Its methods are called from one thread, one at a time.
+ *
+ * <p>Public, like the few members of {@link PeerSettings}, {@link PingSchedule} and {@link Drain} that peers use,
+ * only because {@link KcpPeer} runs in a class loader of its own (see {@link KcpLoader}), so in another runtime
+ * package.
  */
-interface ComparedPeer extends AutoCloseable {
+public interface ComparedPeer extends AutoCloseable {
     /** Short name for the tables ({@code raw}, {@code udpnet}, {@code aeron}). */
     String name();
 

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The server's listener in {@link MessageModesBench}, on the server's I/O threads: counts the messages of every
+ * The server's listener in {@link MessageModesRun}, on the server's I/O threads: counts the messages of every
  * client connection and checks that each is the next one of its connection.
  *
  * <p>A message carries its sequence number in bytes 0..7 and its client connection's index in bytes 8..11. The

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The end of a throughput iteration: waiting for what is still on its way before the next one starts. */
-final class Drain {
+public final class Drain {
     /** An unreliable peer is done once nothing more has arrived for this long. */
     private static final long QUIET_NANOS = 50_000_000;
 
@@ -35,7 +35,7 @@ final class Drain {
      * @throws IllegalStateException when the receiver reported an error, or messages are still missing
      *                               {@link PeerSettings#TIMEOUT_NANOS} after sending stopped
      */
-    static void untilAll(String peer, AtomicLong received, long target, AtomicReference<String> error)
+    public static void untilAll(String peer, AtomicLong received, long target, AtomicReference<String> error)
             throws InterruptedException {
         long deadline = System.nanoTime() + PeerSettings.TIMEOUT_NANOS;
         while (received.get() < target && error.get() == null) {

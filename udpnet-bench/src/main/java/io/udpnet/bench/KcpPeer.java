@@ -28,14 +28,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@value #INTERVAL_MS} ms update interval, fast resend after 2 duplicate acks, no congestion window) with windows
  * of {@value #WINDOW} segments. The sender writes {@value #BATCH} messages per event-loop turn while the channel is
  * writable; the server counts them and checks their order, or echoes them during ping-pong.
+ *
+ * <p>Loaded by {@link KcpLoader} with Netty 4.1 (kcp-netty does not run on the 4.2 of the other peers), so it uses
+ * only public members of this package; {@link Peers} opens it through that loader.
  */
-final class KcpPeer implements ComparedPeer {
+public final class KcpPeer implements ComparedPeer {
     private static final int BATCH = 64;
     private static final int INTERVAL_MS = 10;
     private static final int WINDOW = 1024;
     private static final int MTU = 1400;
     /** KCP numbers a message's fragments in one byte, and the receive window bounds them further. */
-    private static final int MAX_MESSAGE = (MTU - 24) * Math.min(255, WINDOW);
+    static final int MAX_MESSAGE = (MTU - 24) * Math.min(255, WINDOW);
 
     private final int size;
     private final EventLoopGroup group = new NioEventLoopGroup(2);
@@ -52,11 +55,8 @@ final class KcpPeer implements ComparedPeer {
         this.size = size;
     }
 
-    static KcpPeer open(PeerSettings settings) throws Exception {
-        if (settings.size() > MAX_MESSAGE) {
-            throw new Peers.Unavailable("KCP's message mode takes at most " + MAX_MESSAGE + " bytes per message ("
-                    + "fragments numbered in one byte); " + settings.size() + " asked");
-        }
+    /** Opens both ends; {@link KcpLoader#open} checks the message size first. */
+    public static KcpPeer open(PeerSettings settings) throws Exception {
         KcpPeer p = new KcpPeer(settings.size());
         try {
             UkcpServerBootstrap sb = new UkcpServerBootstrap().group(p.group).channel(UkcpServerChannel.class)
@@ -88,8 +88,10 @@ final class KcpPeer implements ComparedPeer {
 
     @Override
     public List<String> configuration() {
-        return List.of("io.jpower.kcp:kcp-netty 1.5.0 on Netty's NIO transport, message mode (not stream), "
-                        + "one event loop thread per side",
+        String netty = Channel.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        return List.of("io.jpower.kcp:kcp-netty 1.5.0 on Netty's NIO transport from "
+                        + netty.substring(netty.lastIndexOf('/') + 1) + " (in a class loader of its own), message "
+                        + "mode (not stream), one event loop thread per side",
                 "nodelay on, update interval " + INTERVAL_MS + " ms, fast resend after 2 duplicate acks, "
                         + "congestion window off; MTU " + MTU + " B, send and receive windows " + WINDOW
                         + " segments",

@@ -3,7 +3,9 @@ package io.udpnet.bench;
 import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.ConnectionStats;
 import io.udpnet.messaging.ConnectionClosedException;
+import io.udpnet.io.DatagramIo;
 import io.udpnet.messaging.MessageClient;
+import io.udpnet.messaging.MessageClientConfig;
 import io.udpnet.messaging.MessageConnection;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The client side of {@link MessageModesBench}: {@code clients} {@link MessageClient}s (one I/O thread each) with N
+ * The client side of {@link MessageModesRun}: {@code clients} {@link MessageClient}s (one I/O thread each) with N
  * connections spread over them in turn, and one sending thread that goes round the connections with
  * {@code trySend}: a connection that refuses is skipped, and when every connection refused in a row the thread
  * backs off ({@link BackoffIdleStrategy} with Agrona's defaults: 10 spins, 5 yields, parks of 1 µs doubling to
@@ -48,12 +50,13 @@ final class MessageLoad implements AutoCloseable {
     }
 
     /** Opens the clients and connects every connection (one handshake after the other); closes all if that fails. */
-    static MessageLoad open(InetSocketAddress server, ConnectionConfig config, int connections, int clients,
-                            int size) throws IOException {
+    static MessageLoad open(InetSocketAddress server, ConnectionConfig config, DatagramIo io, int connections,
+                            int clients, int size) throws IOException {
         MessageLoad load = new MessageLoad(connections, size);
         try {
             for (int c = 0; c < clients; c++) {
-                load.clients.add(MessageClient.open(config));
+                load.clients.add(MessageClient.open(MessageClientConfig.builder().connection(config).io(io)
+                        .build()));
             }
             for (int i = 0; i < connections; i++) {
                 load.connections[i] = load.clients.get(i % clients).connect(server);

@@ -20,6 +20,8 @@ final class PeerResult {
     long sent;
     long delivered;
     long cpuNanos;
+    /** {@link #heapPerConnection} of a peer whose connections are not on the Java heap. */
+    static final long NOT_ON_HEAP = Long.MIN_VALUE;
     /** The scale scenario's heap per connection, in bytes; -1 elsewhere. */
     long heapPerConnection = -1;
 

@@ -13,12 +13,12 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * @param idle how application threads wait when they have nothing to do or are held back: the same for every peer,
  *             and for Aeron's media driver too
  */
-record PeerSettings(int size, Idle idle) {
+public record PeerSettings(int size, Idle idle) {
     /** Longest wait for anything that should happen: a connection, a drain, a reply, a thread ending. */
-    static final long TIMEOUT_NANOS = 30_000_000_000L;
+    public static final long TIMEOUT_NANOS = 30_000_000_000L;
 
     /** The idle strategies on offer (Agrona's, used by both peers' application threads and by Aeron's driver). */
-    enum Idle {
+    public enum Idle {
         /** {@code BackoffIdleStrategy} with Agrona's defaults: 10 spins, 5 yields, then parks of 1 µs doubling to 1 ms. */
         BACKOFF,
         /** {@code YieldingIdleStrategy}: {@code Thread.yield()} between attempts. */

@@ -7,7 +7,8 @@ import java.util.List;
 /** The peers {@code udpnet bench} knows, by name, and how each is opened. */
 final class Peers {
     /** Every peer name, in the order of the help text. */
-    static final List<String> NAMES = List.of("raw", "raw-native", "udpnet", "udpnet-nocc", "udpnet-native", "aeron", "enet", "kcp", "netty");
+    static final List<String> NAMES = List.of("raw", "raw-native", "udpnet", "udpnet-nocc", "udpnet-native", "aeron",
+            "enet", "kcp", "netty", "quic");
 
     /** The name of the native I/O implementation, when its module is on the class path. */
     static final String NATIVE_IO = "native-linux";
@@ -42,25 +43,35 @@ final class Peers {
                 yield AeronPeer.open(settings);
             }
             case "netty" -> NettyPeer.open(settings);
-            case "kcp" -> KcpPeer.open(settings);
+            case "kcp" -> KcpLoader.open(settings);
+            case "quic" -> QuicPeer.open(settings);
             case "enet" -> enet(settings);
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
         };
     }
 
-    /**
-     * The ENet peer, compiled only on JDK 22 or later (see the module's pom): found by name so that this class
-     * builds without it.
-     */
+    /** The ENet peer. */
     private static ComparedPeer enet(PeerSettings settings) throws Exception {
+        return (ComparedPeer) enetCall("EnetPeer", "open", new Class<?>[] {PeerSettings.class}, settings);
+    }
+
+    /**
+     * Calls static method {@code method} of ENet's class {@code simpleName}, compiled only on JDK 22 or later (see
+     * the module's pom): found by name so that this class builds without it.
+     *
+     * @throws Unavailable when the class was not built, or the call says so (libenet missing)
+     */
+    static Object enetCall(String simpleName, String method, Class<?>[] types, Object... args) throws Exception {
         Class<?> c;
         try {
-            c = Class.forName("io.udpnet.bench.EnetPeer");
+            c = Class.forName("io.udpnet.bench." + simpleName);
         } catch (ClassNotFoundException e) {
             throw new Unavailable("not built: the ENet peer needs the FFM API, so a build on JDK 22 or later");
         }
         try {
-            return (ComparedPeer) c.getDeclaredMethod("open", PeerSettings.class).invoke(null, settings);
+            java.lang.reflect.Method m = c.getDeclaredMethod(method, types);
+            m.setAccessible(true);
+            return m.invoke(null, args);
         } catch (java.lang.reflect.InvocationTargetException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;

@@ -16,9 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The peer's sending thread runs {@link #run}; the one thread that takes pongs calls {@link #onPong}.
  */
-final class PingSchedule {
+public final class PingSchedule {
     /** Bytes at the start of a ping: its number and its due time ({@code System.nanoTime()}). */
-    static final int HEADER = 16;
+    public static final int HEADER = 16;
     /** Parking overshoots by tens of microseconds: the last stretch before a due time is spun instead. */
     private static final long SPIN_NANOS = 60_000;
 
@@ -29,7 +29,8 @@ final class PingSchedule {
     private final CountDownLatch done = new CountDownLatch(1);
 
     /** Sends one ping; waits itself on back-pressure (the wait counts in the round trip). */
-    interface Sender {
+    public interface Sender {
+        /** Sends ping {@code number}, due at {@code dueNanos}. */
         void send(long number, long dueNanos) throws Exception;
     }
 
@@ -37,7 +38,7 @@ final class PingSchedule {
      * @param sent     pings sent
      * @param received pongs received within the wait after the last ping
      */
-    record Result(long sent, long received) {
+    public record Result(long sent, long received) {
     }
 
     /**
@@ -58,7 +59,7 @@ final class PingSchedule {
     /**
      * Sends every ping at its due time, then waits up to {@code waitNanos} for the pongs still missing.
      */
-    Result run(Sender sender, long waitNanos) throws Exception {
+    public Result run(Sender sender, long waitNanos) throws Exception {
         long start = System.nanoTime() + 1_000_000;
         for (int i = 0; i < count; i++) {
             long due = start + i * intervalNanos;
@@ -70,7 +71,7 @@ final class PingSchedule {
     }
 
     /** Records the round trip of the pong whose due time is {@code dueNanos}; on the pong-taking thread only. */
-    void onPong(long dueNanos) {
+    public void onPong(long dueNanos) {
         long now = System.nanoTime();
         if (histogram != null) {
             histogram.recordValue(Math.max(0, now - dueNanos));

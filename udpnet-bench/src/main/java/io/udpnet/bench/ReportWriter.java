@@ -71,7 +71,7 @@ final class ReportWriter {
         JFreeChart chart = switch (o.scenario()) {
             case PINGPONG, SCALE -> latencyChart(o);
             case LOSS -> lossChart(o);
-            case THROUGHPUT, BULK -> barChart(o);
+            case THROUGHPUT, BULK, MODES -> barChart(o);
         };
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }

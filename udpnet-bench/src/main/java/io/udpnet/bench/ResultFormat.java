@@ -17,6 +17,8 @@ final class ResultFormat {
             case BULK -> "1 MiB messages";
             case PINGPONG -> op.size() + "-byte pings at " + op.rate() + "/s, round trips timed from when due";
             case SCALE -> op.clients() + " connections, " + ScaleRun.PER_SECOND + " messages/s each, echoed";
+            case MODES -> op.size() + "-byte datagrams and messages, " + op.connections() + " connections, modes "
+                    + String.join(", ", op.modes());
             case LOSS -> "unreliable-sequenced messages at " + op.rate() + "/s, " + op.durationSeconds()
                     + " s per fragment count and loss";
         };
@@ -40,9 +42,10 @@ final class ResultFormat {
                     line(b, "| %s | n/a: %s | | | | | | | |", r.peer, r.notApplicable);
                     continue;
                 }
-                line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %.2f | %,d B |", r.peer, r.micros(50),
+                line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %.2f | %s |", r.peer, r.micros(50),
                         r.micros(99), r.micros(99.9), r.rtt.getMaxValue() / 1e3, r.delivered, r.sent,
-                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection);
+                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection == PeerResult.NOT_ON_HEAP
+                                ? "n/a (native memory)" : String.format(Locale.ROOT, "%,d B", r.heapPerConnection));
             }
         } else if (o.scenario() == Scenario.PINGPONG) {
             line(b, "| peer | p50 µs | p99 µs | p99.9 µs | max µs | pongs / pings | CPU cores |");

@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * connection is measured once, after a full garbage collection before connecting and after: both ends live in this
  * process, so the figure covers a client and a server connection together, an upper bound for the server's share.
  */
-final class ScaleRun implements AutoCloseable {
+final class ScaleRun implements ScaleDriver {
     static final int PER_SECOND = 20;
     private static final int CLIENT_THREADS = 4;
     private static final int SIZE = 32;
@@ -82,7 +82,8 @@ final class ScaleRun implements AutoCloseable {
                         + "connections; client and server ends together (both in this process)");
     }
 
-    long heapPerConnection() {
+    @Override
+    public long heapPerConnection() {
         return heapPerConnection;
     }
 
@@ -90,7 +91,8 @@ final class ScaleRun implements AutoCloseable {
      * Sends for {@code nanos}, waits for the last echoes, and adds what was measured to {@code result} when
      * {@code counted}; returns the line for the progress bar.
      */
-    String measure(long nanos, PeerResult result, boolean counted) throws Exception {
+    @Override
+    public String measure(long nanos, PeerResult result, boolean counted) throws Exception {
         int n = connections.length;
         long interval = 1_000_000_000L / ((long) PER_SECOND * n);
         long count = Math.max(1, nanos / Math.max(1, interval));

@@ -15,7 +15,10 @@ enum Scenario {
             + "datagrams, at --rate messages/s for --duration s per fragment count; delivery beside (1-p)^n"),
     /** Many connections, each sending a few messages per second to one server that echoes them. */
     SCALE("--clients connections to one server, each sending 20 messages/s that the server echoes; round trips "
-            + "timed from when each message was due, messages lost, CPU, heap per connection");
+            + "timed from when each message was due, messages lost, CPU, heap per connection"),
+    /** udpnet's server modes, at the datagram level and at the message level. */
+    MODES("udpnet's server modes (--modes) with --connections peers: datagrams echoed by a UdpServer, and "
+            + "reliable-ordered --size-byte messages counted by a MessageServer; a fresh server per iteration");
 
     /** The message size of {@link #BULK}. */
     static final int BULK_SIZE = 1 << 20;

@@ -20,7 +20,7 @@ final class Targets {
                     + ratio("throughput: udpnet / kcp", udpnet, find(o, "kcp"), 1.0, true, false);
             case BULK -> ratio("bulk: udpnet / raw (MB/s)", udpnet, find(o, "raw"), 0.8, true, true);
             case PINGPONG -> ratio("pingpong: p99 udpnet / raw", udpnet, find(o, "raw"), 1.5, false, false);
-            case LOSS -> "";
+            case LOSS, MODES -> "";
             case SCALE -> scale(o, udpnet);
         };
     }

@@ -1,2 +1,2 @@
-/** JMH benchmarks of the udpnet engine and transports, harnesses per server strategy, and {@code udpnet bench}. */
+/** JMH benchmarks of the udpnet engine and codecs, the I/O harness, and {@code udpnet bench} with its peers. */
 package io.udpnet.bench;

@@ -31,19 +31,19 @@ import org.agrona.concurrent.IdleStrategy;
  */
 final class EnetPeer implements ComparedPeer {
     private static final int MAX_OUTSTANDING_BYTES = 4 << 20;
-    private static final int EVENT_CONNECT = 1;
-    private static final int EVENT_RECEIVE = 3;
+    static final int EVENT_CONNECT = 1;
+    static final int EVENT_RECEIVE = 3;
     private static final int PACKET_RELIABLE = 1;
     /** ENetEvent on x86-64: type (int) at 0, peer at 8, channelID at 16, data at 20, packet at 24; 32 bytes. */
-    private static final long EVENT_SIZE = 32;
+    static final long EVENT_SIZE = 32;
     /** ENetPacket: referenceCount, flags, data at 16, dataLength at 24. */
     private static final long PACKET_DATA = 16;
     private static final long PACKET_LENGTH = 24;
     /** ENetHost starts with the socket (int) and its bound ENetAddress: host at 4, port at 8. */
-    private static final long HOST_PORT = 8;
-    private static final int LOOPBACK = 0x0100007F; // 127.0.0.1 in network byte order, read as a little-endian int
+    static final long HOST_PORT = 8;
+    static final int LOOPBACK = 0x0100007F; // 127.0.0.1 in network byte order, read as a little-endian int
 
-    private static final class Native {
+    static final class Native {
         final MethodHandle initialize;
         final MethodHandle hostCreate;
         final MethodHandle hostConnect;
@@ -52,6 +52,7 @@ final class EnetPeer implements ComparedPeer {
         final MethodHandle packetCreate;
         final MethodHandle packetDestroy;
         final MethodHandle peerSend;
+        final MethodHandle throttleConfigure;
 
         Native(SymbolLookup lib) {
             Linker l = Linker.nativeLinker();
@@ -73,6 +74,8 @@ final class EnetPeer implements ComparedPeer {
                     FunctionDescriptor.ofVoid(a));
             peerSend = l.downcallHandle(lib.find("enet_peer_send").orElseThrow(),
                     FunctionDescriptor.of(i, a, ValueLayout.JAVA_BYTE, a));
+            throttleConfigure = l.downcallHandle(lib.find("enet_peer_throttle_configure").orElseThrow(),
+                    FunctionDescriptor.ofVoid(a, i, i, i));
         }
     }
 
@@ -134,7 +137,7 @@ final class EnetPeer implements ComparedPeer {
         return p;
     }
 
-    private static synchronized Native load() throws Peers.Unavailable {
+    static synchronized Native load() throws Peers.Unavailable {
         if (lib == null) {
             SymbolLookup l;
             try {

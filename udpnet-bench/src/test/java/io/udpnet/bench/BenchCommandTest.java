@@ -49,6 +49,10 @@ class BenchCommandTest {
         assertArgumentError("--rate", "pingpong", "--rate", "0");
         assertArgumentError("--iterations", "bulk", "--iterations", "0");
         assertArgumentError("--colour", "bulk", "--colour", "red");
+        assertArgumentError("--modes", "modes", "--modes", "shared,wobbly");
+        assertArgumentError("--modes", "modes", "--modes", "sharded:0");
+        assertArgumentError("--modes", "modes", "--modes", "shared,SHARED");
+        assertArgumentError("--connections", "modes", "--connections", "0");
     }
 
     @Test
@@ -56,7 +60,7 @@ class BenchCommandTest {
         Run r = run("--help");
         assertEquals(0, r.status());
         for (String s : List.of("SCENARIO", "throughput", "bulk", "pingpong", "--peers", "--duration", "--json",
-                "--report", "--rate", "--size")) {
+                "--report", "--rate", "--size", "modes", "--modes", "--connections", "quic")) {
             assertTrue(r.out().contains(s), s + " in " + r.out());
         }
     }
@@ -137,14 +141,14 @@ class BenchCommandTest {
 
     @Test
     void aPeerThatCannotRunIsListedAsNotApplicable() {
-        // udpnet-native needs the native I/O module, which this module's tests do not have on their class path.
-        Run r = run("throughput", "--peers", "udpnet-native", "--duration", "1", "--warmup", "0", "--iterations",
-                "1", "--json");
+        // KCP's message mode numbers fragments in one byte: 400,000-byte messages are beyond it, on any machine.
+        Run r = run("throughput", "--peers", "kcp", "--size", "400000", "--duration", "1", "--warmup", "0",
+                "--iterations", "1", "--json");
         assertEquals(0, r.status(), r.err());
         List<String> rows = results(r.out(), "throughput");
         assertEquals(1, rows.size(), r.out());
-        assertTrue(rows.get(0).matches("\\{\"peer\": \"udpnet-native\", \"notApplicable\": \".+\"}"), rows.get(0));
-        assertTrue(r.err().contains("udpnet-native: skipped"), r.err());
+        assertTrue(rows.get(0).matches("\\{\"peer\": \"kcp\", \"notApplicable\": \".*at most.+\"}"), rows.get(0));
+        assertTrue(r.err().contains("kcp: skipped"), r.err());
     }
 
     @Test
@@ -189,5 +193,75 @@ class BenchCommandTest {
         assertTrue(number(u, "delivered") > 0 && number(u, "delivered") <= 400, u);
         assertTrue(number(u, "heapBytesPerConnection") > 0, u);
         assertTrue(number(u, "p50Micros") > 0 && number(u, "p50Micros") <= number(u, "maxMicros"), u);
+    }
+
+    @Test
+    void modesWithRawAndUdpnetMeasuresBothLevelsPerMode() {
+        Run r = run("modes", "--peers", "raw,udpnet", "--modes", "shared,connected:2", "--connections", "4",
+                "--duration", "1", "--warmup", "0", "--iterations", "1", "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("{\"scenario\": \"modes\", \"machine\": \""), r.out());
+        Matcher m = Pattern.compile("\\{\"peer\": \"([^\"]+)\".*}").matcher(r.out());
+        List<String> peers = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        while (m.find()) {
+            peers.add(m.group(1));
+            rows.add(m.group());
+        }
+        assertEquals(List.of("raw", "udpnet datagrams SHARED", "udpnet datagrams CONNECTED:2",
+                "udpnet messages SHARED", "udpnet messages CONNECTED:2"), peers, r.out());
+        assertTrue(rows.get(0).contains("\"notApplicable\": \"server modes"), rows.get(0));
+        for (String row : rows.subList(1, rows.size())) {
+            assertTrue(number(row, "messagesPerSecond") > 0 && number(row, "cpuCores") > 0, row);
+            assertTrue(number(row, "delivered") > 0, row);
+        }
+        // The message level is reliable: the run fails if anything is missing, and counts what the window took.
+        assertEquals(number(rows.get(3), "sent"), number(rows.get(3), "delivered"), rows.get(3));
+    }
+
+    @Test
+    void lossWithEnetComparesItsUnreliableFragmentsWithTheTheory() {
+        Run r = run("loss", "--peers", "enet", "--duration", "1", "--warmup", "0", "--iterations", "1", "--rate",
+                "100", "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = results(r.out(), "loss");
+        assertEquals(1, rows.size(), r.out());
+        org.junit.jupiter.api.Assumptions.assumeFalse(rows.get(0).contains("notApplicable"),
+                "ENet cannot run here: " + rows.get(0));
+        Matcher cell = Pattern.compile("\\{\"lossProbability\": ([0-9.]+), \"fragments\": (\\d+), \"sent\": (\\d+), "
+                + "\"delivered\": (\\d+)").matcher(rows.get(0));
+        int cells = 0;
+        while (cell.find()) {
+            cells++;
+            long sent = Long.parseLong(cell.group(3));
+            long delivered = Long.parseLong(cell.group(4));
+            assertEquals(100, sent, cell.group());
+            assertTrue(delivered <= sent, cell.group());
+            if (Integer.parseInt(cell.group(2)) == 1) {
+                assertTrue(delivered >= 80, cell.group());
+            }
+        }
+        assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells, rows.get(0));
+    }
+
+    @Test
+    void scaleWithEnetEchoesEveryPeersMessagesWithinItsPeerCap() {
+        Run r = run("scale", "--peers", "enet", "--clients", "20", "--duration", "1", "--warmup", "0",
+                "--iterations", "1", "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = results(r.out(), "scale");
+        assertEquals(1, rows.size(), r.out());
+        org.junit.jupiter.api.Assumptions.assumeFalse(rows.get(0).contains("notApplicable"),
+                "ENet cannot run here: " + rows.get(0));
+        String e = rows.get(0);
+        assertEquals(400, number(e, "sent"), e);
+        assertTrue(number(e, "delivered") > 0 && number(e, "delivered") <= 400, e);
+        assertTrue(!e.contains("heapBytesPerConnection"), "ENet's peers are not on the heap: " + e);
+        assertTrue(number(e, "p50Micros") > 0 && number(e, "p50Micros") <= number(e, "maxMicros"), e);
+
+        Run over = run("scale", "--peers", "enet", "--clients", "5000", "--duration", "1", "--warmup", "0",
+                "--iterations", "1", "--json");
+        assertEquals(0, over.status(), over.err());
+        assertTrue(over.out().contains("\"notApplicable\": \""), over.out());
     }
 }

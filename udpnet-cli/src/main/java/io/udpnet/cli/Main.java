@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 @Command(name = "udpnet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Sessions, messages and reliability over UDP.",
                 "Exit status: 2 for bad arguments (or no command); each command lists its other codes."},
-        subcommands = {DemoCommand.class, ServerCommand.class, ClientCommand.class, RelayCommand.class,
-                SimCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, ClientCommand.class, CoapServerCommand.class,
+                RelayCommand.class, SimCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** The exit code of a command line that cannot be run: unknown option or command, bad value, none given. */
     static final int BAD_ARGUMENTS = 2;

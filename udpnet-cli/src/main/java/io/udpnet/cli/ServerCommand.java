@@ -44,7 +44,9 @@ import java.util.concurrent.TimeUnit;
                         + "Datagrams over --max-datagram are dropped, counted and reported.",
                 "Runs until interrupted (Ctrl-C), which closes every connection with a goodbye, then prints a "
                         + "summary.",
-                "Exit status: 0 after a clean stop, 1 when the port cannot be bound, 2 for bad arguments."})
+                "With --metrics: the counters at http://HOST:PORT/metrics in the Prometheus text format.",
+                "Exit status: 0 after a clean stop, 1 when the port (or the --metrics address) cannot be bound, 2 "
+                        + "for bad arguments."})
 final class ServerCommand implements Callable<Integer> {
     /** How often dropped oversize datagrams are looked for and reported while the server runs. */
     private static final long REPORT_NANOS = 1_000_000_000L;
@@ -77,19 +79,28 @@ final class ServerCommand implements Callable<Integer> {
             description = "stop after this many seconds; 0 = run until interrupted")
     double duration;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "serve the server's counters at http://HOST:PORT/metrics in the Prometheus text format")
+    String metrics;
+
     @Option(names = "--json", description = "print the summary as one JSON object on standard output; "
             + "the lines printed while running go to standard error")
     boolean json;
 
     /** Where the lines printed while running go. */
     private PrintWriter events;
+    /** With --metrics: the page's totals, and the chat's open connections. */
+    private final ServerMetrics serverMetrics = new ServerMetrics();
+    private Set<MessageConnection> online = Set.of();
 
     @Override
     public Integer call() {
         InetSocketAddress address;
+        InetSocketAddress metricsAddress;
         ServerMode serverMode;
         try {
             address = Addresses.bind("--bind", bind);
+            metricsAddress = metrics == null ? null : Addresses.bind("--metrics", metrics);
             serverMode = parseMode(mode);
             if (shards < 0 || shards > 256) {
                 throw new IllegalArgumentException("--shards: 0..256 expected, got " + shards);
@@ -117,6 +128,21 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 1;
         }
+        MetricsEndpoint endpoint = null;
+        if (metricsAddress != null) {
+            AutoCloseable running = server;
+            try {
+                endpoint = MetricsEndpoint.start(metricsAddress, () -> running instanceof UdpServer u
+                        ? serverMetrics.page(u) : serverMetrics.page((MessageServer) running, online));
+                say("metrics on http://" + Addresses.reachable(endpoint.address()) + "/metrics");
+            } catch (IOException e) {
+                close(server);
+                spec.commandLine().getErr().println("udpnet: cannot serve metrics on " + Addresses.text(metricsAddress)
+                        + ": " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
         long start = System.nanoTime();
         Shutdown shutdown = new Shutdown();
         try {
@@ -126,6 +152,9 @@ final class ServerCommand implements Callable<Integer> {
         } finally {
             // Counters are read while the server still runs: a closed message server no longer answers for them.
             String summary = summary(server, (System.nanoTime() - start) / 1e9);
+            if (endpoint != null) {
+                endpoint.close();
+            }
             close(server);
             PrintWriter out = spec.commandLine().getOut();
             out.println(summary);
@@ -186,6 +215,7 @@ final class ServerCommand implements Callable<Integer> {
 
     private AutoCloseable openMessages(InetSocketAddress address, ServerMode serverMode) throws IOException {
         Set<MessageConnection> online = ConcurrentHashMap.newKeySet();
+        this.online = online;
         MessageConnectionListener chat = new MessageConnectionListener() {
             @Override
             public void onConnected(MessageConnection c) {
@@ -212,6 +242,7 @@ final class ServerCommand implements Callable<Integer> {
             @Override
             public void onClosed(MessageConnection c, DisconnectReason reason) {
                 online.remove(c);
+                serverMetrics.closed(c);
                 say("- " + Addresses.text(c.remoteAddress()) + " left: " + reason + " (" + online.size()
                         + " online)");
             }

@@ -524,6 +524,11 @@ public final class Connection {
         return data.datagramSize();
     }
 
+    /** Datagrams declared lost so far: {@link #stats()}{@code .datagramsLost()} without making a snapshot. */
+    public long datagramsLost() {
+        return data.datagramsLost();
+    }
+
     /** Bytes the congestion controller currently allows in flight. */
     public long congestionWindow() {
         return data.congestion().congestionWindow();

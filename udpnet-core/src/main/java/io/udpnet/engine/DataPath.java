@@ -467,6 +467,11 @@ final class DataPath implements SentLog.Listener, MessageListener {
         return channels.anyPending();
     }
 
+    /** Datagrams declared lost so far. */
+    long datagramsLost() {
+        return sent.declaredLost();
+    }
+
     /** A snapshot of this connection's counters. */
     ConnectionStats stats() {
         ConnectionStats s = ConnectionStats.of(stats);

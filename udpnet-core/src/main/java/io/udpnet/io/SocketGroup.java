@@ -1,11 +1,14 @@
 package io.udpnet.io;
 
+import io.udpnet.jfr.UdpnetEvents;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -76,6 +79,8 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private Handler handler;
     private boolean routing;
+    /** Each socket's drop count at its last KernelDrops event; made when such events are first recorded. */
+    private HashMap<UdpSocket, Long> dropsReported;
 
     SocketGroup(ServerSockets server, int index, IoLoop loop, UdpSocket listener, IoCounters counters,
                 int maxDatagramSize, int batchSize) {
@@ -134,6 +139,9 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
                 return;
             }
             int n = in.count();
+            if (UdpnetEvents.watchingKernelDrops()) {
+                reportDrops(socket);
+            }
             if (n == 0) {
                 return;
             }
@@ -150,6 +158,19 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
                 // would leave most of them unacknowledged, and the peer would send them again.
                 flush(System.nanoTime());
             }
+        }
+    }
+
+    /** A KernelDrops event when the socket's drop count grew since its last one (the count is read, not polled). */
+    private void reportDrops(UdpSocket socket) {
+        if (dropsReported == null) {
+            dropsReported = new HashMap<>();
+        }
+        long total = socket.drops();
+        Long before = dropsReported.put(socket, total);
+        long since = total - (before == null ? 0 : before);
+        if (since > 0) {
+            UdpnetEvents.kernelDrops(socket.localAddress(), since, total);
         }
     }
 
@@ -271,6 +292,9 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
     public void detach(InetSocketAddress peer) {
         UdpSocket s = own.remove(peer);
         if (s != null) {
+            if (dropsReported != null) {
+                dropsReported.remove(s);
+            }
             if (s == out.socket()) {
                 out.flush();
             }

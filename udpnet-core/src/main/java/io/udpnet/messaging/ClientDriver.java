@@ -10,6 +10,7 @@ import io.udpnet.io.PathError;
 import io.udpnet.io.SocketOptions;
 import io.udpnet.io.Transmitter;
 import io.udpnet.io.UdpSocket;
+import io.udpnet.jfr.UdpnetEvents;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,8 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     private ConnectionDriver current;
     /** Datagrams the kernel would not take (send buffer full): lost like any other, and sent again if reliable. */
     private final LongAdder sendDrops = new LongAdder();
+    /** Connections that received or sent this turn, observed at its end while path events are recorded. */
+    private final List<ConnectionDriver> watched = new ArrayList<>();
     private volatile int connections;
 
     ClientDriver(IoLoop loop, ConnectionConfig config, MessageClientConfig clientConfig) {
@@ -154,6 +158,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
                     }
                     c.engine().pauseReceiving(c.inboxFull());
                     endpoint.handleDatagram(c.engine(), in.datagram(i), now);
+                    watch(c);
                 }
                 if (!in.isFull()) {
                     return;
@@ -179,6 +184,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             c.engine().peerUnreachable(System.nanoTime());
         } else if (error.largestDatagram() > 0) {
             c.engine().pathTooBig(error.largestDatagram(), System.nanoTime());
+            watch(c);
         }
     }
 
@@ -203,13 +209,25 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             // while current is still that connection.
             out.commit(s, c.remoteAddress());
             current = c;
+            watch(c);
         }
         out.flush();
+        for (int i = 0; i < watched.size(); i++) {
+            watched.get(i).observe();
+        }
+        watched.clear();
         if (!retired.isEmpty()) {
             retired.values().forEach(UdpSocket::close);
             retired.clear();
         }
         return Math.min(recheck, endpoint.nextDeadline());
+    }
+
+    /** Puts a connection on this turn's list for the path events, while they are recorded. */
+    private void watch(ConnectionDriver c) {
+        if (UdpnetEvents.watchingPaths() && c.watch()) {
+            watched.add(c);
+        }
     }
 
     long sendDrops() {

@@ -6,6 +6,7 @@ import io.udpnet.engine.ConnectionListener;
 import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.DisconnectReason;
 import io.udpnet.io.IoLoop;
+import io.udpnet.jfr.UdpnetEvents;
 
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -51,6 +52,11 @@ final class ConnectionDriver {
     private boolean stalled;
     private String closeText;
     private long lingerUntil;
+    /** Whether the owner has this connection on its list to {@link #observe} at the end of the I/O turn. */
+    private boolean watched;
+    /** What the last path events reported: datagrams declared lost, the datagram size. */
+    private long lostReported;
+    private int sizeReported;
 
     ConnectionDriver(IoLoop loop, Owner owner, ConnectionConfig config, MessageConnectionListener listener, int inboxLimit,
                      InboxBudget inboxBudget, InetSocketAddress remote, MessageConnection.State initial) {
@@ -81,6 +87,46 @@ final class ConnectionDriver {
     void engine(Connection c) {
         this.engine = c;
         c.attach(this);
+        sizeReported = c.datagramSize();
+    }
+
+    /** Whether this is a server's connection (for the events), as opposed to a client's. */
+    private boolean serverSide() {
+        return owner instanceof ServerShard;
+    }
+
+    /**
+     * Marks the connection to be observed at the end of the I/O turn, while path events are recorded.
+     *
+     * @return true when it was not marked yet: the caller puts it on its list
+     */
+    boolean watch() {
+        if (watched || engine == null) {
+            return false;
+        }
+        watched = true;
+        return true;
+    }
+
+    /**
+     * Records what changed on the path since the last look: datagrams declared lost (one event for all of this turn's)
+     * and the datagram size. The engine only counts; reading its counters here keeps events out of it.
+     */
+    void observe() {
+        watched = false;
+        if (engine == null) {
+            return;
+        }
+        long lost = engine.datagramsLost();
+        if (lost != lostReported) {
+            UdpnetEvents.datagramsLost(remote, serverSide(), lost - lostReported, lost);
+            lostReported = lost;
+        }
+        int size = engine.datagramSize();
+        if (size != sizeReported) {
+            UdpnetEvents.pathMtuChanged(remote, serverSide(), sizeReported, size);
+            sizeReported = size;
+        }
     }
 
     Connection engine() {
@@ -168,7 +214,11 @@ final class ConnectionDriver {
     private void ended(DisconnectReason r) {
         if (engine != null) {
             facade.published(engine.stats());
+            if (UdpnetEvents.watchingPaths()) {
+                observe();   // losses declared since the last look, before the connection is gone
+            }
         }
+        UdpnetEvents.connectionClosed(remote, serverSide(), r.code().name(), r.text(), r.remote());
         // The owner forgets the connection before anyone waiting can see it closed.
         owner.closed(this);
         facade.ended(r);
@@ -235,6 +285,7 @@ final class ConnectionDriver {
             }
             facade.published(connection.stats());
             facade.opened();
+            UdpnetEvents.connectionOpened(remote, serverSide());
             owner.established(ConnectionDriver.this);
             drain();
             if (listener != null) {

@@ -149,10 +149,13 @@ public final class MessageServer implements AutoCloseable {
         return open.get();
     }
 
-    /** A snapshot of the server's counters, with each I/O thread's handshake counters. */
+    /** A snapshot of the server's counters, with each I/O thread's handshake counters (none once it is closed). */
     public MessageServerStats stats() {
         List<EndpointStats> endpoints = new ArrayList<>();
         for (ServerShard s : shards) {
+            if (closing) {
+                break;   // the loops stop or have stopped: asking them would only wait out the time-out
+            }
             CompletableFuture<EndpointStats> f = new CompletableFuture<>();
             s.group().loop().execute(() -> f.complete(s.endpointStats()));
             try {

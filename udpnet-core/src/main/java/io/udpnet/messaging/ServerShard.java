@@ -9,11 +9,13 @@ import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
+import io.udpnet.jfr.UdpnetEvents;
 
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,6 +45,8 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     /** Established connections not yet closed, ended by {@link #stopped()} should the loop stop with them open. */
     private final Set<ConnectionDriver> live = new HashSet<>();
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
+    /** Connections that received or sent this turn, observed at its end while path events are recorded. */
+    private final List<ConnectionDriver> watched = new ArrayList<>();
 
     ServerShard(MessageServer server, SocketGroup group, int shardCount) {
         this.server = server;
@@ -78,6 +82,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             if (full) {
                 server.counters().inboxDrops.increment();
             }
+            watch(mc);
         }
         endpoint.handleDatagram(from, datagram, now);
     }
@@ -111,6 +116,9 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             Connection c = endpoint.connection(error.peer());
             if (c != null) {
                 c.pathTooBig(error.largestDatagram(), System.nanoTime());
+                if (c.attachment() instanceof ConnectionDriver mc) {
+                    watch(mc);
+                }
             }
         }
         // Without an MTU the datagram is simply lost; path MTU discovery learns from the loss of its probe.
@@ -123,10 +131,26 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         drains.run();
         long recheck = housekeeping.run(now);
         InetSocketAddress to;
+        boolean watching = UdpnetEvents.watchingPaths();
         while ((to = endpoint.pollTransmit(group.slot(), now)) != null) {
             group.commit(to);
+            if (watching && endpoint.connection(to) instanceof Connection c
+                    && c.attachment() instanceof ConnectionDriver mc) {
+                watch(mc);
+            }
         }
+        for (int i = 0; i < watched.size(); i++) {
+            watched.get(i).observe();
+        }
+        watched.clear();
         return Math.min(recheck, endpoint.nextDeadline());
+    }
+
+    /** Puts a connection on this turn's list for the path events, while they are recorded. */
+    private void watch(ConnectionDriver c) {
+        if (UdpnetEvents.watchingPaths() && c.watch()) {
+            watched.add(c);
+        }
     }
 
     /**
@@ -144,27 +168,32 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     @Override
     public Admission admit(InetSocketAddress client, ByteBuffer payload) {
         if (server.closing()) {
-            return Admission.reject("server shutting down");
+            return refuse(client, DisconnectCode.REJECTED, "server shutting down");
         }
         try {
             if (!config.admission().admit(client, payload)) {
-                return Admission.reject("refused by the server");
+                return refuse(client, DisconnectCode.REJECTED, "refused by the server");
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "admission check threw for " + client + "; refused", e);
-            return Admission.reject("refused by the server");
+            return refuse(client, DisconnectCode.REJECTED, "refused by the server");
         }
         if (!server.reserveConnection()) {
-            return Admission.reject(DisconnectCode.SERVER_FULL, "server has " + server.connectionCount()
+            return refuse(client, DisconnectCode.SERVER_FULL, "server has " + server.connectionCount()
                     + " connections");
         }
         if (!server.reserveBacklog()) {
             server.releaseConnection();
-            return Admission.reject("accept backlog full");
+            return refuse(client, DisconnectCode.REJECTED, "accept backlog full");
         }
         ConnectionDriver c = new ConnectionDriver(group.loop(), this, config.connection(), config.listener(),
                 config.inboxBytes(), server.inboxBudget(), client, MessageConnection.State.OPEN);
         return Admission.accept(c.events());
+    }
+
+    private static Admission refuse(InetSocketAddress client, DisconnectCode code, String reason) {
+        UdpnetEvents.handshakeRefused(client, code.name(), reason);
+        return Admission.reject(code, reason);
     }
 
     @Override

@@ -33,9 +33,10 @@ class ArchitectureTest {
             "io.udpnet.wire", Set.of(),
             "io.udpnet", Set.of("io.udpnet.wire"),
             "io.udpnet.engine", Set.of("io.udpnet", "io.udpnet.wire"),
-            "io.udpnet.io", Set.of(),
+            "io.udpnet.jfr", Set.of(),
+            "io.udpnet.io", Set.of("io.udpnet.jfr"),
             "io.udpnet.transport", Set.of("io.udpnet.io"),
-            "io.udpnet.messaging", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.io"),
+            "io.udpnet.messaging", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.io", "io.udpnet.jfr"),
             "io.udpnet.impair", Set.of(),
             "io.udpnet.sim", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.impair"));
     private static final Pattern UDPNET_CLASS = Pattern.compile("io/udpnet/((?:[a-z0-9]+/)*)[A-Za-z0-9_$]+");

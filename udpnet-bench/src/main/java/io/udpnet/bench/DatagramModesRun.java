@@ -1,5 +1,6 @@
 package io.udpnet.bench;
 
+import io.udpnet.io.DatagramIo;
 import io.udpnet.transport.DatagramSession;
 import io.udpnet.io.ServerMode;
 import io.udpnet.transport.ServerStats;
@@ -17,116 +18,54 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Datagrams per second through {@link UdpServer} on loopback, per server strategy and number of peers.
+ * The {@code modes} scenario at the datagram level: datagrams per second through {@link UdpServer} on loopback, in
+ * one server mode with N peers.
  *
- * <p>Not a JMH benchmark: what is measured is the rate of an asynchronous server under a closed-loop load, together
- * with the CPU time it costs and the drops it causes, and JMH's per-invocation score adds nothing to that. Every
- * configuration runs in a fresh JVM (unless {@code --fork false}), back to back, so the rows of one run can be
- * compared as ratios.
- *
- * <p>The server binds 127.0.0.1 port 0 and echoes every datagram from its {@link DatagramSessionListener} (listener style:
- * the handler runs on the thread that read the datagram). The peers are N {@link DatagramChannel}s on 127.0.0.1,
- * each connected to the server, all driven by one thread: non-blocking sends round-robin over the peers, at most
- * {@code --window} datagrams in flight in total and at most {@code ceil(window / peers)} per peer, echoes read
- * through one selector. A window that stays full for 200 ms is written off (counted as lost) so a dropped
+ * <p>The server binds 127.0.0.1 port 0 and echoes every datagram from its {@link DatagramSessionListener} (listener
+ * style: the handler runs on the thread that read the datagram). The peers are N {@link DatagramChannel}s on
+ * 127.0.0.1, each connected to the server, all driven by one thread: non-blocking sends round-robin over the peers,
+ * at most {@value #WINDOW} datagrams in flight in total and at most {@code ceil(window / peers)} per peer, echoes
+ * read through one selector. A window that stays full for 200 ms is written off (counted as lost) so a dropped
  * datagram cannot stall the run. Before measuring, every peer gets its session (one datagram, echoed), then the
  * load runs for the warm-up time.
  *
- * <p>Per configuration it reports: datagrams that reached sessions per second (the handler's count), echoes
- * received by the peers per second, the server's drop counters, the kernel's UDP receive-buffer errors
- * ({@code /proc/net/snmp}, system-wide), and CPU time: the driver thread's, and the rest of the process, which is
- * the server's I/O threads, the virtual-thread carriers and the JVM's own threads.
+ * <p>It measures datagrams that reached sessions per second (the handler's count), the process's CPU time, and
+ * (in the detail line) echoes, the server's drop counters, the kernel's UDP receive-buffer errors
+ * ({@code /proc/net/snmp}, system-wide) and the handler's count per thread.
  *
- * <pre>
- * bin/bench --main io.udpnet.bench.ServerModesBench [--modes SHARED,SHARDED,CONNECTED,CONNECTED:1024]
- *     [--peers 1,100,1000] [--size 64] [--window 256] [--warmup 3] [--seconds 5] [--rounds 1] [--fork true]
- * </pre>
- *
- * {@code CONNECTED:n} sets {@code maxConnectedSockets} to n (default 256); {@code SHARDED:n} sets the number of
- * sockets (default: the number of processors).
+ * <p>A mode is {@code SHARED}, {@code SHARDED}, {@code SHARDED:n} (n sockets; default: the number of processors),
+ * {@code CONNECTED} or {@code CONNECTED:n} ({@code maxConnectedSockets} n; default 256).
  */
-public final class ServerModesBench {
+final class DatagramModesRun {
     private static final long STALL_NANOS = 200_000_000L;
+    /** Datagrams in flight at most, over all peers. */
+    static final int WINDOW = 256;
 
-    private ServerModesBench() {
+    private DatagramModesRun() {
     }
 
-    /** Options of one run. */
-    private record Options(List<String> modes, List<Integer> peers, int size, int window, int warmup, int seconds,
-                           int rounds, boolean fork) {
+    /** The settings of one measurement. */
+    private record Options(int size, int window) {
     }
 
-    /**
-     * Runs the benchmark.
-     *
-     * @param args the options, see the class comment
-     * @throws Exception when a configuration fails
-     */
-    public static void main(String[] args) throws Exception {
-        Map<String, String> defaults = new TreeMap<>();
-        defaults.put("modes", "SHARED,SHARDED,CONNECTED,CONNECTED:1024");
-        defaults.put("peers", "1,100,1000");
-        defaults.put("size", "64");
-        defaults.put("window", "256");
-        defaults.put("warmup", "3");
-        defaults.put("seconds", "5");
-        defaults.put("rounds", "1");
-        defaults.put("fork", "true");
-        defaults.put("single", "");
-        Options opt;
-        BenchArgs o;
-        try {
-            o = BenchArgs.parse(args, defaults, Set.of());
-            opt = new Options(List.of(o.text("modes").split(",")), o.numbers("peers", 1, 100_000),
-                    o.number("size", 1, 65_507), o.number("window", 1, 1 << 20), o.number("warmup", 0, 3600),
-                    o.number("seconds", 1, 3600), o.number("rounds", 1, 1000), Boolean.parseBoolean(o.text("fork")));
-        } catch (IllegalArgumentException e) {
-            System.err.println("ServerModesBench: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        String single = o.text("single").isEmpty() ? null : o.text("single");
-        if (single != null) {
-            String[] mp = single.split("/");
-            System.out.println(ForkedRun.ROW + runOne(mp[0], Integer.parseInt(mp[1]), opt));
-            return;
-        }
-        System.out.printf(Locale.ROOT, "# %d processors, %s %s; size %d B, window %d, warm-up %d s, measured %d s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), opt.size(), opt.window(), opt.warmup(), opt.seconds());
-        List<String> rows = new ArrayList<>();
-        for (int r = 0; r < opt.rounds(); r++) {
-            for (int p : opt.peers()) {
-                for (String m : opt.modes()) {
-                    String row = opt.fork()
-                            ? ForkedRun.row(ServerModesBench.class, args, m + "/" + p, m + " with " + p + " peers")
-                            : runOne(m, p, opt);
-                    System.out.println(row);
-                    rows.add(row);
-                }
-            }
-        }
-        System.out.println();
-        System.out.println(header());
-        rows.forEach(System.out::println);
-    }
-
-    private static String header() {
-        return "| mode | peers | own sockets | datagrams/s to sessions | echoes/s at peers | server-side CPU (cores)"
-                + " | driver CPU (cores) | datagrams per server-side CPU-second | server drops | kernel rcvbuf errors"
-                + " | lost | load (1 min) |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+    static List<String> configuration(DatagramIo io, int size) {
+        return List.of("I/O: " + io.name() + "; UdpServer on 127.0.0.1 echoing every datagram from its session "
+                        + "listener (on the reading thread), idle time-out off",
+                "N connected DatagramChannel peers driven by one thread, round-robin, " + size + "-byte datagrams, at "
+                        + "most " + WINDOW + " in flight (ceil(" + WINDOW + " / N) per peer); a fresh server per "
+                        + "iteration, 1 s of load before the measured time",
+                "messages/s: datagrams that reached sessions per second; CPU: the whole process (server, peers, "
+                        + "driver)");
     }
 
     /** Datagrams handled, per thread that ran the handler (platform threads by name; virtual ones together). */
@@ -147,10 +86,15 @@ public final class ServerModesBench {
         }
     }
 
-    static String runOne(String modeSpec, int peers, Options opt) throws IOException {
+    /**
+     * Measures {@code modeSpec} with {@code peers} peers for {@code nanos} after {@code warmupNanos} of load.
+     */
+    static ModeFigures measure(String modeSpec, int peers, DatagramIo io, int size, long warmupNanos, long nanos)
+            throws IOException {
+        Options opt = new Options(size, WINDOW);
         String[] ms = modeSpec.split(":");
         ServerMode mode = ServerMode.valueOf(ms[0]);
-        UdpServerConfig.Builder b = UdpServerConfig.builder().mode(mode)
+        UdpServerConfig.Builder b = UdpServerConfig.builder().mode(mode).io(io)
                 .bindAddress(new InetSocketAddress("127.0.0.1", 0)).idleTimeout(Duration.ZERO);
         if (ms.length > 1 && mode == ServerMode.CONNECTED) {
             b.maxConnectedSockets(Integer.parseInt(ms[1]));
@@ -180,19 +124,20 @@ public final class ServerModesBench {
             if (server.sessionCount() != peers) {
                 throw new IllegalStateException("sessions: " + server.sessionCount() + " of " + peers);
             }
-            d.run(Duration.ofSeconds(opt.warmup()).toNanos());
+            d.run(warmupNanos);
             String load = HostCounters.loadAverage();
             ServerStats s0 = server.stats();
             long h0 = handled.total();
             Map<String, Long> per0 = handled.snapshot();
             long e0 = d.echoes;
             long l0 = d.lost;
+            long sent0 = d.sent;
             long k0 = HostCounters.udpCounter("RcvbufErrors");
             Map<String, Long> cpu0 = HostCounters.cpuByThreadGroup(threads, "udpnet-io");
             long p0 = os.getProcessCpuTime();
             long c0 = threads.getThreadCpuTime(driverThread);
             long t0 = System.nanoTime();
-            d.run(Duration.ofSeconds(opt.seconds()).toNanos());
+            d.run(nanos);
             long t1 = System.nanoTime();
             long c1 = threads.getThreadCpuTime(driverThread);
             long p1 = os.getProcessCpuTime();
@@ -223,11 +168,11 @@ public final class ServerModesBench {
                     detail.append(' ').append(k).append('=').append(v);
                 }
             });
-            System.err.println(detail);
-            return String.format(Locale.ROOT, "| %s | %,d | %d | %,.0f | %,.0f | %.2f | %.2f | %,.0f | %d | %d | %d | %s |",
-                    modeSpec, peers, s1.connectedSockets(), rate, echoes, serverCores, driverCores,
-                    serverCores > 0 ? rate / serverCores : 0, s1.totalDrops() - s0.totalDrops(), k1 - k0,
-                    d.lost - l0, load);
+            detail.append(String.format(Locale.ROOT, "; echoes/s %,.0f; server drops %d; kernel rcvbuf errors %d; "
+                            + "written off %d; driver %.2f cores, rest %.2f; load %s", echoes,
+                    s1.totalDrops() - s0.totalDrops(), k1 - k0, d.lost - l0, driverCores, serverCores, load));
+            double cores = (p1 - p0) / 1e9 / secs;
+            return new ModeFigures(rate, rate * opt.size(), cores, d.sent - sent0, h1 - h0, detail.toString());
         }
     }
 
@@ -244,6 +189,7 @@ public final class ServerModesBench {
         private int cursor;
         long echoes;
         long lost;
+        long sent;
 
         Driver(InetSocketAddress server, int n, Options opt) throws IOException {
             this.peers = new DatagramChannel[n];
@@ -326,6 +272,7 @@ public final class ServerModesBench {
             }
             inFlight[i]++;
             total++;
+            sent++;
             return true;
         }
 

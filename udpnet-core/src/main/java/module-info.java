@@ -15,6 +15,7 @@ module io.udpnet {
     exports io.udpnet.engine;
     // Sockets, servers and clients.
     exports io.udpnet.io;
+    exports io.udpnet.dtls;
     exports io.udpnet.transport;
     exports io.udpnet.messaging;
     // Test tools: impaired links in virtual time (sim) and in real time (impair).

@@ -1,5 +1,8 @@
 package io.udpnet.cli;
 
+import io.udpnet.dtls.DtlsCredentials;
+import io.udpnet.dtls.DtlsServerConfig;
+import io.udpnet.dtls.DtlsStats;
 import io.udpnet.engine.DisconnectReason;
 import io.udpnet.messaging.MessageConnection;
 import io.udpnet.messaging.MessageConnectionListener;
@@ -15,6 +18,7 @@ import io.udpnet.transport.DatagramSessionListener;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,6 +46,11 @@ import java.util.concurrent.TimeUnit;
                 "With --raw: a plain datagram echo server on the raw level (each peer's datagrams are echoed back "
                         + "by its session), for testing UDP reachability with any tool (e.g. socat, nc -u). "
                         + "Datagrams over --max-datagram are dropped, counted and reported.",
+                "With --raw --dtls: a DTLS 1.2 echo server (each session's decrypted datagrams are echoed back "
+                        + "encrypted), for any DTLS client, e.g. openssl s_client -dtls1_2 -connect HOST:PORT. "
+                        + "Without --cert/--key or --pkcs12 it makes a self-signed EC P-256 certificate and prints "
+                        + "its SHA-256 fingerprint on standard error. Secure chat (--dtls without --raw) is not "
+                        + "there yet.",
                 "Runs until interrupted (Ctrl-C), which closes every connection with a goodbye, then prints a "
                         + "summary.",
                 "With --metrics: the counters at http://HOST:PORT/metrics in the Prometheus text format.",
@@ -72,8 +81,12 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--max-datagram", paramLabel = "BYTES",
             description = "with --raw: largest datagram echoed, 1..65507; larger ones are dropped and reported "
-                    + "(default: 65507, any UDP datagram)")
+                    + "(default: 65507, any UDP datagram). With --dtls: the largest DTLS datagram sent, "
+                    + "256..16384 (default: 1200)")
     Integer maxDatagram;
+
+    @Mixin
+    DtlsOptions tls;
 
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "stop after this many seconds; 0 = run until interrupted")
@@ -111,10 +124,11 @@ final class ServerCommand implements Callable<Integer> {
             if (maxDatagram != null && !raw) {
                 throw new IllegalArgumentException("--max-datagram applies to --raw only");
             }
-            if (maxDatagram != null && (maxDatagram < 1 || maxDatagram > UdpServerConfig.MAX_UDP_PAYLOAD)) {
+            if (maxDatagram != null && !tls.dtls && (maxDatagram < 1 || maxDatagram > UdpServerConfig.MAX_UDP_PAYLOAD)) {
                 throw new IllegalArgumentException("--max-datagram: 1.." + UdpServerConfig.MAX_UDP_PAYLOAD
                         + " bytes expected, got " + maxDatagram);
             }
+            tls.check(raw, maxDatagram);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -276,7 +290,7 @@ final class ServerCommand implements Callable<Integer> {
             }
         };
         UdpServerConfig.Builder b = UdpServerConfig.builder().bindAddress(address).mode(serverMode)
-                .maxDatagramSize(maxDatagram == null ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
+                .maxDatagramSize(maxDatagram == null || tls.dtls ? UdpServerConfig.MAX_UDP_PAYLOAD : maxDatagram)
                 .sessionListener(s -> {
                     say("+ " + Addresses.text(s.remoteAddress()) + (s.hasOwnSocket() ? " (own socket)" : ""));
                     return echo;
@@ -284,7 +298,26 @@ final class ServerCommand implements Callable<Integer> {
         if (shards > 0) {
             b.shards(shards);
         }
+        if (tls.dtls) {
+            DtlsServerConfig.Builder d = DtlsServerConfig.builder().credentials(tls.credentials());
+            if (maxDatagram != null) {
+                d.maxDatagramSize(maxDatagram);
+            }
+            b.dtls(d.build());
+        }
         UdpServer server = UdpServer.open(b.build());
+        if (tls.dtls) {
+            DtlsCredentials id = server.dtlsCredentials().orElseThrow();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("DTLS certificate " + id.certificate().getSubjectX500Principal().getName()
+                    + (tls.credentials() == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
+                    + id.fingerprint());
+            err.flush();
+            say("udpnet DTLS echo server on " + listening(server.localAddress(), server.mode())
+                    + ", datagrams up to " + server.config().dtls().maxDatagramSize() + " bytes; try: "
+                    + "openssl s_client -dtls1_2 -connect " + Addresses.reachable(server.localAddress()));
+            return server;
+        }
         say("udpnet raw echo server on " + listening(server.localAddress(), server.mode()) + ", datagrams up to "
                 + server.config().maxDatagramSize() + " bytes; try: socat - UDP:"
                 + Addresses.reachable(server.localAddress()));
@@ -326,6 +359,9 @@ final class ServerCommand implements Callable<Integer> {
     private String summary(AutoCloseable server, double seconds) {
         Json settings = new Json().put("bind", bind).put("mode", mode.toLowerCase(Locale.ROOT)).put("shards", shards)
                 .put("raw", raw).put("durationSeconds", duration);
+        if (tls.dtls) {
+            settings.put("dtls", true);
+        }
         Json summary = new Json().put("command", "server");
         String text;
         if (server instanceof UdpServer u) {
@@ -343,6 +379,16 @@ final class ServerCommand implements Callable<Integer> {
                     .put("datagramsDroppedQueueFull", s.drops(DatagramDropReason.QUEUE_FULL))
                     .put("datagramsDroppedOther", s.totalDrops() - s.drops(DatagramDropReason.OVERSIZE)
                             - s.drops(DatagramDropReason.QUEUE_FULL));
+            if (u.dtlsStats().isPresent()) {
+                DtlsStats d = u.dtlsStats().get();
+                summary.put("handshakesCompleted", d.handshakesCompleted())
+                        .put("handshakesFailed", d.handshakesFailed())
+                        .put("handshakesRefused", d.handshakesRefused())
+                        .put("helloVerifyRequestsSent", d.helloVerifyRequestsSent())
+                        .put("helloVerifyRateLimited", d.helloVerifyRateLimited())
+                        .put("hellosRejected", d.hellosRejected())
+                        .put("recordsInvalid", d.invalidRecords());
+            }
             text = String.format("server stopped after %.1f s: %d sessions, %d datagrams received (%d B), %d sent "
                             + "(%d B); %d dropped, %d of them over %s", seconds, s.sessionsOpened(), s.datagramsIn(),
                     s.bytesIn(), s.datagramsOut(), s.bytesOut(), s.totalDrops(), s.drops(DatagramDropReason.OVERSIZE),

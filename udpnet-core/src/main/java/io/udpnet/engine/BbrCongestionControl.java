@@ -424,6 +424,7 @@ final class BbrCongestionControl implements CongestionController {
     @Override
     public void onIdle() {
         sampler.trim();
+        losses.trim();
     }
 
     @Override

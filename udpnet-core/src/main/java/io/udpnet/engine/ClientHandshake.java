@@ -31,6 +31,8 @@ final class ClientHandshake {
     private long nextSendAt;
     private long backoff;
     private long token;
+    private long resetHigh;
+    private long resetLow;
     private DisconnectReason rejection;
 
     ClientHandshake(ConnectionConfig config, long nonce, ByteBuffer payload, long now) {
@@ -94,6 +96,8 @@ final class ClientHandshake {
                     return IGNORED;
                 }
                 token = b.getLong(Handshake.TOKEN_OFFSET);
+                resetHigh = b.getLong(Handshake.RESET_PROOF_OFFSET);
+                resetLow = b.getLong(Handshake.RESET_PROOF_OFFSET + 8);
                 return ACCEPTED;
             }
             case Handshake.KIND_REJECT -> {
@@ -116,6 +120,16 @@ final class ClientHandshake {
 
     long token() {
         return token;
+    }
+
+    /** The first 8 bytes of the stateless reset proof the ACCEPT carried. */
+    long resetHigh() {
+        return resetHigh;
+    }
+
+    /** The last 8 bytes of the stateless reset proof the ACCEPT carried. */
+    long resetLow() {
+        return resetLow;
     }
 
     DisconnectReason rejection() {

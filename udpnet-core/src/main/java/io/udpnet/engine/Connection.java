@@ -4,6 +4,7 @@ import io.udpnet.ConnectionConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
+import io.udpnet.wire.StatelessReset;
 import io.udpnet.wire.WireFormat;
 
 import java.net.InetSocketAddress;
@@ -60,6 +61,9 @@ public final class Connection {
     /** Validation of a new peer address; server side only, made when a datagram first comes from another address. */
     private PathValidation path;
     long handshakeNonce;
+    /** Client side: the stateless reset proof from the server's ACCEPT (docs/PROTOCOL.md, section 8.5). */
+    private long resetHigh;
+    private long resetLow;
     /**
      * Server side: no valid data datagram has come from the client since ACCEPT. A client sends one at once when
      * accepted; the server pings one that has not halfway through the connect time-out, and drops it at the end (it
@@ -190,6 +194,7 @@ public final class Connection {
         }
         int result = data.handleDatagram(datagram, now);
         if (result == DataPath.PROCESSED) {
+            data.trimIfIdle(now);   // an idle connection's keep-alive was just acknowledged: give back its records
             lastReceivedAt = now;
             unreachableAt = Long.MIN_VALUE;
             unconfirmed = false;
@@ -250,6 +255,17 @@ public final class Connection {
     }
 
     private void handleControl(ByteBuffer datagram, long now) {
+        if (client && state == State.CONNECTED
+                && datagram.get(datagram.position() + DataHeader.KIND_OFFSET) == StatelessReset.KIND_RESET) {
+            ByteBuffer b = datagram.position() == 0 ? datagram : datagram.slice();
+            boolean reset = StatelessReset.matches(b, b.limit(), data.token(), resetHigh, resetLow);
+            datagram.position(datagram.limit());
+            if (reset) {
+                // Only the server that accepted us can make this proof without state: it no longer knows us.
+                end(new DisconnectReason(DisconnectCode.RESET, "the server no longer knows this connection", true));
+            }
+            return;
+        }
         if (handshake == null || state != State.CONNECTING) {
             data.handleDatagram(datagram, now);   // a handshake datagram has no business here: counted as foreign
             return;
@@ -260,6 +276,8 @@ public final class Connection {
         switch (handshake.onControl(b, length, now)) {
             case ClientHandshake.ACCEPTED -> {
                 data.token(handshake.token());
+                resetHigh = handshake.resetHigh();
+                resetLow = handshake.resetLow();
                 state = State.CONNECTED;
                 connectedAt = now;
                 lastReceivedAt = now;

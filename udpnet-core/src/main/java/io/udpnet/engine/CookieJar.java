@@ -16,11 +16,14 @@ import java.util.random.RandomGenerator;
  * version || nonce || client address || client port)}: only a client that can receive at its address can echo it,
  * and the server keeps no state until it does. The time is cut into windows; each window has its own random key,
  * kept for one more window, so a cookie is valid for between one and two windows and a replay after that fails.
+ * With a cookie secret shared by several servers, a window's key is derived from the secret and the window number
+ * instead of drawn at random, so a cookie one server issued is good at the others (docs/SCALING.md).
  */
 final class CookieJar {
     private static final int MAC_BYTES = Handshake.COOKIE_SIZE - 4;
 
     private final RandomGenerator random;
+    private final byte[] secret;
     private final long windowNanos;
     private long currentWindow = Long.MIN_VALUE;
     private Mac current;
@@ -28,9 +31,11 @@ final class CookieJar {
     private final byte[] input = new byte[4 + 1 + 8 + 16 + 2];
     private final byte[] digest = new byte[32];
 
-    CookieJar(RandomGenerator random, long windowNanos) {
+    /** @param secret 32 bytes to derive the window keys from, or null for random keys */
+    CookieJar(RandomGenerator random, long windowNanos, byte[] secret) {
         this.random = random;
         this.windowNanos = windowNanos;
+        this.secret = secret;
     }
 
     /** Writes a fresh cookie for this client into {@code out[0, 24)}. */
@@ -61,15 +66,23 @@ final class CookieJar {
         if (window == currentWindow) {
             return;
         }
-        previous = window == currentWindow + 1 ? current : null;
-        current = newMac();
+        previous = window == currentWindow + 1 ? current : secret != null ? newMac(window - 1) : null;
+        current = newMac(window);
         currentWindow = window;
     }
 
-    private Mac newMac() {
+    private Mac newMac(long window) {
         byte[] key = new byte[32];
-        random.nextBytes(key);
         try {
+            if (secret == null) {
+                random.nextBytes(key);
+            } else {
+                // key[window] = HMAC-SHA256(secret, "udpnet cookie" || window): the same at every server sharing it.
+                Mac derive = Mac.getInstance("HmacSHA256");
+                derive.init(new SecretKeySpec(secret, "HmacSHA256"));
+                derive.update("udpnet cookie".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                key = derive.doFinal(ByteBuffer.allocate(8).putLong(0, window).array());
+            }
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac;

@@ -402,16 +402,21 @@ final class DataPath implements SentLog.Listener, MessageListener {
      * keep-alive interval, nothing is in flight and no reliable message waits for delivery, the sent-datagram
      * records and the congestion controller's per-datagram samples go back to their smallest size, and the send
      * queues, receivers and pooled buffers go (see docs/ARCHITECTURE.md, "Memory"). Called on every poll of an
-     * established connection, so it needs no timer of its own: the first keep-alive after the connection went quiet
-     * finds it idle. A busy connection never qualifies, so it never shrinks and grows again in turn.
+     * established connection and after every datagram it processes, so it needs no timer of its own: the first
+     * keep-alive after the connection went quiet finds it idle, and each keep-alive's ack trims again what the ping
+     * took. A busy connection never qualifies, so it never shrinks and grows again in turn.
      */
     void trimIfIdle(long nowNanos) {
-        if (trimmed || nowNanos - lastMessageAt < config.keepAliveNanos() / 2 || sent.inFlight() > 0
-                || !channels.quiet()) {
+        if (nowNanos - lastMessageAt < config.keepAliveNanos() / 2 || sent.inFlight() > 0) {
             return;
         }
+        // Again after each keep-alive exchange: the ping's record and samples go once it is acknowledged (cheap
+        // when there is nothing to give back).
         sent.trim();
         congestion.onIdle();
+        if (trimmed || !channels.quiet()) {
+            return;
+        }
         channels.trim();
         scratch = null;
         trimmed = true;

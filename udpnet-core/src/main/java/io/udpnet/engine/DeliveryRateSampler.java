@@ -25,6 +25,8 @@ final class DeliveryRateSampler {
     // tracked are always exactly those a fixed table of 1024 slots would track.
     private int capacity = MIN_CAPACITY;
     private long[] snap = emptySlots(MIN_CAPACITY);
+    /** What an idle sampler holds instead of an array of its own: one empty slot, shared and never written. */
+    private static final long[] TRIMMED = emptySlots(MIN_CAPACITY);
 
     // Connection-wide counters.
     private long delivered;
@@ -79,6 +81,9 @@ final class DeliveryRateSampler {
             // Nothing in flight: the next interval starts now, not when the last ack came in.
             firstSentTime = now;
             deliveredTime = now;
+        }
+        if (snap == TRIMMED) {
+            snap = emptySlots(MIN_CAPACITY);
         }
         int slot = seq & (capacity - 1);
         while (snap[STRIDE * slot] != EMPTY && ((snap[STRIDE * slot] ^ seq) & (CAPACITY - 1)) != 0) {
@@ -174,12 +179,9 @@ final class DeliveryRateSampler {
      * probe, say), and no call will ever read them, so the samples and counters stay exactly as they would have been.
      */
     void trim() {
-        if (capacity > MIN_CAPACITY) {
-            capacity = MIN_CAPACITY;
-            snap = emptySlots(MIN_CAPACITY);
-        } else {
-            snap[0] = EMPTY;
-        }
+        // The shared empty slot until the next send: only onSent writes to a slot that holds no datagram.
+        capacity = MIN_CAPACITY;
+        snap = TRIMMED;
     }
 
     /** Bytes per second of the latest sample, or 0 when it was not valid. */

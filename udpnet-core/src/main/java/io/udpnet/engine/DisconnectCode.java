@@ -24,6 +24,11 @@ public enum DisconnectCode {
     CONNECT_TIMED_OUT(9),
     /** The network reported the peer unreachable (ICMP port unreachable; decided locally, never sent). */
     UNREACHABLE(10),
+    /**
+     * The server answered with a stateless reset: it no longer knows the connection (it restarted or lost its state;
+     * decided locally from the reset's proof, never sent as a code).
+     */
+    RESET(11),
     /** A code this version does not know. */
     UNKNOWN(255);
 

@@ -15,6 +15,8 @@ public final class EndpointStats {
     long addressMismatch;
     long pathChallenges;
     long migrations;
+    long resets;
+    long resetsLimited;
     long receiveMemoryHeld;
 
     EndpointStats copy() {
@@ -32,6 +34,8 @@ public final class EndpointStats {
         c.addressMismatch = addressMismatch;
         c.pathChallenges = pathChallenges;
         c.migrations = migrations;
+        c.resets = resets;
+        c.resetsLimited = resetsLimited;
         c.receiveMemoryHeld = receiveMemoryHeld;
         return c;
     }
@@ -78,6 +82,12 @@ public final class EndpointStats {
     /** Connections that moved to a new, validated peer address. */
     public long migrations() { return migrations; }
 
+    /** Stateless resets sent in answer to intact data datagrams with an unknown token. */
+    public long resets() { return resets; }
+
+    /** Data datagrams with an unknown token left unanswered because the reset rate limit was reached. */
+    public long resetsLimited() { return resetsLimited; }
+
     /**
      * Bytes of out-of-order and partial messages the endpoint's connections held at the snapshot (a level, not a
      * count; see {@link io.udpnet.ServerEndpointConfig#receiveMemoryBytes()}).
@@ -90,7 +100,8 @@ public final class EndpointStats {
                 + ", badCookies=" + badCookies + ", replayed=" + replayedCookies + ", rateLimited=" + rateLimited
                 + ", replyOverflow=" + replyOverflow + ", malformed=" + malformed + ", foreign=" + foreign
                 + ", unknownToken=" + unknownToken + ", addressMismatch=" + addressMismatch
-                + ", pathChallenges=" + pathChallenges + ", migrations=" + migrations
+                + ", pathChallenges=" + pathChallenges + ", migrations=" + migrations + ", resets=" + resets
+                + ", resetsLimited=" + resetsLimited
                 + ", receiveMemoryHeld=" + receiveMemoryHeld + '}';
     }
 }

@@ -28,9 +28,11 @@ final class LossMonitor {
     private static final double RANDOM_LOSS_DECAY = 7.0 / 8;
 
     private final double threshold;
-    private final long[] lostBytes = new long[WINDOW_ROUNDS];
-    private final long[] lostCount = new long[WINDOW_ROUNDS];
-    private final long[] deliveredBytes = new long[WINDOW_ROUNDS];
+    /**
+     * Per round of the window, at {@code 3 * slot}: bytes lost, datagrams lost, bytes delivered. Null stands for all
+     * zeros: a new or idle connection holds no array ({@link #trim}).
+     */
+    private long[] history;
     private int next;
 
     private long roundLostBytes;
@@ -83,9 +85,13 @@ final class LossMonitor {
     boolean endRound(long delivered, long minRtt, int minEvents, long bytesInFlight) {
         int slot = next;
         next = (next + 1) % WINDOW_ROUNDS;
-        lostBytes[slot] = roundLostBytes;
-        lostCount[slot] = roundLostCount;
-        deliveredBytes[slot] = delivered;
+        if (history == null) {
+            history = new long[3 * WINDOW_ROUNDS];
+        }
+        long[] h = history;
+        h[3 * slot] = roundLostBytes;
+        h[3 * slot + 1] = roundLostCount;
+        h[3 * slot + 2] = delivered;
         boolean queued = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 4;
         boolean longQueue = minRtt <= 0 || roundMaxRtt > 2 * minRtt;
         if (!queued && !longQueue && roundLostBytes + delivered > 0) {
@@ -106,18 +112,16 @@ final class LossMonitor {
             long lost = 0;
             long count = 0;
             long total = 0;
-            for (int i = 0; i < WINDOW_ROUNDS; i++) {
-                lost += lostBytes[i];
-                count += lostCount[i];
-                total += lostBytes[i] + deliveredBytes[i];
+            for (int i = 0; i < 3 * WINDOW_ROUNDS; i += 3) {
+                lost += h[i];
+                count += h[i + 1];
+                total += h[i] + h[i + 2];
             }
             congested = count >= minEvents && lost > threshold * total;
             lastQueued = false;
         }
         if (congested) {
-            java.util.Arrays.fill(lostBytes, 0);
-            java.util.Arrays.fill(lostCount, 0);
-            java.util.Arrays.fill(deliveredBytes, 0);
+            java.util.Arrays.fill(h, 0);
         }
         lastRoundMaxInflight = roundMaxInflight;
         roundLostBytes = 0;
@@ -127,6 +131,15 @@ final class LossMonitor {
         roundMaxRtt = 0;
         roundMaxInflight = bytesInFlight;
         return congested;
+    }
+
+    /**
+     * For an idle connection (nothing in flight, no message for half a keep-alive interval): forgets the rounds of
+     * the window, which are too old to say anything about the path when traffic resumes. The random loss rate stays.
+     */
+    void trim() {
+        history = null;
+        next = 0;
     }
 
     /**

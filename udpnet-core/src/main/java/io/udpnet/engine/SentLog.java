@@ -2,7 +2,6 @@ package io.udpnet.engine;
 
 import io.udpnet.wire.Seq;
 
-import java.util.Arrays;
 
 /**
  * Send side of the ack system: a record per ack-eliciting datagram in flight (when it was sent and which reliable
@@ -74,6 +73,9 @@ final class SentLog {
     private int capacity = MIN_CAPACITY;
     private long[] rec = new long[STRIDE * MIN_CAPACITY];
     private long[] entries = new long[MIN_ENTRIES];
+    /** What an idle log holds instead of arrays of its own until its next record: shared, all EMPTY, never written. */
+    private static final long[] TRIMMED_REC = new long[STRIDE * MIN_CAPACITY];
+    private static final long[] TRIMMED_ENTRIES = new long[MIN_ENTRIES];
     private long entryHead;
     private long entryTail;
 
@@ -102,6 +104,10 @@ final class SentLog {
 
     /** Starts the record of an ack-eliciting datagram; entries follow through {@link #addEntry}. */
     void begin(int datagramSeq, long now) {
+        if (rec == TRIMMED_REC) {
+            rec = new long[STRIDE * MIN_CAPACITY];
+            entries = new long[MIN_ENTRIES];
+        }
         int slot = datagramSeq & (capacity - 1);
         while (state(slot) != EMPTY && capacity < CAPACITY) {
             grow();
@@ -389,15 +395,10 @@ final class SentLog {
         records = 0;
         entryHead = entryTail;
         lossTime = Long.MAX_VALUE;
-        if (capacity > MIN_CAPACITY) {
-            capacity = MIN_CAPACITY;
-            rec = new long[STRIDE * MIN_CAPACITY];
-        } else {
-            Arrays.fill(rec, 0L);
-        }
-        if (entries.length > MIN_ENTRIES) {
-            entries = new long[MIN_ENTRIES];
-        }
+        // Shared empty arrays until the next record (begin): with no record, nothing else writes to them.
+        capacity = MIN_CAPACITY;
+        rec = TRIMMED_REC;
+        entries = TRIMMED_ENTRIES;
     }
 
     private void growEntries() {

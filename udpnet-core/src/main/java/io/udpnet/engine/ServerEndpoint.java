@@ -5,6 +5,7 @@ import io.udpnet.ServerEndpointConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.Handshake;
+import io.udpnet.wire.StatelessReset;
 import io.udpnet.wire.WireFormat;
 
 import java.net.InetSocketAddress;
@@ -30,7 +31,8 @@ import java.util.random.RandomGenerator;
  * maps and limits; cookies, timers and path validation are classes of their own.
  */
 public final class ServerEndpoint {
-    private static final int REPLY_SLOTS = 64;
+    /** Answers waiting to be sent: as many as a transport's read rounds bring in before it polls (4 × 64). */
+    private static final int REPLY_SLOTS = 256;
     private static final int REPLY_SIZE = 256;
 
     private final ConnectionConfig config;
@@ -47,6 +49,9 @@ public final class ServerEndpoint {
     private final Scheduler scheduler = new Scheduler();
     private final ByteBudget receiveMemory;
     private final byte[] cookie = new byte[Handshake.COOKIE_SIZE];
+    private final StatelessReset resets;
+    private final ServerLimits limits;
+    private final byte[] proof = new byte[StatelessReset.PROOF_SIZE];
     private final ByteBuffer[] replies = new ByteBuffer[REPLY_SLOTS];
     private final InetSocketAddress[] replyTo = new InetSocketAddress[REPLY_SLOTS];
     private int replyHead;
@@ -58,8 +63,6 @@ public final class ServerEndpoint {
     private long nonceWindow = Long.MIN_VALUE;
     private long tokenMask;
     private long tokenTag;
-    private double challengeTokens;
-    private long challengeRefillAt = Long.MIN_VALUE;
 
     /**
      * A server endpoint with no connection yet: {@code acceptor} decides on each completed handshake, and
@@ -67,14 +70,25 @@ public final class ServerEndpoint {
      */
     public ServerEndpoint(ConnectionConfig config, ServerEndpointConfig serverConfig, AdmissionPolicy acceptor,
                           RandomGenerator random) {
+        this(config, serverConfig, acceptor, random, new ServerLimits(serverConfig));
+    }
+
+    /**
+     * A server endpoint that shares {@code limits} (challenge and reset rates, receive memory) with the other
+     * endpoints of its server, each driven by its own thread. {@code limits} must be made from {@code serverConfig}.
+     */
+    public ServerEndpoint(ConnectionConfig config, ServerEndpointConfig serverConfig, AdmissionPolicy acceptor,
+                          RandomGenerator random, ServerLimits limits) {
         this.config = Objects.requireNonNull(config, "config");
         this.serverConfig = Objects.requireNonNull(serverConfig, "serverConfig");
-        this.receiveMemory = new ByteBudget(serverConfig.receiveMemoryBytes());
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.receiveMemory = new ByteBudget.Leased(limits.receiveMemory);
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.random = Objects.requireNonNull(random, "random");
         this.settings = config.sharedSettings();
         this.digest = config.digest();
-        this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos());
+        this.cookies = new CookieJar(random, serverConfig.cookieWindowNanos(), serverConfig.cookieSecret());
+        this.resets = new StatelessReset(serverConfig.resetKey());
         for (int i = 0; i < REPLY_SLOTS; i++) {
             replies[i] = ByteBuffer.allocate(REPLY_SIZE);
         }
@@ -115,6 +129,15 @@ public final class ServerEndpoint {
     }
 
     /**
+     * The token of a data datagram, read without processing it (only call it after {@link #tagOf} found one).
+     *
+     * @param datagram position..limit, at least the 30 bytes of a data datagram; not consumed
+     */
+    public static long tokenOf(ByteBuffer datagram) {
+        return datagram.getLong(datagram.position() + DataHeader.TOKEN_OFFSET);
+    }
+
+    /**
      * The connection a data datagram names by its token, read without processing the datagram.
      *
      * @param datagram position..limit; not consumed
@@ -144,7 +167,10 @@ public final class ServerEndpoint {
             return;
         }
         datagram.position(datagram.limit());
-        if (!Handshake.wellFormed(b, length, crc)) {
+        if (replyCount == REPLY_SLOTS) {
+            // No room for an answer: drop before any work (CRC, HMAC); the client sends again.
+            stats.replyOverflow++;
+        } else if (!Handshake.wellFormed(b, length, crc)) {
             stats.malformed++;
         } else if (kind == Handshake.KIND_REQUEST) {
             onRequest(from, b, now);
@@ -160,6 +186,9 @@ public final class ServerEndpoint {
         if (c == null) {
             datagram.position(datagram.limit());
             stats.unknownToken++;
+            if (length >= DataHeader.OVERHEAD) {
+                reset(from, b, length, now);
+            }
             return;
         }
         if (from.equals(c.remote)) {
@@ -174,6 +203,26 @@ public final class ServerEndpoint {
             }
         }
         scheduler.wake(c);
+    }
+
+    /**
+     * Answers a data datagram with an unknown token with a stateless reset (28 bytes, less than any data datagram):
+     * its client, if a previous run of this server accepted it, closes at once. Only intact datagrams are answered,
+     * within the server-wide rate; nothing is kept.
+     */
+    private void reset(InetSocketAddress from, ByteBuffer b, int length, long now) {
+        if (replyCount == REPLY_SLOTS || !crc.verify(b, length)) {
+            return;
+        }
+        if (!limits.resets.tryTake(now)) {
+            stats.resetsLimited++;
+            return;
+        }
+        ByteBuffer r = reply(from);
+        if (r != null) {
+            r.limit(resets.write(r, b.getLong(DataHeader.TOKEN_OFFSET), proof));
+            stats.resets++;
+        }
     }
 
     /** Re-keys a connection that moved from {@code previous} to its validated new address. */
@@ -194,7 +243,7 @@ public final class ServerEndpoint {
         int min = b.get(Handshake.MIN_VERSION_OFFSET) & 0xFF;
         int max = b.get(Handshake.MAX_VERSION_OFFSET) & 0xFF;
         long nonce = Handshake.nonce(b);
-        if (!takeChallengeToken(now)) {
+        if (!limits.challenges.tryTake(now)) {
             stats.rateLimited++;
             return;
         }
@@ -272,7 +321,8 @@ public final class ServerEndpoint {
     private void accept(InetSocketAddress to, long nonce, long token) {
         ByteBuffer r = reply(to);
         if (r != null) {
-            r.limit(Handshake.writeAccept(r, WireFormat.VERSION, nonce, token, crc));
+            resets.proof(token, proof);
+            r.limit(Handshake.writeAccept(r, WireFormat.VERSION, nonce, token, proof, crc));
         }
     }
 
@@ -294,22 +344,6 @@ public final class ServerEndpoint {
         int slot = (replyHead + replyCount++) % REPLY_SLOTS;
         replyTo[slot] = to;
         return replies[slot].clear();
-    }
-
-    private boolean takeChallengeToken(long now) {
-        double rate = serverConfig.challengesPerSecond();
-        double burst = Math.max(10, rate / 10);
-        if (challengeRefillAt == Long.MIN_VALUE) {
-            challengeTokens = burst;
-        } else {
-            challengeTokens = Math.min(burst, challengeTokens + (now - challengeRefillAt) * rate / 1e9);
-        }
-        challengeRefillAt = now;
-        if (challengeTokens < 1) {
-            return false;
-        }
-        challengeTokens--;
-        return true;
     }
 
     /**

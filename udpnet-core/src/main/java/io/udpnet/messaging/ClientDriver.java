@@ -27,11 +27,18 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The I/O thread of a {@link MessageClient}: a {@link ClientEndpoint} with every connection's engine, and one
  * socket per connection, connected to its server, read and written in batches.
+ *
+ * <p>The socket of a connect attempt that timed out is kept for a while as a spare, and the next attempt to the same
+ * server uses it: the retry comes from the same address, so a server that accepted the first attempt (its ACCEPT
+ * lost, or late) recognises the client and replaces that half-open connection instead of holding one more.
  */
 final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathError.Handler {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
     private static final int BATCH = 64;
     private static final int READ_ROUNDS = 4;
+    /** Spare sockets kept at most, and for how long: long enough for an application's retry after a time-out. */
+    private static final int MAX_SPARES = 64;
+    private static final long SPARE_NANOS = 60_000_000_000L;
 
     private final IoLoop loop;
     private final ConnectionConfig config;
@@ -42,6 +49,11 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     private final DrainQueue drains;
     /** Sockets of connections that just ended, closed after the flush that sent their last goodbye. */
     private final Map<ConnectionDriver, UdpSocket> retired = new HashMap<>();
+    /** What each socket is registered with: the connection now using it, null while it is a spare. */
+    private final Map<ConnectionDriver, Port> ports = new HashMap<>();
+    /** Sockets of attempts that timed out, by server, oldest first. */
+    private final Map<InetSocketAddress, Spare> spares = new java.util.LinkedHashMap<>();
+    private long sparesCheckedAt;
     /** Every datagram up to the protocol's largest is accepted: the server's path MTU discovery may go that far. */
     private final int largest;
     private final DatagramBatch in;
@@ -87,6 +99,15 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         Connection engine = endpoint.connect(config, payload, c.events(), System.nanoTime());
         c.engine(engine);
         connections++;
+        Spare spare = spares.remove(server);
+        if (spare != null && System.nanoTime() - spare.since < SPARE_NANOS) {
+            spare.port.owner = c;
+            ports.put(c, spare.port);
+            sockets.put(c, spare.socket);
+            return;
+        } else if (spare != null) {
+            spare.socket.close();
+        }
         try {
             sockets.put(c, open(c, server, local));
         } catch (IOException | RuntimeException e) {
@@ -106,7 +127,9 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             in.clear();
             s.connect(server, in);
             in.clear();
-            loop.register(s, c);
+            Port port = new Port(c);
+            loop.register(s, port);
+            ports.put(c, port);
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -134,7 +157,12 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
 
     @Override
     public void readable(Object attachment) {
-        ConnectionDriver c = (ConnectionDriver) attachment;
+        Port port = (Port) attachment;
+        ConnectionDriver c = port.owner;
+        if (c == null) {
+            drainSpare(port);
+            return;
+        }
         UdpSocket s = sockets.get(c);
         if (s == null) {
             return;
@@ -171,6 +199,25 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             }
         } finally {
             in.clear();
+        }
+    }
+
+    /** A spare's socket may still receive its old attempt's answers: read and drop them. */
+    private void drainSpare(Port port) {
+        for (Spare spare : spares.values()) {
+            if (spare.port == port) {
+                try {
+                    do {
+                        in.clear();
+                        spare.socket.receive(in, error -> { });
+                    } while (in.isFull());
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "read failed on a spare socket", e);
+                } finally {
+                    in.clear();
+                }
+                return;
+            }
         }
     }
 
@@ -216,6 +263,16 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             watched.get(i).observe();
         }
         watched.clear();
+        if (!spares.isEmpty() && now - sparesCheckedAt > 1_000_000_000L) {
+            sparesCheckedAt = now;
+            spares.values().removeIf(spare -> {
+                boolean stale = now - spare.since >= SPARE_NANOS;
+                if (stale) {
+                    spare.socket.close();
+                }
+                return stale;
+            });
+        }
         if (!retired.isEmpty()) {
             retired.values().forEach(UdpSocket::close);
             retired.clear();
@@ -241,11 +298,30 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     @Override
     public void closed(ConnectionDriver c) {
         UdpSocket s = sockets.remove(c);
-        if (s != null) {
+        Port port = ports.remove(c);
+        if (s != null && port != null && c.engine() != null && c.engine().disconnectReason() != null
+                && c.engine().disconnectReason().code() == DisconnectCode.CONNECT_TIMED_OUT) {
+            spare(c.remoteAddress(), s, port);
+        } else if (s != null) {
             // The goodbye that ended the connection may still be in the output buffer: close after this flush.
             retired.put(c, s);
         }
         connections--;
+    }
+
+    /** Keeps the socket of an attempt that timed out for the next attempt to {@code server}. */
+    private void spare(InetSocketAddress server, UdpSocket s, Port port) {
+        port.owner = null;
+        Spare previous = spares.remove(server);
+        if (previous != null) {
+            previous.socket.close();
+        }
+        if (spares.size() >= MAX_SPARES) {
+            var eldest = spares.entrySet().iterator();
+            eldest.next().getValue().socket.close();
+            eldest.remove();
+        }
+        spares.put(server, new Spare(s, port, System.nanoTime()));
     }
 
     @Override
@@ -283,5 +359,19 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         }
         sockets.values().forEach(UdpSocket::close);
         sockets.clear();
+        spares.values().forEach(spare -> spare.socket.close());
+        spares.clear();
+    }
+
+    /** What a socket is registered with, so that a spare can pass to a new connection without registering again. */
+    private static final class Port {
+        ConnectionDriver owner;
+
+        Port(ConnectionDriver owner) {
+            this.owner = owner;
+        }
+    }
+
+    private record Spare(UdpSocket socket, Port port, long since) {
     }
 }

@@ -1,6 +1,7 @@
 package io.udpnet.messaging;
 
 import io.udpnet.engine.EndpointStats;
+import io.udpnet.engine.ServerLimits;
 import io.udpnet.io.DatagramIo;
 import io.udpnet.io.ServerMode;
 import io.udpnet.io.ServerSockets;
@@ -68,10 +69,11 @@ public final class MessageServer implements AutoCloseable {
         // a client's path MTU discovery may raise its datagrams that far (docs/PROTOCOL.md section 2).
         int largest = config.connection().largestAcceptedDatagram();
         int shardCount = config.mode() == ServerMode.SHARDED && io.supportsReusePort() ? config.shards() : 1;
+        ServerLimits limits = new ServerLimits(config.server());
         this.sockets = ServerSockets.open(new ServerSockets.Settings(config.bindAddress(), config.mode(),
                 config.shards(), config.socketBufferBytes(), config.socketBufferBytes(), config.maxConnectedSockets(),
                 largest, BATCH, io, "udpnet-server"), group -> {
-                    ServerShard shard = new ServerShard(this, group, shardCount);
+                    ServerShard shard = new ServerShard(this, group, shardCount, limits);
                     shards.add(shard);
                     return shard;
                 });
@@ -217,6 +219,18 @@ public final class MessageServer implements AutoCloseable {
      * {@code ServerEndpointConfig.maxConnections} are open already.
      */
     boolean reserveConnection() {
+        return reserveConnection(false);
+    }
+
+    /**
+     * {@link #reserveConnection()}; with {@code replacing}, the client already has a connection that the new one
+     * replaces (it retried from the same address), and is counted even at the cap: the old one ends at once.
+     */
+    boolean reserveConnection(boolean replacing) {
+        if (replacing) {
+            open.incrementAndGet();
+            return true;
+        }
         while (true) {
             int n = open.get();
             if (n >= config.server().maxConnections()) {

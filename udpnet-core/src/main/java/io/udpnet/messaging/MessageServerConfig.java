@@ -28,8 +28,12 @@ public final class MessageServerConfig {
     private final long inboxMemoryBytes;
     private final int socketBufferBytes;
     private final DatagramIo io;
+    private final int serverId;
+    private final int serverIdBits;
 
     private MessageServerConfig(Builder b) {
+        this.serverId = b.serverId;
+        this.serverIdBits = b.serverIdBits;
         this.bindAddress = b.bindAddress;
         this.mode = b.mode;
         this.shards = b.shards;
@@ -62,6 +66,19 @@ public final class MessageServerConfig {
     /** SHARDED: the number of sockets and I/O threads. Default: available processors. */
     public int shards() {
         return shards;
+    }
+
+    /**
+     * The id this server writes into the low {@link #serverIdBits()} bits of every connection token, for a load
+     * balancer that routes datagrams by it (docs/SCALING.md). Default 0.
+     */
+    public int serverId() {
+        return serverId;
+    }
+
+    /** How many low bits of the token hold {@link #serverId()}; 0 (the default) for none. */
+    public int serverIdBits() {
+        return serverIdBits;
     }
 
     /** CONNECTED: most connections with their own connected socket; the others are served by the listener. */
@@ -134,8 +151,28 @@ public final class MessageServerConfig {
         private long inboxMemoryBytes = 256L << 20;
         private int socketBufferBytes = 4 << 20;
         private DatagramIo io;
+        private int serverId;
+        private int serverIdBits;
 
         private Builder() {
+        }
+
+        /**
+         * Puts {@code id} in the low {@code bits} bits of every token, so that a balancer in front of several servers
+         * can route each data datagram to the server that has its connection (docs/SCALING.md). In SHARDED mode the
+         * shard index takes the bits above, and the two together may take at most 8 bits.
+         *
+         * @param id   0 .. 2^bits - 1
+         * @param bits 0..7
+         */
+        public Builder serverId(int id, int bits) {
+            if (bits < 0 || bits > 7 || id < 0 || id >= 1 << bits) {
+                throw new IllegalArgumentException("serverId: bits 0..7 and id 0..2^bits-1 expected, got id=" + id
+                        + ", bits=" + bits);
+            }
+            this.serverId = id;
+            this.serverIdBits = bits;
+            return this;
         }
 
         public Builder bindAddress(InetSocketAddress address) {
@@ -231,6 +268,11 @@ public final class MessageServerConfig {
         }
 
         public MessageServerConfig build() {
+            int shardBits = mode == ServerMode.SHARDED && shards > 1 ? 32 - Integer.numberOfLeadingZeros(shards - 1) : 0;
+            if (serverIdBits + shardBits > 8) {
+                throw new IllegalArgumentException("serverId: " + serverIdBits + " bits and " + shards
+                        + " shards need " + (serverIdBits + shardBits) + " token bits; 8 at most");
+            }
             if (inboxMemoryBytes < inboxBytes) {
                 throw new IllegalArgumentException("inboxMemoryBytes (" + inboxMemoryBytes
                         + ") must be at least inboxBytes (" + inboxBytes + ")");

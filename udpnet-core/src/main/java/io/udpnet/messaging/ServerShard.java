@@ -1,12 +1,12 @@
 package io.udpnet.messaging;
 
-import io.udpnet.ServerEndpointConfig;
 import io.udpnet.engine.AdmissionPolicy;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
+import io.udpnet.engine.ServerLimits;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
 import io.udpnet.jfr.UdpnetEvents;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,8 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CONNECTED listener with its per-peer sockets). Runs on the group's I/O thread.
  *
  * <p>SHARDED: the kernel routes a client to a socket by its address, so a client that moves (a NAT rebinding) may
- * land on another shard. Every endpoint tags its tokens with its shard index; a shard that receives a data datagram
- * tagged for another forwards it there, so the connection keeps working, one hop longer, on the shard that owns it.
+ * land on another shard. Every endpoint tags its tokens with its shard index (above the server id, if any), and
+ * every shard publishes the tokens of its open connections in a concurrent set. A shard that receives a data datagram
+ * tagged for another forwards it there only if that shard has the token, so the connection keeps working, one hop longer, on the shard that owns
+ * it; a datagram whose token no shard has (forged, or from before a restart) is handled where it arrived, answered at
+ * most with a stateless reset, and never crosses threads. The shards share one {@link ServerLimits}, so the challenge
+ * and reset rates and the receive memory hold for the server as configured.
  */
 final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, AdmissionPolicy {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
@@ -40,23 +45,27 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     private final SocketGroup group;
     private final ServerEndpoint endpoint;
     private final int tokenBits;
+    /** Low token bits holding the server id; the shard index is above them. */
+    private final int idBits;
     private final Housekeeping housekeeping = new Housekeeping();
     private final DrainQueue drains;
     /** Established connections not yet closed, ended by {@link #stopped()} should the loop stop with them open. */
     private final Set<ConnectionDriver> live = new HashSet<>();
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
+    /** Tokens of this shard's open connections, read by the other shards' threads to decide on forwarding. */
+    private final Set<Long> tokens = ConcurrentHashMap.newKeySet();
     /** Connections that received or sent this turn, observed at its end while path events are recorded. */
     private final List<ConnectionDriver> watched = new ArrayList<>();
 
-    ServerShard(MessageServer server, SocketGroup group, int shardCount) {
+    ServerShard(MessageServer server, SocketGroup group, int shardCount, ServerLimits limits) {
         this.server = server;
         this.config = server.config();
         this.group = group;
         this.drains = new DrainQueue(group.loop());
-        this.endpoint = new ServerEndpoint(config.connection(), share(config.server(), shardCount), this,
-                new SecureRandom());
-        this.tokenBits = shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1);
-        endpoint.tokenTag(tokenBits, group.index());
+        this.endpoint = new ServerEndpoint(config.connection(), config.server(), this, new SecureRandom(), limits);
+        this.idBits = config.serverIdBits();
+        this.tokenBits = idBits + (shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1));
+        endpoint.tokenTag(tokenBits, config.serverId() | group.index() << idBits);
     }
 
     SocketGroup group() {
@@ -67,13 +76,15 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
 
     @Override
     public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
-        int owner = ServerEndpoint.tagOf(datagram, tokenBits);
+        int tag = ServerEndpoint.tagOf(datagram, tokenBits);
+        int owner = tag < 0 || (tag & (1 << idBits) - 1) != config.serverId() ? -1 : tag >>> idBits;
         if (owner >= 0 && owner != group.index()) {
             ServerShard target = server.shard(owner);
-            if (target != null) {
+            if (target != null && target.owns(ServerEndpoint.tokenOf(datagram))) {
                 target.forwarded(from, datagram);
+                return;
             }
-            return;
+            // No shard has the token: this shard's endpoint counts it and may answer with a stateless reset.
         }
         Connection c = endpoint.connectionOf(datagram);
         if (c != null && c.attachment() instanceof ConnectionDriver mc) {
@@ -85,6 +96,11 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             watch(mc);
         }
         endpoint.handleDatagram(from, datagram, now);
+    }
+
+    /** Whether one of this shard's open connections has {@code token}. Any thread. */
+    private boolean owns(long token) {
+        return tokens.contains(token);
     }
 
     /** A datagram for one of this shard's connections arrived on another shard's socket. Any thread. */
@@ -153,16 +169,6 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         }
     }
 
-    /**
-     * The endpoint settings of one of {@code shards}: an equal part of the receive memory, so that the shards together
-     * keep to the configured total without sharing a counter across threads. The connection cap is kept for the
-     * whole server in {@link #admit}.
-     */
-    private static ServerEndpointConfig share(ServerEndpointConfig server, int shards) {
-        return shards == 1 ? server : server.toBuilder()
-                .receiveMemoryBytes(Math.max(64 << 10, server.receiveMemoryBytes() / shards)).build();
-    }
-
     // ---- connections -----------------------------------------------------------------------------------------------
 
     @Override
@@ -178,7 +184,9 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             LOG.log(Level.WARNING, "admission check threw for " + client + "; refused", e);
             return refuse(client, DisconnectCode.REJECTED, "refused by the server");
         }
-        if (!server.reserveConnection()) {
+        // A client that retried from the same address replaces its own connection (the endpoint closes the old one
+        // right after this), so it gets in even at the cap.
+        if (!server.reserveConnection(endpoint.connection(client) != null)) {
             return refuse(client, DisconnectCode.SERVER_FULL, "server has " + server.connectionCount()
                     + " connections");
         }
@@ -199,6 +207,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     @Override
     public void established(ConnectionDriver c) {
         live.add(c);
+        tokens.add(c.engine().token());
         group.attach(c.remoteAddress());
         server.opened(c.connection());
     }
@@ -206,6 +215,9 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     @Override
     public void closed(ConnectionDriver c) {
         live.remove(c);
+        if (c.engine() != null) {
+            tokens.remove(c.engine().token());
+        }
         group.detach(c.remoteAddress());
         server.closed(c.connection());
     }

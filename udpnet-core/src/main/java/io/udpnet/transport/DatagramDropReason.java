@@ -21,5 +21,16 @@ public enum DatagramDropReason {
      */
     SESSION_CLOSED,
     /** An I/O error while receiving, or an exception thrown by a {@link DatagramSessionListener} while handling it. */
-    ERROR
+    ERROR,
+    /**
+     * DTLS only: a datagram from a peer without a session or handshake that is not a whole, well-formed ClientHello
+     * (or is smaller than the HelloVerifyRequest that would answer it).
+     */
+    DTLS_REJECTED,
+    /** DTLS only: a cookieless ClientHello beyond the HelloVerifyRequest rate limit. */
+    DTLS_RATE_LIMITED,
+    /** DTLS only: a client proved its address while the most handshakes allowed were in progress. */
+    HANDSHAKE_LIMIT,
+    /** DTLS only: a record of a session or handshake that failed its MAC, was replayed, or was malformed. */
+    DTLS_INVALID_RECORD
 }

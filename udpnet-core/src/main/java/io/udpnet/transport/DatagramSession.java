@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.dtls.DtlsPeer;
 import io.udpnet.io.ServerMode;
 import io.udpnet.io.SocketGroup;
 
@@ -33,6 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * kernel paths (the listening socket and the peer's own connected socket, in {@link ServerMode#CONNECTED}) may be
  * delivered out of order, as UDP allows. Received datagrams are read by the server's I/O thread; {@link #send} writes
  * from the calling thread straight to the socket.
+ *
+ * <p>On a server configured with DTLS ({@link UdpServerConfig.Builder#dtls}) a session exists only once its handshake
+ * completed; it receives decrypted datagrams, and {@link #send} encrypts each datagram into one record. A tampered or
+ * replayed record is dropped and counted without closing the session; the peer's close_notify closes it
+ * ({@link SessionCloseReason#PEER_CLOSED}), and {@link #close()} sends one.
  */
 public final class DatagramSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.udpnet.transport");
@@ -51,12 +57,53 @@ public final class DatagramSession implements AutoCloseable {
     private volatile SessionCloseReason closeReason;
     private volatile IOException closeError;
     private volatile long lastReceiveNanos = System.nanoTime();
+    /** The DTLS side on a secure server, else null. */
+    private final SecureChannel secure;
 
-    DatagramSession(Dispatcher owner, InetSocketAddress remote, SocketGroup group) {
+    DatagramSession(Dispatcher owner, InetSocketAddress remote, SocketGroup group, SecureChannel secure) {
         this.owner = owner;
         this.remote = remote;
         this.group = group;
         this.queue = new ClosableQueue<>(owner.config().receiveQueueCapacity());
+        this.secure = secure;
+        if (secure != null) {
+            secure.bind(this);
+        }
+    }
+
+    /**
+     * Whether the session runs over DTLS: then {@link #receive} and the listener see decrypted datagrams, and
+     * {@link #send} encrypts each datagram into one record.
+     *
+     * @return true on a server configured with DTLS
+     */
+    public boolean isSecure() {
+        return secure != null;
+    }
+
+    /**
+     * The DTLS cipher suite in use.
+     *
+     * @return the suite's name, or empty on a plain session
+     */
+    public Optional<String> cipherSuite() {
+        return secure == null ? Optional.empty() : Optional.of(secure.peer().engine().getSession().getCipherSuite());
+    }
+
+    /**
+     * The certificates the DTLS peer presented (with client authentication).
+     *
+     * @return the chain, leaf first; empty on a plain session or when the client sent none
+     */
+    public java.security.cert.Certificate[] peerCertificates() {
+        if (secure == null) {
+            return new java.security.cert.Certificate[0];
+        }
+        try {
+            return secure.peer().engine().getSession().getPeerCertificates();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return new java.security.cert.Certificate[0];
+        }
     }
 
     /**
@@ -183,11 +230,16 @@ public final class DatagramSession implements AutoCloseable {
      * @throws PortUnreachableException when the peer's port is known to be closed (connected sockets only); the
      *                                  session is closed with {@link SessionCloseReason#PORT_UNREACHABLE}
      * @throws IOException on other I/O errors
+     * @throws IllegalArgumentException on a {@linkplain #isSecure() secure} session, when the datagram is empty or
+     *                                  does not fit one DTLS record within the maximum datagram size
      */
     public int send(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
         if (!isOpen()) {
             throw closedException();
+        }
+        if (secure != null) {
+            return sendSecure(src);
         }
         int n;
         try {
@@ -205,6 +257,17 @@ public final class DatagramSession implements AutoCloseable {
         return n;
     }
 
+    private int sendSecure(ByteBuffer src) throws IOException {
+        try {
+            return secure.send(src);
+        } catch (javax.net.ssl.SSLException e) {
+            if (!isOpen()) {
+                throw closedException();
+            }
+            throw e;
+        }
+    }
+
     /** Closes the session: later datagrams from the same address open a new session. Idempotent. */
     @Override
     public void close() {
@@ -219,6 +282,27 @@ public final class DatagramSession implements AutoCloseable {
 
     long lastReceiveNanos() {
         return lastReceiveNanos;
+    }
+
+    /**
+     * DTLS: decrypts a datagram of records and delivers the plaintext; answers what the association must answer
+     * (a retransmitted handshake flight, close_notify); closes the session when the association ended. I/O thread.
+     */
+    void deliverRecords(ByteBuffer datagram, long now) {
+        long invalid = secure.receive(datagram, now);
+        DtlsPeer.State state = secure.peer().state();
+        if (invalid > 0) {
+            owner.dtls().countInvalidRecords(invalid);
+            for (long i = 0; i < invalid; i++) {
+                owner.counters().drop(DatagramDropReason.DTLS_INVALID_RECORD);
+            }
+        } else {
+            lastReceiveNanos = System.nanoTime();
+        }
+        if (state == DtlsPeer.State.CLOSED) {
+            closeWith(secure.peer().closeCause() == DtlsPeer.CloseCause.PEER_CLOSED ? SessionCloseReason.PEER_CLOSED
+                    : SessionCloseReason.SECURITY_ERROR, null);
+        }
     }
 
     /** Hands a datagram (position..limit) to the handler or the queue. Never throws. */
@@ -269,6 +353,11 @@ public final class DatagramSession implements AutoCloseable {
             closeReason = reason;
         } finally {
             stateLock.unlock();
+        }
+        if (secure != null) {
+            // close_notify before the socket goes (a no-op when the peer's close or an alert ended the association)
+            secure.close();
+            owner.dtls().release(secure.peer());
         }
         // Leave the routing table and release the socket before waking receivers: whoever sees the session closed
         // can rely on the next datagram from the address opening a new session.

@@ -1,5 +1,7 @@
 package io.udpnet.transport;
 
+import io.udpnet.dtls.DtlsPeer;
+import io.udpnet.dtls.DtlsServerContext;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
 
@@ -25,15 +27,18 @@ final class Dispatcher {
 
     private final UdpServerConfig config;
     private final Counters counters;
+    /** The DTLS layer, or null for plain datagrams. */
+    private final DtlsServerContext dtls;
     private final ConcurrentHashMap<InetSocketAddress, DatagramSession> sessions = new ConcurrentHashMap<>();
     /** Sessions waiting for accept(); null in listener style. */
     private final ClosableQueue<DatagramSession> acceptQueue;
     private volatile UdpServer server;
     private volatile boolean closed;
 
-    Dispatcher(UdpServerConfig config, Counters counters) {
+    Dispatcher(UdpServerConfig config, Counters counters, DtlsServerContext dtls) {
         this.config = config;
         this.counters = counters;
+        this.dtls = dtls;
         this.acceptQueue = config.sessionListener() == null ? new ClosableQueue<>(config.acceptBacklog()) : null;
     }
 
@@ -43,6 +48,9 @@ final class Dispatcher {
 
     /** The handler of one socket group: routes its datagrams here; the raw level sends at once, never on flush. */
     SocketGroup.Handler handlerFor(SocketGroup group) {
+        if (dtls != null) {
+            return new SecureGate(this, group, dtls);
+        }
         return new SocketGroup.Handler() {
             @Override
             public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
@@ -81,6 +89,14 @@ final class Dispatcher {
         return sessions.values();
     }
 
+    DatagramSession session(InetSocketAddress peer) {
+        return sessions.get(peer);
+    }
+
+    DtlsServerContext dtls() {
+        return dtls;
+    }
+
     /** Routes a datagram (position..limit) that {@code via}'s sockets received from {@code from}. */
     private void dispatch(InetSocketAddress from, ByteBuffer datagram, SocketGroup via) {
         DatagramSession session = sessions.get(from);
@@ -92,7 +108,7 @@ final class Dispatcher {
     }
 
     /** ICMP port unreachable (or a refused send) about a peer closes its session; other errors are only counted. */
-    private void pathError(PathError error) {
+    void pathError(PathError error) {
         if (error.kind() != PathError.Kind.PORT_UNREACHABLE) {
             return;
         }
@@ -104,34 +120,91 @@ final class Dispatcher {
     }
 
     private void newPeer(InetSocketAddress from, ByteBuffer datagram, SocketGroup via) {
-        if (closed) {
-            counters.drop(DatagramDropReason.SESSION_CLOSED);
+        DatagramDropReason refusal = refusalOfNewPeer(from, datagram);
+        if (refusal != null) {
+            counters.drop(refusal);
             return;
         }
-        if (counters.activeSessions.get() >= config.maxSessions()) {
-            counters.drop(DatagramDropReason.SESSION_LIMIT);
-            return;
-        }
-        if (acceptQueue != null && acceptQueue.isFull()) {
-            counters.drop(DatagramDropReason.BACKLOG_FULL);
-            return;
-        }
-        if (!admitted(from, datagram)) {
-            counters.drop(DatagramDropReason.REFUSED);
-            return;
-        }
-        // Several shard threads may admit at once: reserve the slot atomically so the cap is never exceeded.
-        if (!reserveSessionSlot()) {
-            counters.drop(DatagramDropReason.SESSION_LIMIT);
-            return;
-        }
-        DatagramSession session = new DatagramSession(this, from, via);
-        counters.sessionsOpened.increment();
-        sessions.put(from, session);
-        if (acceptQueue == null && !installHandler(session)) {
+        DatagramSession session = createSession(from, via, null);
+        if (session == null) {
             return;
         }
         session.deliver(datagram);
+        finishSession(session, from, via);
+    }
+
+    /**
+     * Why a new peer would be refused now (closed server, session limit, full backlog, admission policy), or null.
+     * The DTLS gate asks this once the peer proved its address, before it makes an engine.
+     */
+    DatagramDropReason refusalOfNewPeer(InetSocketAddress from, ByteBuffer datagram) {
+        if (closed) {
+            return DatagramDropReason.SESSION_CLOSED;
+        }
+        if (counters.activeSessions.get() >= config.maxSessions()) {
+            return DatagramDropReason.SESSION_LIMIT;
+        }
+        if (acceptQueue != null && acceptQueue.isFull()) {
+            return DatagramDropReason.BACKLOG_FULL;
+        }
+        if (!admitted(from, datagram)) {
+            return DatagramDropReason.REFUSED;
+        }
+        return null;
+    }
+
+    /**
+     * A DTLS handshake completed: the peer becomes a session now, carrying its association. When it can no longer
+     * be admitted (limits reached during the handshake), the association is closed with close_notify.
+     */
+    void newSecurePeer(InetSocketAddress from, DtlsPeer peer, SocketGroup via, List<byte[]> early) {
+        if (closed || counters.activeSessions.get() >= config.maxSessions()
+                || (acceptQueue != null && acceptQueue.isFull())) {
+            counters.drop(closed ? DatagramDropReason.SESSION_CLOSED : DatagramDropReason.SESSION_LIMIT);
+            peer.close(new DtlsPeer.Output() {
+                @Override
+                public void transmit(ByteBuffer datagram) {
+                    via.send(from, datagram);
+                }
+
+                @Override
+                public void plaintext(ByteBuffer data) {
+                }
+            });
+            dtls.release(peer);
+            return;
+        }
+        DatagramSession session = createSession(from, via, peer);
+        if (session == null) {
+            return;
+        }
+        for (byte[] d : early) {
+            session.deliver(ByteBuffer.wrap(d));
+        }
+        finishSession(session, from, via);
+    }
+
+    /** Makes and registers a session; null (counted) when the slot is gone or the listener closed it at once. */
+    private DatagramSession createSession(InetSocketAddress from, SocketGroup via, DtlsPeer peer) {
+        // Several shard threads may admit at once: reserve the slot atomically so the cap is never exceeded.
+        if (!reserveSessionSlot()) {
+            counters.drop(DatagramDropReason.SESSION_LIMIT);
+            if (peer != null) {
+                dtls.release(peer);
+            }
+            return null;
+        }
+        DatagramSession session = new DatagramSession(this, from, via,
+                peer == null ? null : new SecureChannel(peer, via, from, counters));
+        counters.sessionsOpened.increment();
+        sessions.put(from, session);
+        if (acceptQueue == null && !installHandler(session)) {
+            return null;
+        }
+        return session;
+    }
+
+    private void finishSession(DatagramSession session, InetSocketAddress from, SocketGroup via) {
         if (session.isOpen()) {
             via.attach(from);
         }

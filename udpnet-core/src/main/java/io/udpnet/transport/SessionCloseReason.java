@@ -11,5 +11,9 @@ public enum SessionCloseReason {
     /** The peer's host reported (ICMP) that nothing listens on the peer's port. Only connected sockets see this. */
     PORT_UNREACHABLE,
     /** Another I/O error on the session's own socket, or the {@link UdpServerListener} threw for this session. */
-    IO_ERROR
+    IO_ERROR,
+    /** DTLS only: the peer closed the session (close_notify), or sent a new ClientHello from the same address. */
+    PEER_CLOSED,
+    /** DTLS only: the peer sent a fatal alert, or the session's records could no longer be processed. */
+    SECURITY_ERROR
 }

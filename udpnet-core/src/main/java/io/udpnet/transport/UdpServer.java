@@ -1,5 +1,8 @@
 package io.udpnet.transport;
 
+import io.udpnet.dtls.DtlsCredentials;
+import io.udpnet.dtls.DtlsServerContext;
+import io.udpnet.dtls.DtlsStats;
 import io.udpnet.io.DatagramIo;
 import io.udpnet.io.IoStats;
 import io.udpnet.io.ServerMode;
@@ -13,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A UDP server that turns remote peers into {@link DatagramSession}s: UDP's missing {@code accept()}.
@@ -41,6 +45,7 @@ public final class UdpServer implements AutoCloseable {
     private final UdpServerConfig config;
     private final Counters counters = new Counters();
     private final Dispatcher dispatcher;
+    private final DtlsServerContext dtls;
     private final ServerSockets sockets;
     private final Object closeLock = new Object();
     private final IdleReaper reaper;
@@ -48,7 +53,12 @@ public final class UdpServer implements AutoCloseable {
 
     private UdpServer(UdpServerConfig config) throws IOException {
         this.config = config;
-        this.dispatcher = new Dispatcher(config, counters);
+        if (config.dtls() != null && config.dtls().maxDatagramSize() > config.maxDatagramSize()) {
+            throw new IllegalArgumentException("the DTLS maximum datagram size (" + config.dtls().maxDatagramSize()
+                    + ") exceeds the server's maxDatagramSize (" + config.maxDatagramSize() + ")");
+        }
+        this.dtls = config.dtls() == null ? null : new DtlsServerContext(config.dtls(), System.nanoTime());
+        this.dispatcher = new Dispatcher(config, counters, dtls);
         dispatcher.init(this);
         DatagramIo io = config.io() != null ? config.io() : DatagramIo.defaultIo();
         int batch = Math.clamp(BATCH_BYTES / (config.maxDatagramSize() + 1), 1, 64);
@@ -193,6 +203,24 @@ public final class UdpServer implements AutoCloseable {
      */
     public ServerStats stats() {
         return counters.snapshot(sockets.stats());
+    }
+
+    /**
+     * The DTLS counters of a secure server: cookies, handshakes, engines.
+     *
+     * @return a snapshot, or empty when the server is not configured with DTLS
+     */
+    public Optional<DtlsStats> dtlsStats() {
+        return dtls == null ? Optional.empty() : Optional.of(dtls.stats());
+    }
+
+    /**
+     * The key and certificates a secure server presents, generated at start-up when none were configured.
+     *
+     * @return the credentials, or empty when the server is not configured with DTLS
+     */
+    public Optional<DtlsCredentials> dtlsCredentials() {
+        return dtls == null ? Optional.empty() : Optional.of(dtls.credentials());
     }
 
     /**

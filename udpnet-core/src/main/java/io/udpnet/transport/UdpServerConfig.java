@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import io.udpnet.dtls.DtlsServerConfig;
 import io.udpnet.io.DatagramIo;
 import io.udpnet.io.ServerMode;
 
@@ -30,8 +31,10 @@ public final class UdpServerConfig {
     private final PeerAdmissionPolicy peerFilter;
     private final UdpServerListener sessionListener;
     private final DatagramIo io;
+    private final DtlsServerConfig dtls;
 
     private UdpServerConfig(Builder b) {
+        this.dtls = b.dtls;
         this.bindAddress = b.bindAddress;
         this.mode = b.mode;
         this.shards = b.shards;
@@ -183,6 +186,15 @@ public final class UdpServerConfig {
         return io;
     }
 
+    /**
+     * The DTLS settings, or null for plain datagrams.
+     *
+     * @return the settings or null
+     */
+    public DtlsServerConfig dtls() {
+        return dtls;
+    }
+
     /** Builds a {@link UdpServerConfig}. Not thread-safe. */
     public static final class Builder {
         private InetSocketAddress bindAddress = new InetSocketAddress(0);
@@ -199,8 +211,22 @@ public final class UdpServerConfig {
         private PeerAdmissionPolicy peerFilter = PeerAdmissionPolicy.ACCEPT_ALL;
         private UdpServerListener sessionListener;
         private DatagramIo io;
+        private DtlsServerConfig dtls;
 
         private Builder() {
+        }
+
+        /**
+         * Serves DTLS 1.2: a new peer becomes a session only once its handshake completed, sessions receive
+         * decrypted datagrams and {@link DatagramSession#send} encrypts (one datagram, one record). Default null:
+         * plain datagrams.
+         *
+         * @param dtls the DTLS settings, or null
+         * @return this builder
+         */
+        public Builder dtls(DtlsServerConfig dtls) {
+            this.dtls = dtls;
+            return this;
         }
 
         /**

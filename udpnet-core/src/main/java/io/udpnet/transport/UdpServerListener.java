@@ -2,7 +2,8 @@ package io.udpnet.transport;
 
 /**
  * Receives new sessions in event-driven use, instead of {@link UdpServer#accept()}. Called on an I/O thread before
- * the peer's first datagram is delivered, so the returned handler sees every datagram; keep it short.
+ * the peer's first datagram is delivered, so the returned handler sees every datagram; keep it short. With DTLS, a
+ * peer becomes a session when its handshake completes.
  */
 @FunctionalInterface
 public interface UdpServerListener {

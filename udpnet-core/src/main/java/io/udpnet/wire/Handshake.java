@@ -15,7 +15,8 @@ import java.nio.ByteBuffer;
  * RESPONSE  (client, padded to 1200 bytes)   4 u8 version  5 u8 0  6 u16 payload length  8 u64 nonce
  *                                            16 cookie (24 bytes)  40 u32 config digest  44 payload  .. padding
  *                                            1196 u32 CRC
- * ACCEPT    (server, 28 bytes)               4 u8 version  5..7 0  8 u64 nonce  16 u64 token  24 u32 CRC
+ * ACCEPT    (server, 44 bytes)               4 u8 version  5..7 0  8 u64 nonce  16 u64 token
+ *                                            24 reset proof (16 bytes, see {@link StatelessReset})  40 u32 CRC
  * REJECT    (server, 20 + text bytes)        4 u8 reason  5 u8 min version  6 u8 max version  7 u8 text length
  *                                            8 u64 nonce  16 text (UTF-8)  16+n u32 CRC
  * </pre>
@@ -43,7 +44,7 @@ public final class Handshake {
     /** Size of a CHALLENGE datagram. */
     public static final int CHALLENGE_SIZE = 44;
     /** Size of an ACCEPT datagram. */
-    public static final int ACCEPT_SIZE = 28;
+    public static final int ACCEPT_SIZE = 44;
     /** Most UTF-8 bytes of reason text in a REJECT. */
     public static final int MAX_REASON_TEXT = 200;
     /** Most bytes of application payload a RESPONSE carries. */
@@ -71,6 +72,8 @@ public final class Handshake {
     public static final int PAYLOAD_OFFSET = 44;
     /** Offset of the u64 connection token in an ACCEPT. */
     public static final int TOKEN_OFFSET = 16;
+    /** Offset of the 16-byte stateless reset proof in an ACCEPT. */
+    public static final int RESET_PROOF_OFFSET = 24;
     /** Offset of the u8 reason code in a REJECT. */
     public static final int REASON_OFFSET = 4;
     /** Offset of the u8 lowest version the server speaks, in a REJECT. */
@@ -138,12 +141,13 @@ public final class Handshake {
         return PADDED_SIZE;
     }
 
-    /** Writes an ACCEPT. */
-    public static int writeAccept(ByteBuffer b, int version, long nonce, long token, Crc crc) {
+    /** Writes an ACCEPT; {@code resetProof[0, 16)} is the proof a stateless reset of this token will carry. */
+    public static int writeAccept(ByteBuffer b, int version, long nonce, long token, byte[] resetProof, Crc crc) {
         prefix(b, version, KIND_ACCEPT, ACCEPT_SIZE);
         b.put(VERSION_OFFSET, (byte) version);
         b.putLong(NONCE_OFFSET, nonce);
         b.putLong(TOKEN_OFFSET, token);
+        b.put(RESET_PROOF_OFFSET, resetProof, 0, StatelessReset.PROOF_SIZE);
         crc.seal(b, ACCEPT_SIZE);
         return ACCEPT_SIZE;
     }

@@ -35,7 +35,8 @@ class ArchitectureTest {
             "io.udpnet.engine", Set.of("io.udpnet", "io.udpnet.wire"),
             "io.udpnet.jfr", Set.of(),
             "io.udpnet.io", Set.of("io.udpnet.jfr"),
-            "io.udpnet.transport", Set.of("io.udpnet.io"),
+            "io.udpnet.dtls", Set.of("io.udpnet.io"),
+            "io.udpnet.transport", Set.of("io.udpnet.io", "io.udpnet.dtls"),
             "io.udpnet.messaging", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.io", "io.udpnet.jfr"),
             "io.udpnet.impair", Set.of(),
             "io.udpnet.sim", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.impair"));

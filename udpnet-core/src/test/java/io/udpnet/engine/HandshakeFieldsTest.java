@@ -138,9 +138,9 @@ class HandshakeFieldsTest {
         assertEquals(ClientHandshake.IGNORED, h.onControl(challenge(2, 0xA1), Handshake.CHALLENGE_SIZE, 1));
         assertEquals(ClientHandshake.CONTINUE, h.onControl(challenge(1, 0xA1), Handshake.CHALLENGE_SIZE, 2));
         ByteBuffer accept = ByteBuffer.allocate(Handshake.ACCEPT_SIZE);
-        Handshake.writeAccept(accept, 2, NONCE, 77, crc);
+        Handshake.writeAccept(accept, 2, NONCE, 77, new byte[16], crc);
         assertEquals(ClientHandshake.IGNORED, h.onControl(accept, Handshake.ACCEPT_SIZE, 3));
-        Handshake.writeAccept(accept, 1, NONCE, 77, crc);
+        Handshake.writeAccept(accept, 1, NONCE, 77, new byte[16], crc);
         assertEquals(ClientHandshake.ACCEPTED, h.onControl(accept, Handshake.ACCEPT_SIZE, 4));
         assertEquals(77, h.token());
     }

@@ -37,7 +37,8 @@ class HandshakeVectorsTest {
         }
         assertArrayEquals(vector("vector-4"), written(Handshake.writeChallenge(b, 1, 0x1122334455667788L, cookie, crc)));
         assertArrayEquals(vector("vector-5"),
-                written(Handshake.writeAccept(b, 1, 0x1122334455667788L, 0x0102030405060708L, crc)));
+                written(Handshake.writeAccept(b, 1, 0x1122334455667788L, 0x0102030405060708L,
+                        vector("vector-13-proof"), crc)));
         assertArrayEquals(vector("vector-6"), written(Handshake.writeReject(b, 3, 1, 1, 0x1122334455667788L,
                 "full".getBytes(StandardCharsets.UTF_8), crc)));
         for (String name : new String[]{"vector-4", "vector-5", "vector-6"}) {

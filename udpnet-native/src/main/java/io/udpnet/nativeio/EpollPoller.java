@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link Poller} on epoll, level-triggered on EPOLLIN | EPOLLERR, with an eventfd for {@link #wakeup()}. Waits in
  * nanoseconds with epoll_pwait2 where the C library has it, else in whole milliseconds rounded down. Each
  * registration's epoll data is an index into a table of sockets and attachments, so a ready event costs no lookup.
+ *
+ * <p>A socket whose last receive left datagrams it had already taken from the kernel (GRO messages cut into a batch
+ * that was full) is reported ready again by the next poll, which then does not wait: epoll, seeing an empty kernel
+ * queue, would not report it until the peer sent more.
  */
 final class EpollPoller implements Poller {
     /** struct epoll_event: packed on x86_64 (12 bytes), naturally aligned elsewhere (16 bytes). */
@@ -44,6 +48,10 @@ final class EpollPoller implements Poller {
     private final AtomicInteger wakeupCalls = new AtomicInteger();
     private LinuxUdpSocket[] sockets = new LinuxUdpSocket[16];
     private Object[] attachments = new Object[16];
+    /** Sockets to report ready again at the next poll, and the array they are swapped with while it serves them. */
+    private LinuxUdpSocket[] again = new LinuxUdpSocket[16];
+    private LinuxUdpSocket[] serving = new LinuxUdpSocket[16];
+    private int againCount;
     private volatile boolean closed;
 
     EpollPoller() throws IOException {
@@ -142,6 +150,9 @@ final class EpollPoller implements Poller {
             throw new IOException("poller closed");
         }
         int n;
+        if (againCount > 0) {
+            timeoutNanos = 0;
+        }
         if (timeoutNanos == Long.MAX_VALUE) {
             n = Syscalls.epollWait(errno, epfd, events, MAX_EVENTS, -1);
         } else if (timeoutNanos <= 0) {
@@ -181,6 +192,43 @@ final class EpollPoller implements Poller {
             handled++;
             handler.ready(attachments[slot]);
         }
+        return handled + serveAgain(handler);
+    }
+
+    /** Owner thread: {@code s} holds datagrams the kernel no longer shows. */
+    void readAgain(LinuxUdpSocket s) {
+        if (s.readAgainQueued) {
+            return;
+        }
+        if (againCount == again.length) {
+            again = Arrays.copyOf(again, againCount * 2);
+            serving = new LinuxUdpSocket[again.length];
+        }
+        s.readAgainQueued = true;
+        again[againCount++] = s;
+    }
+
+    /** Reports the sockets queued by {@link #readAgain}; those their reads leave unfinished go on the next list. */
+    private int serveAgain(ReadyHandler handler) {
+        int n = againCount;
+        if (n == 0) {
+            return 0;
+        }
+        LinuxUdpSocket[] list = again;
+        again = serving;
+        serving = list;
+        againCount = 0;
+        int handled = 0;
+        for (int i = 0; i < n; i++) {
+            LinuxUdpSocket s = list[i];
+            list[i] = null;
+            s.readAgainQueued = false;
+            int slot = s.isOpen() && s.hasUnread() ? indexOf(s) : -1;
+            if (slot >= 0) {
+                handled++;
+                handler.ready(attachments[slot]);
+            }
+        }
         return handled;
     }
 
@@ -215,6 +263,10 @@ final class EpollPoller implements Poller {
                 s.registeredWith(null);
             }
         }
+        for (int i = 0; i < againCount; i++) {
+            again[i].readAgainQueued = false;
+        }
+        againCount = 0;
         Syscalls.close(errno, eventfd);
         Syscalls.close(errno, epfd);
         arena.close();

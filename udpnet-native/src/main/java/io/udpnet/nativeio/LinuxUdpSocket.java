@@ -44,6 +44,8 @@ final class LinuxUdpSocket implements UdpSocket {
     private volatile EpollPoller poller;
     /** Set by the poller when epoll reports EPOLLERR: the error queue has something. */
     boolean errorPending;
+    /** Set while the socket is on its poller's list of sockets to report ready again. Owner thread. */
+    boolean readAgainQueued;
 
     private LinuxUdpSocket(int fd, boolean v6, boolean gro) {
         this.fd = fd;
@@ -184,7 +186,17 @@ final class LinuxUdpSocket implements UdpSocket {
     @Override
     public int receive(DatagramBatch batch, PathError.Handler errors) throws IOException {
         ensureOpen();
-        return receiver.receive(batch, errors);
+        int n = receiver.receive(batch, errors);
+        EpollPoller p = poller;
+        if (p != null && receiver.hasUnread()) {
+            p.readAgain(this);
+        }
+        return n;
+    }
+
+    /** @return true when datagrams already taken from the kernel wait for the next {@link #receive} */
+    boolean hasUnread() {
+        return receiver.hasUnread();
     }
 
     @Override
@@ -201,6 +213,10 @@ final class LinuxUdpSocket implements UdpSocket {
     /** @return received messages that GRO had coalesced from several datagrams */
     long coalescedReceives() {
         return receiver.coalesced();
+    }
+
+    private static boolean isPeerError(int errno) {
+        return errno == Linux.ECONNREFUSED || errno == Linux.EHOSTUNREACH || errno == Linux.ENETUNREACH;
     }
 
     @Override
@@ -231,6 +247,12 @@ final class LinuxUdpSocket implements UdpSocket {
                     msg.set(ValueLayout.JAVA_INT, MsgHdrs.NAMELEN, len);
                 }
                 long sent = Syscalls.sendmsg(e, fd, msg, Linux.MSG_DONTWAIT);
+                if (sent < 0 && to == null && isPeerError(Syscalls.errno(e))) {
+                    // On an unconnected socket this is the error an ICMP message about some earlier peer left on the
+                    // socket, not about this one; the failed call cleared it, so the datagram goes again once (the
+                    // owner thread reports the error, with its peer, from the error queue). As the batch sender does.
+                    sent = Syscalls.sendmsg(e, fd, msg, Linux.MSG_DONTWAIT);
+                }
                 if (sent < 0) {
                     int err = Syscalls.errno(e);
                     if (err == Linux.EAGAIN) {

@@ -11,21 +11,25 @@ import java.net.InetSocketAddress;
 
 /**
  * The receive side of a {@link LinuxUdpSocket}: recvmmsg straight into the batch's slots, or, where UDP_GRO is on,
- * into a spill area of whole 64 KiB messages that are then cut into one slot per datagram by the gso_size the
- * kernel reports. Datagrams of a coalesced message that do not fit the batch stay in the spill for the next call.
+ * into the thread's {@link Spill} of whole 64 KiB messages that are then cut into one slot per datagram by the
+ * gso_size the kernel reports. Datagrams of a coalesced message that do not fit the batch wait for the next call, in
+ * the spill, or in memory of this socket's own once another socket on the thread needs the spill.
  * SO_RXQ_OVFL's counter, carried by every received message, gives the kernel's drops.
  */
 final class Receiver {
     /** Messages per recvmmsg in GRO mode: each may carry up to 64 datagrams, and each needs 64 KiB of spill. */
     static final int GRO_MESSAGES = 8;
-    private static final int SPILL_STRIDE = 65_536;
 
     private final LinuxUdpSocket socket;
     private final Arena arena;
     private final boolean gro;
     private final BatchMemory batchMemory = new BatchMemory();
     private MsgHdrs hdrs;
-    private MemorySegment spill;
+    /** Where the pending messages lie: the thread's spill, or {@link #own} after an eviction. */
+    private MemorySegment pendingBase;
+    /** This socket's memory for pending messages moved out of a spill; made on the first eviction, then kept. */
+    private MemorySegment own;
+    private final long[] pendingStart = new long[GRO_MESSAGES];
     private final int[] pendingLength = new int[GRO_MESSAGES];
     private final int[] pendingSegment = new int[GRO_MESSAGES];
     private final InetSocketAddress[] pendingPeer = new InetSocketAddress[GRO_MESSAGES];
@@ -44,6 +48,11 @@ final class Receiver {
 
     long drops() {
         return kernelDrops;
+    }
+
+    /** @return true when datagrams already read from the kernel wait for the next call (epoll cannot see them) */
+    boolean hasUnread() {
+        return pendingMessage < pendingCount;
     }
 
     /** @return messages that carried more than one datagram (GRO) */
@@ -140,15 +149,51 @@ final class Receiver {
     }
 
     private int receiveIntoSpill(MsgHdrs h, int vlen) {
-        if (spill == null) {
-            spill = arena.allocate((long) SPILL_STRIDE * GRO_MESSAGES, 8);
-        }
+        // Nothing of this socket is pending here (the batch has room), so the spill may be overwritten.
+        MemorySegment spill = Spill.claim(this).area;
+        pendingBase = spill;
         int nameLen = socket.addresses().size();
         for (int j = 0; j < vlen; j++) {
             h.message(j, j, 1, nameLen, Cmsg.RECEIVE_SPACE);
-            h.iov(j, spill.address() + (long) SPILL_STRIDE * j, SPILL_STRIDE);
+            h.iov(j, spill.address() + (long) Spill.STRIDE * j, Spill.STRIDE);
         }
         return Syscalls.recvmmsg(socket.errno(), socket.fd(), h.msgs, vlen, Linux.MSG_DONTWAIT);
+    }
+
+    /**
+     * Another socket on this thread needs the spill: moves what this one has not cut yet into its own memory.
+     * Owner thread. A closed socket's pending datagrams are dropped with it.
+     */
+    void evict() {
+        if (pendingMessage >= pendingCount || pendingBase == own) {
+            return;
+        }
+        if (!socket.isOpen()) {
+            pendingCount = 0;
+            pendingMessage = 0;
+            pendingOffset = 0;
+            return;
+        }
+        long bytes = 0;
+        for (int m = pendingMessage; m < pendingCount; m++) {
+            bytes += pendingLength[m] - (m == pendingMessage ? pendingOffset : 0);
+        }
+        if (own == null || own.byteSize() < bytes) {
+            // Sized to what is pending, at most the whole spill; a later larger eviction takes the whole spill's size.
+            own = arena.allocate(own == null ? bytes : (long) Spill.STRIDE * GRO_MESSAGES, 8);
+        }
+        long at = 0;
+        for (int m = pendingMessage; m < pendingCount; m++) {
+            int from = m == pendingMessage ? pendingOffset : 0;
+            int len = pendingLength[m] - from;
+            MemorySegment.copy(pendingBase, pendingStart[m] + from, own, at, len);
+            // The cut points stay multiples of the segment size from the new start: from is one of them.
+            pendingStart[m] = at;
+            pendingLength[m] = len;
+            at += len;
+        }
+        pendingOffset = 0;
+        pendingBase = own;
     }
 
     private void startSpill(MsgHdrs h, int r) {
@@ -156,6 +201,7 @@ final class Receiver {
             countOverflow(h, j);
             InetSocketAddress from = socket.addresses().read(h.names(), h.nameOffset(j), h.nameLength(j));
             pendingPeer[j] = from != null ? from : socket.remoteAddress();
+            pendingStart[j] = (long) Spill.STRIDE * j;
             int len = h.receivedLength(j);
             pendingLength[j] = len;
             long gso = Cmsg.find(h.controls(), h.controlOffset(j), h.controlLength(j), Linux.SOL_UDP, Linux.UDP_GRO);
@@ -178,7 +224,7 @@ final class Receiver {
             int m = pendingMessage;
             int len = Math.min(pendingSegment[m], pendingLength[m] - pendingOffset);
             int slot = batch.count();
-            MemorySegment.copy(spill, (long) SPILL_STRIDE * m + pendingOffset, slots, batch.offset(slot),
+            MemorySegment.copy(pendingBase, pendingStart[m] + pendingOffset, slots, batch.offset(slot),
                     Math.min(len, batch.slotSize()));
             batch.set(slot, pendingPeer[m], len);
             added++;

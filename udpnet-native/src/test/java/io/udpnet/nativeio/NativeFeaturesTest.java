@@ -138,6 +138,72 @@ class NativeFeaturesTest {
     }
 
     @Test
+    void coalescedDatagramsLeftOverKeepTheirBytesWhenAnotherSocketOnTheThreadReceives() throws IOException {
+        LinuxUdpSocket sender = nativeSocket(1 << 20);
+        LinuxUdpSocket a = nativeSocket(1 << 20);
+        LinuxUdpSocket b = nativeSocket(1 << 20);
+        assertEquals(40, sender.send(train(a.localAddress(), 40, 1000, 300), e -> { }));
+        assertEquals(40, sender.send(train(b.localAddress(), 40, 900, 200), e -> { }));
+        awaitReadable(a);
+        awaitReadable(b);
+        // Batches of 16 leave most of each coalesced message behind: b's receive needs the thread's spill while
+        // a's rest still lies there, and a's next receives must still find its own bytes.
+        DatagramBatch small = new DatagramBatch(16, 2048);
+        List<Received> gotA = new ArrayList<>();
+        List<Received> gotB = new ArrayList<>();
+        for (int round = 0; round < 10 && (gotA.size() < 40 || gotB.size() < 40); round++) {
+            take(a, small, gotA);
+            take(b, small, gotB);
+        }
+        assertTrain(gotA, sender.localAddress(), 40, 1000, 300);
+        assertTrain(gotB, sender.localAddress(), 40, 900, 200);
+        assertTrue(a.coalescedReceives() > 0 && b.coalescedReceives() > 0, "the kernel coalesced nothing");
+    }
+
+    @Test
+    void aSocketLeftHoldingCoalescedDatagramsIsReportedReadyAgain() throws IOException {
+        LinuxUdpSocket sender = nativeSocket(1 << 20);
+        LinuxUdpSocket receiver = nativeSocket(1 << 20);
+        assertEquals(40, sender.send(train(receiver.localAddress(), 40, 1000, 300), e -> { }));
+        Poller p = keep(LinuxDatagramIoTest.IO.openPoller());
+        p.register(receiver, "r");
+        // One read per readiness, as an I/O loop does: the first takes the whole coalesced message from the kernel
+        // but only 16 datagrams fit, so the kernel queue is empty while 24 still wait in user memory.
+        DatagramBatch small = new DatagramBatch(16, 2048);
+        List<Received> got = new ArrayList<>();
+        List<Object> ready = new ArrayList<>();
+        for (int polls = 0; polls < 10 && got.size() < 40; polls++) {
+            ready.clear();
+            p.poll(TimeUnit.SECONDS.toNanos(2), ready::add);
+            if (!ready.isEmpty()) {
+                take(receiver, small, got);
+            } else {
+                break;
+            }
+        }
+        assertTrue(receiver.coalescedReceives() > 0, "the kernel coalesced nothing");
+        assertTrain(got, sender.localAddress(), 40, 1000, 300);
+    }
+
+    private void awaitReadable(UdpSocket s) throws IOException {
+        try (Poller p = LinuxDatagramIoTest.IO.openPoller()) {
+            p.register(s, s);
+            assertEquals(1, p.poll(TimeUnit.SECONDS.toNanos(5), x -> { }), "nothing arrived");
+        }
+    }
+
+    private static void take(UdpSocket s, DatagramBatch batch, List<Received> into) throws IOException {
+        batch.clear();
+        s.receive(batch, e -> { });
+        for (int i = 0; i < batch.count(); i++) {
+            ByteBuffer d = batch.datagram(i);
+            byte[] bytes = new byte[d.remaining()];
+            d.get(bytes);
+            into.add(new Received(batch.peer(i), batch.length(i), bytes));
+        }
+    }
+
+    @Test
     void portUnreachableOnAnUnconnectedSocketNamesThePeer() throws IOException {
         LinuxUdpSocket s = nativeSocket(1 << 20);
         LinuxUdpSocket alive = nativeSocket(1 << 20);

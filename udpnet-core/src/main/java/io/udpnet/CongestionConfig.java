@@ -78,7 +78,10 @@ public final class CongestionConfig {
         return maxPacingRate;
     }
 
-    /** Bytes that may leave back to back after a pause, beyond the pacing rate. */
+    /**
+     * Bytes that may leave back to back after a pause, beyond the pacing rate. From a pacing rate of 16 MB/s the
+     * allowance is at least one millisecond of sending, up to 64 KiB, so that a late timer wake-up costs no rate.
+     */
     public int pacingBurstBytes() {
         return pacingBurstBytes;
     }
@@ -144,7 +147,10 @@ public final class CongestionConfig {
             return this;
         }
 
-        /** Bytes that may leave back to back after a pause: 0 .. 64 KiB. Default 2944 (two datagrams). */
+        /**
+         * Bytes that may leave back to back after a pause: 0 .. 64 KiB. Default 2944 (two datagrams). From a pacing
+         * rate of 16 MB/s the pacer allows at least one millisecond of sending, up to 64 KiB.
+         */
         public Builder pacingBurstBytes(int bytes) {
             if (bytes < 0 || bytes > 65_536) {
                 throw new IllegalArgumentException("pacingBurstBytes: 0..65536 expected, got " + bytes);

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class UdpnetPeer implements ComparedPeer {
     private static final int CHANNEL = 0;
+    private static final int MAX_DATAGRAM = 1472;
 
     private final PeerSettings settings;
     private final String name;
@@ -51,7 +52,10 @@ final class UdpnetPeer implements ComparedPeer {
     private UdpnetPeer(PeerSettings settings, String name, boolean congestion) {
         this.settings = settings;
         this.name = name;
-        ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED);
+        // Datagrams up to 1,472 bytes, as the raw peer sends in bulk (and Aeron's 1,408): path MTU discovery finds
+        // what loopback carries; the library's default stays at 1,200, which crosses every path.
+        ConnectionConfig.Builder b = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED)
+                .maxDatagramSize(MAX_DATAGRAM);
         if (!congestion) {
             b.congestion(CongestionConfig.builder().algorithm(CongestionConfig.Algorithm.NONE).build());
         }
@@ -195,13 +199,13 @@ final class UdpnetPeer implements ComparedPeer {
         return String.format(Locale.ROOT, "sender held back %,d times since start; client since last: %,d datagrams "
                         + "sent (%.1f messages each), %,d lost (%,d of them found spurious), %,d retransmitted; %s; "
                         + "now srtt %d us (min %d us), "
-                        + "pacing %,.1f MB/s, datagram %d B; server inbox drops %d, send drops %d",
+                        + "pacing %,.1f MB/s, datagram %d B; server inbox drops %d, send drops %d, socket drops %d",
                 heldBack, datagrams, datagrams == 0 ? 0.0 : (double) messages / datagrams,
                 s.datagramsLost() - p.datagramsLost(),
                 s.spuriousLosses() + s.spuriousProbeTimeouts() - p.spuriousLosses() - p.spuriousProbeTimeouts(),
                 s.retransmissions() - p.retransmissions(), window,
                 s.smoothedRttNanos() / 1000, s.minRttNanos() / 1000, s.pacingRate() / 1e6, s.datagramSize(),
-                ss.inboxDrops(), ss.sendDrops());
+                ss.inboxDrops(), ss.sendDrops(), ss.sockets().socketDrops());
     }
 
     @Override

@@ -446,6 +446,11 @@ final class BbrCongestionControl implements CongestionController {
     }
 
     @Override
+    public long nextWakeTime(int bytes, long now) {
+        return pacer.wakeTime(bytes);
+    }
+
+    @Override
     public long pacingRate() {
         return pacer.rate();
     }

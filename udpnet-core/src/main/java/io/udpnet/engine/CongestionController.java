@@ -40,6 +40,14 @@ interface CongestionController {
      */
     long nextSendTime(int bytes, long now);
 
+    /**
+     * When a sender that pacing holds back should be woken to send datagrams of {@code bytes}: at or after
+     * {@link #nextSendTime}, late enough for a train of them to leave together where the rate allows.
+     */
+    default long nextWakeTime(int bytes, long now) {
+        return nextSendTime(bytes, now);
+    }
+
     /** Current pacing rate in bytes per second (for statistics). */
     long pacingRate();
 

@@ -433,8 +433,8 @@ final class DataPath implements SentLog.Listener, MessageListener {
         }
         boolean canSend = sent.inFlight() < MAX_IN_FLIGHT && windowOpen();
         if ((pingPending || anyPending()) && canSend) {
-            // Pacing may hold the next datagram back; a full window waits for acks (already in d).
-            d = Math.min(d, congestion.nextSendTime(pathMtu.current(), now));
+            // Pacing may hold the next datagram back (until a train is due); a full window waits for acks (in d).
+            d = Math.min(d, congestion.nextWakeTime(pathMtu.current(), now));
         } else if (canSend && pathMtu.nextProbeAt() != Long.MAX_VALUE) {
             d = Math.min(d, Math.max(pathMtu.nextProbeAt(), congestion.nextSendTime(pathMtu.current(), now)));
         }

@@ -19,6 +19,12 @@ package io.udpnet.engine;
 final class LossMonitor {
     static final int WINDOW_ROUNDS = 4;
     static final double QUEUED_LOSS_THRESHOLD = 0.02;
+    /**
+     * RTT above the minimum that never counts as a standing queue: what the two ends' threads add by waking up and
+     * reading in batches. On a path of microseconds (loopback, a LAN) the minimum RTT is one lucky sample, every
+     * round is an eighth above it, and taking that for a queue would hold the window at a few datagrams.
+     */
+    static final long HOST_DELAY_NANOS = 1_000_000;
     private static final double RANDOM_LOSS_DECAY = 7.0 / 8;
 
     private final double threshold;
@@ -98,7 +104,8 @@ final class LossMonitor {
             randomLoss = cleanTotal <= 0 ? 0 : Math.min(threshold, cleanLost / cleanTotal);
         }
         lastQueued = queued;
-        queuedRound = minRtt > 0 && roundMinRtt != Long.MAX_VALUE && roundMinRtt > minRtt + minRtt / 8;
+        queuedRound = minRtt > 0 && roundMinRtt != Long.MAX_VALUE
+                && roundMinRtt > minRtt + Math.max(minRtt / 8, HOST_DELAY_NANOS);
         boolean congested = queued && roundLostCount >= minEvents
                 && roundLostBytes > QUEUED_LOSS_THRESHOLD * (roundLostBytes + delivered);
         if (!congested) {
@@ -150,8 +157,8 @@ final class LossMonitor {
     }
 
     /**
-     * Whether every RTT sample of the round just ended exceeded the minimum RTT by more than an eighth: a queue,
-     * if a short one, stood through the whole round.
+     * Whether every RTT sample of the round just ended exceeded the minimum RTT by more than an eighth (and more
+     * than {@link #HOST_DELAY_NANOS}): a queue, if a short one, stood through the whole round.
      */
     boolean lastRoundQueued() {
         return queuedRound;

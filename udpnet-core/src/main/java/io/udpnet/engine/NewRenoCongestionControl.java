@@ -114,6 +114,11 @@ final class NewRenoCongestionControl implements CongestionController {
     }
 
     @Override
+    public long nextWakeTime(int bytes, long now) {
+        return pacer.wakeTime(bytes);
+    }
+
+    @Override
     public long pacingRate() {
         return pacer.rate();
     }

@@ -1,5 +1,6 @@
 package io.udpnet.engine;
 
+import io.udpnet.wire.Seq;
 import io.udpnet.wire.WireFormat;
 
 /**
@@ -31,6 +32,8 @@ final class PathMtu {
     private int failures;
     private long nextProbeAt;
     private int largeLosses;
+    /** Sequence of the newest datagram above the base size acknowledged, or -1: the path carried it. */
+    private int newestLargeAcked = -1;
     private long probesSent;
     private long blackHoles;
 
@@ -88,6 +91,9 @@ final class PathMtu {
         }
         if (bytes > base) {
             largeLosses = 0;
+            if (newestLargeAcked < 0 || Seq.newer(seq, newestLargeAcked)) {
+                newestLargeAcked = seq;
+            }
         }
     }
 
@@ -103,7 +109,10 @@ final class PathMtu {
             return true;
         }
         // Only from above the base size: large datagrams still in flight after a fall-back are lost as expected.
-        if (bytes > base && current > base && ++largeLosses >= BLACK_HOLE_LOSSES) {
+        // A large datagram sent after this one was acknowledged: the path carries them, and this loss is the
+        // queue's (a burst that overflowed it is declared lost in one go, after the acks that follow it).
+        boolean carriedSince = newestLargeAcked >= 0 && Seq.newer(newestLargeAcked, seq);
+        if (bytes > base && current > base && !carriedSince && ++largeLosses >= BLACK_HOLE_LOSSES) {
             blackHoles++;
             largeLosses = 0;
             probeSeq = -1;

@@ -152,6 +152,12 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
             if (n < in.capacity()) {
                 return;
             }
+            if (round + 1 < READ_ROUNDS) {
+                // More may be waiting. What this batch made due leaves first, acks above all: a udpnet ack names
+                // the newest datagram and the 64 before it, so several full batches from one peer under one ack
+                // would leave most of them unacknowledged, and the peer would send them again.
+                flush(System.nanoTime());
+            }
         }
     }
 

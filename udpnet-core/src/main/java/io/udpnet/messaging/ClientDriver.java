@@ -191,6 +191,11 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
                 if (!in.isFull()) {
                     return;
                 }
+                if (round + 1 < READ_ROUNDS) {
+                    // Acks for this batch leave before the next is read: one ack covers 65 datagrams at most.
+                    flush(System.nanoTime());
+                    current = c;
+                }
             }
         } finally {
             in.clear();

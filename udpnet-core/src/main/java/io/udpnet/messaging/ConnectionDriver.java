@@ -236,18 +236,28 @@ final class ConnectionDriver {
             facade.arrived(channel, buffer, offset, length);
             return;
         }
-        // A view of the whole backing store, reused while messages come from the same one: direct datagram buffers
-        // and heap reassembly buffers alternate, so the view is replaced whenever the store changes.
-        ByteBuffer v = view;
-        if (buffer.hasArray()) {
-            if (v == null || !v.hasArray() || v.array() != buffer.array()) {
-                v = ByteBuffer.wrap(buffer.array());
+        if (!buffer.hasArray()) {
+            // A direct buffer is a received datagram's own slot: it is lent with the message's bounds, which are put
+            // back afterwards. A view per message (duplicate) would allocate on the hot path, once per message.
+            int position = buffer.position();
+            int limit = buffer.limit();
+            buffer.limit(offset + length).position(offset);
+            try {
+                listener.onMessage(facade, channel, buffer);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "message listener threw for " + remote, e);
+            } finally {
+                buffer.limit(limit).position(position);
             }
-        } else {
-            v = buffer.duplicate();
+            return;
+        }
+        // A view of the whole backing array, reused while messages come from the same one (reassembly buffers).
+        ByteBuffer v = view;
+        if (v == null || v.array() != buffer.array()) {
+            v = ByteBuffer.wrap(buffer.array());
         }
         view = v;
-        int base = buffer.hasArray() ? buffer.arrayOffset() : 0;
+        int base = buffer.arrayOffset();
         v.limit(base + offset + length).position(base + offset);
         try {
             listener.onMessage(facade, channel, v);

@@ -66,9 +66,40 @@ class PacerTest {
             for (int j = i; j < sent.size(); j++) {
                 long interval = sent.get(j) - sent.get(i);
                 long bytes = (long) (j - i + 1) * SIZE;
-                double bound = (double) burstDatagrams * SIZE + rate * (interval / 1e9) + SIZE;
+                // From 16 MB/s the allowance grows to a millisecond of sending (at most 64 KiB) where that is more.
+                double burst = rate / 1000 < 16_384 ? (double) burstDatagrams * SIZE
+                        : Math.max((double) burstDatagrams * SIZE, Math.min(65_536, rate / 1000));
+                double bound = burst + rate * (interval / 1e9) + SIZE;
                 assertTrue(bytes <= bound + 1e-6, bytes + " bytes in " + interval + " ns at " + rate + " B/s");
             }
         }
+    }
+
+    @Test
+    void atHighRatesALateWakeUpLosesNoRate() {
+        // 100 MB/s is a datagram every 12 us; a thread woken every 100 us must still reach the rate.
+        Pacer p = new Pacer(2 * SIZE, 100_000_000);
+        List<Long> sent = greedy(p, 0, S / 10, 100_000);
+        assertEquals(100_000_000 / 10 / SIZE, sent.size(), 60);
+    }
+
+    @Test
+    void aHeldBackSenderIsWokenForATrain() {
+        Pacer p = new Pacer(2 * SIZE, 100_000_000);
+        greedy(p, 0, 1_000_000, 1_000_000);
+        long first = p.nextSendTime();
+        // Sixteen datagrams are due 15 datagrams' time after the first: 15 x 12 us.
+        assertEquals(first + 15 * 12_000, p.wakeTime(SIZE));
+        // Sent then, they all leave back to back, and no sooner than the rate allows.
+        List<Long> train = greedy(p, p.wakeTime(SIZE), 1, 1);
+        assertEquals(Pacer.TRAIN, train.size());
+    }
+
+    @Test
+    void atLowRatesTheSenderIsWokenForEachDatagram() {
+        // 12 MB/s carries ten 1,200-byte datagrams per millisecond, 120 us apart: no train, no change.
+        Pacer p = new Pacer(2 * SIZE, 12_000_000);
+        greedy(p, 0, S / 100, 1000);
+        assertEquals(p.nextSendTime(), p.wakeTime(SIZE));
     }
 }

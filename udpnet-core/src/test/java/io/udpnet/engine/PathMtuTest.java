@@ -56,4 +56,24 @@ class PathMtuTest {
         p.tooBig(576 - 28, now);
         assertEquals(before, p.current());
     }
+
+    @Test
+    void aBurstLostBeforeALargeDatagramThatGotThroughIsNoBlackHole() {
+        PathMtu p = new PathMtu(1472, true, 0);
+        long now = search(p, 1472, 0);
+        int size = p.current();
+        // A queue overflows: datagrams 1000..1009 are lost, 1010 gets through, and the losses are declared after.
+        p.onAcked(1010, size);
+        for (int seq = 1000; seq < 1010; seq++) {
+            p.onLost(seq, size, now);
+        }
+        assertEquals(size, p.current());
+        assertEquals(0, p.blackHoles());
+        // Three large datagrams lost with nothing large acknowledged after them: a black hole.
+        for (int seq = 1011; seq < 1014; seq++) {
+            p.onLost(seq, size, now);
+        }
+        assertEquals(1200, p.current());
+        assertEquals(1, p.blackHoles());
+    }
 }

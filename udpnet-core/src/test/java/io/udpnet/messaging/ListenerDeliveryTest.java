@@ -42,6 +42,44 @@ class ListenerDeliveryTest {
         }
     }
 
+    /**
+     * Small messages packed many to a datagram are lent to the listener in the datagram's own buffer; a listener that
+     * reads with relative gets, then moves the bounds about, must not disturb the messages after it in the datagram.
+     */
+    @Test
+    void aListenerThatMovesTheBoundsDisturbsNoOtherMessage() throws Exception {
+        int messages = 2_000;
+        BlockingQueue<Long> numbers = new LinkedBlockingQueue<>();
+        MessageConnectionListener careless = (connection, channel, message) -> {
+            long n = message.getLong();
+            while (message.hasRemaining()) {
+                if (message.get() != (byte) n) {
+                    n = -1;
+                }
+            }
+            numbers.add(n);
+            message.flip();
+            message.limit(message.capacity()).position(message.capacity() / 2);
+        };
+        try (MessageServer server = MessageServer.open(MessageServerConfig.builder().listener(careless).build());
+             MessageClient client = MessageClient.open(ConnectionConfig.defaults())) {
+            MessageConnection c = client.connect(server.localAddress());
+            ByteBuffer m = ByteBuffer.allocate(24);
+            for (long n = 0; n < messages; n++) {
+                m.clear().putLong(n);
+                while (m.hasRemaining()) {
+                    m.put((byte) n);
+                }
+                c.send(0, m.flip());
+            }
+            for (long n = 0; n < messages; n++) {
+                Long got = numbers.poll(10, TimeUnit.SECONDS);
+                assertNotNull(got, "message " + n + " never reached the listener");
+                assertEquals(n, got, "message " + n + " arrived whole and in order");
+            }
+        }
+    }
+
     /** Records the length of each message. */
     private record MessageConnectionListenerAdapter(BlockingQueue<Integer> lengths) implements MessageConnectionListener {
         @Override

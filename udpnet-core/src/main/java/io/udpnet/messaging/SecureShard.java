@@ -49,6 +49,8 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
     private final long unboundNanos;
     private long nextDeadline = Long.MAX_VALUE;
     private long sweptAt;
+    /** Whether some established association has no udpnet connection yet: the sweep then has work. */
+    private boolean unbound;
 
     SecureShard(ServerShard shard, SocketGroup group, DtlsServerContext dtls, MessageServer server, int largest) {
         this.shard = shard;
@@ -151,6 +153,10 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
         if (before == DtlsPeer.State.HANDSHAKING && peer.state() != DtlsPeer.State.HANDSHAKING) {
             dtls.handshakeEnded(peer, peer.state() == DtlsPeer.State.ESTABLISHED);
             a.establishedAt = now;
+            if (!unbound) {
+                unbound = true;
+                sweptAt = now;
+            }
         }
         if (peer.state() == DtlsPeer.State.CLOSED) {
             if (peers.get(from) == a) {
@@ -261,11 +267,12 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
             nextDeadline = Long.MAX_VALUE;
             timers(now);
         }
-        if (now - sweptAt >= SWEEP_NANOS) {
+        if (unbound && now - sweptAt >= SWEEP_NANOS) {
             sweptAt = now;
             sweep(now);
         }
-        return Math.min(Math.min(next, nextDeadline), now + SWEEP_NANOS);
+        // An idle server sleeps: the sweep wakes it only while a session waits for its connection.
+        return Math.min(Math.min(next, nextDeadline), unbound ? sweptAt + SWEEP_NANOS : Long.MAX_VALUE);
     }
 
     /** Handshake retransmissions and time-outs. */
@@ -291,6 +298,7 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
 
     /** Closes sessions whose udpnet connection never came within the handshake time-out. */
     private void sweep(long now) {
+        unbound = false;
         for (Iterator<Map.Entry<InetSocketAddress, Association>> it = peers.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<InetSocketAddress, Association> e = it.next();
             Association a = e.getValue();
@@ -300,6 +308,8 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
                 output.to = e.getKey();
                 a.peer.close(output);
                 dtls.release(a.peer);
+            } else if (a.owner == null) {
+                unbound = true;
             }
         }
     }

@@ -26,8 +26,8 @@ import java.util.Map;
  *   <li>Anything else must be a ClientHello. Without a cookie made for the sender's address it gets a
  *       HelloVerifyRequest (rate-limited, never larger than the hello) and leaves nothing behind; with one, an engine
  *       is made within the bound on handshakes (the same rules as the raw level's, docs/DTLS.md).</li>
- *   <li>An association whose handshake completed but whose udpnet connection never came, or ended, is closed with
- *       close_notify; one that the peer closes or that fails ends its udpnet connection with the reason.</li>
+ *   <li>An association whose handshake completed but whose udpnet connection did not come within the connect
+ *       time-out, or ended, is closed with close_notify; one that the peer closes or that fails ends its udpnet connection with the reason.</li>
  * </ul>
  */
 final class SecureShard implements SocketGroup.Handler, Outlet {
@@ -58,7 +58,9 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
         this.dtls = dtls;
         this.server = server;
         this.plain = ByteBuffer.allocate(largest);
-        this.unboundNanos = dtls.config().handshakeTimeout().toNanos();
+        // A client sends its REQUEST as soon as its DTLS handshake ends; one that does not within the connect
+        // time-out is not going to, and its engine is memory an attacker with real addresses could pile up.
+        this.unboundNanos = server.config().connection().connectTimeoutNanos();
         shard.outlet(this);
     }
 
@@ -296,7 +298,7 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
         }
     }
 
-    /** Closes sessions whose udpnet connection never came within the handshake time-out. */
+    /** Closes sessions whose udpnet connection did not come within the connect time-out. */
     private void sweep(long now) {
         unbound = false;
         for (Iterator<Map.Entry<InetSocketAddress, Association>> it = peers.entrySet().iterator(); it.hasNext(); ) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -143,7 +144,69 @@ class SecureMessagingTest {
             assertEquals(0, relay.notDtls, "datagrams that were not DTLS 1.2 records");
             assertEquals(22, relay.firstType, "the first datagram is a handshake record (ClientHello)");
             assertTrue(relay.handshakeBeforeData, "no application data before the DTLS handshake's records");
-            assertTrue(relay.largest <= 1200 + 37, "largest datagram " + relay.largest);
+            // Full udpnet datagrams (1200 bytes) went out, each in one record of 37 bytes more.
+            assertTrue(relay.largest > 1200 && relay.largest <= 1200 + 37, "largest datagram " + relay.largest);
+        }
+    }
+
+    @Test
+    void pathMtuDiscoveryStopsOneRecordOverheadBelowTheDtlsMaximum() throws Exception {
+        ConnectionConfig wide = ConnectionConfig.defaults().toBuilder().maxDatagramSize(1472).build();
+        try (MessageServer server = MessageServer.open(MessageServerConfig.builder().connection(wide)
+                .dtls(DtlsServerConfig.builder().maxDatagramSize(1472).build()).build());
+             Recorder relay = new Recorder(server.localAddress());
+             MessageClient client = MessageClient.open(MessageClientConfig.builder().connection(wide)
+                     .dtls(DtlsClientConfig.builder(DtlsTrust.pinned(server.dtlsCredentials().fingerprint()))
+                             .maxDatagramSize(1472).build()).build())) {
+            assertEquals(1472 - 37, server.config().connection().maxDatagramSize());
+            assertEquals(1472 - 37, MessageClientConfig.builder().connection(wide)
+                    .dtls(DtlsClientConfig.builder(DtlsTrust.insecureTrustAll()).maxDatagramSize(1472).build())
+                    .build().connection().maxDatagramSize());
+            // Without a wider DTLS maximum udpnet stays at its floor, 1200 (a record of 1237).
+            assertEquals(1200, MessageClientConfig.builder().connection(wide)
+                    .dtls(DtlsClientConfig.builder(DtlsTrust.insecureTrustAll()).build())
+                    .build().connection().maxDatagramSize());
+            echoAll(server);
+            MessageConnection c = client.connect(relay.address());
+            byte[] chunk = new byte[20_000];
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // Keep data flowing until path MTU discovery has raised the datagram size above the floor.
+            while (relay.largest <= 1237 && System.nanoTime() < deadline) {
+                c.send(0, chunk);
+                assertNotNull(c.receive(WAIT));
+            }
+            relay.settle();
+            assertTrue(relay.largest > 1237, "discovery never went above the floor: " + relay.largest);
+            assertTrue(relay.largest <= 1472, "a DTLS datagram over the path's size: " + relay.largest);
+            assertEquals(0, relay.notDtls);
+        }
+    }
+
+    @Test
+    void aDtlsSessionWithoutAUdpnetConnectionIsClosedAfterTheConnectTimeOut() throws Exception {
+        try (MessageServer server = secureServer(ServerMode.SHARED, SHORT);
+             io.udpnet.dtls.DtlsClient raw = io.udpnet.dtls.DtlsClient.connect(server.localAddress(),
+                     DtlsClientConfig.builder(DtlsTrust.pinned(server.dtlsCredentials().fingerprint())).build())) {
+            assertEquals(1, server.dtlsStats().enginesAlive());
+            // Not a udpnet datagram: dropped by the endpoint inside the session, which lives on for now.
+            raw.send(ByteBuffer.wrap("not udpnet".getBytes(StandardCharsets.UTF_8)));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (server.dtlsStats().enginesAlive() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, server.dtlsStats().enginesAlive(), "the idle session is gone");
+            assertEquals(0, server.stats().connections());
+            // It was closed with close_notify: the client sees its session end.
+            long until = System.nanoTime() + WAIT.toNanos();
+            IOException ended = null;
+            while (ended == null && System.nanoTime() < until) {
+                try {
+                    raw.receive(ByteBuffer.allocate(2048), Duration.ofMillis(100));
+                } catch (IOException e) {
+                    ended = e;
+                }
+            }
+            assertNotNull(ended, "the client never heard close_notify");
         }
     }
 

@@ -136,9 +136,13 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             return;
         }
         long now = System.nanoTime();
+        // The DTLS handshake gives up just before the connect time-out, so that a server that never answers it
+        // (a plain one) fails the connect with a reason that names DTLS.
+        long handshake = Math.min(clientConfig.dtls().handshakeTimeout().toNanos(),
+                config.connectTimeoutNanos() - config.connectTimeoutNanos() / 16);
         try {
             SecureLink link = new SecureLink(DtlsClient.association(server, clientConfig.dtls(),
-                    SecureSizing.enginePacketSize(config), now), c, endpoint, out, socket);
+                    SecureSizing.enginePacketSize(config), handshake, now), c, endpoint, out, socket);
             links.put(c, link);
             current = c;
             link.start(now);

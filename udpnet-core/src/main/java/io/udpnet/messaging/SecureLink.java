@@ -103,9 +103,14 @@ final class SecureLink implements DtlsPeer.Output {
             }
         } else if (before != DtlsPeer.State.CLOSED && peer.state() == DtlsPeer.State.CLOSED) {
             held.clear();
-            if (connection.engine() != null) {
-                connection.engine().abort(peer.closeCause() == DtlsPeer.CloseCause.PEER_CLOSED
-                        ? DisconnectCode.APPLICATION : DisconnectCode.PROTOCOL_VIOLATION, SecureShard.reason(peer));
+            if (connection.engine() == null) {
+                return;
+            }
+            switch (peer.closeCause()) {
+                case PEER_CLOSED -> connection.engine().abort(DisconnectCode.APPLICATION, SecureShard.reason(peer));
+                case HANDSHAKE_TIMEOUT -> connection.engine().abort(DisconnectCode.CONNECT_TIMED_OUT,
+                        "DTLS: no handshake with the server (not a DTLS server, or not reachable)");
+                default -> connection.engine().abort(DisconnectCode.PROTOCOL_VIOLATION, SecureShard.reason(peer));
             }
         }
     }

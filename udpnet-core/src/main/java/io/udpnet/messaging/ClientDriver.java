@@ -1,7 +1,6 @@
 package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
-import io.udpnet.dtls.DtlsClient;
 import io.udpnet.dtls.DtlsPeer;
 import io.udpnet.engine.ClientEndpoint;
 import io.udpnet.engine.Connection;
@@ -67,8 +66,8 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     /** Connections that received or sent this turn, observed at its end while path events are recorded. */
     private final List<ConnectionDriver> watched = new ArrayList<>();
     private volatile int connections;
-    /** Each connection's DTLS association when the client is secure; empty otherwise. */
-    private final Map<ConnectionDriver, SecureLink> links = new HashMap<>();
+    /** Each connection's DTLS association when the client is secure; null when plain. */
+    private final SecureLinks links;
     /** The engine writes a secure connection's datagrams here; they leave as records. Null when plain. */
     private final ByteBuffer plain;
 
@@ -97,6 +96,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
                 LOG.log(Level.DEBUG, "send failed on " + socket, error);
             }
         });
+        this.links = secure ? new SecureLinks(clientConfig.dtls(), config, endpoint, out) : null;
     }
 
     int connectionCount() {
@@ -132,22 +132,9 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
 
     /** A secure client starts the DTLS handshake; the engine's REQUEST waits for its end (SecureLink). */
     private void secure(ConnectionDriver c, InetSocketAddress server, UdpSocket socket) {
-        if (clientConfig.dtls() == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        // The DTLS handshake gives up just before the connect time-out, so that a server that never answers it
-        // (a plain one) fails the connect with a reason that names DTLS.
-        long handshake = Math.min(clientConfig.dtls().handshakeTimeout().toNanos(),
-                config.connectTimeoutNanos() - config.connectTimeoutNanos() / 16);
-        try {
-            SecureLink link = new SecureLink(DtlsClient.association(server, clientConfig.dtls(),
-                    SecureSizing.enginePacketSize(config), handshake, now), c, endpoint, out, socket);
-            links.put(c, link);
+        if (links != null) {
             current = c;
-            link.start(now);
-        } catch (IOException | RuntimeException e) {
-            c.engine().abort(DisconnectCode.PROTOCOL_VIOLATION, "DTLS: " + e.getMessage());
+            links.start(c, server, socket);
         }
     }
 
@@ -178,7 +165,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         try {
             InetSocketAddress local = old.localAddress();
             sockets.put(c, open(c, c.remoteAddress(), new InetSocketAddress(local.getAddress(), 0)));
-            SecureLink link = links.get(c);
+            SecureLink link = links == null ? null : links.get(c);
             if (link != null) {
                 // DTLS 1.2 without a connection id is bound to the address: the server will not know the new one.
                 link.socket(sockets.get(c));
@@ -222,7 +209,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
                         continue;
                     }
                     c.engine().pauseReceiving(c.inboxFull());
-                    SecureLink link = links.get(c);
+                    SecureLink link = links == null ? null : links.get(c);
                     if (link != null) {
                         link.receive(in.datagram(i), now);
                     } else {
@@ -280,7 +267,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     public long flush(long now) {
         drains.run();
         long recheck = housekeeping.run(now);
-        long dtlsDeadline = links.isEmpty() ? Long.MAX_VALUE : dtlsTimers(now);
+        long dtlsDeadline = links == null ? Long.MAX_VALUE : links.timers(now, c -> current = c);
         Connection engine;
         while ((engine = endpoint.pollTransmit(plain != null ? plain.clear() : out.slot(), now)) != null) {
             ConnectionDriver c = (ConnectionDriver) engine.attachment();
@@ -294,7 +281,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             if (out.socket() == null || out.socket() == s) {
                 current = c;
             }
-            SecureLink link = plain != null ? links.get(c) : null;
+            SecureLink link = links != null ? links.get(c) : null;
             if (link != null) {
                 current = c;
                 link.send(plain);
@@ -331,34 +318,6 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         return Math.min(Math.min(recheck, endpoint.nextDeadline()), dtlsDeadline);
     }
 
-    /** DTLS handshake retransmissions and time-outs; the next deadline. */
-    private long dtlsTimers(long now) {
-        long next = Long.MAX_VALUE;
-        List<ConnectionDriver> due = null;
-        for (Map.Entry<ConnectionDriver, SecureLink> e : links.entrySet()) {
-            long d = e.getValue().deadline();
-            if (d <= now) {
-                if (due == null) {
-                    due = new ArrayList<>();
-                }
-                due.add(e.getKey());
-            } else {
-                next = Math.min(next, d);
-            }
-        }
-        if (due != null) {
-            for (ConnectionDriver c : due) {
-                SecureLink link = links.get(c);
-                if (link != null) {
-                    current = c;
-                    link.timer(now);
-                    next = Math.min(next, link.deadline());
-                }
-            }
-        }
-        return next;
-    }
-
     /** Puts a connection on this turn's list for the path events, while they are recorded. */
     private void watch(ConnectionDriver c) {
         if (UdpnetEvents.watchingPaths() && c.watch()) {
@@ -376,10 +335,8 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
 
     @Override
     public void closed(ConnectionDriver c) {
-        SecureLink link = links.remove(c);
-        if (link != null) {
-            // After the engine's last datagrams (already sealed and queued), close_notify, before the socket closes.
-            link.close();
+        if (links != null) {
+            links.closed(c);   // close_notify after the last datagrams, before the socket closes
         }
         UdpSocket s = sockets.remove(c);
         Port port = ports.remove(c);
@@ -441,9 +398,10 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
             c.terminate("the client's I/O thread stopped");
         }
-        links.values().forEach(SecureLink::close);
-        links.clear();
-        out.flush();
+        if (links != null) {
+            links.closeAll();
+            out.flush();
+        }
         sockets.values().forEach(UdpSocket::close);
         sockets.clear();
         spares.values().forEach(spare -> spare.socket.close());

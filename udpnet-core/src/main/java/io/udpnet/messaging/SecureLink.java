@@ -28,11 +28,15 @@ final class SecureLink implements DtlsPeer.Output {
     private final ClientEndpoint endpoint;
     private final Transmitter out;
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    /** udpnet's largest datagram, which every record must hold. */
+    private final int datagram;
     private UdpSocket socket;
     private long now;
 
-    SecureLink(DtlsPeer peer, ConnectionDriver connection, ClientEndpoint endpoint, Transmitter out, UdpSocket socket) {
+    SecureLink(DtlsPeer peer, ConnectionDriver connection, ClientEndpoint endpoint, Transmitter out, UdpSocket socket,
+               int datagram) {
         this.peer = peer;
+        this.datagram = datagram;
         this.connection = connection;
         this.endpoint = endpoint;
         this.out = out;
@@ -97,6 +101,15 @@ final class SecureLink implements DtlsPeer.Output {
 
     private void settle(DtlsPeer.State before) {
         if (before == DtlsPeer.State.HANDSHAKING && peer.state() == DtlsPeer.State.ESTABLISHED) {
+            String unfit = SecureSizing.unfit(peer.engine().getSession(), datagram);
+            if (unfit != null) {
+                held.clear();
+                peer.close(this);
+                if (connection.engine() != null) {
+                    connection.engine().abort(DisconnectCode.PROTOCOL_VIOLATION, unfit);
+                }
+                return;
+            }
             byte[] d;
             while ((d = held.poll()) != null) {
                 seal(ByteBuffer.wrap(d));

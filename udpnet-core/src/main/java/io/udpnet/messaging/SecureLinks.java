@@ -39,7 +39,7 @@ final class SecureLinks {
                 config.connectTimeoutNanos() - config.connectTimeoutNanos() / 16);
         try {
             SecureLink link = new SecureLink(DtlsClient.association(server, dtls, SecureSizing.enginePacketSize(config),
-                    handshake, now), c, endpoint, out, socket);
+                    handshake, now), c, endpoint, out, socket, config.maxDatagramSize());
             links.put(c, link);
             link.start(now);
         } catch (IOException | RuntimeException e) {

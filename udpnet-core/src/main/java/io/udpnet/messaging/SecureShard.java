@@ -47,6 +47,8 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
     /** Associations whose connection ended, closed after the flush that sent its last datagrams. */
     private final List<Association> ending = new ArrayList<>();
     private final long unboundNanos;
+    /** udpnet's largest datagram, which every record must hold. */
+    private final int datagram;
     private long nextDeadline = Long.MAX_VALUE;
     private long sweptAt;
     /** Whether some established association has no udpnet connection yet: the sweep then has work. */
@@ -58,6 +60,7 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
         this.dtls = dtls;
         this.server = server;
         this.plain = ByteBuffer.allocate(largest);
+        this.datagram = server.config().connection().maxDatagramSize();
         // A client sends its REQUEST as soon as its DTLS handshake ends; one that does not within the connect
         // time-out is not going to, and its engine is memory an attacker with real addresses could pile up.
         this.unboundNanos = server.config().connection().connectTimeoutNanos();
@@ -158,6 +161,13 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
             if (!unbound) {
                 unbound = true;
                 sweptAt = now;
+            }
+            String unfit = peer.state() == DtlsPeer.State.ESTABLISHED
+                    ? SecureSizing.unfit(peer.engine().getSession(), datagram) : null;
+            if (unfit != null) {
+                LOG.log(System.Logger.Level.WARNING, unfit + "; session with " + from + " closed");
+                drop(from, a, DisconnectCode.PROTOCOL_VIOLATION, unfit);
+                return;
             }
         }
         if (peer.state() == DtlsPeer.State.CLOSED) {

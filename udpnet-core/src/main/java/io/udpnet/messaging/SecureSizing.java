@@ -23,6 +23,17 @@ final class SecureSizing {
                 : connection.toBuilder().maxDatagramSize(ceiling).build();
     }
 
+    /**
+     * Why an established association cannot carry udpnet datagrams of {@code datagram} bytes, or null when it can:
+     * the JDK gives the plaintext a record holds within the engine's maximum once the cipher suite is known (the
+     * session's application buffer size), and a suite with more overhead than AES-GCM's (a CBC one) holds less.
+     */
+    static String unfit(javax.net.ssl.SSLSession session, int datagram) {
+        int room = session.getApplicationBufferSize();
+        return room >= datagram ? null : "DTLS: cipher suite " + session.getCipherSuite() + " holds " + room
+                + " bytes per record, udpnet needs " + datagram + " (use an AEAD suite: AES-GCM or ChaCha20)";
+    }
+
     /** The DTLS engine's maximum datagram for connections of {@code connection}: one udpnet datagram and a record. */
     static int enginePacketSize(ConnectionConfig connection) {
         return connection.maxDatagramSize() + DtlsPeer.RECORD_OVERHEAD;

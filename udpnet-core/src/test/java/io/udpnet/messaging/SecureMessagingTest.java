@@ -211,6 +211,23 @@ class SecureMessagingTest {
     }
 
     @Test
+    void aCipherSuiteWhoseRecordsCannotHoldUdpnetDatagramsIsRefusedWithAReason() throws Exception {
+        String cbc = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256";   // 70 bytes of overhead at most, not 37
+        try (MessageServer server = MessageServer.open(MessageServerConfig.builder().connection(SHORT)
+                .dtls(DtlsServerConfig.builder().cipherSuites(cbc).build()).build());
+             MessageClient client = MessageClient.open(MessageClientConfig.builder().connection(SHORT)
+                     .dtls(DtlsClientConfig.builder(DtlsTrust.pinned(server.dtlsCredentials().fingerprint()))
+                             .cipherSuites(cbc).build()).build())) {
+            ConnectFailedException e = assertThrows(ConnectFailedException.class,
+                    () -> client.connect(server.localAddress()));
+            assertEquals(DisconnectCode.PROTOCOL_VIOLATION, e.reason().code());
+            assertTrue(e.reason().text().contains("cipher suite " + cbc), e.reason().text());
+            assertEquals(0, server.dtlsStats().enginesAlive());
+            assertEquals(0, server.stats().connections());
+        }
+    }
+
+    @Test
     void aSecureClientCannotTalkToAPlainServer() throws Exception {
         try (MessageServer plain = MessageServer.open(MessageServerConfig.builder().connection(SHORT).build());
              MessageClient client = MessageClient.open(MessageClientConfig.builder().connection(SHORT)

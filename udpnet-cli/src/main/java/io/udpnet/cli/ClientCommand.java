@@ -1,12 +1,16 @@
 package io.udpnet.cli;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.dtls.DtlsClientConfig;
+import io.udpnet.dtls.DtlsTrust;
 import io.udpnet.engine.ConnectionStats;
 import io.udpnet.messaging.ConnectFailedException;
 import io.udpnet.messaging.Message;
 import io.udpnet.messaging.MessageClient;
+import io.udpnet.messaging.MessageClientConfig;
 import io.udpnet.messaging.MessageConnection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,6 +34,9 @@ import java.util.concurrent.TimeUnit;
                 + "input is sent reliable-ordered on channel 0, each message received is printed.",
                 "End of input closes the connection gracefully (lines already sent are delivered first).",
                 "Prints a line while it waits for the server (at most the connect time-out, 5 s).",
+                "With --dtls: the connection runs inside a DTLS 1.2 session with 'server --dtls'; "
+                        + "--fingerprint SHA256 (as the server prints it), --trust FILE or --insecure say how the "
+                        + "server's certificate is trusted (default: the system's CAs).",
                 "Exit status: 0 after end of input, 1 when the connection fails or is lost, 2 for bad arguments "
                         + "(port 0 included: nothing can be reached there)."})
 final class ClientCommand implements Callable<Integer> {
@@ -47,6 +54,9 @@ final class ClientCommand implements Callable<Integer> {
             + "output (after the messages received); the other lines go to standard error")
     boolean json;
 
+    @Mixin
+    DtlsTrustOptions tls;
+
     ClientCommand() {
         this(System.in);
     }
@@ -58,17 +68,28 @@ final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         InetSocketAddress address;
+        DtlsTrust trust;
         try {
             address = Addresses.peer("HOST:PORT", server);
+            trust = tls.trust();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter events = json ? err : out;
-        Json summary = new Json().put("command", "client").put("settings", new Json().put("server", server));
-        ConnectionConfig config = ConnectionConfig.defaults();
-        try (MessageClient client = MessageClient.open(config)) {
+        Json settings = new Json().put("server", server);
+        if (tls.dtls) {
+            settings.put("dtls", true);
+        }
+        Json summary = new Json().put("command", "client").put("settings", settings);
+        MessageClientConfig.Builder b = MessageClientConfig.builder().connection(ConnectionConfig.defaults());
+        if (trust != null) {
+            b.dtls(DtlsClientConfig.builder(trust).build());
+        }
+        MessageClientConfig clientConfig = b.build();
+        ConnectionConfig config = clientConfig.connection();
+        try (MessageClient client = MessageClient.open(clientConfig)) {
             events.printf("waiting for the server at %s (up to %d s)...%n", Addresses.text(address),
                     TimeUnit.NANOSECONDS.toSeconds(config.connectTimeoutNanos()));
             events.flush();
@@ -84,7 +105,8 @@ final class ClientCommand implements Callable<Integer> {
                 }
                 return 1;
             }
-            events.println("connected to " + Addresses.text(address) + "; type lines, end with Ctrl-D");
+            events.println("connected to " + Addresses.text(address) + (tls.dtls ? " over DTLS 1.2" : "")
+                    + "; type lines, end with Ctrl-D");
             events.flush();
             // Lines are read on their own thread, so a connection the server ends is noticed without waiting for
             // the next line of input.

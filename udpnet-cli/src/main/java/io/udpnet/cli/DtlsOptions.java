@@ -6,9 +6,10 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The DTLS options of {@code server}: whether to serve DTLS, and the key files; checked together. */
+/** The DTLS options of {@code server}: whether to serve DTLS (raw echo or secure chat), the key files; checked together. */
 final class DtlsOptions {
-    @Option(names = "--dtls", description = "with --raw: serve DTLS 1.2 (an encrypted echo server)")
+    @Option(names = "--dtls", description = "serve DTLS 1.2: secure chat (clients need 'client --dtls'), or with "
+            + "--raw an encrypted echo server")
     boolean dtls;
 
     @Option(names = "--cert", paramLabel = "FILE",
@@ -44,9 +45,6 @@ final class DtlsOptions {
                 throw new IllegalArgumentException("--cert, --key, --pkcs12 and --password need --dtls");
             }
             return;
-        }
-        if (!raw) {
-            throw new IllegalArgumentException("--dtls needs --raw: secure chat connections are not there yet");
         }
         if (maxDatagram != null && (maxDatagram < 256 || maxDatagram > 16_384)) {
             throw new IllegalArgumentException("--max-datagram with --dtls: 256..16384 bytes expected, got "

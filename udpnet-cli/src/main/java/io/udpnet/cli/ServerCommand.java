@@ -49,8 +49,10 @@ import java.util.concurrent.TimeUnit;
                 "With --raw --dtls: a DTLS 1.2 echo server (each session's decrypted datagrams are echoed back "
                         + "encrypted), for any DTLS client, e.g. openssl s_client -dtls1_2 -connect HOST:PORT. "
                         + "Without --cert/--key or --pkcs12 it makes a self-signed EC P-256 certificate and prints "
-                        + "its SHA-256 fingerprint on standard error. Secure chat (--dtls without --raw) is not "
-                        + "there yet.",
+                        + "its SHA-256 fingerprint on standard error.",
+                "With --dtls (without --raw): the chat server over DTLS 1.2, each udpnet connection inside a DTLS "
+                        + "session; connect with 'client --dtls --fingerprint SHA256' (the fingerprint printed), "
+                        + "--trust FILE or --insecure. The key options are those of --raw --dtls.",
                 "Runs until interrupted (Ctrl-C), which closes every connection with a goodbye, then prints a "
                         + "summary.",
                 "With --metrics: the counters at http://HOST:PORT/metrics in the Prometheus text format.",
@@ -266,7 +268,22 @@ final class ServerCommand implements Callable<Integer> {
         if (shards > 0) {
             b.shards(shards);
         }
+        if (tls.dtls) {
+            b.dtls(DtlsServerConfig.builder().credentials(tls.credentials()).build());
+        }
         MessageServer server = MessageServer.open(b.build());
+        if (tls.dtls) {
+            DtlsCredentials id = server.dtlsCredentials();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("DTLS certificate " + id.certificate().getSubjectX500Principal().getName()
+                    + (tls.credentials() == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
+                    + id.fingerprint());
+            err.flush();
+            say("udpnet secure chat server (DTLS 1.2) on " + listening(server.localAddress(), server.mode())
+                    + "; connect with: bin/udpnet client --dtls --fingerprint " + id.fingerprint() + " "
+                    + Addresses.reachable(server.localAddress()) + " (I/O: " + server.io() + ")");
+            return server;
+        }
         say("udpnet chat server on " + listening(server.localAddress(), server.mode()) + "; connect with: "
                 + "bin/udpnet client " + Addresses.reachable(server.localAddress()) + " (I/O: " + server.io() + ")");
         return server;
@@ -407,6 +424,14 @@ final class ServerCommand implements Callable<Integer> {
                     .put("datagramsDroppedForwarding", s.forwardDrops())
                     .put("datagramsDroppedBySockets", s.sockets().socketDrops())
                     .put("sendErrors", s.sockets().sendErrors()).put("receiveErrors", s.sockets().receiveErrors());
+            if (m.dtlsStats() != null) {
+                DtlsStats d = m.dtlsStats();
+                summary.put("handshakesCompleted", d.handshakesCompleted())
+                        .put("handshakesFailed", d.handshakesFailed())
+                        .put("helloVerifyRequestsSent", d.helloVerifyRequestsSent())
+                        .put("hellosRejected", d.hellosRejected())
+                        .put("recordsInvalid", d.invalidRecords());
+            }
             text = String.format("server stopped after %.1f s: %d connections accepted, %d closed before the stop, "
                             + "%d closed by it; datagrams dropped: %d oversize, %d with a full inbox, %d with a full "
                             + "send buffer", seconds, s.accepted(), s.closed(), s.connections(), s.sockets().oversize(),

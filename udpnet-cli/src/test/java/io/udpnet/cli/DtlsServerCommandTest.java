@@ -42,7 +42,7 @@ class DtlsServerCommandTest {
     @Test
     void badDtlsArgumentsExitWithTwo(@TempDir Path dir) throws Exception {
         String[][] cases = {
-                {"server", "--dtls"},
+                {"server", "--dtls", "--max-datagram", "1300"},
                 {"server", "--raw", "--cert", "c.pem", "--key", "k.pem"},
                 {"server", "--raw", "--dtls", "--cert", dir.resolve("none.pem").toString(), "--key",
                         dir.resolve("none.pem").toString()},

@@ -125,7 +125,35 @@ public final class DtlsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A client association with {@code server}, not yet started, for a driver of its own (the secure
+     * {@code MessageClient}): the engine as this class makes it, with the maximum datagram size given apart.
+     *
+     * @param server        the server
+     * @param config        the settings
+     * @param maxPacketSize the engine's largest datagram, 256 .. 16,384 bytes
+     * @param handshakeTimeoutNanos how long the handshake may take, in place of the configuration's (a driver with
+     *                      a shorter time-out of its own gives up at the same time, with the DTLS layer's reason)
+     * @param now           the time now
+     * @return the association; call {@link DtlsPeer#start} to send the first flight
+     * @throws IOException when the context cannot be made
+     */
+    public static DtlsPeer association(InetSocketAddress server, DtlsClientConfig config, int maxPacketSize,
+                                       long handshakeTimeoutNanos, long now) throws IOException {
+        if (maxPacketSize < 256 || maxPacketSize > 16_384) {
+            throw new IllegalArgumentException("maxPacketSize: 256..16384 expected, got " + maxPacketSize);
+        }
+        SSLEngine engine = engine(server, config, maxPacketSize);
+        return new DtlsPeer(engine, config.initialRetransmitTimeout().toNanos(),
+                config.maxRetransmitTimeout().toNanos(), handshakeTimeoutNanos, now);
+    }
+
     private static SSLEngine engine(InetSocketAddress server, DtlsClientConfig config) throws IOException {
+        return engine(server, config, config.maxDatagramSize());
+    }
+
+    private static SSLEngine engine(InetSocketAddress server, DtlsClientConfig config, int maxPacketSize)
+            throws IOException {
         try {
             SSLContext ctx = config.context();
             String host = config.serverName() != null ? config.serverName() : server.getHostString();
@@ -133,7 +161,7 @@ public final class DtlsClient implements AutoCloseable {
             engine.setUseClientMode(true);
             SSLParameters p = engine.getSSLParameters();
             p.setProtocols(new String[] {"DTLSv1.2"});
-            p.setMaximumPacketSize(config.maxDatagramSize());
+            p.setMaximumPacketSize(maxPacketSize);
             if (config.cipherSuites() != null) {
                 p.setCipherSuites(config.cipherSuites());
             }

@@ -62,6 +62,13 @@ public final class DtlsPeer {
         void plaintext(ByteBuffer data);
     }
 
+    /**
+     * Bytes a record of application data adds to its plaintext with the AEAD suites the JDK negotiates by default:
+     * a 13-byte record header, for AES-GCM an 8-byte explicit nonce, and a 16-byte tag (ChaCha20-Poly1305 adds 8
+     * fewer). A datagram of plaintext this much under the engine's maximum always fits one record.
+     */
+    public static final int RECORD_OVERHEAD = 13 + 8 + 16;
+
     private static final byte CONTENT_APPLICATION_DATA = 23;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 

@@ -39,6 +39,7 @@ public final class DtlsServerContext {
     private final LongAdder handshakesCompleted = new LongAdder();
     private final LongAdder handshakesFailed = new LongAdder();
     private final LongAdder invalidRecords = new LongAdder();
+    private final int maxPacketSize;
 
     /**
      * Makes the SSLContext; generates a self-signed certificate (and logs its fingerprint) when none is configured.
@@ -47,7 +48,24 @@ public final class DtlsServerContext {
      * @param now    the time now ({@link System#nanoTime()})
      */
     public DtlsServerContext(DtlsServerConfig config, long now) {
+        this(config, config.maxDatagramSize(), now);
+    }
+
+    /**
+     * As {@link #DtlsServerContext(DtlsServerConfig, long)}, with the engines' maximum datagram size given apart:
+     * a layer above that must fit its own datagrams into one record each sets it to its datagram plus the record
+     * overhead.
+     *
+     * @param config        the settings
+     * @param maxPacketSize the engines' largest datagram, 256 .. 16,384 bytes
+     * @param now           the time now ({@link System#nanoTime()})
+     */
+    public DtlsServerContext(DtlsServerConfig config, int maxPacketSize, long now) {
+        if (maxPacketSize < 256 || maxPacketSize > 16_384) {
+            throw new IllegalArgumentException("maxPacketSize: 256..16384 expected, got " + maxPacketSize);
+        }
         this.config = config;
+        this.maxPacketSize = maxPacketSize;
         this.selfSigned = config.credentials() == null;
         this.credentials = selfSigned ? DtlsCredentials.selfSigned("udpnet") : config.credentials();
         if (selfSigned) {
@@ -168,7 +186,7 @@ public final class DtlsServerContext {
         engine.setUseClientMode(false);
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(new String[] {"DTLSv1.2"});
-        p.setMaximumPacketSize(config.maxDatagramSize());
+        p.setMaximumPacketSize(maxPacketSize);
         if (config.cipherSuites() != null) {
             p.setCipherSuites(config.cipherSuites());
         }

@@ -1,6 +1,7 @@
 package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.dtls.DtlsPeer;
 import io.udpnet.engine.ClientEndpoint;
 import io.udpnet.engine.Connection;
 import io.udpnet.engine.DisconnectCode;
@@ -65,15 +66,22 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     /** Connections that received or sent this turn, observed at its end while path events are recorded. */
     private final List<ConnectionDriver> watched = new ArrayList<>();
     private volatile int connections;
+    /** Each connection's DTLS association when the client is secure; null when plain. */
+    private final SecureLinks links;
+    /** The engine writes a secure connection's datagrams here; they leave as records. Null when plain. */
+    private final ByteBuffer plain;
 
     ClientDriver(IoLoop loop, ConnectionConfig config, MessageClientConfig clientConfig) {
         this.loop = loop;
         this.config = config;
         this.clientConfig = clientConfig;
         this.drains = new DrainQueue(loop);
-        this.largest = config.largestAcceptedDatagram();
+        boolean secure = clientConfig.dtls() != null;
+        int overhead = secure ? DtlsPeer.RECORD_OVERHEAD : 0;
+        this.plain = secure ? ByteBuffer.allocate(config.maxDatagramSize()) : null;
+        this.largest = config.largestAcceptedDatagram() + overhead;
         this.in = new DatagramBatch(BATCH, largest + 1);
-        this.out = new Transmitter(BATCH, config.maxDatagramSize(), this, new Transmitter.Outcome() {
+        this.out = new Transmitter(BATCH, config.maxDatagramSize() + overhead, this, new Transmitter.Outcome() {
             @Override
             public void sent(int datagrams, long bytes) {
             }
@@ -88,6 +96,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
                 LOG.log(Level.DEBUG, "send failed on " + socket, error);
             }
         });
+        this.links = secure ? new SecureLinks(clientConfig.dtls(), config, endpoint, out) : null;
     }
 
     int connectionCount() {
@@ -104,6 +113,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             spare.port.owner = c;
             ports.put(c, spare.port);
             sockets.put(c, spare.socket);
+            secure(c, server, spare.socket);
             return;
         } else if (spare != null) {
             spare.socket.close();
@@ -114,8 +124,17 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             engine.abort(DisconnectCode.UNREACHABLE, "no socket: " + e.getMessage());
             return;
         }
+        secure(c, server, sockets.get(c));
         if (c.connection().state() == MessageConnection.State.CLOSING) {
             engine.close("closed while connecting");
+        }
+    }
+
+    /** A secure client starts the DTLS handshake; the engine's REQUEST waits for its end (SecureLink). */
+    private void secure(ConnectionDriver c, InetSocketAddress server, UdpSocket socket) {
+        if (links != null) {
+            current = c;
+            links.start(c, server, socket);
         }
     }
 
@@ -146,6 +165,11 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         try {
             InetSocketAddress local = old.localAddress();
             sockets.put(c, open(c, c.remoteAddress(), new InetSocketAddress(local.getAddress(), 0)));
+            SecureLink link = links == null ? null : links.get(c);
+            if (link != null) {
+                // DTLS 1.2 without a connection id is bound to the address: the server will not know the new one.
+                link.socket(sockets.get(c));
+            }
             if (old == out.socket()) {
                 out.flush();
             }
@@ -185,7 +209,12 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
                         continue;
                     }
                     c.engine().pauseReceiving(c.inboxFull());
-                    endpoint.handleDatagram(c.engine(), in.datagram(i), now);
+                    SecureLink link = links == null ? null : links.get(c);
+                    if (link != null) {
+                        link.receive(in.datagram(i), now);
+                    } else {
+                        endpoint.handleDatagram(c.engine(), in.datagram(i), now);
+                    }
                     watch(c);
                 }
                 if (!in.isFull()) {
@@ -227,6 +256,10 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         if (c == null) {
             return;
         }
+        if (plain != null && error.mtu() > 0) {
+            // The path's limit is the record's; udpnet's datagram inside it is the overhead smaller.
+            error = new PathError(error.peer(), error.kind(), Math.max(1, error.mtu() - DtlsPeer.RECORD_OVERHEAD));
+        }
         if (error.kind() == PathError.Kind.PORT_UNREACHABLE || error.kind() == PathError.Kind.HOST_UNREACHABLE) {
             c.engine().peerUnreachable(System.nanoTime());
         } else if (error.largestDatagram() > 0) {
@@ -239,8 +272,9 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     public long flush(long now) {
         drains.run();
         long recheck = housekeeping.run(now);
+        long dtlsDeadline = links == null ? Long.MAX_VALUE : links.timers(now, c -> current = c);
         Connection engine;
-        while ((engine = endpoint.pollTransmit(out.slot(), now)) != null) {
+        while ((engine = endpoint.pollTransmit(plain != null ? plain.clear() : out.slot(), now)) != null) {
             ConnectionDriver c = (ConnectionDriver) engine.attachment();
             UdpSocket s = sockets.get(c);
             if (s == null) {
@@ -251,6 +285,15 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             }
             if (out.socket() == null || out.socket() == s) {
                 current = c;
+            }
+            SecureLink link = links != null ? links.get(c) : null;
+            if (link != null) {
+                current = c;
+                link.send(plain);
+                watch(c);
+                continue;
+            } else if (plain != null) {
+                continue;   // a secure connection whose association is gone: nothing can reach its server
             }
             // When the socket changes, commit sends the previous connection's run first: its errors are reported
             // while current is still that connection.
@@ -277,7 +320,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             retired.values().forEach(UdpSocket::close);
             retired.clear();
         }
-        return Math.min(recheck, endpoint.nextDeadline());
+        return Math.min(Math.min(recheck, endpoint.nextDeadline()), dtlsDeadline);
     }
 
     /** Puts a connection on this turn's list for the path events, while they are recorded. */
@@ -297,6 +340,9 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
 
     @Override
     public void closed(ConnectionDriver c) {
+        if (links != null) {
+            links.closed(c);   // close_notify after the last datagrams, before the socket closes
+        }
         UdpSocket s = sockets.remove(c);
         Port port = ports.remove(c);
         if (s != null && port != null && c.engine() != null && c.engine().disconnectReason() != null
@@ -356,6 +402,10 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     public void stopped() {
         for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
             c.terminate("the client's I/O thread stopped");
+        }
+        if (links != null) {
+            links.closeAll();
+            out.flush();
         }
         sockets.values().forEach(UdpSocket::close);
         sockets.clear();

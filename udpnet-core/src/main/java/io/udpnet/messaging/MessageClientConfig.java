@@ -1,6 +1,7 @@
 package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
+import io.udpnet.dtls.DtlsClientConfig;
 import io.udpnet.io.DatagramIo;
 
 import java.net.InetAddress;
@@ -16,9 +17,11 @@ public final class MessageClientConfig {
     private final int socketBufferBytes;
     private final int inboxBytes;
     private final DatagramIo io;
+    private final DtlsClientConfig dtls;
 
     private MessageClientConfig(Builder b) {
-        this.connection = b.connection;
+        this.dtls = b.dtls;
+        this.connection = b.dtls == null ? b.connection : SecureSizing.fit(b.connection, b.dtls.maxDatagramSize());
         this.bindAddress = b.bindAddress;
         this.socketBufferBytes = b.socketBufferBytes;
         this.inboxBytes = b.inboxBytes;
@@ -30,7 +33,15 @@ public final class MessageClientConfig {
         return new Builder();
     }
 
-    /** @return the settings every connection uses (the server's channels and limits must match) */
+    /** @return DTLS settings when connections run inside DTLS 1.2 sessions; null (the default) for plain udpnet */
+    public DtlsClientConfig dtls() {
+        return dtls;
+    }
+
+    /**
+     * @return the settings every connection uses (the server's channels and limits must match); with {@link #dtls()}
+     *         the maximum datagram size is lowered so that a datagram and its record fit the DTLS maximum
+     */
     public ConnectionConfig connection() {
         return connection;
     }
@@ -67,6 +78,7 @@ public final class MessageClientConfig {
         private int socketBufferBytes = 1 << 20;
         private int inboxBytes = 4 << 20;
         private DatagramIo io;
+        private DtlsClientConfig dtls;
 
         private Builder() {
         }
@@ -119,6 +131,19 @@ public final class MessageClientConfig {
          */
         public Builder io(DatagramIo io) {
             this.io = io;
+            return this;
+        }
+
+        /**
+         * Runs every connection inside a DTLS 1.2 session with its server, which must be configured with
+         * {@link MessageServerConfig.Builder#dtls}: the DTLS handshake completes before the udpnet REQUEST leaves,
+         * and each udpnet datagram travels as one record.
+         *
+         * @param config the DTLS settings (trust, time-outs), or null (default) for plain udpnet
+         * @return this builder
+         */
+        public Builder dtls(DtlsClientConfig config) {
+            this.dtls = config;
             return this;
         }
 

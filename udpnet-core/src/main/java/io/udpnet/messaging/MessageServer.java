@@ -1,5 +1,9 @@
 package io.udpnet.messaging;
 
+import io.udpnet.dtls.DtlsCredentials;
+import io.udpnet.dtls.DtlsPeer;
+import io.udpnet.dtls.DtlsServerContext;
+import io.udpnet.dtls.DtlsStats;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerLimits;
 import io.udpnet.io.DatagramIo;
@@ -57,6 +61,8 @@ public final class MessageServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final ServerCounters counters = new ServerCounters();
     private final InboxBudget inboxBudget;
+    /** The DTLS layer's context, shared by the shards; null for plain udpnet. */
+    private final DtlsServerContext dtls;
     private final Object closeLock = new Object();
     private volatile boolean closing;
 
@@ -68,6 +74,12 @@ public final class MessageServer implements AutoCloseable {
         // Every datagram up to the protocol's largest is accepted, whatever this server's own sending maximum:
         // a client's path MTU discovery may raise its datagrams that far (docs/PROTOCOL.md section 2).
         int largest = config.connection().largestAcceptedDatagram();
+        this.dtls = config.dtls() == null ? null : new DtlsServerContext(config.dtls(),
+                SecureSizing.enginePacketSize(config.connection()), System.nanoTime());
+        if (dtls != null) {
+            largest += DtlsPeer.RECORD_OVERHEAD;
+        }
+        int socketLargest = largest;
         int shardCount = config.mode() == ServerMode.SHARDED && io.supportsReusePort() ? config.shards() : 1;
         ServerLimits limits = new ServerLimits(config.server());
         this.sockets = ServerSockets.open(new ServerSockets.Settings(config.bindAddress(), config.mode(),
@@ -75,7 +87,7 @@ public final class MessageServer implements AutoCloseable {
                 largest, BATCH, io, "udpnet-server"), group -> {
                     ServerShard shard = new ServerShard(this, group, shardCount, limits);
                     shards.add(shard);
-                    return shard;
+                    return dtls == null ? shard : new SecureShard(shard, group, dtls, this, socketLargest);
                 });
         this.mode = sockets.mode();
         this.localAddress = sockets.localAddress();
@@ -191,6 +203,20 @@ public final class MessageServer implements AutoCloseable {
     }
 
     // ---- for the shards --------------------------------------------------------------------------------------------
+
+    /**
+     * The DTLS layer's counters (cookies, handshakes, engines, invalid records) when the server runs over DTLS.
+     *
+     * @return the counters, or null for a plain server
+     */
+    public DtlsStats dtlsStats() {
+        return dtls == null ? null : dtls.stats();
+    }
+
+    /** @return the DTLS server's certificate and key (generated when none was configured), or null when plain */
+    public DtlsCredentials dtlsCredentials() {
+        return dtls == null ? null : dtls.credentials();
+    }
 
     ServerCounters counters() {
         return counters;

@@ -2,6 +2,7 @@ package io.udpnet.messaging;
 
 import io.udpnet.ConnectionConfig;
 import io.udpnet.ServerEndpointConfig;
+import io.udpnet.dtls.DtlsServerConfig;
 import io.udpnet.io.DatagramIo;
 import io.udpnet.io.ServerMode;
 
@@ -30,15 +31,17 @@ public final class MessageServerConfig {
     private final DatagramIo io;
     private final int serverId;
     private final int serverIdBits;
+    private final DtlsServerConfig dtls;
 
     private MessageServerConfig(Builder b) {
+        this.dtls = b.dtls;
         this.serverId = b.serverId;
         this.serverIdBits = b.serverIdBits;
         this.bindAddress = b.bindAddress;
         this.mode = b.mode;
         this.shards = b.shards;
         this.maxConnectedSockets = b.maxConnectedSockets;
-        this.connection = b.connection;
+        this.connection = b.dtls == null ? b.connection : SecureSizing.fit(b.connection, b.dtls.maxDatagramSize());
         this.server = b.server;
         this.listener = b.listener;
         this.admission = b.admission;
@@ -86,7 +89,18 @@ public final class MessageServerConfig {
         return maxConnectedSockets;
     }
 
-    /** Channels, limits and timers of every connection; clients must use the same channels and limits. */
+    /**
+     * DTLS settings when every connection runs inside a DTLS 1.2 session (docs/PROTOCOL.md, "Over DTLS"); null (the
+     * default) for plain udpnet.
+     */
+    public DtlsServerConfig dtls() {
+        return dtls;
+    }
+
+    /**
+     * Channels, limits and timers of every connection; clients must use the same channels and limits. With
+     * {@link #dtls()} its maximum datagram size is lowered so that a datagram and its record fit the DTLS maximum.
+     */
     public ConnectionConfig connection() {
         return connection;
     }
@@ -153,6 +167,7 @@ public final class MessageServerConfig {
         private DatagramIo io;
         private int serverId;
         private int serverIdBits;
+        private DtlsServerConfig dtls;
 
         private Builder() {
         }
@@ -264,6 +279,20 @@ public final class MessageServerConfig {
         /** The I/O implementation: {@link DatagramIo#nio()}, or null (default) for {@link DatagramIo#defaultIo()}. */
         public Builder io(DatagramIo io) {
             this.io = io;
+            return this;
+        }
+
+        /**
+         * Runs every connection inside a DTLS 1.2 session: a client completes the DTLS handshake (with udpnet's
+         * stateless cookie first) before its udpnet REQUEST, and each udpnet datagram travels as one record. The
+         * DTLS maximum datagram size bounds udpnet's (minus {@link io.udpnet.dtls.DtlsPeer#RECORD_OVERHEAD}, but
+         * never below udpnet's 1,200 bytes). Clients must use {@link MessageClientConfig.Builder#dtls}.
+         *
+         * @param config the DTLS settings, or null (default) for plain udpnet
+         * @return this builder
+         */
+        public Builder dtls(DtlsServerConfig config) {
+            this.dtls = config;
             return this;
         }
 

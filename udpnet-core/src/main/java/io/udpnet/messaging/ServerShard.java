@@ -56,6 +56,8 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     private final Set<Long> tokens = ConcurrentHashMap.newKeySet();
     /** Connections that received or sent this turn, observed at its end while path events are recorded. */
     private final List<ConnectionDriver> watched = new ArrayList<>();
+    /** Where datagrams go: the group, or a DTLS layer in front of it. */
+    private Outlet outlet;
 
     ServerShard(MessageServer server, SocketGroup group, int shardCount, ServerLimits limits) {
         this.server = server;
@@ -66,6 +68,12 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         this.idBits = config.serverIdBits();
         this.tokenBits = idBits + (shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1));
         endpoint.tokenTag(tokenBits, config.serverId() | group.index() << idBits);
+        this.outlet = Outlet.of(group);
+    }
+
+    /** Puts a DTLS layer between this shard and its sockets. Before the loop starts. */
+    void outlet(Outlet o) {
+        this.outlet = o;
     }
 
     SocketGroup group() {
@@ -148,8 +156,8 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         long recheck = housekeeping.run(now);
         InetSocketAddress to;
         boolean watching = UdpnetEvents.watchingPaths();
-        while ((to = endpoint.pollTransmit(group.slot(), now)) != null) {
-            group.commit(to);
+        while ((to = endpoint.pollTransmit(outlet.slot(), now)) != null) {
+            outlet.commit(to);
             if (watching && endpoint.connection(to) instanceof Connection c
                     && c.attachment() instanceof ConnectionDriver mc) {
                 watch(mc);
@@ -209,6 +217,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         live.add(c);
         tokens.add(c.engine().token());
         group.attach(c.remoteAddress());
+        outlet.opened(c.remoteAddress(), c);
         server.opened(c.connection());
     }
 
@@ -219,6 +228,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             tokens.remove(c.engine().token());
         }
         group.detach(c.remoteAddress());
+        outlet.ended(c.remoteAddress(), c);
         server.closed(c.connection());
     }
 
@@ -248,11 +258,27 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         endpoint.close();
         long now = System.nanoTime();
         InetSocketAddress to;
-        while ((to = endpoint.pollTransmit(group.slot(), now)) != null) {
-            group.commit(to);
+        while ((to = endpoint.pollTransmit(outlet.slot(), now)) != null) {
+            outlet.commit(to);
         }
         group.flushOut();
         group.loop().stop();
+    }
+
+    /**
+     * The secure layer under the connection with {@code peer} ended (close_notify, an alert, a failure): the
+     * connection ends too, sending nothing, since nothing can reach the peer any more.
+     */
+    void securityEnded(InetSocketAddress peer, DisconnectCode code, String reason) {
+        Connection c = endpoint.connection(peer);
+        if (c != null) {
+            c.abort(code, reason);
+        }
+    }
+
+    /** The connection (connecting or open) with {@code peer}, or null. */
+    Object connectionAt(InetSocketAddress peer) {
+        return endpoint.connection(peer);
     }
 
     EndpointStats endpointStats() {

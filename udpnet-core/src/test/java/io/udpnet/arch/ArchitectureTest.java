@@ -37,7 +37,8 @@ class ArchitectureTest {
             "io.udpnet.io", Set.of("io.udpnet.jfr"),
             "io.udpnet.dtls", Set.of("io.udpnet.io"),
             "io.udpnet.transport", Set.of("io.udpnet.io", "io.udpnet.dtls"),
-            "io.udpnet.messaging", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.io", "io.udpnet.jfr"),
+            "io.udpnet.messaging", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.io", "io.udpnet.jfr",
+                    "io.udpnet.dtls"),
             "io.udpnet.impair", Set.of(),
             "io.udpnet.sim", Set.of("io.udpnet", "io.udpnet.engine", "io.udpnet.impair"));
     private static final Pattern UDPNET_CLASS = Pattern.compile("io/udpnet/((?:[a-z0-9]+/)*)[A-Za-z0-9_$]+");

@@ -42,9 +42,15 @@ final class Inbox {
         return queue.isEmpty();
     }
 
-    /** Whether this inbox, or the server's inboxes together, hold their limit; any thread. */
+    /**
+     * Whether this inbox holds its limit, or holds something while the server's inboxes together hold theirs; any
+     * thread. An empty inbox always takes the next datagram: a datagram that fills a gap delivers every message held
+     * behind it at once, so another connection can hold more than its share, and a reader that keeps up must still
+     * get its messages rather than wait for a connection nobody reads.
+     */
     boolean full() {
-        return bytes >= limit || (shared != null && shared.exhausted());
+        int held = bytes;
+        return held >= limit || (held > 0 && shared != null && shared.exhausted());
     }
 
     /**

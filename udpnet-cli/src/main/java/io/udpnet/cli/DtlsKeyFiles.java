@@ -7,20 +7,19 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The key-file options of {@code coap-server}'s {@code coaps://} port: a PEM pair or a PKCS#12 file, or none for a
- * self-signed certificate. The same four options as {@code server --dtls} ({@link DtlsOptions}), with the same
- * rules, described for the CoAP server.
+ * The key-file options of a DTLS server ({@code server --dtls}, {@code coap-server}'s {@code coaps://} port): a PEM
+ * pair or a PKCS#12 file, or none for a self-signed certificate; checked together.
  */
 final class DtlsKeyFiles {
     @Option(names = "--cert", paramLabel = "FILE",
-            description = "coaps:// certificate chain, PEM, leaf first (needs --key); default: self-signed")
+            description = "DTLS certificate chain, PEM, leaf first (needs --key); default: self-signed")
     Path certFile;
 
     @Option(names = "--key", paramLabel = "FILE",
             description = "the private key of --cert, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY)")
     Path keyFile;
 
-    @Option(names = "--pkcs12", paramLabel = "FILE", description = "coaps:// key and chain from a PKCS#12 file")
+    @Option(names = "--pkcs12", paramLabel = "FILE", description = "DTLS key and chain from a PKCS#12 file")
     Path pkcs12File;
 
     @Option(names = "--password", paramLabel = "TEXT", description = "the password of --pkcs12 (default: empty)")

@@ -130,7 +130,7 @@ final class ServerCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--max-datagram: 1.." + UdpServerConfig.MAX_UDP_PAYLOAD
                         + " bytes expected, got " + maxDatagram);
             }
-            tls.check(raw, maxDatagram);
+            tls.check(maxDatagram);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

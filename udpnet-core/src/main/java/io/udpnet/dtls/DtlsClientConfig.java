@@ -13,12 +13,8 @@ public final class DtlsClientConfig {
     private final DtlsTrust trust;
     private final DtlsCredentials credentials;
     private final String serverName;
-    private final int maxDatagramSize;
-    private final Duration handshakeTimeout;
-    private final Duration initialRetransmitTimeout;
-    private final Duration maxRetransmitTimeout;
+    private final DtlsCommon common;
     private final int receiveQueueCapacity;
-    private final String[] cipherSuites;
     private final DatagramIo io;
     /** Made on first use and shared by every client of this configuration: making one costs milliseconds. */
     private volatile javax.net.ssl.SSLContext context;
@@ -27,12 +23,8 @@ public final class DtlsClientConfig {
         this.trust = b.trust;
         this.credentials = b.credentials;
         this.serverName = b.serverName;
-        this.maxDatagramSize = b.maxDatagramSize;
-        this.handshakeTimeout = b.handshakeTimeout;
-        this.initialRetransmitTimeout = b.initialRetransmitTimeout;
-        this.maxRetransmitTimeout = b.maxRetransmitTimeout;
+        this.common = b.common.copy();
         this.receiveQueueCapacity = b.receiveQueueCapacity;
-        this.cipherSuites = b.cipherSuites;
         this.io = b.io;
     }
 
@@ -63,22 +55,22 @@ public final class DtlsClientConfig {
 
     /** @return the largest datagram sent */
     public int maxDatagramSize() {
-        return maxDatagramSize;
+        return common.maxDatagramSize;
     }
 
     /** @return how long the handshake may take */
     public Duration handshakeTimeout() {
-        return handshakeTimeout;
+        return common.handshakeTimeout;
     }
 
     /** @return the first flight retransmission time-out */
     public Duration initialRetransmitTimeout() {
-        return initialRetransmitTimeout;
+        return common.initialRetransmitTimeout;
     }
 
     /** @return the largest flight retransmission time-out */
     public Duration maxRetransmitTimeout() {
-        return maxRetransmitTimeout;
+        return common.maxRetransmitTimeout;
     }
 
     /** @return the most received datagrams waiting for {@link DtlsClient#receive}; more are dropped and counted */
@@ -88,7 +80,7 @@ public final class DtlsClientConfig {
 
     /** @return the cipher suites, or null for the JDK's defaults */
     public String[] cipherSuites() {
-        return cipherSuites == null ? null : cipherSuites.clone();
+        return common.cipherSuitesCopy();
     }
 
     /** @return the I/O implementation, or null for {@link DatagramIo#defaultIo()} */
@@ -125,12 +117,8 @@ public final class DtlsClientConfig {
         private final DtlsTrust trust;
         private DtlsCredentials credentials;
         private String serverName;
-        private int maxDatagramSize = 1200;
-        private Duration handshakeTimeout = Duration.ofSeconds(20);
-        private Duration initialRetransmitTimeout = Duration.ofSeconds(1);
-        private Duration maxRetransmitTimeout = Duration.ofSeconds(8);
+        private final DtlsCommon common = new DtlsCommon();
         private int receiveQueueCapacity = 256;
-        private String[] cipherSuites;
         private DatagramIo io;
 
         private Builder(DtlsTrust trust) {
@@ -166,7 +154,7 @@ public final class DtlsClientConfig {
          * @return this builder
          */
         public Builder maxDatagramSize(int bytes) {
-            this.maxDatagramSize = DtlsServerConfig.Builder.range("maxDatagramSize", bytes, 256, 16_384);
+            common.maxDatagramSize(bytes);
             return this;
         }
 
@@ -177,7 +165,7 @@ public final class DtlsClientConfig {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = DtlsServerConfig.Builder.duration("handshakeTimeout", timeout);
+            common.handshakeTimeout(timeout);
             return this;
         }
 
@@ -189,13 +177,7 @@ public final class DtlsClientConfig {
          * @return this builder
          */
         public Builder retransmitTimeouts(Duration initial, Duration max) {
-            DtlsServerConfig.Builder.duration("initialRetransmitTimeout", initial);
-            DtlsServerConfig.Builder.duration("maxRetransmitTimeout", max);
-            if (max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("maxRetransmitTimeout " + max + " is below the initial " + initial);
-            }
-            this.initialRetransmitTimeout = initial;
-            this.maxRetransmitTimeout = max;
+            common.retransmitTimeouts(initial, max);
             return this;
         }
 
@@ -206,7 +188,7 @@ public final class DtlsClientConfig {
          * @return this builder
          */
         public Builder receiveQueueCapacity(int capacity) {
-            this.receiveQueueCapacity = DtlsServerConfig.Builder.range("receiveQueueCapacity", capacity, 1, 65_536);
+            this.receiveQueueCapacity = DtlsCommon.range("receiveQueueCapacity", capacity, 1, 65_536);
             return this;
         }
 
@@ -217,7 +199,7 @@ public final class DtlsClientConfig {
          * @return this builder
          */
         public Builder cipherSuites(String... suites) {
-            this.cipherSuites = suites == null ? null : suites.clone();
+            common.cipherSuites(suites);
             return this;
         }
 

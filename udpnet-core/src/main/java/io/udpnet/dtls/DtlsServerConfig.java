@@ -12,27 +12,19 @@ public final class DtlsServerConfig {
     private final DtlsCredentials credentials;
     private final ClientAuth clientAuth;
     private final DtlsTrust clientTrust;
-    private final int maxDatagramSize;
+    private final DtlsCommon common;
     private final int maxHandshakes;
     private final int helloVerifyRequestsPerSecond;
-    private final Duration handshakeTimeout;
-    private final Duration initialRetransmitTimeout;
-    private final Duration maxRetransmitTimeout;
     private final Duration cookieRotation;
-    private final String[] cipherSuites;
 
     private DtlsServerConfig(Builder b) {
         this.credentials = b.credentials;
         this.clientAuth = b.clientAuth;
         this.clientTrust = b.clientTrust;
-        this.maxDatagramSize = b.maxDatagramSize;
+        this.common = b.common.copy();
         this.maxHandshakes = b.maxHandshakes;
         this.helloVerifyRequestsPerSecond = b.helloVerifyRequestsPerSecond;
-        this.handshakeTimeout = b.handshakeTimeout;
-        this.initialRetransmitTimeout = b.initialRetransmitTimeout;
-        this.maxRetransmitTimeout = b.maxRetransmitTimeout;
         this.cookieRotation = b.cookieRotation;
-        this.cipherSuites = b.cipherSuites;
     }
 
     /** @return a builder holding the defaults */
@@ -57,7 +49,7 @@ public final class DtlsServerConfig {
 
     /** @return the largest datagram the server sends, records and headers included */
     public int maxDatagramSize() {
-        return maxDatagramSize;
+        return common.maxDatagramSize;
     }
 
     /** @return the most handshakes in progress at once; further proven clients are refused and counted */
@@ -72,17 +64,17 @@ public final class DtlsServerConfig {
 
     /** @return how long a handshake may take from the client's proven hello to its end */
     public Duration handshakeTimeout() {
-        return handshakeTimeout;
+        return common.handshakeTimeout;
     }
 
     /** @return the first flight retransmission time-out */
     public Duration initialRetransmitTimeout() {
-        return initialRetransmitTimeout;
+        return common.initialRetransmitTimeout;
     }
 
     /** @return the largest flight retransmission time-out (it doubles up to this) */
     public Duration maxRetransmitTimeout() {
-        return maxRetransmitTimeout;
+        return common.maxRetransmitTimeout;
     }
 
     /** @return how long a cookie secret is current (a cookie is valid for one to two periods) */
@@ -92,7 +84,7 @@ public final class DtlsServerConfig {
 
     /** @return the cipher suites enabled, or null for the JDK's defaults */
     public String[] cipherSuites() {
-        return cipherSuites == null ? null : cipherSuites.clone();
+        return common.cipherSuitesCopy();
     }
 
     /** Builds a {@link DtlsServerConfig}. Not thread-safe. */
@@ -100,14 +92,10 @@ public final class DtlsServerConfig {
         private DtlsCredentials credentials;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private DtlsTrust clientTrust = DtlsTrust.systemDefault();
-        private int maxDatagramSize = 1200;
+        private final DtlsCommon common = new DtlsCommon();
         private int maxHandshakes = 1024;
         private int helloVerifyRequestsPerSecond = 50_000;
-        private Duration handshakeTimeout = Duration.ofSeconds(20);
-        private Duration initialRetransmitTimeout = Duration.ofSeconds(1);
-        private Duration maxRetransmitTimeout = Duration.ofSeconds(8);
         private Duration cookieRotation = Duration.ofSeconds(60);
-        private String[] cipherSuites;
 
         private Builder() {
         }
@@ -146,7 +134,7 @@ public final class DtlsServerConfig {
          * @return this builder
          */
         public Builder maxDatagramSize(int bytes) {
-            this.maxDatagramSize = range("maxDatagramSize", bytes, 256, 16_384);
+            common.maxDatagramSize(bytes);
             return this;
         }
 
@@ -157,7 +145,7 @@ public final class DtlsServerConfig {
          * @return this builder
          */
         public Builder maxHandshakes(int max) {
-            this.maxHandshakes = range("maxHandshakes", max, 1, 1_000_000);
+            this.maxHandshakes = DtlsCommon.range("maxHandshakes", max, 1, 1_000_000);
             return this;
         }
 
@@ -168,7 +156,7 @@ public final class DtlsServerConfig {
          * @return this builder
          */
         public Builder helloVerifyRequestsPerSecond(int perSecond) {
-            this.helloVerifyRequestsPerSecond = range("helloVerifyRequestsPerSecond", perSecond, 1, 10_000_000);
+            this.helloVerifyRequestsPerSecond = DtlsCommon.range("helloVerifyRequestsPerSecond", perSecond, 1, 10_000_000);
             return this;
         }
 
@@ -179,7 +167,7 @@ public final class DtlsServerConfig {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = duration("handshakeTimeout", timeout);
+            common.handshakeTimeout(timeout);
             return this;
         }
 
@@ -192,13 +180,7 @@ public final class DtlsServerConfig {
          * @return this builder
          */
         public Builder retransmitTimeouts(Duration initial, Duration max) {
-            duration("initialRetransmitTimeout", initial);
-            duration("maxRetransmitTimeout", max);
-            if (max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("maxRetransmitTimeout " + max + " is below the initial " + initial);
-            }
-            this.initialRetransmitTimeout = initial;
-            this.maxRetransmitTimeout = max;
+            common.retransmitTimeouts(initial, max);
             return this;
         }
 
@@ -224,28 +206,13 @@ public final class DtlsServerConfig {
          * @return this builder
          */
         public Builder cipherSuites(String... suites) {
-            this.cipherSuites = suites == null ? null : suites.clone();
+            common.cipherSuites(suites);
             return this;
         }
 
         /** @return the configuration */
         public DtlsServerConfig build() {
             return new DtlsServerConfig(this);
-        }
-
-        static int range(String name, int v, int min, int max) {
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + v);
-            }
-            return v;
-        }
-
-        static Duration duration(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException(name + " must be in [100 ms, 10 min]: " + d);
-            }
-            return d;
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.udpnet.messaging;
 
-import io.udpnet.dtls.ClientHello;
 import io.udpnet.dtls.DtlsPeer;
 import io.udpnet.dtls.DtlsServerContext;
-import io.udpnet.dtls.HelloCookies;
+import io.udpnet.dtls.HelloGate;
 import io.udpnet.engine.DisconnectCode;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
@@ -23,8 +22,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>A datagram from an address with an association goes to it; its plaintext goes to the shard.</li>
- *   <li>Anything else must be a ClientHello. Without a cookie made for the sender's address it gets a
- *       HelloVerifyRequest (rate-limited, never larger than the hello) and leaves nothing behind; with one, an engine
+ *   <li>Anything else must be a ClientHello, judged by a {@link HelloGate}. Without a cookie made for the
+ *       sender's address it gets a HelloVerifyRequest (rate-limited, never larger than the hello) and leaves nothing behind; with one, an engine
  *       is made within the bound on handshakes (the same rules as the raw level's, docs/DTLS.md).</li>
  *   <li>An association whose handshake completed but whose udpnet connection did not come within the connect
  *       time-out, or ended, is closed with close_notify; one that the peer closes or that fails ends its udpnet connection with the reason.</li>
@@ -39,8 +38,7 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
     private final DtlsServerContext dtls;
     private final MessageServer server;
     private final Map<InetSocketAddress, Association> peers = new HashMap<>();
-    private final ClientHello hello = new ClientHello();
-    private final ByteBuffer reply = ByteBuffer.allocate(HelloCookies.helloVerifyRequestBytes());
+    private final HelloGate gate;
     /** The shard writes each datagram here; it leaves encrypted. */
     private final ByteBuffer plain;
     private final Output output = new Output();
@@ -58,6 +56,7 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
         this.shard = shard;
         this.group = group;
         this.dtls = dtls;
+        this.gate = new HelloGate(dtls);
         this.server = server;
         this.plain = ByteBuffer.allocate(largest);
         this.datagram = server.config().connection().maxDatagramSize();
@@ -78,64 +77,41 @@ final class SecureShard implements SocketGroup.Handler, Outlet {
     public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
         Association a = peers.get(from);
         if (a != null) {
-            if (!hello.parse(datagram)) {
+            HelloGate.Verdict v = gate.fromSession(from, datagram, now);
+            if (v == HelloGate.Verdict.PASS) {
                 feed(from, a, datagram, now);
                 return;
             }
-            if (hello.cookieLength() == 0) {
-                // A client starting over from this address (RFC 6347 section 4.2.8): prove it first, statelessly.
-                answerStateless(from, datagram.remaining(), now);
-                return;
-            }
-            if (!dtls.cookies().verify(from, hello, now)) {
-                feed(from, a, datagram, now);   // a late copy of its own hello, with the engine's cookie
+            if (v != HelloGate.Verdict.PROVEN) {
+                act(from, v);
                 return;
             }
             // A proven new hello: the peer restarted, and what it had here is over.
             drop(from, a, DisconnectCode.REPLACED, "DTLS: the client started a new session");
         }
-        stateless(from, datagram, now);
-    }
-
-    private void stateless(InetSocketAddress from, ByteBuffer datagram, long now) {
-        int size = datagram.remaining();
-        if (!hello.parse(datagram)) {
-            // Plain udpnet, or anything else without a DTLS session: nothing to answer.
-            dtls.countRejected();
-            return;
-        }
-        if (hello.cookieLength() == 0 || !dtls.cookies().verify(from, hello, now)) {
-            answerStateless(from, size, now);
+        // Plain udpnet, or anything else without a DTLS session, is rejected: nothing to answer.
+        HelloGate.Verdict v = gate.fromStranger(from, datagram, now);
+        if (v != HelloGate.Verdict.PROVEN) {
+            act(from, v);
             return;
         }
         if (server.closing()) {
             return;
         }
-        DtlsPeer peer = dtls.startHandshake(from, hello, now);
+        DtlsPeer peer = gate.admit(from, now);
         if (peer == null) {
             return;   // the bound on handshakes in progress: counted by the context
         }
-        Association a = new Association(from, peer, now);
+        a = new Association(from, peer, now);
         peers.put(from, a);
         feed(from, a, datagram, now);
     }
 
-    /** A HelloVerifyRequest for the hello just parsed, rate-limited and never more bytes than came in. */
-    private void answerStateless(InetSocketAddress from, int size, long now) {
-        if (size < HelloCookies.helloVerifyRequestBytes()) {
-            dtls.countRejected();
-            return;
+    /** Sends the gate's HelloVerifyRequest; its other stateless verdicts are drops the context has counted. */
+    private void act(InetSocketAddress from, HelloGate.Verdict v) {
+        if (v == HelloGate.Verdict.VERIFY) {
+            group.send(from, gate.reply());
         }
-        if (!dtls.tryHelloVerify(now)) {
-            dtls.countRateLimited();
-            return;
-        }
-        reply.clear();
-        dtls.cookies().writeHelloVerifyRequest(from, hello, now, reply);
-        reply.flip();
-        int n = reply.remaining();
-        group.send(from, reply);
-        dtls.countHelloVerify(n, size);
     }
 
     private void feed(InetSocketAddress from, Association a, ByteBuffer datagram, long now) {

@@ -1,9 +1,8 @@
 package io.udpnet.transport;
 
-import io.udpnet.dtls.ClientHello;
 import io.udpnet.dtls.DtlsPeer;
 import io.udpnet.dtls.DtlsServerContext;
-import io.udpnet.dtls.HelloCookies;
+import io.udpnet.dtls.HelloGate;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
 
@@ -22,9 +21,9 @@ import java.util.Map;
  * <ul>
  *   <li>A datagram from an open session's address goes to that session, which decrypts it.</li>
  *   <li>One from a peer whose handshake is running goes to its {@link DtlsPeer}.</li>
- *   <li>Anything else must be a ClientHello. Without a cookie this server made for the sender's address it gets a
- *       HelloVerifyRequest (rate-limited, never larger than the hello) and leaves nothing behind: no engine, no
- *       table entry. With a valid cookie the address is proven: an engine is made (within the bound on handshakes)
+ *   <li>Anything else must be a ClientHello, judged by a {@link HelloGate}. Without a cookie this server made for
+ *       the sender's address it gets a HelloVerifyRequest (rate-limited, never larger than the hello) and leaves
+ *       nothing behind: no engine, no table entry. With a valid cookie the address is proven: an engine is made (within the bound on handshakes)
  *       and given the hello. The JDK engine then runs its own cookie exchange, which costs a round trip with a
  *       client whose address is already known to be real.</li>
  * </ul>
@@ -36,8 +35,7 @@ final class SecureGate implements SocketGroup.Handler {
     private final SocketGroup group;
     private final DtlsServerContext dtls;
     private final Map<InetSocketAddress, DtlsPeer> handshakes = new HashMap<>();
-    private final ClientHello hello = new ClientHello();
-    private final ByteBuffer reply = ByteBuffer.allocate(HelloCookies.helloVerifyRequestBytes());
+    private final HelloGate gate;
     /** Plaintext that arrived in the datagram completing a handshake, for the new session. */
     private final List<byte[]> early = new ArrayList<>();
     private final Output output = new Output();
@@ -47,6 +45,7 @@ final class SecureGate implements SocketGroup.Handler {
         this.dispatcher = dispatcher;
         this.group = group;
         this.dtls = dtls;
+        this.gate = new HelloGate(dtls);
     }
 
     /** Handshakes in progress on this group (for tests through the server's counters). */
@@ -58,19 +57,13 @@ final class SecureGate implements SocketGroup.Handler {
     public void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
         DatagramSession session = dispatcher.session(from);
         if (session != null) {
-            if (!hello.parse(datagram)) {
+            HelloGate.Verdict v = gate.fromSession(from, datagram, now);
+            if (v == HelloGate.Verdict.PASS) {
                 session.deliverRecords(datagram, now);
                 return;
             }
-            if (hello.cookieLength() == 0) {
-                // A client starting over from the address of a session (RFC 6347 section 4.2.8): prove it first,
-                // without touching the session, which a spoofed hello must not disturb.
-                answerStateless(from, datagram.remaining(), now);
-                return;
-            }
-            if (!dtls.cookies().verify(from, hello, now)) {
-                // A late copy of this session's own hello (it carries the engine's cookie): the engine drops it.
-                session.deliverRecords(datagram, now);
+            if (v != HelloGate.Verdict.PROVEN) {
+                act(from, v);
                 return;
             }
             // A proven new hello: the peer restarted, and its old session is over.
@@ -81,18 +74,9 @@ final class SecureGate implements SocketGroup.Handler {
             feed(from, peer, datagram, now);
             return;
         }
-        stateless(from, datagram, now);
-    }
-
-    private void stateless(InetSocketAddress from, ByteBuffer datagram, long now) {
-        int size = datagram.remaining();
-        if (!hello.parse(datagram)) {
-            reject();
-            return;
-        }
-        if (hello.cookieLength() == 0 || !dtls.cookies().verify(from, hello, now)) {
-            // No cookie, or one not made for this address (or expired): answer as to a first hello.
-            answerStateless(from, size, now);
+        HelloGate.Verdict v = gate.fromStranger(from, datagram, now);
+        if (v != HelloGate.Verdict.PROVEN) {
+            act(from, v);
             return;
         }
         DatagramDropReason refusal = dispatcher.refusalOfNewPeer(from, datagram);
@@ -100,7 +84,7 @@ final class SecureGate implements SocketGroup.Handler {
             dispatcher.counters().drop(refusal);
             return;
         }
-        DtlsPeer peer = dtls.startHandshake(from, hello, now);
+        peer = gate.admit(from, now);
         if (peer == null) {
             dispatcher.counters().drop(DatagramDropReason.HANDSHAKE_LIMIT);
             return;
@@ -109,29 +93,19 @@ final class SecureGate implements SocketGroup.Handler {
         feed(from, peer, datagram, now);
     }
 
-    /** A HelloVerifyRequest for the hello just parsed, rate-limited and never more bytes than came in. */
-    private void answerStateless(InetSocketAddress from, int size, long now) {
-        if (size < HelloCookies.helloVerifyRequestBytes()) {
-            reject();
-            return;
+    /** Carries out the gate's stateless verdicts, counting them as the dispatcher's drops and sends. */
+    private void act(InetSocketAddress from, HelloGate.Verdict v) {
+        switch (v) {
+            case REJECTED -> dispatcher.counters().drop(DatagramDropReason.DTLS_REJECTED);
+            case RATE_LIMITED -> dispatcher.counters().drop(DatagramDropReason.DTLS_RATE_LIMITED);
+            case VERIFY -> {
+                ByteBuffer reply = gate.reply();
+                int n = reply.remaining();
+                group.send(from, reply);
+                dispatcher.counters().sent(n);
+            }
+            default -> throw new IllegalStateException("not a stateless verdict: " + v);
         }
-        if (!dtls.tryHelloVerify(now)) {
-            dtls.countRateLimited();
-            dispatcher.counters().drop(DatagramDropReason.DTLS_RATE_LIMITED);
-            return;
-        }
-        reply.clear();
-        dtls.cookies().writeHelloVerifyRequest(from, hello, now, reply);
-        reply.flip();
-        int n = reply.remaining();
-        group.send(from, reply);
-        dispatcher.counters().sent(n);
-        dtls.countHelloVerify(n, size);
-    }
-
-    private void reject() {
-        dtls.countRejected();
-        dispatcher.counters().drop(DatagramDropReason.DTLS_REJECTED);
     }
 
     private void feed(InetSocketAddress from, DtlsPeer peer, ByteBuffer datagram, long now) {

@@ -140,10 +140,10 @@ public final class FileReceiver implements AutoCloseable {
             ok = MessageDigest.isEqual(mine, theirs);
             String answer = ok ? "OK " + HexFormat.of().formatHex(mine) : "BAD checksum mismatch";
             log.println(name + ": " + answer);
-            c.send(0, answer.getBytes(StandardCharsets.UTF_8));
             if (ok) {
-                verified.incrementAndGet();
+                verified.incrementAndGet();   // before the answer: a sender that has it may ask at once
             }
+            c.send(0, answer.getBytes(StandardCharsets.UTF_8));
             waitForGoodbye(c);
         } catch (IOException e) {
             log.println("transfer from " + Args.text(c.remoteAddress()) + " ended: " + e.getMessage());

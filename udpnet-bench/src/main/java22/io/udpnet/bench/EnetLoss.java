@@ -122,15 +122,7 @@ final class EnetLoss {
                 }
             } finally {
                 running.set(false);
-                if (serving != null) {
-                    serving.join(PeerSettings.TIMEOUT_NANOS / 1_000_000);
-                }
-                if (!client.equals(MemorySegment.NULL)) {
-                    lib.hostDestroy.invokeExact(client);
-                }
-                if (!server.equals(MemorySegment.NULL)) {
-                    lib.hostDestroy.invokeExact(server);
-                }
+                lib.stop(client, server, serving);
                 arena.close();
             }
         }

@@ -77,6 +77,27 @@ final class EnetPeer implements ComparedPeer {
             throttleConfigure = l.downcallHandle(lib.find("enet_peer_throttle_configure").orElseThrow(),
                     FunctionDescriptor.ofVoid(a, i, i, i));
         }
+
+        /**
+         * Waits for the threads that service the hosts (each at most the bench's time-out), then destroys the hosts
+         * that were created.
+         */
+        void stop(MemorySegment client, MemorySegment server, Thread... threads) throws Throwable {
+            for (Thread t : threads) {
+                if (t != null) {
+                    try {
+                        t.join(PeerSettings.TIMEOUT_NANOS / 1_000_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            for (MemorySegment host : new MemorySegment[] {client, server}) {
+                if (!host.equals(MemorySegment.NULL)) {
+                    hostDestroy.invokeExact(host);
+                }
+            }
+        }
     }
 
     private static Native lib;
@@ -332,22 +353,8 @@ final class EnetPeer implements ComparedPeer {
     @Override
     public void close() {
         running = false;
-        for (Thread t : new Thread[] {clientThread, serverThread}) {
-            if (t != null) {
-                try {
-                    t.join(PeerSettings.TIMEOUT_NANOS / 1_000_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
         try {
-            if (!client.equals(MemorySegment.NULL)) {
-                lib.hostDestroy.invokeExact(client);
-            }
-            if (!server.equals(MemorySegment.NULL)) {
-                lib.hostDestroy.invokeExact(server);
-            }
+            lib.stop(client, server, clientThread, serverThread);
         } catch (Throwable e) {
             System.err.println("enet: destroying the hosts: " + e);
         }

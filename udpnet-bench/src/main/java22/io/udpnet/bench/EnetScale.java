@@ -246,22 +246,8 @@ final class EnetScale implements ScaleDriver {
     @Override
     public void close() {
         running = false;
-        for (Thread t : new Thread[] {clientThread, serverThread}) {
-            if (t != null) {
-                try {
-                    t.join(PeerSettings.TIMEOUT_NANOS / 1_000_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
         try {
-            if (!client.equals(MemorySegment.NULL)) {
-                lib.hostDestroy.invokeExact(client);
-            }
-            if (!server.equals(MemorySegment.NULL)) {
-                lib.hostDestroy.invokeExact(server);
-            }
+            lib.stop(client, server, clientThread, serverThread);
         } catch (Throwable e) {
             error.compareAndSet(null, "destroying the hosts: " + e);
         }

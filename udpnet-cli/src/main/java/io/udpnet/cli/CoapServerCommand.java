@@ -149,17 +149,8 @@ final class CoapServerCommand implements Callable<Integer> {
             counterResource.changed();
         }, 1, 1, TimeUnit.SECONDS);
         long start = System.nanoTime();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch summarised = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                summarised.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "udpnet-coap-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopHook hook = new StopHook("udpnet-coap-stop", 5);
+        CountDownLatch stop = hook.stop;
         try {
             if (duration > 0) {
                 stop.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
@@ -178,12 +169,7 @@ final class CoapServerCommand implements Callable<Integer> {
                     (System.nanoTime() - start) / 1e9, s.requests(), s.duplicates(), s.malformed(),
                     s.notifications(), secure == null ? "" : ", " + handshakes + " DTLS handshakes completed");
             out.flush();
-            summarised.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running and waits for the summary, now printed.
-            }
+            hook.done();
         }
         return 0;
     }

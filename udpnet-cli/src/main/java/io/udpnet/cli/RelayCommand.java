@@ -96,18 +96,8 @@ final class RelayCommand implements Callable<Integer> {
 
     /** Prints status lines until the duration ends or the process is interrupted, then closes and summarises. */
     private void runUntilStopped(ImpairmentRelay relay, PrintWriter out) throws InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch summarised = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                // Let the summary be printed before the JVM halts.
-                summarised.await(3, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "udpnet-relay-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopHook hook = new StopHook("udpnet-relay-stop", 3);
+        CountDownLatch stop = hook.stop;
         long start = System.nanoTime();
         long end = duration > 0 ? start + (long) (duration * 1e9) : Long.MAX_VALUE;
         long period = status > 0 ? (long) (status * 1e9) : Long.MAX_VALUE;
@@ -139,12 +129,7 @@ final class RelayCommand implements Callable<Integer> {
                 printSummary(summary, relay.stats(), System.nanoTime() - start);
             }
             summary.flush();
-            summarised.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Interrupted: the hook is running and waits for the summary, now printed.
-            }
+            hook.done();
         }
     }
 

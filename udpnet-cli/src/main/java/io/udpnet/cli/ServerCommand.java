@@ -2,18 +2,15 @@ package io.udpnet.cli;
 
 import io.udpnet.dtls.DtlsCredentials;
 import io.udpnet.dtls.DtlsServerConfig;
-import io.udpnet.dtls.DtlsStats;
 import io.udpnet.engine.DisconnectReason;
 import io.udpnet.messaging.MessageConnection;
 import io.udpnet.messaging.MessageConnectionListener;
 import io.udpnet.messaging.MessageServer;
 import io.udpnet.messaging.MessageServerConfig;
-import io.udpnet.messaging.MessageServerStats;
 import io.udpnet.transport.SessionCloseReason;
 import io.udpnet.transport.DatagramSession;
 import io.udpnet.io.ServerMode;
 import io.udpnet.transport.DatagramDropReason;
-import io.udpnet.transport.ServerStats;
 import io.udpnet.transport.DatagramSessionListener;
 import io.udpnet.transport.UdpServer;
 import io.udpnet.transport.UdpServerConfig;
@@ -160,7 +157,7 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         long start = System.nanoTime();
-        Shutdown shutdown = new Shutdown();
+        StopHook shutdown = new StopHook("udpnet-server-stop", 5);
         try {
             runUntilStopped(server, shutdown.stop);
         } catch (InterruptedException e) {
@@ -194,37 +191,6 @@ final class ServerCommand implements Callable<Integer> {
                 say("! " + (oversize - reported) + " datagram(s) over " + limitText() + " dropped ("
                         + oversize + " so far)");
                 reported = oversize;
-            }
-        }
-    }
-
-    /**
-     * The shutdown hook of Ctrl-C: it tells the command to stop, then waits while the command closes the server and
-     * prints the summary, before the JVM halts.
-     */
-    private static final class Shutdown {
-        final CountDownLatch stop = new CountDownLatch(1);
-        private final CountDownLatch summarised = new CountDownLatch(1);
-        private final Thread hook;
-
-        Shutdown() {
-            hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    summarised.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "udpnet-server-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        void done() {
-            summarised.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running and waits for the summary, now printed.
             }
         }
     }
@@ -274,11 +240,7 @@ final class ServerCommand implements Callable<Integer> {
         MessageServer server = MessageServer.open(b.build());
         if (tls.dtls) {
             DtlsCredentials id = server.dtlsCredentials();
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("DTLS certificate " + id.certificate().getSubjectX500Principal().getName()
-                    + (tls.credentials() == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
-                    + id.fingerprint());
-            err.flush();
+            printCertificate(id);
             say("udpnet secure chat server (DTLS 1.2) on " + listening(server.localAddress(), server.mode())
                     + "; connect with: bin/udpnet client --dtls --fingerprint " + id.fingerprint() + " "
                     + Addresses.reachable(server.localAddress()) + " (I/O: " + server.io() + ")");
@@ -324,12 +286,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         UdpServer server = UdpServer.open(b.build());
         if (tls.dtls) {
-            DtlsCredentials id = server.dtlsCredentials().orElseThrow();
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("DTLS certificate " + id.certificate().getSubjectX500Principal().getName()
-                    + (tls.credentials() == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
-                    + id.fingerprint());
-            err.flush();
+            printCertificate(server.dtlsCredentials().orElseThrow());
             say("udpnet DTLS echo server on " + listening(server.localAddress(), server.mode())
                     + ", datagrams up to " + server.config().dtls().maxDatagramSize() + " bytes; try: "
                     + "openssl s_client -dtls1_2 -connect " + Addresses.reachable(server.localAddress()));
@@ -344,6 +301,15 @@ final class ServerCommand implements Callable<Integer> {
         say("I/O: " + server.socketStats().io() + "; receive buffer " + granted / 1024 + " KiB per socket"
                 + (granted < asked ? " (asked for " + asked / 1024 + " KiB: raise net.core.rmem_max for more)" : ""));
         return server;
+    }
+
+    /** Prints, on standard error, which certificate the DTLS server presents and its fingerprint. */
+    private void printCertificate(DtlsCredentials id) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("DTLS certificate " + id.certificate().getSubjectX500Principal().getName()
+                + (tls.credentials() == null ? " (self-signed, made now)" : "") + ", SHA-256 fingerprint "
+                + id.fingerprint());
+        err.flush();
     }
 
     /** {@code 127.0.0.1:7000 (shared)}, or {@code *:7000 (shared, every interface)} on the wildcard address. */
@@ -379,65 +345,8 @@ final class ServerCommand implements Callable<Integer> {
         if (tls.dtls) {
             settings.put("dtls", true);
         }
-        Json summary = new Json().put("command", "server");
-        String text;
-        if (server instanceof UdpServer u) {
-            ServerStats s = u.stats();
-            summary.put("settings", settings.put("maxDatagramBytes", u.config().maxDatagramSize()))
-                    .put("address", Addresses.text(u.localAddress())).put("runSeconds", seconds)
-                    .put("io", u.socketStats().io())
-                    .put("receiveBufferBytes", u.grantedReceiveBufferSize())
-                    .put("datagramsDroppedBySockets", u.socketStats().socketDrops())
-                    .put("sessionsOpened", s.sessionsOpened())
-                    .put("datagramsReceived", s.datagramsIn()).put("bytesReceived", s.bytesIn())
-                    .put("datagramsSent", s.datagramsOut()).put("bytesSent", s.bytesOut())
-                    .put("datagramsDropped", s.totalDrops())
-                    .put("datagramsDroppedOversize", s.drops(DatagramDropReason.OVERSIZE))
-                    .put("datagramsDroppedQueueFull", s.drops(DatagramDropReason.QUEUE_FULL))
-                    .put("datagramsDroppedOther", s.totalDrops() - s.drops(DatagramDropReason.OVERSIZE)
-                            - s.drops(DatagramDropReason.QUEUE_FULL));
-            if (u.dtlsStats().isPresent()) {
-                DtlsStats d = u.dtlsStats().get();
-                summary.put("handshakesCompleted", d.handshakesCompleted())
-                        .put("handshakesFailed", d.handshakesFailed())
-                        .put("handshakesRefused", d.handshakesRefused())
-                        .put("helloVerifyRequestsSent", d.helloVerifyRequestsSent())
-                        .put("helloVerifyRateLimited", d.helloVerifyRateLimited())
-                        .put("hellosRejected", d.hellosRejected())
-                        .put("recordsInvalid", d.invalidRecords());
-            }
-            text = String.format("server stopped after %.1f s: %d sessions, %d datagrams received (%d B), %d sent "
-                            + "(%d B); %d dropped, %d of them over %s", seconds, s.sessionsOpened(), s.datagramsIn(),
-                    s.bytesIn(), s.datagramsOut(), s.bytesOut(), s.totalDrops(), s.drops(DatagramDropReason.OVERSIZE),
-                    limitText());
-        } else {
-            MessageServer m = (MessageServer) server;
-            MessageServerStats s = m.stats();
-            summary.put("settings", settings).put("address", Addresses.text(m.localAddress()))
-                    .put("runSeconds", seconds)
-                    .put("connectionsAccepted", s.accepted()).put("connectionsClosed", s.closed())
-                    .put("connectionsOpenAtStop", s.connections())
-                    .put("io", s.sockets().io())
-                    .put("datagramsDroppedOversize", s.sockets().oversize())
-                    .put("datagramsDroppedInboxFull", s.inboxDrops())
-                    .put("datagramsDroppedSendBufferFull", s.sendDrops())
-                    .put("datagramsDroppedForwarding", s.forwardDrops())
-                    .put("datagramsDroppedBySockets", s.sockets().socketDrops())
-                    .put("sendErrors", s.sockets().sendErrors()).put("receiveErrors", s.sockets().receiveErrors());
-            if (m.dtlsStats() != null) {
-                DtlsStats d = m.dtlsStats();
-                summary.put("handshakesCompleted", d.handshakesCompleted())
-                        .put("handshakesFailed", d.handshakesFailed())
-                        .put("helloVerifyRequestsSent", d.helloVerifyRequestsSent())
-                        .put("hellosRejected", d.hellosRejected())
-                        .put("recordsInvalid", d.invalidRecords());
-            }
-            text = String.format("server stopped after %.1f s: %d connections accepted, %d closed before the stop, "
-                            + "%d closed by it; datagrams dropped: %d oversize, %d with a full inbox, %d with a full "
-                            + "send buffer", seconds, s.accepted(), s.closed(), s.connections(), s.sockets().oversize(),
-                    s.inboxDrops(), s.sendDrops());
-        }
-        return json ? summary.toString() : text;
+        return server instanceof UdpServer u ? ServerSummary.raw(u, settings, seconds, limitText(), json)
+                : ServerSummary.messages((MessageServer) server, settings, seconds, json);
     }
 
     private synchronized void say(String line) {

@@ -7,10 +7,8 @@ import io.udpnet.io.PathError;
 import io.udpnet.io.SocketOptions;
 import io.udpnet.io.UdpSocket;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -21,12 +19,10 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,28 +35,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every datagram sent is one record: data that does not fit the maximum datagram size is refused. All public
  * methods are thread-safe.
  *
- * <p>The class is long because it holds the blocking API, its I/O thread's driver and the wait for the handshake,
- * which share one lock and one association.
+ * <p>The blocking API, its I/O thread's driver and the wait for the handshake share one lock and one association,
+ * so they stay together here; the engine is made by {@code DtlsEngines} and the plaintext waits in a
+ * {@code PlaintextInbox}.
  */
 public final class DtlsClient implements AutoCloseable {
-    private static final byte[] CLOSED_MARK = new byte[0];
-
     private final InetSocketAddress server;
     private final IoLoop loop;
     private final UdpSocket socket;
     private final DtlsPeer peer;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayBlockingQueue<byte[]> inbox;
+    private final PlaintextInbox inbox;
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
     private final DatagramBatch in;
     private final Output output = new Output();
-    private final LongAdder dropped = new LongAdder();
     private volatile boolean closed;
     private volatile IOException closeError;
 
     private DtlsClient(InetSocketAddress server, DtlsClientConfig config) throws IOException {
         this.server = server;
-        this.inbox = new ArrayBlockingQueue<>(config.receiveQueueCapacity());
+        this.inbox = new PlaintextInbox(config.receiveQueueCapacity());
         SSLEngine engine = engine(server, config);
         long now = System.nanoTime();
         this.peer = new DtlsPeer(engine, config.initialRetransmitTimeout().toNanos(),
@@ -155,21 +149,7 @@ public final class DtlsClient implements AutoCloseable {
     private static SSLEngine engine(InetSocketAddress server, DtlsClientConfig config, int maxPacketSize)
             throws IOException {
         try {
-            SSLContext ctx = config.context();
-            String host = config.serverName() != null ? config.serverName() : server.getHostString();
-            SSLEngine engine = ctx.createSSLEngine(host, server.getPort());
-            engine.setUseClientMode(true);
-            SSLParameters p = engine.getSSLParameters();
-            p.setProtocols(new String[] {"DTLSv1.2"});
-            p.setMaximumPacketSize(maxPacketSize);
-            if (config.cipherSuites() != null) {
-                p.setCipherSuites(config.cipherSuites());
-            }
-            if (config.trust().checksNames()) {
-                p.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            engine.setSSLParameters(p);
-            return engine;
+            return DtlsEngines.client(config.context(), server, config, maxPacketSize);
         } catch (GeneralSecurityException e) {
             throw new SSLException("cannot make the DTLS client context: " + e.getMessage(), e);
         }
@@ -207,7 +187,7 @@ public final class DtlsClient implements AutoCloseable {
 
     /** @return datagrams dropped because the receive queue was full */
     public long droppedCount() {
-        return dropped.sum();
+        return inbox.dropped();
     }
 
     /** @return records dropped as invalid (bad MAC, replays, broken headers) */
@@ -282,25 +262,11 @@ public final class DtlsClient implements AutoCloseable {
 
     private int receive(ByteBuffer dst, long nanos) throws IOException {
         Objects.requireNonNull(dst, "dst");
-        byte[] d;
-        try {
-            d = nanos < 0 ? inbox.take() : inbox.poll(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a datagram");
-        }
-        if (d == null) {
-            if (closed) {
-                throw closedException();
-            }
-            return -1;
-        }
-        if (d == CLOSED_MARK) {
-            inbox.offer(CLOSED_MARK); // wake the next waiter too
+        int n = inbox.take(dst, nanos);
+        if (n == PlaintextInbox.CLOSED || (n < 0 && closed)) {
             throw closedException();
         }
-        dst.put(d, 0, Math.min(d.length, dst.remaining()));
-        return d.length;
+        return n;
     }
 
     /** Sends close_notify, stops the I/O thread and closes the socket. Idempotent. */
@@ -331,8 +297,7 @@ public final class DtlsClient implements AutoCloseable {
         }
         closeError = error;
         closed = true;
-        inbox.clear();
-        inbox.offer(CLOSED_MARK);
+        inbox.close();
         handshake.completeExceptionally(error != null ? error : new ClosedChannelException());
     }
 
@@ -383,11 +348,7 @@ public final class DtlsClient implements AutoCloseable {
 
         @Override
         public void plaintext(ByteBuffer data) {
-            byte[] copy = new byte[data.remaining()];
-            data.get(copy);
-            if (!inbox.offer(copy)) {
-                dropped.increment();
-            }
+            inbox.offer(data);
         }
     }
 

@@ -95,16 +95,7 @@ public final class DtlsClientConfig {
             synchronized (this) {
                 c = context;
                 if (c == null) {
-                    c = javax.net.ssl.SSLContext.getInstance("DTLSv1.2");
-                    javax.net.ssl.KeyManager[] kms = null;
-                    if (credentials != null) {
-                        char[] pw = new char[0];
-                        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-                        kmf.init(credentials.toKeyStore(pw), pw);
-                        kms = kmf.getKeyManagers();
-                    }
-                    c.init(kms, trust.managers(), new java.security.SecureRandom());
+                    c = DtlsEngines.context(credentials, trust);
                     context = c;
                 }
             }

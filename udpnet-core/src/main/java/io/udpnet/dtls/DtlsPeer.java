@@ -13,8 +13,8 @@ import java.nio.ByteBuffer;
  * It owns no socket, thread or clock. Not thread-safe: its driver serialises calls.
  *
  * <p>Handshake flights are retransmitted by the engine itself when asked to wrap while it waits for the peer
- * (RFC 6347 section 4.2.4); this class decides when: after the initial time-out, doubling up to a maximum, and it
- * gives up when the handshake time-out passes. Records are handed to the engine one at a time, so a record the
+ * (RFC 6347 section 4.2.4); this class decides when, by its {@code FlightTimer}: after the initial time-out,
+ * doubling up to a maximum, and it gives up when the handshake time-out passes. Records are handed to the engine one at a time, so a record the
  * engine discards (bad MAC, wrong epoch, replay) is seen and counted in {@link #invalidRecords()}; a datagram whose
  * record headers do not add up is dropped whole and counted there too. Neither ends the association: only an alert
  * from the peer, a failed handshake, or a close does.
@@ -73,18 +73,13 @@ public final class DtlsPeer {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SSLEngine engine;
-    private final long initialRto;
-    private final long maxRto;
-    private final long handshakeDeadline;
+    private final FlightTimer timer;
     private ByteBuffer netOut;
     private ByteBuffer appIn;
     private State state = State.HANDSHAKING;
     private CloseCause closeCause;
     private SSLException failure;
-    private long rto;
-    private long deadline = Long.MAX_VALUE;
     private long invalidRecords;
-    private int retransmissions;
     private boolean released;
 
     /**
@@ -98,10 +93,7 @@ public final class DtlsPeer {
      */
     public DtlsPeer(SSLEngine engine, long initialRtoNanos, long maxRtoNanos, long handshakeTimeoutNanos, long now) {
         this.engine = engine;
-        this.initialRto = initialRtoNanos;
-        this.maxRto = maxRtoNanos;
-        this.rto = initialRtoNanos;
-        this.handshakeDeadline = now + handshakeTimeoutNanos;
+        this.timer = new FlightTimer(initialRtoNanos, maxRtoNanos, handshakeTimeoutNanos, now);
         this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
     }
@@ -121,7 +113,7 @@ public final class DtlsPeer {
         }
         drive(EMPTY, now, out);
         if (state == State.HANDSHAKING) {
-            deadline = Math.min(now + rto, handshakeDeadline);
+            timer.arm(now);
         }
     }
 
@@ -171,20 +163,19 @@ public final class DtlsPeer {
      * @param out where datagrams go
      */
     public void onTimer(long now, Output out) {
-        if (state != State.HANDSHAKING || now < deadline) {
+        if (state != State.HANDSHAKING || !timer.due(now)) {
             return;
         }
-        if (now - handshakeDeadline >= 0) {
+        if (timer.handshakeExpired(now)) {
             state = State.CLOSED;
             closeCause = CloseCause.HANDSHAKE_TIMEOUT;
-            deadline = Long.MAX_VALUE;
+            timer.stop();
             return;
         }
-        retransmissions++;
-        rto = Math.min(rto * 2, maxRto);
+        timer.backOff();
         // Asked to wrap while it waits for the peer, the engine sends its last flight again.
         wrapPending(out, true);
-        deadline = Math.min(now + rto, handshakeDeadline);
+        timer.arm(now);
     }
 
     /**
@@ -230,14 +221,7 @@ public final class DtlsPeer {
      * @param out where the alert goes
      */
     public void close(Output out) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        closeCause = CloseCause.LOCAL_CLOSE;
-        deadline = Long.MAX_VALUE;
-        engine.closeOutbound();
-        wrapPending(out, true);
+        end(CloseCause.LOCAL_CLOSE, out);
     }
 
     /** @return the state */
@@ -257,7 +241,7 @@ public final class DtlsPeer {
 
     /** @return when {@link #onTimer} is due, {@link Long#MAX_VALUE} for never */
     public long deadline() {
-        return deadline;
+        return timer.deadline();
     }
 
     /** @return records dropped as invalid (bad MAC, replay, wrong epoch, broken headers) */
@@ -267,7 +251,7 @@ public final class DtlsPeer {
 
     /** @return flights retransmitted on time-out */
     public int retransmissions() {
-        return retransmissions;
+        return timer.retransmissions();
     }
 
     /** Marks the association's engine as let go; true the first time only. */
@@ -299,7 +283,7 @@ public final class DtlsPeer {
                     case NEED_WRAP -> {
                         wrapPending(out, false);
                         if (state == State.HANDSHAKING) {
-                            deadline = Math.min(now + rto, handshakeDeadline);
+                            timer.arm(now);
                         }
                     }
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN, NOT_HANDSHAKING, FINISHED -> {
@@ -354,7 +338,7 @@ public final class DtlsPeer {
                     return null;
                 }
                 case CLOSED -> {
-                    peerClosed(out);
+                    end(CloseCause.PEER_CLOSED, out);
                     return r;
                 }
                 default -> {
@@ -412,32 +396,28 @@ public final class DtlsPeer {
     private void established() {
         if (state == State.HANDSHAKING) {
             state = State.ESTABLISHED;
-            deadline = Long.MAX_VALUE;
-            rto = initialRto;
+            timer.stop();
         }
-    }
-
-    private void peerClosed(Output out) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        closeCause = CloseCause.PEER_CLOSED;
-        deadline = Long.MAX_VALUE;
-        // Answer close_notify with our own, as TLS asks.
-        engine.closeOutbound();
-        wrapPending(out, true);
     }
 
     private void fail(SSLException e, Output out) {
+        if (state != State.CLOSED) {
+            failure = e;
+            end(CloseCause.FAILED, out);
+        }
+    }
+
+    /**
+     * Ends the association and sends what the engine has to say last: close_notify for a local close, our own
+     * close_notify in answer to the peer's (as TLS asks), or the fatal alert of a failure. Idempotent.
+     */
+    private void end(CloseCause cause, Output out) {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
-        closeCause = CloseCause.FAILED;
-        failure = e;
-        deadline = Long.MAX_VALUE;
-        // The engine may hold the fatal alert it wants the peer to see.
+        closeCause = cause;
+        timer.stop();
         engine.closeOutbound();
         wrapPending(out, true);
     }

@@ -1,9 +1,7 @@
 package io.udpnet.dtls;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
@@ -73,11 +71,7 @@ public final class DtlsServerContext {
                     credentials.fingerprint());
         }
         try {
-            char[] pw = new char[0];
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(credentials.toKeyStore(pw), pw);
-            this.context = SSLContext.getInstance("DTLSv1.2");
-            context.init(kmf.getKeyManagers(), config.clientTrust().managers(), new SecureRandom());
+            this.context = DtlsEngines.context(credentials, config.clientTrust());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the DTLS context: " + e.getMessage(), e);
         }
@@ -182,19 +176,7 @@ public final class DtlsServerContext {
                 break;
             }
         }
-        SSLEngine engine = context.createSSLEngine(peer.getHostString(), peer.getPort());
-        engine.setUseClientMode(false);
-        SSLParameters p = engine.getSSLParameters();
-        p.setProtocols(new String[] {"DTLSv1.2"});
-        p.setMaximumPacketSize(maxPacketSize);
-        if (config.cipherSuites() != null) {
-            p.setCipherSuites(config.cipherSuites());
-        }
-        p.setNeedClientAuth(config.clientAuth() == ClientAuth.NEED);
-        if (config.clientAuth() == ClientAuth.WANT) {
-            p.setWantClientAuth(true);
-        }
-        engine.setSSLParameters(p);
+        SSLEngine engine = DtlsEngines.server(context, peer, config, maxPacketSize);
         engines.incrementAndGet();
         handshakesStarted.increment();
         DtlsPeer d = new DtlsPeer(engine, config.initialRetransmitTimeout().toNanos(),

@@ -8,8 +8,6 @@ import io.udpnet.impair.Link;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -61,7 +59,8 @@ import java.util.function.BooleanSupplier;
  * <p>Not thread-safe. Nodes, actions and listeners may add nodes, configure links and schedule actions while the
  * simulation runs, but must not call {@link #step}, {@link #runFor} or {@link #runUntil}.
  *
- * <p>Long for its public API's documentation; the links, event queue and node table are classes of their own.
+ * <p>Long for its public API's documentation; the links ({@code LinkTable}), event queue and node table are classes
+ * of their own.
  */
 public final class Simulation {
 
@@ -72,16 +71,11 @@ public final class Simulation {
     private static final SimListener NO_LISTENER = new SimListener() {
     };
 
-    /** A directed pair of addresses, the key of a link. */
-    private record Route(InetSocketAddress from, InetSocketAddress to) {
-    }
-
     private final long seed;
     private final DatagramPool pool = new DatagramPool();
     private final EventQueue events = new EventQueue();
     private final NodeTable nodes = new NodeTable();
-    private final Map<Route, Link> links = new HashMap<>();
-    private final Map<Route, Bottleneck> bottlenecks = new HashMap<>();
+    private final LinkTable links;
     private final Link.Sink linkSink = new Link.Sink() {
         @Override
         public void deliverAt(Link link, long atNanos, byte[] data, int length) {
@@ -94,7 +88,6 @@ public final class Simulation {
         }
     };
 
-    private LinkConfig defaultLink = LinkConfig.PERFECT;
     private SimListener listener = NO_LISTENER;
     private long maxEventsPerInstant = DEFAULT_MAX_EVENTS_PER_INSTANT;
     private long nowNanos;
@@ -105,6 +98,7 @@ public final class Simulation {
     /** A simulation whose random choices all derive from {@code seed}; its clock reads 0. */
     public Simulation(long seed) {
         this.seed = seed;
+        this.links = new LinkTable(seed, pool);
     }
 
     /** The seed this simulation was created with; print it when a test fails so the run can be replayed. */
@@ -148,8 +142,7 @@ public final class Simulation {
      * to datagrams sent from then on, while the link keeps its counters, queue and random stream.
      */
     public void link(InetSocketAddress from, InetSocketAddress to, LinkConfig config) {
-        Objects.requireNonNull(config, "config");
-        linkFor(from, to).configure(config, true);
+        links.configure(from, to, config);
     }
 
     /** Configures both directions between {@code a} and {@code b} with the same settings. */
@@ -164,38 +157,27 @@ public final class Simulation {
      * unlimited bandwidth.
      */
     public void setDefaultLink(LinkConfig config) {
-        defaultLink = Objects.requireNonNull(config, "config");
-        for (Link link : links.values()) {
-            if (!link.isExplicit()) {
-                link.configure(config, false);
-            }
-        }
+        links.setDefault(config);
     }
 
     /** The configuration used for directions without their own. */
     public LinkConfig defaultLink() {
-        return defaultLink;
+        return links.defaultLink();
     }
 
     /** The configuration currently applied to datagrams from {@code from} to {@code to}. */
     public LinkConfig linkConfig(InetSocketAddress from, InetSocketAddress to) {
-        Link link = links.get(route(from, to));
-        return link == null ? defaultLink : link.config();
+        return links.config(from, to);
     }
 
     /** A snapshot of the counters of the direction {@code from} to {@code to}; all zero if it never carried any. */
     public LinkStats linkStats(InetSocketAddress from, InetSocketAddress to) {
-        Link link = links.get(route(from, to));
-        return link == null ? LinkStats.ZERO : link.stats();
+        return links.stats(from, to);
     }
 
     /** The counters of every link added together. */
     public LinkStats totalLinkStats() {
-        LinkStats total = LinkStats.ZERO;
-        for (Link link : links.values()) {
-            total = total.plus(link.stats());
-        }
-        return total;
+        return links.total();
     }
 
     /**
@@ -213,11 +195,7 @@ public final class Simulation {
      * bandwidth, if any, still applies after the bottleneck. {@code null} detaches the route.
      */
     public void routeThrough(InetSocketAddress from, InetSocketAddress to, Bottleneck bottleneck) {
-        if (bottleneck == null) {
-            bottlenecks.remove(route(from, to));
-        } else {
-            bottlenecks.put(route(from, to), bottleneck);
-        }
+        links.routeThrough(from, to, bottleneck);
     }
 
     /** Datagrams dropped because no node was registered at their destination when sent or on arrival. */
@@ -435,27 +413,16 @@ public final class Simulation {
             return;
         }
         long enter = nowNanos;
-        if (!bottlenecks.isEmpty()) {
-            Bottleneck bottleneck = bottlenecks.get(route(from, to));
-            if (bottleneck != null) {
-                enter = bottleneck.admit(nowNanos, datagram.remaining());
-                if (enter < 0) {
-                    listener.dropped(nowNanos, from, to, datagram.remaining(), LinkDropReason.QUEUE_OVERFLOW);
-                    return;
-                }
+        Bottleneck bottleneck = links.bottleneck(from, to);
+        if (bottleneck != null) {
+            enter = bottleneck.admit(nowNanos, datagram.remaining());
+            if (enter < 0) {
+                listener.dropped(nowNanos, from, to, datagram.remaining(), LinkDropReason.QUEUE_OVERFLOW);
+                return;
             }
         }
         // A datagram that waited in a bottleneck enters its link when it leaves the queue; the link's draws happen
         // now, in the order of sending, which keeps the run deterministic.
-        linkFor(from, to).offer(enter, datagram, linkSink);
-    }
-
-    private Link linkFor(InetSocketAddress from, InetSocketAddress to) {
-        return links.computeIfAbsent(route(from, to),
-                r -> new Link(Link.seedFor(seed, r.from(), r.to()), r.from(), r.to(), defaultLink, false, pool));
-    }
-
-    private static Route route(InetSocketAddress from, InetSocketAddress to) {
-        return new Route(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"));
+        links.link(from, to).offer(enter, datagram, linkSink);
     }
 }

@@ -1,5 +1,6 @@
 package io.udpnet.transport;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +19,21 @@ final class ClosableQueue<T> {
     ClosableQueue(int capacity) {
         this.capacity = capacity;
         this.items = new ArrayDeque<>(Math.min(capacity, 64));
+    }
+
+    /**
+     * The wait {@link #poll} takes for a caller's time-out: none for a negative one; one too long for a long of
+     * nanoseconds is cut to about 292 years (a negative wait would mean for ever).
+     */
+    static long waitNanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Adds an item; false when full or closed. */

@@ -194,8 +194,7 @@ public final class DatagramSession implements AutoCloseable {
      */
     public int receive(ByteBuffer dst, Duration timeout) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-        return receive(dst, nanos);
+        return receive(dst, ClosableQueue.waitNanos(timeout));
     }
 
     private int receive(ByteBuffer dst, long nanos) throws IOException {
@@ -417,14 +416,6 @@ public final class DatagramSession implements AutoCloseable {
 
     private SessionClosedException closedException() {
         return new SessionClosedException(closeReason == null ? SessionCloseReason.LOCAL_CLOSE : closeReason, closeError);
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @Override

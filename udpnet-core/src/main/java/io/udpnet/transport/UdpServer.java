@@ -147,13 +147,7 @@ public final class UdpServer implements AutoCloseable {
      */
     public DatagramSession accept(Duration timeout) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos;
-        try {
-            nanos = timeout.isNegative() ? 0 : timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = Long.MAX_VALUE;
-        }
-        return accept(nanos);
+        return accept(ClosableQueue.waitNanos(timeout));
     }
 
     private DatagramSession accept(long nanos) throws IOException {

@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * What the {@code scale} scenario measured for one peer at one client count, beside the round trips, counts and
- * client-side cores kept in {@link PeerResult}. A figure not measured is NaN (or -1 for the byte counts), and
+ * client-side cores kept in {@link PeerResult}. A figure not measured is NaN (or {@link #NOT_MEASURED}), and
  * {@link #serverNotMeasured} says why when the server's own figures are missing altogether.
  */
 final class ScaleFigures {
+    /** A byte figure not measured (a measured one may be negative: memory given back meanwhile). */
+    static final long NOT_MEASURED = Long.MIN_VALUE;
     /** {@link #heapPerConnection} of a peer whose connections are not on the Java heap. */
-    static final long NOT_ON_HEAP = Long.MIN_VALUE;
+    static final long NOT_ON_HEAP = Long.MIN_VALUE + 1;
 
     /** Connections of this row; 0 outside the scale scenario. */
     int clients;
@@ -25,9 +27,9 @@ final class ScaleFigures {
     /** The server process's cores (CPU time over wall time), one value per measured round. */
     final List<Double> serverCores = new ArrayList<>();
     /** The server's used heap after full collections, with every connection open less before, per connection. */
-    long heapPerConnection = -1;
-    /** The same with the server's resident set (VmRSS); -1 where the system does not say. */
-    long rssPerConnection = -1;
+    long heapPerConnection = NOT_MEASURED;
+    /** The same with the server's resident set (VmRSS); not measured where the system does not say. */
+    long rssPerConnection = NOT_MEASURED;
     /** The server process's cores while every connection was open and nothing was sent. */
     double idleServerCores = Double.NaN;
     /** The length of the idle phase, in seconds. */

@@ -46,7 +46,8 @@ final class ScaleFormat {
     }
 
     private static String bytes(long x) {
-        return x == -1 || x == ScaleFigures.NOT_ON_HEAP ? "n/a" : String.format(Locale.ROOT, "%,d B", x);
+        return x == ScaleFigures.NOT_MEASURED || x == ScaleFigures.NOT_ON_HEAP ? "n/a"
+                : String.format(Locale.ROOT, "%,d B", x);
     }
 
     /** The scale fields of one measured row (its client count is written with the peer), each after a comma. */
@@ -57,10 +58,10 @@ final class ScaleFormat {
                 r.rtt.getMaxValue() / 1e3, r.sent - r.delivered));
         field(b, "serverCpuMicrosPerMessage", f.serverCpuMicrosPerMessage());
         field(b, "serverCpuCores", PeerResult.mean(f.serverCores));
-        if (f.heapPerConnection != -1 && f.heapPerConnection != ScaleFigures.NOT_ON_HEAP) {
+        if (f.heapPerConnection != ScaleFigures.NOT_MEASURED && f.heapPerConnection != ScaleFigures.NOT_ON_HEAP) {
             b.append(", \"heapBytesPerConnection\": ").append(f.heapPerConnection);
         }
-        if (f.rssPerConnection != -1) {
+        if (f.rssPerConnection != ScaleFigures.NOT_MEASURED) {
             b.append(", \"rssBytesPerConnection\": ").append(f.rssPerConnection);
         }
         field(b, "handshakesPerSecond", f.handshakesPerSecond);

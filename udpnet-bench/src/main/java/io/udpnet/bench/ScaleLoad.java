@@ -68,6 +68,25 @@ final class ScaleLoad implements AutoCloseable {
      * {@code connectAsync} to the last connection open.
      */
     long connectAll(InetSocketAddress server) throws IOException, InterruptedException {
+        return connect(server, connections);
+    }
+
+    /**
+     * Opens {@code count} connections at once and closes them again (without waiting for them to end): the
+     * server's and the clients' code paths compiled before the connect phase is measured.
+     */
+    void warmUp(InetSocketAddress server, int count) throws IOException, InterruptedException {
+        MessageConnection[] warm = new MessageConnection[count];
+        connect(server, warm);
+        for (MessageConnection c : warm) {
+            c.close("warm-up over");
+        }
+        CompletableFuture.allOf(java.util.Arrays.stream(warm).map(MessageConnection::closeFuture)
+                .toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+
+    private long connect(InetSocketAddress server, MessageConnection[] connections) throws IOException,
+            InterruptedException {
         MessageConnectionListener pongs = new Pongs();
         @SuppressWarnings("unchecked")
         CompletableFuture<MessageConnection>[] fs = new CompletableFuture[connections.length];

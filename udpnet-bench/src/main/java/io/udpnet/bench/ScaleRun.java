@@ -20,6 +20,8 @@ import java.util.Locale;
  */
 final class ScaleRun implements ScaleDriver {
     static final int PER_SECOND = ScaleLoad.PER_SECOND;
+    /** Connections opened and closed again before the connect phase is measured (fewer when fewer are asked). */
+    static final int WARM_UP = 500;
 
     private final ScaleServerProcess server;
     private final ScaleLoad load;
@@ -35,7 +37,7 @@ final class ScaleRun implements ScaleDriver {
     /**
      * Starts the server process, opens the clients and connects them all; stops everything again if that fails.
      *
-     * @param io       the I/O of the server and of the clients
+     * @param io       the server's I/O (the clients' is {@link #clientIo})
      * @param count    connections
      * @param err      where the server process's stderr goes
      * @param result   where the connect phase's figures go
@@ -46,7 +48,7 @@ final class ScaleRun implements ScaleDriver {
                 count, err);
         ScaleLoad load = null;
         try {
-            load = ScaleLoad.open(io, count);
+            load = ScaleLoad.open(clientIo(), count);
             ScaleRun run = new ScaleRun(server, load, count);
             run.connect(result);
             return run;
@@ -60,13 +62,24 @@ final class ScaleRun implements ScaleDriver {
     }
 
     private void connect(PeerResult result) throws IOException, InterruptedException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        // A fresh JVM's first handshakes run in the interpreter: warm both ends up, and wait until the server has
+        // let those connections go, so that the figures below are the steady state's.
+        load.warmUp(address, Math.min(count, WARM_UP));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (server.cpu().connections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         ScaleServerProcess.Stats before = server.stats();
-        long rssBefore = server.rssBytes();
+        if (before.connections() != 0) {
+            throw new IOException("scale: the server still holds " + before.connections() + " warm-up connections");
+        }
+        long rssBefore = server.settledRssBytes();
         ScaleServerProcess.Stats c0 = server.cpu();
-        long nanos = load.connectAll(new InetSocketAddress("127.0.0.1", server.port()));
+        long nanos = load.connectAll(address);
         ScaleServerProcess.Stats c1 = server.cpu();
         ScaleServerProcess.Stats after = server.stats();
-        long rssAfter = server.rssBytes();
+        long rssAfter = server.settledRssBytes();
         if (after.connections() != count) {
             throw new IOException("scale: the server holds " + after.connections() + " connections, " + count
                     + " expected");
@@ -75,26 +88,41 @@ final class ScaleRun implements ScaleDriver {
         f.handshakesPerSecond = count * 1e9 / nanos;
         f.serverCpuNanosPerHandshake = (double) (c1.cpuNanos() - c0.cpuNanos()) / count;
         f.heapPerConnection = (after.heapBytes() - before.heapBytes()) / count;
-        f.rssPerConnection = rssBefore < 0 || rssAfter < 0 ? -1 : (rssAfter - rssBefore) / count;
+        f.rssPerConnection = rssBefore < 0 || rssAfter < 0 ? ScaleFigures.NOT_MEASURED
+                : (rssAfter - rssBefore) / count;
         connectLine = String.format(Locale.ROOT, "%,d connections open in %.1f ms (%,.0f handshakes/s, server "
                         + "%.1f us CPU per handshake); server heap %,d B, RSS %s per connection (pid %d)", count,
                 nanos / 1e6, f.handshakesPerSecond, f.serverCpuNanosPerHandshake / 1e3, f.heapPerConnection,
-                f.rssPerConnection < 0 ? "n/a" : String.format(Locale.ROOT, "%,d B", f.rssPerConnection),
+                rssBefore < 0 || rssAfter < 0 ? "n/a" : String.format(Locale.ROOT, "%,d B", f.rssPerConnection),
                 server.pid());
+    }
+
+    /**
+     * The load generator's I/O: NIO for every peer. With the native I/O, a {@code MessageClient} opening hundreds of
+     * connections at once loses some to CONNECT_TIMED_OUT (docs/bench/handshakes.md), which the connect phase
+     * cannot have; each client connection has a socket of its own either way, so the native I/O's batching, which
+     * the server's one socket gains from, does little for the clients.
+     */
+    static DatagramIo clientIo() {
+        return DatagramIo.nio();
     }
 
     static List<String> configuration(DatagramIo io) {
         return List.of("server: MessageServer SHARED (one socket, one I/O thread) echoing with trySend, in a child "
                         + "JVM (same java and class path, " + ScaleServerProcess.HEAP + ", I/O " + io.name() + ")",
-                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClients with the same I/O as the "
-                        + "server (" + io.name() + ", the I/O being measured), channel RELIABLE_ORDERED, "
+                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClients on " + clientIo().name()
+                        + " for every peer (the native I/O's clients lose connections to time-outs when hundreds "
+                        + "connect at once), channel RELIABLE_ORDERED, "
                         + ScaleLoad.SIZE + "-byte messages, " + PER_SECOND + " per second per connection, sent "
                         + "round-robin by one thread that parks until the next is due (no busy-spinning)",
-                "connect: every connection started at once with connectAsync; handshakes/s = connections / time "
-                        + "to the last one open; server CPU per handshake from its process CPU time",
+                "connect: first min(N, " + WARM_UP + ") connections opened and closed again (JIT warm-up), then "
+                        + "every connection started at once with connectAsync; handshakes/s = connections / time to "
+                        + "the last one open; server CPU per handshake from its process CPU time",
                 "server heap and RSS per connection: its used heap after System.gc() twice and its VmRSS, with "
                         + "every connection open less before connecting, over the connections",
-                "cores: the server process's CPU time over wall time; client cores: the bench process's");
+                "cores: the server process's CPU time over wall time; client cores: the bench process's; process "
+                        + "CPU time as the system counts it (in 10 ms ticks on some kernels, so short phases are "
+                        + "coarse)");
     }
 
     @Override

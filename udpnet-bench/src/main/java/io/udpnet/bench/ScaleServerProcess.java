@@ -145,6 +145,23 @@ final class ScaleServerProcess implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * {@link #rssBytes} once it holds still (two readings 200 ms apart within 64 KiB, for at most 3 s): after a full
+     * collection the JVM gives memory back to the system from a background thread, later on a busy machine.
+     */
+    long settledRssBytes() throws InterruptedException {
+        long last = rssBytes();
+        for (int i = 0; i < 15 && last >= 0; i++) {
+            Thread.sleep(200);
+            long now = rssBytes();
+            if (Math.abs(now - last) <= 64 * 1024) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
     private synchronized String ask(String command) throws IOException {
         if (!process.isAlive()) {
             throw new IOException("scale server: the child exited with status " + process.exitValue());

@@ -50,11 +50,16 @@ final class ScaleServerProcess implements AutoCloseable {
                 }
             }
         });
-        String first = next("the port");
-        if (!first.startsWith("port ")) {
-            throw new IOException("scale server: 'port N' expected first, got '" + first + "'");
+        try {
+            String first = next("the port");
+            if (!first.startsWith("port ")) {
+                throw new IOException("scale server: 'port N' expected first, got '" + first + "'");
+            }
+            port = Integer.parseInt(first.substring(5).trim());
+        } catch (IOException | RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            throw e;
         }
-        port = Integer.parseInt(first.substring(5).trim());
     }
 
     /**

@@ -51,7 +51,10 @@ final class ScaleLoad implements AutoCloseable {
     /** Opens the clients (none connected yet); closes them again if that fails. */
     static ScaleLoad open(DatagramIo io, int count) throws IOException {
         ScaleLoad l = new ScaleLoad(count);
-        ConnectionConfig config = ScaleServer.connectionConfig();
+        // The server's settings, but a connect may take up to a minute: the connect phase measures how fast a storm
+        // of thousands of handshakes is served, so none may be cut off by the usual 5 s.
+        ConnectionConfig config = ScaleServer.connectionConfig().toBuilder()
+                .connectTimeout(java.time.Duration.ofNanos(CONNECT_NANOS / 2)).build();
         try {
             for (int c = 0; c < Math.min(CLIENT_THREADS, count); c++) {
                 l.clients.add(MessageClient.open(MessageClientConfig.builder().connection(config).io(io).build()));

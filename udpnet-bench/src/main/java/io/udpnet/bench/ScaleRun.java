@@ -116,8 +116,9 @@ final class ScaleRun implements ScaleDriver {
                         + ScaleLoad.SIZE + "-byte messages, " + PER_SECOND + " per second per connection, sent "
                         + "round-robin by one thread that parks until the next is due (no busy-spinning)",
                 "connect: first min(N, " + WARM_UP + ") connections opened and closed again (JIT warm-up), then "
-                        + "every connection started at once with connectAsync; handshakes/s = connections / time to "
-                        + "the last one open; server CPU per handshake from its process CPU time",
+                        + "every connection started at once with connectAsync (client connect timeout 60 s, not 5 s, "
+                        + "so that none of a storm is cut off); handshakes/s = connections / time to the last one "
+                        + "open; server CPU per handshake from its process CPU time",
                 "server heap and RSS per connection: its used heap after System.gc() twice and its VmRSS, with "
                         + "every connection open less before connecting, over the connections",
                 "cores: the server process's CPU time over wall time; client cores: the bench process's; process "

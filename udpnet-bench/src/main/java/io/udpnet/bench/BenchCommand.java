@@ -20,16 +20,19 @@ import java.util.concurrent.Callable;
  * one run, each peer in turn. {@code bin/udpnet bench} runs this class from the benchmark jar.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures udpnet beside other ways of sending over UDP, on 127.0.0.1, in this process: each "
-                + "peer is set up once, then the peers take turns, one iteration each per round, so that machine "
-                + "noise hits all of them alike. Progress goes to stderr, a table (or JSON) to stdout.",
+        description = {"Measures udpnet beside other ways of sending over UDP, on 127.0.0.1, in this process "
+                + "(but for scale's udpnet servers): each peer is set up once, then the peers take turns, one "
+                + "iteration each per round, so that machine noise hits all of them alike. Progress goes to "
+                + "stderr, a table (or JSON) to stdout.",
                 "",
                 "Scenarios: throughput (one sender, one receiver, --size-byte messages, reliable-ordered where the "
                         + "peer offers it), bulk (1 MiB reliable-ordered messages; MB/s), pingpong (round trips at a "
                         + "fixed --rate, timed from when each ping was due, so queueing delay counts), loss "
                         + "(unreliable-sequenced messages of 1..32 fragments through a relay losing 1%% and 5%%, "
                         + "delivery beside (1-p)^n), scale (--clients connections each sending 20 messages/s to "
-                        + "one server that echoes them), modes (udpnet's server modes: --connections peers, datagrams "
+                        + "one server that echoes them; udpnet's server runs in a child JVM of its own, so its CPU "
+                        + "per message, cores, heap and RSS per connection and cores while idle are its own; also "
+                        + "handshakes/s with every connection started at once), modes (udpnet's server modes: --connections peers, datagrams "
                         + "echoed by a "
                         + "UdpServer and reliable-ordered messages counted by a MessageServer, per --modes), all.",
                 "",
@@ -71,9 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int rate = 1000;
 
-    @Option(names = "--clients", paramLabel = "N", description = "connections in scale, 1..100000 "
-            + "(default: ${DEFAULT-VALUE})")
-    int clients = 10_000;
+    @Option(names = "--clients", paramLabel = "N[,N...]", description = "connections in scale, 1..100000; a "
+            + "comma-separated list (e.g. 1000,5000,10000) gives a row per count, each with a fresh server and "
+            + "fresh clients (default: ${DEFAULT-VALUE})")
+    String clients = "10000";
 
     @Option(names = "--modes", paramLabel = "M1,M2,...", description = "server modes in modes: shared, sharded, "
             + "sharded:n (n sockets), connected, connected:n (at most n connected sockets) (default: ${DEFAULT-VALUE})")
@@ -129,7 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Scenario> scenarios = scenarios();
         BenchRun.Options options = new BenchRun.Options(peerNames(), range("--duration", duration, 1, 600),
                 range("--warmup", warmup, 0, 100), range("--iterations", iterations, 1, 1000),
-                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), range("--clients", clients, 1, 100_000), idle, modeList(),
+                range("--size", size, PingSchedule.HEADER, Scenario.BULK_SIZE), range("--rate", rate, 1, 100_000), clientCounts(), idle, modeList(),
                 range("--connections", connections, 1, 10_000));
         PrintWriter out = spec.commandLine().getOut();
         int steps = scenarios.stream().mapToInt(s -> BenchRun.steps(options, s)).sum();
@@ -167,6 +171,14 @@ public final class BenchCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "SCENARIO: one of throughput, bulk, pingpong, loss, scale, "
                 + "modes, all "
                 + "expected, got '" + scenario + "'");
+    }
+
+    private List<Integer> clientCounts() {
+        try {
+            return ScaleScenario.parseClients(clients);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--clients: " + e.getMessage());
+        }
     }
 
     private List<String> modeList() {

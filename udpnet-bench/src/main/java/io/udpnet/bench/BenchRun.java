@@ -17,7 +17,7 @@ import java.util.List;
 final class BenchRun {
     /** The settings of a run, as given on the command line. */
     record Options(List<String> peers, int durationSeconds, int warmup, int iterations, int size, int rate,
-                   int clients, PeerSettings.Idle idle, List<String> modes, int connections) {
+                   List<Integer> clients, PeerSettings.Idle idle, List<String> modes, int connections) {
     }
 
     /** A scenario's results, with the load average before and after. */
@@ -37,8 +37,11 @@ final class BenchRun {
         if (scenario == Scenario.MODES) {
             return ModesRun.run(options, progress);
         }
-        if (scenario == Scenario.LOSS || scenario == Scenario.SCALE) {
-            return udpnetOnly(scenario);
+        if (scenario == Scenario.SCALE) {
+            return ScaleScenario.run(options, progress);
+        }
+        if (scenario == Scenario.LOSS) {
+            return lossRun();
         }
         String loadBefore = Machine.loadAverage();
         int size = scenario == Scenario.BULK ? Scenario.BULK_SIZE : options.size();
@@ -134,24 +137,20 @@ final class BenchRun {
     }
 
     /**
-     * The loss and scale scenarios, run for udpnet's peers and ENet (the one other peer with unreliable fragmented
-     * messages, and with many peers per host); the others are n/a with the reason.
+     * The loss scenario, run for udpnet's peers and ENet (the one other peer with unreliable fragmented messages);
+     * the others are n/a with the reason.
      */
-    private Outcome udpnetOnly(Scenario scenario) throws Exception {
+    private Outcome lossRun() throws Exception {
         String loadBefore = Machine.loadAverage();
         List<PeerResult> results = new ArrayList<>();
         List<DatagramIo> ios = new ArrayList<>();
         for (String name : options.peers()) {
-            String na = notApplicable(name, scenario);
+            String na = notApplicable(name, Scenario.LOSS);
             DatagramIo io = null;
             if (na == null) {
                 try {
                     if (name.equals("enet")) {
-                        if (scenario == Scenario.LOSS) {
-                            Peers.enetCall("EnetLoss", "check", new Class<?>[0]);
-                        } else {
-                            Peers.enetCall("EnetScale", "check", new Class<?>[] {int.class}, options.clients());
-                        }
+                        Peers.enetCall("EnetLoss", "check", new Class<?>[0]);
                     } else {
                         io = name.equals("udpnet-native") ? Peers.nativeIo() : DatagramIo.nio();
                     }
@@ -162,47 +161,29 @@ final class BenchRun {
             if (na != null) {
                 results.add(PeerResult.notApplicable(name, na));
                 progress.note("%s: skipped, %s", name, na);
-                progress.skip(steps(options, scenario) / options.peers().size());
+                progress.skip(steps(options, Scenario.LOSS) / options.peers().size());
                 continue;
             }
             ios.add(io);
             @SuppressWarnings("unchecked")
-            List<String> config = io == null ? (List<String>) Peers.enetCall(scenario == Scenario.LOSS ? "EnetLoss"
-                    : "EnetScale", "configuration", new Class<?>[0]) : scenario == Scenario.LOSS ? LossRun.configuration(io, LossRun.config())
-                    : ScaleRun.configuration(io, options.clients());
+            List<String> config = io == null ? (List<String>) Peers.enetCall("EnetLoss", "configuration",
+                    new Class<?>[0]) : LossRun.configuration(io, LossRun.config());
             results.add(PeerResult.of(name, config));
         }
         List<PeerResult> measured = results.stream().filter(PeerResult::measured).toList();
-        if (scenario == Scenario.LOSS) {
-            for (int round = 0; round < options.warmup() + options.iterations(); round++) {
-                for (int k = 0; k < measured.size(); k++) {
-                    int i = (k + round) % measured.size();
-                    boolean counted = round >= options.warmup();
-                    if (ios.get(i) == null) {
-                        Peers.enetCall("EnetLoss", "measure", new Class<?>[] {Options.class, PeerResult.class,
-                            Progress.class, boolean.class}, options, measured.get(i), progress, counted);
-                    } else {
-                        LossRun.measure(ios.get(i), options, measured.get(i), progress, counted);
-                    }
-                }
-            }
-        } else {
-            // Thousands of connections per peer: one peer at a time, each with all its rounds.
-            for (int i = 0; i < measured.size(); i++) {
-                PeerResult r = measured.get(i);
-                try (ScaleDriver run = ios.get(i) == null ? (ScaleDriver) Peers.enetCall("EnetScale", "open",
-                        new Class<?>[] {int.class}, options.clients()) : ScaleRun.open(ios.get(i), options.clients())) {
-                    r.heapPerConnection = run.heapPerConnection();
-                    for (int round = 0; round < options.warmup() + options.iterations(); round++) {
-                        boolean counted = round >= options.warmup();
-                        String line = run.measure(options.durationSeconds() * 1_000_000_000L, r, counted);
-                        progress.step("scale round %d/%d%s %s: %s", round + 1, options.warmup()
-                                + options.iterations(), counted ? "" : " (warm-up)", r.peer, line);
-                    }
+        for (int round = 0; round < options.warmup() + options.iterations(); round++) {
+            for (int k = 0; k < measured.size(); k++) {
+                int i = (k + round) % measured.size();
+                boolean counted = round >= options.warmup();
+                if (ios.get(i) == null) {
+                    Peers.enetCall("EnetLoss", "measure", new Class<?>[] {Options.class, PeerResult.class,
+                        Progress.class, boolean.class}, options, measured.get(i), progress, counted);
+                } else {
+                    LossRun.measure(ios.get(i), options, measured.get(i), progress, counted);
                 }
             }
         }
-        return new Outcome(scenario, options, results, loadBefore, Machine.loadAverage());
+        return new Outcome(Scenario.LOSS, options, results, loadBefore, Machine.loadAverage());
     }
 
     /** Why peer {@code name} sits out the loss or scale scenario; null for the peers that run it. */
@@ -223,6 +204,9 @@ final class BenchRun {
 
     /** The steps the progress bar counts for one scenario: rounds × peers, times the cells of the loss scenario. */
     static int steps(Options o, Scenario s) {
+        if (s == Scenario.SCALE) {
+            return ScaleScenario.stepsPerPeer(o) * o.peers().size();
+        }
         int perRound = s == Scenario.LOSS ? LossRun.steps() : s == Scenario.MODES ? o.modes().size() * 2 : 1;
         return (o.warmup() + o.iterations()) * o.peers().size() * perRound;
     }

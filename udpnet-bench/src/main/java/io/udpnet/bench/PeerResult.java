@@ -20,10 +20,8 @@ final class PeerResult {
     long sent;
     long delivered;
     long cpuNanos;
-    /** {@link #heapPerConnection} of a peer whose connections are not on the Java heap. */
-    static final long NOT_ON_HEAP = Long.MIN_VALUE;
-    /** The scale scenario's heap per connection, in bytes; -1 elsewhere. */
-    long heapPerConnection = -1;
+    /** The scale scenario's figures beyond round trips and counts; untouched elsewhere. */
+    final ScaleFigures scale = new ScaleFigures();
 
     private PeerResult(String peer, List<String> configuration, String notApplicable) {
         this.peer = peer;
@@ -57,6 +55,11 @@ final class PeerResult {
 
     static PeerResult notApplicable(String peer, String reason) {
         return new PeerResult(peer, List.of(), reason);
+    }
+
+    /** The peer's name, with the connections in the scale scenario (one row per client count). */
+    String label() {
+        return scale.clients == 0 ? peer : peer + ", " + scale.clients + " clients";
     }
 
     boolean measured() {

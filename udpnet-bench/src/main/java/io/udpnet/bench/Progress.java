@@ -31,6 +31,11 @@ final class Progress {
         done = Math.min(total, done + n);
     }
 
+    /** Where the progress goes, for output passed through (a child process's stderr). */
+    PrintWriter writer() {
+        return out;
+    }
+
     void note(String format, Object... args) {
         out.println("# " + String.format(Locale.ROOT, format, args));
         out.flush();

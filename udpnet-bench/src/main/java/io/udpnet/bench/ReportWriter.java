@@ -54,8 +54,11 @@ final class ReportWriter {
                 b.append(targets).append('\n');
             }
             b.append("Configurations:\n\n");
+            List<String> listed = new java.util.ArrayList<>();
             for (PeerResult r : o.results()) {
-                if (r.measured()) {
+                // Scale has a row per client count; the configuration is the peer's, listed once.
+                if (r.measured() && !listed.contains(r.peer)) {
+                    listed.add(r.peer);
                     b.append("- **").append(r.peer).append("**\n");
                     r.configuration.forEach(c -> b.append("  - ").append(c).append('\n'));
                 }
@@ -100,7 +103,7 @@ final class ReportWriter {
             if (!r.measured() || r.rtt.getTotalCount() == 0) {
                 continue;
             }
-            XYSeries s = new XYSeries(r.peer);
+            XYSeries s = new XYSeries(r.label());
             for (double p : CURVE) {
                 s.add(1 / (1 - p / 100), r.micros(p));
             }

@@ -16,7 +16,9 @@ final class ResultFormat {
             case THROUGHPUT -> op.size() + "-byte messages";
             case BULK -> "1 MiB messages";
             case PINGPONG -> op.size() + "-byte pings at " + op.rate() + "/s, round trips timed from when due";
-            case SCALE -> op.clients() + " connections, " + ScaleRun.PER_SECOND + " messages/s each, echoed";
+            case SCALE -> String.join(" / ", op.clients().stream().map(n -> String.format(Locale.ROOT, "%,d", n))
+                    .toList()) + " connections, " + ScaleRun.PER_SECOND + " messages/s each, echoed by a server in "
+                    + "its own JVM (udpnet)";
             case MODES -> op.size() + "-byte datagrams and messages, " + op.connections() + " connections, modes "
                     + String.join(", ", op.modes());
             case LOSS -> "unreliable-sequenced messages at " + op.rate() + "/s, " + op.durationSeconds()
@@ -34,19 +36,7 @@ final class ResultFormat {
         if (o.scenario() == Scenario.LOSS) {
             lossTable(b, o);
         } else if (o.scenario() == Scenario.SCALE) {
-            line(b, "| peer | p50 µs | p99 µs | p99.9 µs | max µs | echoed / sent | lost | CPU cores | heap per "
-                    + "connection |");
-            line(b, "|---|---|---|---|---|---|---|---|---|");
-            for (PeerResult r : o.results()) {
-                if (!r.measured()) {
-                    line(b, "| %s | n/a: %s | | | | | | | |", r.peer, r.notApplicable);
-                    continue;
-                }
-                line(b, "| %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %.2f | %s |", r.peer, r.micros(50),
-                        r.micros(99), r.micros(99.9), r.rtt.getMaxValue() / 1e3, r.delivered, r.sent,
-                        r.sent - r.delivered, PeerResult.mean(r.cores), r.heapPerConnection == PeerResult.NOT_ON_HEAP
-                                ? "n/a (native memory)" : String.format(Locale.ROOT, "%,d B", r.heapPerConnection));
-            }
+            ScaleFormat.table(b, o);
         } else if (o.scenario() == Scenario.PINGPONG) {
             line(b, "| peer | p50 µs | p99 µs | p99.9 µs | max µs | pongs / pings | CPU cores |");
             line(b, "|---|---|---|---|---|---|---|");
@@ -104,6 +94,9 @@ final class ResultFormat {
         for (int i = 0; i < rs.size(); i++) {
             PeerResult r = rs.get(i);
             b.append(i == 0 ? "\n" : ",\n").append(indent).append("  {\"peer\": ").append(quote(r.peer));
+            if (r.scale.clients > 0) {
+                b.append(", \"clients\": ").append(r.scale.clients);
+            }
             if (!r.measured()) {
                 b.append(", \"notApplicable\": ").append(quote(r.notApplicable)).append('}');
                 continue;
@@ -119,10 +112,9 @@ final class ResultFormat {
                             c.theory()));
                 }
                 b.append(']');
-            } else if (o.scenario() == Scenario.PINGPONG || o.scenario() == Scenario.SCALE) {
-                if (r.heapPerConnection >= 0) {
-                    b.append(", \"heapBytesPerConnection\": ").append(r.heapPerConnection);
-                }
+            } else if (o.scenario() == Scenario.SCALE) {
+                ScaleFormat.json(b, r);
+            } else if (o.scenario() == Scenario.PINGPONG) {
                 b.append(String.format(Locale.ROOT, ", \"p50Micros\": %.2f, \"p99Micros\": %.2f, "
                                 + "\"p999Micros\": %.2f, \"maxMicros\": %.2f", r.micros(50), r.micros(99),
                         r.micros(99.9), r.rtt.getMaxValue() / 1e3));

@@ -1,18 +1,24 @@
 package io.udpnet.bench;
 
 /**
- * One peer's side of the {@code scale} scenario, set up once with all its connections: {@link ScaleRun} for udpnet,
- * {@code EnetScale} for ENet.
+ * One peer's side of the {@code scale} scenario at one client count, set up once with all its connections:
+ * {@link ScaleRun} for udpnet, {@code EnetScale} for ENet.
  */
 interface ScaleDriver extends AutoCloseable {
-    /** Heap per connection in bytes, or {@link PeerResult#NOT_ON_HEAP} where the connections live elsewhere. */
-    long heapPerConnection();
+    /** Adds what was measured while connecting (handshakes, memory) to {@code result}; returns the progress line. */
+    String connected(PeerResult result);
 
     /**
      * Sends for {@code nanos}, waits for the last echoes, and adds what was measured to {@code result} when
      * {@code counted}; returns the line for the progress bar.
      */
     String measure(long nanos, PeerResult result, boolean counted) throws Exception;
+
+    /**
+     * Sends nothing for {@code nanos} with every connection open and adds the server's cores meanwhile to
+     * {@code result}, where they can be told apart from the load generator's; returns the progress line.
+     */
+    String idle(long nanos, PeerResult result) throws Exception;
 
     @Override
     void close();

@@ -1,178 +1,184 @@
 package io.udpnet.bench;
 
-import io.udpnet.ConnectionConfig;
-import io.udpnet.Delivery;
-import io.udpnet.ServerEndpointConfig;
 import io.udpnet.io.DatagramIo;
-import io.udpnet.io.ServerMode;
-import io.udpnet.messaging.ConnectionClosedException;
-import io.udpnet.messaging.MessageClient;
-import io.udpnet.messaging.MessageClientConfig;
-import io.udpnet.messaging.MessageConnection;
-import io.udpnet.messaging.MessageConnectionListener;
-import io.udpnet.messaging.MessageServer;
-import io.udpnet.messaging.MessageServerConfig;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Locale;
 
 /**
- * The {@code scale} scenario for a udpnet peer: one SHARED {@link MessageServer} that echoes every message, and
- * {@code --clients} connections spread over {@value #CLIENT_THREADS} {@link MessageClient}s (one I/O thread each).
- * One thread sends {@value #PER_SECOND} reliable-ordered messages per second per connection, round-robin on a fixed
- * schedule; each echo's round trip counts from when its message was due (see {@link PingSchedule}). Heap per
- * connection is measured once, after a full garbage collection before connecting and after: both ends live in this
- * process, so the figure covers a client and a server connection together, an upper bound for the server's share.
+ * The {@code scale} scenario for a udpnet peer at one client count: the echo server in a child JVM
+ * ({@link ScaleServerProcess} running {@link ScaleServer}), so that its CPU time, heap and resident set are its own,
+ * and the load ({@link ScaleLoad}) in this JVM. Opening it measures the connect phase (every connection at once:
+ * handshakes per second, the server's CPU per handshake, its heap and RSS per connection); each round then the round
+ * trips, the server's CPU per echoed message and cores, and this process's cores (the clients'); {@link #idle} the
+ * server's cores with nothing sent.
  */
 final class ScaleRun implements ScaleDriver {
-    static final int PER_SECOND = 20;
-    private static final int CLIENT_THREADS = 4;
-    private static final int SIZE = 32;
-    private static final long WAIT_NANOS = 2_000_000_000L;
+    static final int PER_SECOND = ScaleLoad.PER_SECOND;
+    /** Connections opened and closed again before the connect phase is measured (fewer when fewer are asked). */
+    static final int WARM_UP = 500;
 
-    private final Recorder rtt = new Recorder(3);
-    private final AtomicLong echoed = new AtomicLong();
-    private final List<MessageClient> clients = new ArrayList<>();
-    private final MessageServer server;
-    private final MessageConnection[] connections;
-    private final long heapPerConnection;
+    private final ScaleServerProcess server;
+    private final ScaleLoad load;
+    private final int count;
+    private String connectLine = "";
 
-    private ScaleRun(DatagramIo io, int count) throws IOException {
-        ConnectionConfig config = ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).build();
-        long before = usedHeapAfterGc();
-        server = MessageServer.open(MessageServerConfig.builder()
-                .bindAddress(new InetSocketAddress("127.0.0.1", 0)).mode(ServerMode.SHARED).connection(config)
-                .server(ServerEndpointConfig.builder().maxConnections(Math.max(count, 1)).build())
-                .listener(new Echo()).io(io).build());
-        connections = new MessageConnection[count];
-        MessageConnectionListener pongs = new Pongs();
-        try {
-            for (int c = 0; c < Math.min(CLIENT_THREADS, count); c++) {
-                clients.add(MessageClient.open(MessageClientConfig.builder().connection(config).io(io).build()));
-            }
-            for (int i = 0; i < count; i++) {
-                connections[i] = clients.get(i % clients.size()).connect(server.localAddress(),
-                        ByteBuffer.allocate(0), pongs);
-            }
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
-        heapPerConnection = (usedHeapAfterGc() - before) / Math.max(1, count);
-    }
-
-    static ScaleRun open(DatagramIo io, int count) throws IOException {
-        return new ScaleRun(io, count);
-    }
-
-    static List<String> configuration(DatagramIo io, int count) {
-        return List.of("I/O: " + io.name() + "; MessageServer SHARED (one socket, one I/O thread) echoing with trySend",
-                count + " connections over " + Math.min(CLIENT_THREADS, count) + " MessageClients, channel "
-                        + "RELIABLE_ORDERED, " + SIZE + "-byte messages, " + PER_SECOND + " per second each, sent "
-                        + "round-robin by one thread on a fixed schedule",
-                "heap per connection: used heap after System.gc() before and after connecting, over the "
-                        + "connections; client and server ends together (both in this process)");
-    }
-
-    @Override
-    public long heapPerConnection() {
-        return heapPerConnection;
+    private ScaleRun(ScaleServerProcess server, ScaleLoad load, int count) {
+        this.server = server;
+        this.load = load;
+        this.count = count;
     }
 
     /**
-     * Sends for {@code nanos}, waits for the last echoes, and adds what was measured to {@code result} when
-     * {@code counted}; returns the line for the progress bar.
+     * Starts the server process, opens the clients and connects them all; stops everything again if that fails.
+     *
+     * @param io       the server's I/O (the clients' is {@link #clientIo})
+     * @param count    connections
+     * @param err      where the server process's stderr goes
+     * @param result   where the connect phase's figures go
      */
+    static ScaleRun open(DatagramIo io, int count, Writer err, PeerResult result) throws IOException,
+            InterruptedException {
+        ScaleServerProcess server = ScaleServerProcess.start(io.name().equals(Peers.NATIVE_IO) ? "native" : "nio",
+                count, err);
+        ScaleLoad load = null;
+        try {
+            load = ScaleLoad.open(clientIo(), count);
+            ScaleRun run = new ScaleRun(server, load, count);
+            run.connect(result);
+            return run;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (load != null) {
+                load.close();
+            }
+            server.close();
+            throw e;
+        }
+    }
+
+    private void connect(PeerResult result) throws IOException, InterruptedException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        // A fresh JVM's first handshakes run in the interpreter: warm both ends up, and wait until the server has
+        // let those connections go, so that the figures below are the steady state's.
+        load.warmUp(address, Math.min(count, WARM_UP));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (server.cpu().connections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        ScaleServerProcess.Stats before = server.stats();
+        if (before.connections() != 0) {
+            throw new IOException("scale: the server still holds " + before.connections() + " warm-up connections");
+        }
+        long rssBefore = server.settledRssBytes();
+        ScaleServerProcess.Stats c0 = server.cpu();
+        long nanos = load.connectAll(address);
+        ScaleServerProcess.Stats c1 = server.cpu();
+        ScaleServerProcess.Stats after = server.stats();
+        long rssAfter = server.settledRssBytes();
+        if (after.connections() != count) {
+            throw new IOException("scale: the server holds " + after.connections() + " connections, " + count
+                    + " expected");
+        }
+        ScaleFigures f = result.scale;
+        f.handshakesPerSecond = count * 1e9 / nanos;
+        f.serverCpuNanosPerHandshake = (double) (c1.cpuNanos() - c0.cpuNanos()) / count;
+        f.heapPerConnection = (after.heapBytes() - before.heapBytes()) / count;
+        f.rssPerConnection = rssBefore < 0 || rssAfter < 0 ? ScaleFigures.NOT_MEASURED
+                : (rssAfter - rssBefore) / count;
+        connectLine = String.format(Locale.ROOT, "%,d connections open in %.1f ms (%,.0f handshakes/s, server "
+                        + "%.1f us CPU per handshake); server heap %,d B, RSS %s per connection (pid %d)", count,
+                nanos / 1e6, f.handshakesPerSecond, f.serverCpuNanosPerHandshake / 1e3, f.heapPerConnection,
+                rssBefore < 0 || rssAfter < 0 ? "n/a" : String.format(Locale.ROOT, "%,d B", f.rssPerConnection),
+                server.pid());
+    }
+
+    /**
+     * The load generator's I/O: NIO for every peer. With the native I/O, a {@code MessageClient} opening hundreds of
+     * connections at once loses some to CONNECT_TIMED_OUT (docs/bench/handshakes.md), which the connect phase
+     * cannot have; each client connection has a socket of its own either way, so the native I/O's batching, which
+     * the server's one socket gains from, does little for the clients.
+     */
+    static DatagramIo clientIo() {
+        return DatagramIo.nio();
+    }
+
+    static List<String> configuration(DatagramIo io) {
+        return List.of("server: MessageServer SHARED (one socket, one I/O thread) echoing with trySend, in a child "
+                        + "JVM (same java and class path, " + ScaleServerProcess.HEAP + ", I/O " + io.name() + ")",
+                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClients on " + clientIo().name()
+                        + " for every peer (the native I/O's clients lose connections to time-outs when hundreds "
+                        + "connect at once), channel RELIABLE_ORDERED, "
+                        + ScaleLoad.SIZE + "-byte messages, " + PER_SECOND + " per second per connection, sent "
+                        + "round-robin by one thread that parks until the next is due (no busy-spinning)",
+                "connect: first min(N, " + WARM_UP + ") connections opened and closed again (JIT warm-up), then "
+                        + "every connection started at once with connectAsync (client connect timeout 60 s, not 5 s, "
+                        + "so that none of a storm is cut off); handshakes/s = connections / time to the last one "
+                        + "open; server CPU per handshake from its process CPU time",
+                "server heap and RSS per connection: its used heap after System.gc() twice and its VmRSS, with "
+                        + "every connection open less before connecting, over the connections",
+                "cores: the server process's CPU time over wall time; client cores: the bench process's; process "
+                        + "CPU time as the system counts it (in 10 ms ticks on some kernels, so short phases are "
+                        + "coarse)");
+    }
+
+    @Override
+    public String connected(PeerResult result) {
+        return connectLine;
+    }
+
     @Override
     public String measure(long nanos, PeerResult result, boolean counted) throws Exception {
-        int n = connections.length;
-        long interval = 1_000_000_000L / ((long) PER_SECOND * n);
-        long count = Math.max(1, nanos / Math.max(1, interval));
-        ByteBuffer m = ByteBuffer.allocate(SIZE);
-        rtt.reset();
-        long e0 = echoed.get();
-        long sent = 0;
-        long refused = 0;
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ScaleServerProcess.Stats s0 = server.cpu();
         long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        long start = t0 + 1_000_000;
-        for (long i = 0; i < count; i++) {
-            long due = start + i * interval;
-            long left;
-            while ((left = due - System.nanoTime()) > 50_000) {
-                LockSupport.parkNanos(left - 50_000);
-            }
-            m.clear();
-            m.putLong(0, i).putLong(8, due);
-            if (connections[(int) (i % n)].trySend(0, m)) {
-                sent++;
-            } else {
-                refused++;
-            }
-        }
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (echoed.get() - e0 < sent && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        long c1 = os.getProcessCpuTime();
+        ScaleLoad.Round round = load.round(nanos);
         long t1 = System.nanoTime();
-        long got = echoed.get() - e0;
-        Histogram h = rtt.getIntervalHistogram();
-        double cores = (double) (c1 - c0) / (t1 - t0);
+        long c1 = os.getProcessCpuTime();
+        ScaleServerProcess.Stats s1 = server.cpu();
+        long serverCpu = s1.cpuNanos() - s0.cpuNanos();
+        long serverEchoed = s1.echoed() - s0.echoed();
+        double serverCores = (double) serverCpu / (t1 - t0);
+        double clientCores = (double) (c1 - c0) / (t1 - t0);
+        Histogram h = round.rtt();
         if (counted) {
             result.rtt.add(h);
-            result.sent += sent + refused;
-            result.delivered += got;
-            result.cores.add(cores);
+            result.sent += round.sent() + round.refused();
+            result.delivered += round.echoed();
+            result.cores.add(clientCores);
+            result.scale.serverCores.add(serverCores);
+            result.scale.serverCpuNanos += serverCpu;
+            result.scale.serverEchoed += serverEchoed;
         }
-        return String.format(java.util.Locale.ROOT, "%,d connections: %,d of %,d echoed (%,d refused by trySend), "
-                        + "p50 %.1f us, p99 %.1f us, max %.1f us, %.2f cores, heap %,d B per connection", n, got,
-                sent + refused, refused, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getMaxValue() / 1e3, cores, heapPerConnection);
+        return String.format(Locale.ROOT, "%,d connections: %,d of %,d echoed (%,d refused by trySend), p50 %.1f "
+                        + "us, p99 %.1f us, max %.1f us; server %.2f cores, %.2f us CPU per echo; clients %.2f cores",
+                count, round.echoed(), round.sent() + round.refused(), round.refused(),
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3,
+                serverCores, serverEchoed == 0 ? Double.NaN : serverCpu / 1e3 / serverEchoed, clientCores);
     }
 
-    /** The server's listener: echoes every message on its connection. */
-    private static final class Echo implements MessageConnectionListener {
-        @Override
-        public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
-            try {
-                c.trySend(channel, message);
-            } catch (ConnectionClosedException e) {
-                // closing at the end of the run
-            }
-        }
-    }
-
-    /** The clients' listener, on their I/O threads: records each echo's round trip. */
-    private final class Pongs implements MessageConnectionListener {
-        @Override
-        public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
-            rtt.recordValue(Math.max(0, System.nanoTime() - message.getLong(message.position() + 8)));
-            echoed.incrementAndGet();
-        }
-    }
-
-    private static long usedHeapAfterGc() {
-        System.gc();
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    @Override
+    public String idle(long nanos, PeerResult result) throws Exception {
+        ScaleServerProcess.Stats s0 = server.cpu();
+        long t0 = System.nanoTime();
+        Thread.sleep(nanos / 1_000_000);
+        ScaleServerProcess.Stats s1 = server.cpu();
+        long t1 = System.nanoTime();
+        result.scale.idleServerCores = (double) (s1.cpuNanos() - s0.cpuNanos()) / (t1 - t0);
+        result.scale.idleSeconds = (t1 - t0) / 1e9;
+        return String.format(Locale.ROOT, "%,d idle connections for %.1f s: server %.4f cores", count,
+                result.scale.idleSeconds, result.scale.idleServerCores);
     }
 
     @Override
     public void close() {
-        for (MessageClient c : clients) {
-            c.close();
-        }
+        load.close();
         server.close();
     }
 }

@@ -14,8 +14,10 @@ enum Scenario {
     LOSS("unreliable-sequenced messages of 1..32 fragments through an impairment relay losing 1% and 5% of "
             + "datagrams, at --rate messages/s for --duration s per fragment count; delivery beside (1-p)^n"),
     /** Many connections, each sending a few messages per second to one server that echoes them. */
-    SCALE("--clients connections to one server, each sending 20 messages/s that the server echoes; round trips "
-            + "timed from when each message was due, messages lost, CPU, heap per connection"),
+    SCALE("--clients connections (a row per count) to one server, each sending 20 messages/s that the server "
+            + "echoes; round trips timed from when each message was due, messages lost, the server's own CPU per "
+            + "message, cores, heap and RSS per connection (udpnet's server runs in a JVM of its own), handshakes/s "
+            + "with every connection started at once, and the server's cores while the connections idle"),
     /** udpnet's server modes, at the datagram level and at the message level. */
     MODES("udpnet's server modes (--modes) with --connections peers: datagrams echoed by a UdpServer, and "
             + "reliable-ordered --size-byte messages counted by a MessageServer; a fresh server per iteration");

@@ -19,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --clients} peers connected to it (ENet caps a host at {@value #MAX_PEERS} peers). The client host's thread
  * sends {@value ScaleRun#PER_SECOND} reliable 32-byte packets per second per peer, round-robin on a fixed schedule,
  * and times each echo from when its packet was due (see {@link PingSchedule}); the server host's thread echoes. Each
- * host is touched by its own thread only (ENet is not thread-safe). Connections live in native memory, so there is
- * no heap figure. Called by {@link BenchRun} by name, since it is compiled on JDK 22 or later only.
+ * host is touched by its own thread only (ENet is not thread-safe). Both hosts live in this process and their
+ * connections in native memory, so the server's own CPU, heap and RSS are not measured. Called by
+ * {@link ScaleScenario} by name, since it is compiled on JDK 22 or later only.
  */
 final class EnetScale implements ScaleDriver {
     static final int MAX_PEERS = 4095;
@@ -44,6 +45,7 @@ final class EnetScale implements ScaleDriver {
     private MemorySegment[] peers;
     private Thread serverThread;
     private Thread clientThread;
+    private long connectNanos = 1;
 
     private EnetScale(EnetPeer.Native lib, int count) {
         this.lib = lib;
@@ -66,7 +68,10 @@ final class EnetScale implements ScaleDriver {
                 SIZE + "-byte packets, " + ScaleRun.PER_SECOND + " per second per peer, sent round-robin on a fixed "
                         + "schedule by the client host's thread, which also takes the echoes; each host polled by "
                         + "its own thread (enet_host_service, timeout 0, then a 50 us park when idle)",
-                "heap per connection: n/a, ENet keeps its peers in native memory");
+                "handshakes/s: peers over the time from the first enet_host_connect to the last connect event; "
+                        + "server CPU, heap, RSS and idle figures: n/a, the server host runs in the bench's process "
+                        + "beside the clients (and ENet keeps its peers in native memory); cores: the whole "
+                        + "process");
     }
 
     static EnetScale open(int clients) throws Throwable {
@@ -93,6 +98,7 @@ final class EnetScale implements ScaleDriver {
         int port = Short.toUnsignedInt(server.reinterpret(16).get(ValueLayout.JAVA_SHORT, EnetPeer.HOST_PORT));
         address.set(ValueLayout.JAVA_SHORT, 4, (short) port);
         peers = new MemorySegment[count];
+        long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
             peers[i] = (MemorySegment) lib.hostConnect.invokeExact(client, address, 1L, 0);
             if (peers[i].equals(MemorySegment.NULL)) {
@@ -107,11 +113,22 @@ final class EnetScale implements ScaleDriver {
             throw new IllegalStateException("enet: " + (count - connected.getCount()) + " of " + count
                     + " peers connected; " + error.get());
         }
+        connectNanos = Math.max(1, System.nanoTime() - t0);
     }
 
     @Override
-    public long heapPerConnection() {
-        return PeerResult.NOT_ON_HEAP;
+    public String connected(PeerResult result) {
+        result.scale.handshakesPerSecond = count * 1e9 / connectNanos;
+        result.scale.heapPerConnection = ScaleFigures.NOT_ON_HEAP;
+        result.scale.serverNotMeasured = "server host in the bench's process, beside the clients";
+        return String.format(java.util.Locale.ROOT, "%,d peers connected in %.1f ms (%,.0f handshakes/s)", count,
+                connectNanos / 1e6, result.scale.handshakesPerSecond);
+    }
+
+    /** Not measured: the server host shares this process with the clients, so its own cores cannot be told apart. */
+    @Override
+    public String idle(long nanos, PeerResult result) {
+        return "idle phase n/a: " + result.scale.serverNotMeasured;
     }
 
     @Override

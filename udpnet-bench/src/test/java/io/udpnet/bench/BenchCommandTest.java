@@ -180,19 +180,43 @@ class BenchCommandTest {
     }
 
     @Test
-    void scaleWithRawAndUdpnetEchoesEveryConnectionsMessages() {
-        Run r = run("scale", "--peers", "raw,udpnet", "--clients", "20", "--duration", "1", "--warmup", "0",
+    void scaleWithRawAndUdpnetEchoesEveryMessageAndMeasuresTheServerProcess() {
+        Run r = run("scale", "--peers", "raw,udpnet", "--clients", "50", "--duration", "1", "--warmup", "0",
                 "--iterations", "1", "--json");
         assertEquals(0, r.status(), r.err());
         List<String> rows = results(r.out(), "scale");
         assertEquals(2, rows.size(), r.out());
         assertTrue(rows.get(0).matches("\\{\"peer\": \"raw\", \"notApplicable\": \".+\"}"), rows.get(0));
         String u = rows.get(1);
-        // 20 connections × 20 messages/s × 1 s, each echoed over a reliable channel on loopback.
-        assertEquals(400, number(u, "sent"), u);
-        assertTrue(number(u, "delivered") > 0 && number(u, "delivered") <= 400, u);
-        assertTrue(number(u, "heapBytesPerConnection") > 0, u);
+        assertEquals(50, number(u, "clients"), u);
+        // 50 connections × 20 messages/s × 1 s, each echoed over a reliable channel on loopback.
+        assertEquals(1000, number(u, "sent"), u);
+        assertEquals(number(u, "sent"), number(u, "delivered"), u);
+        assertEquals(0, number(u, "lost"), u);
         assertTrue(number(u, "p50Micros") > 0 && number(u, "p50Micros") <= number(u, "maxMicros"), u);
+        // The server process's own figures: it held 50 connections and echoed 1,000 messages.
+        assertTrue(number(u, "heapBytesPerConnection") > 0, u);
+        assertTrue(number(u, "serverCpuMicrosPerMessage") > 0, u);
+        assertTrue(number(u, "serverCpuCores") > 0, u);
+        assertTrue(number(u, "cpuCores") > 0, u);
+        assertTrue(number(u, "handshakesPerSecond") > 0, u);
+        assertTrue(number(u, "serverCpuMicrosPerHandshake") > 0, u);
+        assertTrue(number(u, "idleSeconds") > 0, u);
+        number(u, "idleServerCpuCores");
+        if (Files.exists(Path.of("/proc/self/status"))) {
+            assertTrue(u.contains("\"rssBytesPerConnection\": "), "RSS is read on Linux: " + u);
+        }
+        assertTrue(!r.err().contains("Exception"), "nothing failed, here or in the server process: " + r.err());
+        assertTrue(r.err().contains("100%"), "the progress bar ends full: " + r.err());
+    }
+
+    @Test
+    void scaleClientCountsAreCheckedBeforeAnythingRuns() {
+        assertArgumentError("--clients", "scale", "--peers", "udpnet", "--clients", "0");
+        assertArgumentError("--clients", "scale", "--peers", "udpnet", "--clients", "100001");
+        assertArgumentError("--clients", "scale", "--peers", "udpnet", "--clients", "1000,,5000");
+        assertArgumentError("--clients", "scale", "--peers", "udpnet", "--clients", "1000,many");
+        assertArgumentError("--clients", "scale", "--peers", "udpnet", "--clients", "1000,1000");
     }
 
     @Test

@@ -15,10 +15,11 @@ interface ScaleDriver extends AutoCloseable {
     String measure(long nanos, PeerResult result, boolean counted) throws Exception;
 
     /**
-     * Sends nothing for {@code nanos} with every connection open and adds the server's cores meanwhile to
-     * {@code result}, where they can be told apart from the load generator's; returns the progress line.
+     * Sends nothing for {@code settleNanos}, then for {@code nanos} more with every connection open, and adds the
+     * server's cores over the second part (and its heap per connection at the end) to {@code result}, where they
+     * can be told apart from the load generator's; returns the progress line.
      */
-    String idle(long nanos, PeerResult result) throws Exception;
+    String idle(long settleNanos, long nanos, PeerResult result) throws Exception;
 
     @Override
     void close();

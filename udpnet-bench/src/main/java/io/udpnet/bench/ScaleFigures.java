@@ -32,6 +32,8 @@ final class ScaleFigures {
     long rssPerConnection = NOT_MEASURED;
     /** The server process's cores while every connection was open and nothing was sent. */
     double idleServerCores = Double.NaN;
+    /** {@link #heapPerConnection} at the end of the idle phase, when connections have let go of what they used. */
+    long idleHeapPerConnection = NOT_MEASURED;
     /** The length of the idle phase, in seconds. */
     double idleSeconds = Double.NaN;
     /** Why the server's own figures (CPU, heap, RSS, idle) are n/a, or null. */

@@ -14,23 +14,25 @@ final class ScaleFormat {
 
     static void table(StringBuilder b, BenchRun.Outcome o) {
         b.append("| peer | clients | p50 µs | p99 µs | p99.9 µs | max µs | echoed / sent | lost | server CPU µs per "
-                + "message | server cores | client cores | server heap per connection | server RSS per connection "
-                + "| handshakes/s | server CPU µs per handshake | server cores idle |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "message | server cores | client cores | server heap per connection | server heap per idle "
+                + "connection | server RSS per connection | handshakes/s | server CPU µs per handshake "
+                + "| server cores idle |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder notes = new StringBuilder();
         for (PeerResult r : o.results()) {
             ScaleFigures f = r.scale;
             String clients = f.clients == 0 ? "" : String.format(Locale.ROOT, "%,d", f.clients);
             if (!r.measured()) {
-                b.append(String.format(Locale.ROOT, "| %s | %s | n/a: %s | | | | | | | | | | | | | |%n", r.peer,
+                b.append(String.format(Locale.ROOT, "| %s | %s | n/a: %s | | | | | | | | | | | | | | |%n", r.peer,
                         clients, r.notApplicable));
                 continue;
             }
             b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d / %,d | %,d | %s | %s "
-                            + "| %.2f | %s | %s | %s | %s | %s |%n", r.peer, clients, r.micros(50), r.micros(99),
+                            + "| %.2f | %s | %s | %s | %s | %s | %s |%n", r.peer, clients, r.micros(50), r.micros(99),
                     r.micros(99.9), r.rtt.getMaxValue() / 1e3, r.delivered, r.sent, r.sent - r.delivered,
                     number("%.2f", f.serverCpuMicrosPerMessage()), number("%.2f", PeerResult.mean(f.serverCores)),
-                    PeerResult.mean(r.cores), bytes(f.heapPerConnection), bytes(f.rssPerConnection),
+                    PeerResult.mean(r.cores), bytes(f.heapPerConnection), bytes(f.idleHeapPerConnection),
+                    bytes(f.rssPerConnection),
                     number("%,.0f", f.handshakesPerSecond), number("%.1f", f.serverCpuNanosPerHandshake / 1e3),
                     number("%.4f", f.idleServerCores)));
             if (f.serverNotMeasured != null && notes.indexOf(r.peer + ":") < 0) {
@@ -60,6 +62,9 @@ final class ScaleFormat {
         field(b, "serverCpuCores", PeerResult.mean(f.serverCores));
         if (f.heapPerConnection != ScaleFigures.NOT_MEASURED && f.heapPerConnection != ScaleFigures.NOT_ON_HEAP) {
             b.append(", \"heapBytesPerConnection\": ").append(f.heapPerConnection);
+        }
+        if (f.idleHeapPerConnection != ScaleFigures.NOT_MEASURED) {
+            b.append(", \"idleHeapBytesPerConnection\": ").append(f.idleHeapPerConnection);
         }
         if (f.rssPerConnection != ScaleFigures.NOT_MEASURED) {
             b.append(", \"rssBytesPerConnection\": ").append(f.rssPerConnection);

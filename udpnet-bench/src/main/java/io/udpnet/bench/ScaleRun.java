@@ -1,5 +1,6 @@
 package io.udpnet.bench;
 
+import io.udpnet.ConnectionConfig;
 import io.udpnet.io.DatagramIo;
 import org.HdrHistogram.Histogram;
 
@@ -27,6 +28,8 @@ final class ScaleRun implements ScaleDriver {
     private final ScaleLoad load;
     private final int count;
     private String connectLine = "";
+    /** The server's used heap before connecting, after full collections. */
+    private long heapBefore;
 
     private ScaleRun(ScaleServerProcess server, ScaleLoad load, int count) {
         this.server = server;
@@ -87,7 +90,8 @@ final class ScaleRun implements ScaleDriver {
         ScaleFigures f = result.scale;
         f.handshakesPerSecond = count * 1e9 / nanos;
         f.serverCpuNanosPerHandshake = (double) (c1.cpuNanos() - c0.cpuNanos()) / count;
-        f.heapPerConnection = (after.heapBytes() - before.heapBytes()) / count;
+        heapBefore = before.heapBytes();
+        f.heapPerConnection = (after.heapBytes() - heapBefore) / count;
         f.rssPerConnection = rssBefore < 0 || rssAfter < 0 ? ScaleFigures.NOT_MEASURED
                 : (rssAfter - rssBefore) / count;
         connectLine = String.format(Locale.ROOT, "%,d connections open in %.1f ms (%,.0f handshakes/s, server "
@@ -120,7 +124,12 @@ final class ScaleRun implements ScaleDriver {
                         + "so that none of a storm is cut off); handshakes/s = connections / time to the last one "
                         + "open; server CPU per handshake from its process CPU time",
                 "server heap and RSS per connection: its used heap after System.gc() twice and its VmRSS, with "
-                        + "every connection open less before connecting, over the connections",
+                        + "every connection open less before connecting, over the connections; heap per idle "
+                        + "connection the same at the end of the idle phase",
+                "idle phase (rounds of 2 s or more): 5 s quiet, then the server's cores over two keep-alive "
+                        + "intervals (2 x " + ConnectionConfig.defaults().keepAliveNanos() / 1_000_000_000L
+                        + " s), so that each connection's keep-alive exchanges fall in it; 5 s without a keep-alive "
+                        + "for 1-s rounds",
                 "cores: the server process's CPU time over wall time; client cores: the bench process's; process "
                         + "CPU time as the system counts it (in 10 ms ticks on some kernels, so short phases are "
                         + "coarse)");
@@ -164,16 +173,19 @@ final class ScaleRun implements ScaleDriver {
     }
 
     @Override
-    public String idle(long nanos, PeerResult result) throws Exception {
+    public String idle(long settleNanos, long nanos, PeerResult result) throws Exception {
+        Thread.sleep(settleNanos / 1_000_000);
         ScaleServerProcess.Stats s0 = server.cpu();
         long t0 = System.nanoTime();
         Thread.sleep(nanos / 1_000_000);
         ScaleServerProcess.Stats s1 = server.cpu();
         long t1 = System.nanoTime();
-        result.scale.idleServerCores = (double) (s1.cpuNanos() - s0.cpuNanos()) / (t1 - t0);
-        result.scale.idleSeconds = (t1 - t0) / 1e9;
-        return String.format(Locale.ROOT, "%,d idle connections for %.1f s: server %.4f cores", count,
-                result.scale.idleSeconds, result.scale.idleServerCores);
+        ScaleFigures f = result.scale;
+        f.idleServerCores = (double) (s1.cpuNanos() - s0.cpuNanos()) / (t1 - t0);
+        f.idleSeconds = (t1 - t0) / 1e9;
+        f.idleHeapPerConnection = (server.stats().heapBytes() - heapBefore) / count;
+        return String.format(Locale.ROOT, "%,d idle connections for %.1f s: server %.4f cores, heap %,d B per "
+                + "connection", count, f.idleSeconds, f.idleServerCores, f.idleHeapPerConnection);
     }
 
     @Override

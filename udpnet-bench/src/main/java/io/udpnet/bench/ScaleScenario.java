@@ -1,5 +1,6 @@
 package io.udpnet.bench;
 
+import io.udpnet.ConnectionConfig;
 import io.udpnet.io.DatagramIo;
 
 import java.util.ArrayList;
@@ -15,8 +16,13 @@ final class ScaleScenario {
     static final int MAX_COUNTS = 10;
     /** Most connections per count. */
     static final int MAX_CLIENTS = 100_000;
-    /** Longest idle phase, in seconds; shorter runs idle for 5 × {@code --duration}. */
-    static final int IDLE_SECONDS = 10;
+    /**
+     * The idle phase's measured window: two keep-alive intervals of the default configuration, so that it holds
+     * the keep-alive exchanges an idle connection really costs (and the shrinking its first one sets off).
+     */
+    static final long IDLE_WINDOW_NANOS = 2 * ConnectionConfig.defaults().keepAliveNanos();
+    /** Quiet time before the idle window opens, for the last echoes and acks. */
+    static final long IDLE_SETTLE_NANOS = 5_000_000_000L;
 
     private ScaleScenario() {
     }
@@ -54,9 +60,17 @@ final class ScaleScenario {
         return r;
     }
 
-    /** The idle phase for {@code durationSeconds} per round: 5 × that, at most {@value #IDLE_SECONDS} s. */
+    /**
+     * The idle phase's measured window for {@code durationSeconds} per round: {@link #IDLE_WINDOW_NANOS}, or 5 s
+     * without a keep-alive in it for 1-second rounds (a smoke run).
+     */
     static long idleNanos(int durationSeconds) {
-        return Math.min(IDLE_SECONDS, 5L * durationSeconds) * 1_000_000_000L;
+        return durationSeconds < 2 ? 5_000_000_000L : IDLE_WINDOW_NANOS;
+    }
+
+    /** Quiet time before the idle window for {@code durationSeconds} per round (none for a smoke run). */
+    static long settleNanos(int durationSeconds) {
+        return durationSeconds < 2 ? 0 : IDLE_SETTLE_NANOS;
     }
 
     /** Progress steps per peer: every round and the idle phase, for each count. */
@@ -116,7 +130,8 @@ final class ScaleScenario {
                 progress.step("scale round %d/%d%s %s: %s", round + 1, rounds, counted ? "" : " (warm-up)", r.peer,
                         line);
             }
-            progress.step("scale idle %s: %s", r.peer, run.idle(idleNanos(options.durationSeconds()), r));
+            progress.step("scale idle %s: %s", r.peer, run.idle(settleNanos(options.durationSeconds()),
+                    idleNanos(options.durationSeconds()), r));
         }
         return r;
     }

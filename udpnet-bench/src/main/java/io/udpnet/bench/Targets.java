@@ -65,10 +65,10 @@ final class Targets {
                         + "connections: measured %.4f, %s%n", r.label(), f.idleServerCores,
                         f.idleServerCores <= 0.02 ? "met" : "**missed**"));
             }
-            if (f.heapPerConnection != ScaleFigures.NOT_MEASURED && f.heapPerConnection != ScaleFigures.NOT_ON_HEAP) {
-                b.append(String.format(Locale.ROOT, "- target scale (%s): ≤ 2 KiB of server heap per connection: "
-                        + "measured %,d B, %s%n", r.label(), f.heapPerConnection,
-                        f.heapPerConnection <= 2048 ? "met" : "**missed**"));
+            if (f.idleHeapPerConnection != ScaleFigures.NOT_MEASURED) {
+                b.append(String.format(Locale.ROOT, "- target scale (%s): ≤ 2 KiB of server heap per idle "
+                        + "connection: measured %,d B, %s%n", r.label(), f.idleHeapPerConnection,
+                        f.idleHeapPerConnection <= 2048 ? "met" : "**missed**"));
             }
         }
         return b.toString();

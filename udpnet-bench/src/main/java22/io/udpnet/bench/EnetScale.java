@@ -127,7 +127,7 @@ final class EnetScale implements ScaleDriver {
 
     /** Not measured: the server host shares this process with the clients, so its own cores cannot be told apart. */
     @Override
-    public String idle(long nanos, PeerResult result) {
+    public String idle(long settleNanos, long nanos, PeerResult result) {
         return "idle phase n/a: " + result.scale.serverNotMeasured;
     }
 

@@ -203,6 +203,7 @@ class BenchCommandTest {
         assertTrue(number(u, "serverCpuMicrosPerHandshake") > 0, u);
         assertTrue(number(u, "idleSeconds") > 0, u);
         number(u, "idleServerCpuCores");
+        number(u, "idleHeapBytesPerConnection");
         if (Files.exists(Path.of("/proc/self/status"))) {
             assertTrue(u.contains("\"rssBytesPerConnection\": "), "RSS is read on Linux: " + u);
         }

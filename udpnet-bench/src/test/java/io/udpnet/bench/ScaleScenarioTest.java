@@ -38,9 +38,11 @@ class ScaleScenarioTest {
     }
 
     @Test
-    void idlePhaseIsTenSecondsAtMostAndShorterForShortRounds() {
+    void idlePhaseHoldsTwoKeepAliveIntervalsExceptInSmokeRuns() {
         assertEquals(5_000_000_000L, ScaleScenario.idleNanos(1));
-        assertEquals(10_000_000_000L, ScaleScenario.idleNanos(2));
-        assertEquals(10_000_000_000L, ScaleScenario.idleNanos(600));
+        assertEquals(0, ScaleScenario.settleNanos(1));
+        assertEquals(2 * io.udpnet.ConnectionConfig.defaults().keepAliveNanos(), ScaleScenario.idleNanos(2));
+        assertEquals(30_000_000_000L, ScaleScenario.idleNanos(600));
+        assertEquals(5_000_000_000L, ScaleScenario.settleNanos(2));
     }
 }

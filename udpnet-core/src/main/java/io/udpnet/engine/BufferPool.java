@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
  * a large reassembled message is copied into for delivery (its size rounded up to 64 KiB).
  *
  * <p>Buffers kept here count against the connection's receive budget, so the memory limits cover them: a buffer is
- * kept only if the budget has room for it, taking one out gives its bytes back, and {@link #room} gives up every kept
- * buffer before it lets the budget refuse data. An idle connection lets the whole pool go ({@link #shed}).
+ * kept only if the budget has room for it and the shared budget above it stays at most half full (one connection's
+ * spares never take the room another's data needs), taking one out gives its bytes back, and {@link #room} gives up
+ * every kept buffer before it lets the budget refuse data. An idle connection lets the whole pool go ({@link #shed}).
  */
 final class BufferPool {
     private static final int MIN_SHIFT = 6;
@@ -138,7 +139,7 @@ final class BufferPool {
     }
 
     private boolean keep(int bytes) {
-        if (!budget.canTake(bytes)) {
+        if (!budget.canKeep(bytes)) {
             return false;
         }
         budget.take(bytes);

@@ -77,4 +77,33 @@ class BufferPoolTest {
         assertNotSame(big, pool.acquire((1 << 17) + 100));
         assertNotSame(small, pool.acquire(32));
     }
+
+    @Test
+    void buffersAreKeptOnlyWhileTheSharedBudgetIsAtMostHalfFull() {
+        ByteBudget server = new ByteBudget(1 << 20);
+        ByteBudget other = new ByteBudget(1 << 20, server);
+        BufferPool pool = new BufferPool(new ByteBudget(1 << 20, server));
+        other.take(400 << 10);
+        pool.release(ByteBuffer.allocate(64 << 10));
+        assertEquals(64 << 10, pool.kept(), "464 KiB of 1 MiB: kept");
+        other.take(64 << 10);
+        pool.release(ByteBuffer.allocate(64 << 10));
+        assertEquals(64 << 10, pool.kept(), "592 KiB would be over half of the shared budget: dropped");
+        assertEquals((464 + 64) << 10, server.used());
+    }
+
+    @Test
+    void aLeasedServerBudgetCountsTheWholePoolForKeeping() {
+        MemoryPool shared = new MemoryPool(1 << 20);
+        ByteBudget.Leased elsewhere = new ByteBudget.Leased(shared);
+        ByteBudget.Leased here = new ByteBudget.Leased(shared);
+        BufferPool pool = new BufferPool(new ByteBudget(1 << 20, here));
+        assertEquals(true, elsewhere.canTake(480 << 10));
+        elsewhere.take(480 << 10);
+        pool.release(ByteBuffer.allocate(64 << 10));
+        assertEquals(0, pool.kept(), "another endpoint's 480 KiB leave no half of the pool for spares");
+        elsewhere.give(480 << 10);
+        pool.release(ByteBuffer.allocate(64 << 10));
+        assertEquals(64 << 10, pool.kept());
+    }
 }

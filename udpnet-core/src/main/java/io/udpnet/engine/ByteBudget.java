@@ -24,6 +24,19 @@ class ByteBudget {
         return used + n <= limit && (parent == null || parent.canTake(n));
     }
 
+    /**
+     * Whether {@code n} more bytes may be taken for buffers kept for reuse ({@link BufferPool}): as {@link #canTake}
+     * here, and the shared levels above must stay at most half full after it, so that what one connection keeps for
+     * its next message never takes the room another connection's data needs.
+     */
+    boolean canKeep(long n) {
+        return used + n <= limit && (parent == null || parent.halfFreeAfter(n));
+    }
+
+    boolean halfFreeAfter(long n) {
+        return used + n <= limit / 2 && (parent == null || parent.halfFreeAfter(n));
+    }
+
     /** Takes {@code n} bytes, over the limit if the caller must (see {@link ReliableReceiver}). */
     void take(long n) {
         used += n;
@@ -67,6 +80,11 @@ class ByteBudget {
             long got = pool.lease(want);
             leased += got;
             return got > 0;
+        }
+
+        @Override
+        boolean halfFreeAfter(long n) {
+            return pool.leased() + n <= pool.limit() / 2;
         }
 
         @Override

@@ -164,7 +164,7 @@ final class Channels {
         ChannelReceiver r = receivers[channel];
         if (r == null) {
             if (pool == null) {
-                pool = new BufferPool();
+                pool = new BufferPool(receiveBudget);
             }
             Delivery d = config.delivery(channel);
             r = d.isReliable()
@@ -185,8 +185,9 @@ final class Channels {
         return q == null ? 0 : q.queuedMessages();
     }
 
+    /** Bytes held for messages not yet delivered (what the pool keeps for reuse is not counted here). */
     long receiveBufferedBytes() {
-        return receiveBudget.used();
+        return receiveBudget.used() - (pool == null ? 0 : pool.kept());
     }
 
     /** Drops every message held for reassembly or reordering, giving its bytes back to the budgets. */
@@ -195,6 +196,9 @@ final class Channels {
             if (r != null) {
                 r.clear();
             }
+        }
+        if (pool != null) {
+            pool.shed();
         }
     }
 
@@ -251,6 +255,9 @@ final class Channels {
                 resume[channel] = resume[channel] & ~RECEIVE_MASK | receivers[channel].release();
                 receivers[channel] = null;
             }
+        }
+        if (pool != null) {
+            pool.shed();   // gives its bytes back to the receive budget
         }
         pool = null;
     }

@@ -567,7 +567,7 @@ public final class Connection {
         return data.datagramsInFlight();
     }
 
-    /** Bytes currently held in reassembly and reorder buffers. */
+    /** Bytes currently held in reassembly and reorder buffers for messages not yet delivered. */
     public long receiveBufferedBytes() {
         return data.receiveBufferedBytes();
     }

@@ -89,8 +89,9 @@ public final class EndpointStats {
     public long resetsLimited() { return resetsLimited; }
 
     /**
-     * Bytes of out-of-order and partial messages the endpoint's connections held at the snapshot (a level, not a
-     * count; see {@link io.udpnet.ServerEndpointConfig#receiveMemoryBytes()}).
+     * Bytes of out-of-order and partial messages the endpoint's connections held at the snapshot, with the
+     * reassembly buffers they keep for reuse until they go idle (a level, not a count; see
+     * {@link io.udpnet.ServerEndpointConfig#receiveMemoryBytes()}).
      */
     public long receiveMemoryHeld() { return receiveMemoryHeld; }
 

@@ -18,6 +18,10 @@ final class MemoryPool {
         this.chunk = Math.max(1024, Math.min(64 << 10, limit / 64));
     }
 
+    long limit() {
+        return limit;
+    }
+
     long chunk() {
         return chunk;
     }

@@ -68,12 +68,12 @@ final class ReliableReceiver implements ChannelReceiver {
             handler.onMessage(channel, src, at, len);
             return ACCEPTED;
         }
-        if (!budget.canTake(len)) {
+        if (!pool.room(len)) {
             return REFUSED;
         }
-        budget.take(len);
         int slot = reach(d, seq);
         slot(slot).hold(seq, src, at, len, pool.acquire(len));
+        budget.take(len);   // after the acquire, which gives back what the pool kept the buffer under
         state[slot] = COMPLETE;
         return ACCEPTED;
     }
@@ -106,11 +106,11 @@ final class ReliableReceiver implements ChannelReceiver {
             }
         }
         int need = m.chunkBytesFor(index);
-        if (d != 0 && !budget.canTake(need)) {
+        if (d != 0 && !pool.room(need)) {
             return REFUSED;   // a message just started holds nothing yet, and its slot stays EMPTY
         }
-        budget.take(need);
         m.add(index, src, at, len, pool);
+        budget.take(need);   // after the acquire, which gives back what the pool kept the chunk under
         state[slot] = PARTIAL;
         if (m.complete()) {
             if (d == 0) {

@@ -80,12 +80,12 @@ final class UnreliableReceiver implements ChannelReceiver {
         }
         PartialMessage m = partials[i];
         int need = m.chunkBytesFor(index);
-        if (!budget.canTake(need)) {
+        if (!pool.room(need)) {
             abandonOrFinish(i, true);   // the partial messages already held keep their room, so they can complete
             return ACCEPTED;
         }
-        budget.take(need);
         m.add(index, src, at, len, pool);
+        budget.take(need);   // after the acquire, which gives back what the pool kept the chunk under
         if (m.complete()) {
             abandonOrFinish(i, false);
             markDelivered(seq);

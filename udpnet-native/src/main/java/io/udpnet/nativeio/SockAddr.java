@@ -21,7 +21,8 @@ import java.nio.ByteOrder;
  *
  * <p>Addresses are kept as two longs (the 16 bytes of the IPv6 form, IPv4 mapped) plus port and scope. Each direction
  * has an open-addressing table (linear probing over at most {@value #PROBES} slots): received addresses placed by a
- * hash of their bytes, addresses to send to by identity. Nothing is ever removed, so an empty slot ends a search. A
+ * hash of their bytes and handed out again as the same object, addresses to send to placed by their own hash and
+ * found by reference first. Nothing is ever removed, so an empty slot ends a search. A
  * table starts small and doubles while it is more than half full or a probe run is full, up to {@value #MAX_TABLE}
  * entries, so its memory stays bounded whatever sources a hostile peer makes up; at the cap a new address replaces
  * one of its run. Used by the socket's one I/O thread.
@@ -56,7 +57,7 @@ final class SockAddr {
     private final boolean v6;
     /** Addresses received, at the slot their bytes hash to. */
     private final Table in = new Table();
-    /** Addresses sent to, at the slot their identity hashes to. */
+    /** Addresses sent to, at the slot their hash code leads to. */
     private final Table out = new Table();
 
     /** @param v6 true for a dual-stack AF_INET6 socket */
@@ -77,7 +78,7 @@ final class SockAddr {
      */
     int write(InetSocketAddress a, MemorySegment seg, long at) throws IOException {
         Table t = out;
-        int i = t.findSame(System.identityHashCode(a), a);
+        int i = t.findAddress(a.hashCode(), a);
         if (i < 0) {
             i = remember(a);
         }
@@ -135,7 +136,7 @@ final class SockAddr {
         return a;
     }
 
-    /** Converts {@code a} and keeps it in the send table, by identity. Returns its slot. */
+    /** Converts {@code a} and keeps it in the send table. Returns its slot. */
     private int remember(InetSocketAddress a) throws IOException {
         InetAddress ip = a.getAddress();
         if (ip == null) {
@@ -153,7 +154,7 @@ final class SockAddr {
             l = bytesToLong(b, 8);
             scope = ((Inet6Address) ip).getScopeId();
         }
-        return out.put(System.identityHashCode(a), a, h, l, a.getPort(), scope);
+        return out.put(a.hashCode(), a, h, l, a.getPort(), scope);
     }
 
     private static int hash(long h, long l, int port, int scope) {
@@ -189,8 +190,11 @@ final class SockAddr {
             return x ^ x >>> 15;
         }
 
-        /** The slot holding {@code a} itself, or -1. */
-        int findSame(int hash, InetSocketAddress a) {
+        /**
+         * The slot holding {@code a}, or -1. Found by reference on the hot path; an equal address found otherwise
+         * takes the entry over, so that a sender making a new object per datagram never fills the table.
+         */
+        int findAddress(int hash, InetSocketAddress a) {
             int mask = addr.length - 1;
             for (int k = 0, i = home(hash) & mask; k < PROBES; k++, i = (i + 1) & mask) {
                 InetSocketAddress e = addr[i];
@@ -199,6 +203,10 @@ final class SockAddr {
                 }
                 if (e == null) {
                     return -1;
+                }
+                if (e.equals(a)) {
+                    addr[i] = a;
+                    return i;
                 }
             }
             return -1;

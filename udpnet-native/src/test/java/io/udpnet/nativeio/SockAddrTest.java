@@ -71,6 +71,20 @@ class SockAddrTest {
     }
 
     @Test
+    void aNewButEqualObjectPerSendTakesNoNewEntry() throws Exception {
+        SockAddr s = new SockAddr(false);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
+            for (int i = 0; i < 10_000; i++) {
+                InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 7000 + i % 3);
+                assertEquals(a, s.read(seg, 0, s.write(a, seg, 0)));
+            }
+            assertEquals(3, s.sentToKnown());
+            assertEquals(3, s.receivedKnown());
+        }
+    }
+
+    @Test
     void sameBytesOtherPortOrScopeIsAnotherPeer() throws Exception {
         SockAddr s = new SockAddr(true);
         try (Arena arena = Arena.ofConfined()) {

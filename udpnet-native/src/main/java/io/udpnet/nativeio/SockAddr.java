@@ -82,16 +82,16 @@ final class SockAddr {
         if (i < 0) {
             i = remember(a);
         }
-        long h = t.hi[i];
-        long l = t.lo[i];
-        int port = t.port[i];
+        long h = t.hi(i);
+        long l = t.lo(i);
+        int port = t.port(i);
         if (v6) {
             seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) Linux.AF_INET6);
             seg.set(PORT, at + 2, (short) port);
             seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 4, 0);
             seg.set(BE_LONG, at + 8, h);
             seg.set(BE_LONG, at + 16, l);
-            seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 24, t.scope[i]);
+            seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 24, t.scope(i));
             return (int) SOCKADDR_IN6.byteSize();
         }
         if (h != 0 || (l >>> 32) != 0xffff) {
@@ -173,14 +173,15 @@ final class SockAddr {
         return out.used;
     }
 
-    /** An open-addressing table of converted addresses; each entry keeps the hash that placed it, to move it on growth. */
+    /**
+     * An open-addressing table of converted addresses. An entry's numbers lie together in one array, {@value #STRIDE}
+     * longs each (address high and low, port and scope, the hash that placed it, to move it on growth), so a lookup
+     * touches two cache lines, not one per field.
+     */
     private static final class Table {
+        private static final int STRIDE = 4;
         InetSocketAddress[] addr = new InetSocketAddress[MIN_TABLE];
-        long[] hi = new long[MIN_TABLE];
-        long[] lo = new long[MIN_TABLE];
-        int[] port = new int[MIN_TABLE];
-        int[] scope = new int[MIN_TABLE];
-        int[] hashes = new int[MIN_TABLE];
+        long[] num = new long[STRIDE * MIN_TABLE];
         int used;
         /** Which slot of a full run the next address replaces, at the cap. */
         int victim;
@@ -204,12 +205,18 @@ final class SockAddr {
                 if (e == null) {
                     return -1;
                 }
-                if (e.equals(a)) {
+                if (e.equals(a) && sameScope(e, a)) {
                     addr[i] = a;
                     return i;
                 }
             }
             return -1;
+        }
+
+        /** Inet6Address.equals ignores the scope, which the kernel needs (a link-local peer). */
+        private static boolean sameScope(InetSocketAddress e, InetSocketAddress a) {
+            return !(a.getAddress() instanceof Inet6Address x)
+                    || x.getScopeId() == ((Inet6Address) e.getAddress()).getScopeId();
         }
 
         /** The slot holding the address with these bytes, port and scope, or -1. */
@@ -219,7 +226,8 @@ final class SockAddr {
                 if (addr[i] == null) {
                     return -1;
                 }
-                if (lo[i] == l && hi[i] == h && port[i] == p && scope[i] == s) {
+                int at = STRIDE * i;
+                if (num[at + 1] == l && num[at] == h && num[at + 2] == portScope(p, s)) {
                     return i;
                 }
             }
@@ -259,35 +267,48 @@ final class SockAddr {
 
         private void set(int i, InetSocketAddress a, long h, long l, int p, int s, int hash) {
             addr[i] = a;
-            hi[i] = h;
-            lo[i] = l;
-            port[i] = p;
-            scope[i] = s;
-            hashes[i] = hash;
+            int at = STRIDE * i;
+            num[at] = h;
+            num[at + 1] = l;
+            num[at + 2] = portScope(p, s);
+            num[at + 3] = hash;
+        }
+
+        private static long portScope(int p, int s) {
+            return (long) p << 32 | s & 0xffffffffL;
+        }
+
+        long hi(int i) {
+            return num[STRIDE * i];
+        }
+
+        long lo(int i) {
+            return num[STRIDE * i + 1];
+        }
+
+        int port(int i) {
+            return (int) (num[STRIDE * i + 2] >>> 32);
+        }
+
+        int scope(int i) {
+            return (int) num[STRIDE * i + 2];
         }
 
         /** Doubles the table; an entry that finds its run full in the larger one is dropped (converted again if seen). */
         private void grow() {
             InetSocketAddress[] a0 = addr;
-            long[] h0 = hi;
-            long[] l0 = lo;
-            int[] p0 = port;
-            int[] s0 = scope;
-            int[] x0 = hashes;
-            int size = a0.length * 2;
-            addr = new InetSocketAddress[size];
-            hi = new long[size];
-            lo = new long[size];
-            port = new int[size];
-            scope = new int[size];
-            hashes = new int[size];
+            long[] n0 = num;
+            addr = new InetSocketAddress[a0.length * 2];
+            num = new long[STRIDE * a0.length * 2];
             used = 0;
             for (int k = 0; k < a0.length; k++) {
                 if (a0[k] != null) {
-                    int i = freeSlot(x0[k]);
+                    int at = STRIDE * k;
+                    int i = freeSlot((int) n0[at + 3]);
                     if (i >= 0) {
                         used++;
-                        set(i, a0[k], h0[k], l0[k], p0[k], s0[k], x0[k]);
+                        addr[i] = a0[k];
+                        System.arraycopy(n0, at, num, STRIDE * i, STRIDE);
                     }
                 }
             }

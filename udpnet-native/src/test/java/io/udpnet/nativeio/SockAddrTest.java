@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -101,6 +102,14 @@ class SockAddrTest {
             assertNotSame(ra, rb);
             assertSame(ra, roundTrip(s, a, seg));
             assertSame(r4, roundTrip(s, v4, seg));
+            byte[] linkLocal = InetAddress.getByName("fe80::1").getAddress();
+            InetSocketAddress s1 = new InetSocketAddress(Inet6Address.getByAddress(null, linkLocal, 1), 5000);
+            InetSocketAddress s2 = new InetSocketAddress(Inet6Address.getByAddress(null, linkLocal, 2), 5000);
+            InetSocketAddress r1 = roundTrip(s, s1, seg);
+            InetSocketAddress r2 = roundTrip(s, s2, seg);
+            assertNotSame(r1, r2);
+            assertEquals(1, ((Inet6Address) r1.getAddress()).getScopeId());
+            assertEquals(2, ((Inet6Address) r2.getAddress()).getScopeId());
         }
     }
 }

@@ -191,7 +191,9 @@ public final class ServerEndpoint {
             }
             return;
         }
-        if (from.equals(c.remote)) {
+        // The I/O layer usually hands over the very address object of the connection's earlier datagrams: compare
+        // the reference first, and the address only when it differs.
+        if (from == c.remote || from.equals(c.remote)) {
             c.handleDatagram(datagram, now);
         } else {
             // The token is right but the address is not: the client's NAT may have rebound, or a spoofer copied a

@@ -146,6 +146,13 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
                 return;
             }
             long now = System.nanoTime();
+            long bytes = 0;
+            for (int i = 0; i < n; i++) {
+                bytes += in.length(i);
+            }
+            // Counted once per batch: the counters are shared with the threads that read stats.
+            counters.datagramsIn.add(n);
+            counters.bytesIn.add(bytes);
             for (int i = 0; i < n; i++) {
                 route(in.peer(i), in.datagram(i), in.length(i), now);
             }
@@ -174,8 +181,8 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
         }
     }
 
+    /** Hands one datagram, already counted as received, to the handler. */
     private void route(InetSocketAddress from, ByteBuffer datagram, int length, long now) {
-        counters.received(length);
         if (length > maxDatagramSize) {
             counters.oversize.increment();
             return;
@@ -205,6 +212,7 @@ public final class SocketGroup implements IoLoop.Driver, PathError.Handler {
     private void routeHeld() {
         Held h;
         while ((h = held.pollFirst()) != null) {
+            counters.received(h.data().length);
             route(h.from(), ByteBuffer.wrap(h.data()), h.data().length, System.nanoTime());
         }
     }

@@ -331,6 +331,38 @@ public abstract class DatagramIoContract {
         assertEquals(0, p.poll(0, ready::add), "deregistered");
     }
 
+    /**
+     * One poll reports every ready socket, however many there are (here more than the 64 the native poller once took
+     * per poll). A client's I/O thread has a socket per connection: reading only part of the ready ones per turn of
+     * its loop, with every turn's sends and timers between, left answers to thousands of simultaneous connects unread
+     * while their handshakes were sent again, until the connects timed out.
+     */
+    @Test
+    @Timeout(30)
+    void onePollReportsEveryReadySocket() throws IOException {
+        int count = 300;
+        Poller p = poller();
+        UdpSocket sender = bound(V4);
+        for (int i = 0; i < count; i++) {
+            UdpSocket s = open(SocketOptions.buffers(0));
+            s.bind(new InetSocketAddress(V4, 0));
+            p.register(s, i);
+            while (sender.sendTo(payload(1, i, 16), s.localAddress()) == 0) {
+                Thread.onSpinWait();
+            }
+        }
+        // Nothing is read, so a ready socket stays ready; wait until the kernel has delivered to all of them.
+        Set<Object> reported = new HashSet<>();
+        int handled = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (reported.size() < count && System.nanoTime() < deadline) {
+            reported.clear();
+            handled = p.poll(TimeUnit.MILLISECONDS.toNanos(20), reported::add);
+        }
+        assertEquals(count, reported.size(), "sockets one poll reported");
+        assertEquals(count, handled, "the poll's count");
+    }
+
     @Test
     void closeIsIdempotent() throws IOException {
         UdpSocket s = bound(V4);

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nanoseconds with epoll_pwait2 where the C library has it, else in whole milliseconds rounded down. Each
  * registration's epoll data is an index into a table of sockets and attachments, so a ready event costs no lookup.
  *
+ * <p>One poll reports every ready socket, as {@link Poller#poll} promises: the event array grows with the
+ * registrations (one slot per socket, and one for the eventfd). With a fixed array of 64, a client's I/O thread with
+ * thousands of connected sockets read 64 of them per turn of its loop; between those turns it resent the handshakes
+ * of connections whose answers were already waiting unread, so that a storm of connects fed itself and timed out.
+ *
  * <p>A socket whose last receive left datagrams it had already taken from the kernel (GRO messages cut into a batch
  * that was full) is reported ready again by the next poll, which then does not wait: epoll, seeing an empty kernel
  * queue, would not report it until the peer sent more.
@@ -31,7 +36,8 @@ final class EpollPoller implements Poller {
                     ValueLayout.JAVA_LONG.withName("data"));
     private static final long EVENTS = EPOLL_EVENT.byteOffset(MemoryLayout.PathElement.groupElement("events"));
     private static final long DATA = EPOLL_EVENT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
-    private static final int MAX_EVENTS = 64;
+    /** The smallest event array: room for a server's few sockets without growing. */
+    private static final int MIN_EVENTS = 64;
     private static final long WAKEUP = -1;
     private static final long MILLI = 1_000_000L;
 
@@ -39,7 +45,10 @@ final class EpollPoller implements Poller {
     private final int epfd;
     private final int eventfd;
     private final MemorySegment errno;
-    private final MemorySegment events;
+    /** Room for {@link #maxEvents} events: one per registered socket and one for the eventfd, at least 64. */
+    private MemorySegment events;
+    private int maxEvents = MIN_EVENTS;
+    private int registered;
     private final MemorySegment ctlEvent;
     private final MemorySegment timeout;
     private final MemorySegment counter;
@@ -56,7 +65,7 @@ final class EpollPoller implements Poller {
 
     EpollPoller() throws IOException {
         errno = arena.allocate(Syscalls.ERRNO_LAYOUT);
-        events = arena.allocate(EPOLL_EVENT.byteSize() * MAX_EVENTS, 8);
+        events = arena.allocate(EPOLL_EVENT.byteSize() * maxEvents, 8);
         ctlEvent = arena.allocate(EPOLL_EVENT.byteSize(), 8);
         timeout = arena.allocate(16, 8);
         counter = arena.allocate(ValueLayout.JAVA_LONG);
@@ -114,6 +123,11 @@ final class EpollPoller implements Poller {
         sockets[slot] = s;
         attachments[slot] = attachment;
         s.registeredWith(this);
+        if (++registered + 1 > maxEvents) {
+            // Doubling keeps the memory given up to the arena (freed with the poller) within the final array's size.
+            maxEvents *= 2;
+            events = arena.allocate(EPOLL_EVENT.byteSize() * maxEvents, 8);
+        }
     }
 
     private int indexOf(LinuxUdpSocket s) {
@@ -141,6 +155,7 @@ final class EpollPoller implements Poller {
         if (slot >= 0) {
             sockets[slot] = null;
             attachments[slot] = null;
+            registered--;
         }
     }
 
@@ -154,15 +169,15 @@ final class EpollPoller implements Poller {
             timeoutNanos = 0;
         }
         if (timeoutNanos == Long.MAX_VALUE) {
-            n = Syscalls.epollWait(errno, epfd, events, MAX_EVENTS, -1);
+            n = Syscalls.epollWait(errno, epfd, events, maxEvents, -1);
         } else if (timeoutNanos <= 0) {
-            n = Syscalls.epollWait(errno, epfd, events, MAX_EVENTS, 0);
+            n = Syscalls.epollWait(errno, epfd, events, maxEvents, 0);
         } else if (Syscalls.hasEpollPwait2()) {
             timeout.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
             timeout.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
-            n = Syscalls.epollPwait2(errno, epfd, events, MAX_EVENTS, timeout);
+            n = Syscalls.epollPwait2(errno, epfd, events, maxEvents, timeout);
         } else {
-            n = Syscalls.epollWait(errno, epfd, events, MAX_EVENTS, (int) Math.min(timeoutNanos / MILLI,
+            n = Syscalls.epollWait(errno, epfd, events, maxEvents, (int) Math.min(timeoutNanos / MILLI,
                     Integer.MAX_VALUE));
         }
         if (n < 0) {

@@ -40,7 +40,7 @@ final class ScaleRun implements ScaleDriver {
     /**
      * Starts the server process, opens the clients and connects them all; stops everything again if that fails.
      *
-     * @param io       the server's I/O (the clients' is {@link #clientIo})
+     * @param io       the server's I/O and the clients'
      * @param count    connections
      * @param err      where the server process's stderr goes
      * @param result   where the connect phase's figures go
@@ -51,7 +51,7 @@ final class ScaleRun implements ScaleDriver {
                 count, err);
         ScaleLoad load = null;
         try {
-            load = ScaleLoad.open(clientIo(), count);
+            load = ScaleLoad.open(io, count);   // the clients on the same I/O: one I/O end to end
             ScaleRun run = new ScaleRun(server, load, count);
             run.connect(result);
             return run;
@@ -101,22 +101,11 @@ final class ScaleRun implements ScaleDriver {
                 server.pid());
     }
 
-    /**
-     * The load generator's I/O: NIO for every peer. With the native I/O, a {@code MessageClient} opening hundreds of
-     * connections at once loses some to CONNECT_TIMED_OUT (docs/bench/handshakes.md), which the connect phase
-     * cannot have; each client connection has a socket of its own either way, so the native I/O's batching, which
-     * the server's one socket gains from, does little for the clients.
-     */
-    static DatagramIo clientIo() {
-        return DatagramIo.nio();
-    }
-
     static List<String> configuration(DatagramIo io) {
         return List.of("server: MessageServer SHARED (one socket, one I/O thread) echoing with trySend, in a child "
                         + "JVM (same java and class path, " + ScaleServerProcess.HEAP + ", I/O " + io.name() + ")",
-                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClients on " + clientIo().name()
-                        + " for every peer (the native I/O's clients lose connections to time-outs when hundreds "
-                        + "connect at once), channel RELIABLE_ORDERED, "
+                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClients on " + io.name()
+                        + ", channel RELIABLE_ORDERED, "
                         + ScaleLoad.SIZE + "-byte messages, " + PER_SECOND + " per second per connection, sent "
                         + "round-robin by one thread that parks until the next is due (no busy-spinning)",
                 "connect: first min(N, " + WARM_UP + ") connections opened and closed again (JIT warm-up), then "

@@ -45,6 +45,8 @@ public final class IoLoop implements Runnable {
     private final Poller.ReadyHandler onReady = this::onReady;
     private Driver driver;
     private volatile boolean stopped;
+    /** Set by {@link #wakeup} on the loop's own thread: the next turn must not sleep. Loop thread only. */
+    private boolean turnAgain;
 
     /**
      * Makes a loop and its poller; {@link #start} runs it.
@@ -101,8 +103,16 @@ public final class IoLoop implements Runnable {
         wakeup();
     }
 
-    /** Makes the loop take a turn soon (it flushes its driver). Any thread. */
+    /**
+     * Makes the loop take a turn soon (it flushes its driver). Any thread. On the loop's own thread it only marks
+     * that the next turn must not sleep: the loop is awake, and going through the poller's wake-up (a write and a
+     * read of its wake-up file) would cost a listener that sends from inside a poll two system calls per message.
+     */
     public void wakeup() {
+        if (Thread.currentThread() == thread) {
+            turnAgain = true;
+            return;
+        }
         poller.wakeup();
         LockSupport.unpark(thread);
     }
@@ -143,6 +153,7 @@ public final class IoLoop implements Runnable {
                 if (stopped) {
                     break;
                 }
+                turnAgain = false;   // what was asked for until now, this flush does
                 long deadline = driver.flush(System.nanoTime());
                 if (stopped) {
                     break;
@@ -176,7 +187,8 @@ public final class IoLoop implements Runnable {
         // MIN_VALUE means "now"; it must not be subtracted from, or the difference would wrap to a long sleep.
         long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
                 : deadline == Long.MIN_VALUE ? 0 : deadline - System.nanoTime();
-        if (wait <= 0 || !tasks.isEmpty()) {
+        if (wait <= 0 || !tasks.isEmpty() || turnAgain) {
+            turnAgain = false;
             poller.poll(0, onReady);
         } else if (wait < MILLI) {
             // A wake-up before parkNanos makes it return at once (unpark's permit), so no hand-over is missed.

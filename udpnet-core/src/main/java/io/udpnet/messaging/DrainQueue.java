@@ -19,15 +19,23 @@ final class DrainQueue {
         this.loop = loop;
     }
 
-    /** Asks the loop to drain {@code c}. Any thread. */
+    /**
+     * Asks the loop to drain {@code c}. Any thread. Only the request that finds the queue empty wakes the loop: the
+     * later ones are taken by the same {@link #run}, so a thread sending to many connections in a row costs the loop
+     * one wake-up, not one per connection.
+     */
     void request(ConnectionDriver c) {
+        boolean first;
         lock.lock();
         try {
+            first = requested.isEmpty();
             requested.addLast(c);
         } finally {
             lock.unlock();
         }
-        loop.wakeup();
+        if (first) {
+            loop.wakeup();
+        }
     }
 
     /** Drains every connection asked for so far. Loop thread. */

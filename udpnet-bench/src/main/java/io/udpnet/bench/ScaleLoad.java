@@ -32,15 +32,23 @@ final class ScaleLoad implements AutoCloseable {
     static final int PER_SECOND = 20;
     static final int CLIENT_THREADS = 4;
     static final int SIZE = 32;
-    private static final long WAIT_NANOS = 2_000_000_000L;
+    /** How long a round waits for its last echoes; an echo that comes later counts as lost for its round. */
+    private static final long WAIT_NANOS = 10_000_000_000L;
     private static final long CONNECT_NANOS = 120_000_000_000L;
 
-    /** One round: messages sent and refused by {@code trySend}, echoes received, and their round trips. */
-    record Round(long sent, long refused, long echoed, Histogram rtt) {
+    /**
+     * One round: messages sent and refused by {@code trySend}, echoes of them received within the wait, their round
+     * trips, and echoes of earlier rounds' messages that came in meanwhile (left out of the rest).
+     */
+    record Round(long sent, long refused, long echoed, Histogram rtt, long stale) {
     }
 
     private final Recorder rtt = new Recorder(3);
     private final AtomicLong echoed = new AtomicLong();
+    /** Echoes of messages sent in an earlier round: counted there as lost, left out here. */
+    private final AtomicLong stale = new AtomicLong();
+    /** The round being measured: its number is in each message, so that late echoes of another are told apart. */
+    private volatile int round;
     private final List<MessageClient> clients = new ArrayList<>();
     private final MessageConnection[] connections;
 
@@ -120,14 +128,16 @@ final class ScaleLoad implements AutoCloseable {
         return connections.length;
     }
 
-    /** Sends for {@code nanos} on the schedule, then waits up to 2 s for the last echoes. */
+    /** Sends for {@code nanos} on the schedule, then waits up to 10 s for the last echoes. */
     Round round(long nanos) throws IOException, InterruptedException {
         int n = connections.length;
         long rate = (long) PER_SECOND * n;
         long count = Math.max(1, nanos * rate / 1_000_000_000L);
         ByteBuffer m = ByteBuffer.allocate(SIZE);
+        int r = ++round;
         rtt.reset();
         long e0 = echoed.get();
+        long s0 = stale.get();
         long sent = 0;
         long refused = 0;
         long start = System.nanoTime() + 1_000_000;
@@ -138,7 +148,7 @@ final class ScaleLoad implements AutoCloseable {
             // Every message due by now goes out in this wake-up, each stamped with its own due time.
             while (i < count && (due = start + i * 1_000_000_000L / rate) <= now) {
                 m.clear();
-                m.putLong(0, i).putLong(8, due);
+                m.putLong(0, i).putLong(8, due).putInt(16, r);
                 if (connections[(int) (i % n)].trySend(0, m)) {
                     sent++;
                 } else {
@@ -154,13 +164,17 @@ final class ScaleLoad implements AutoCloseable {
         while (echoed.get() - e0 < sent && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
-        return new Round(sent, refused, echoed.get() - e0, rtt.getIntervalHistogram());
+        return new Round(sent, refused, echoed.get() - e0, rtt.getIntervalHistogram(), stale.get() - s0);
     }
 
     /** The clients' listener, on their I/O threads: records each echo's round trip from its due time. */
     private final class Pongs implements MessageConnectionListener {
         @Override
         public void onMessage(MessageConnection c, int channel, ByteBuffer message) {
+            if (message.getInt(message.position() + 16) != round) {
+                stale.incrementAndGet();
+                return;
+            }
             rtt.recordValue(Math.max(0, System.nanoTime() - message.getLong(message.position() + 8)));
             echoed.incrementAndGet();
         }

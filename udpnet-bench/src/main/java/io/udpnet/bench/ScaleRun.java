@@ -154,9 +154,10 @@ final class ScaleRun implements ScaleDriver {
             result.scale.serverCpuNanos += serverCpu;
             result.scale.serverEchoed += serverEchoed;
         }
-        return String.format(Locale.ROOT, "%,d connections: %,d of %,d echoed (%,d refused by trySend), p50 %.1f "
-                        + "us, p99 %.1f us, max %.1f us; server %.2f cores, %.2f us CPU per echo; clients %.2f cores",
-                count, round.echoed(), round.sent() + round.refused(), round.refused(),
+        return String.format(Locale.ROOT, "%,d connections: %,d of %,d echoed (%,d refused by trySend, %,d late "
+                        + "echoes of the round before left out), p50 %.1f us, p99 %.1f us, max %.1f us; server %.2f "
+                        + "cores, %.2f us CPU per echo; clients %.2f cores",
+                count, round.echoed(), round.sent() + round.refused(), round.refused(), round.stale(),
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3,
                 serverCores, serverEchoed == 0 ? Double.NaN : serverCpu / 1e3 / serverEchoed, clientCores);
     }

@@ -26,7 +26,7 @@ final class ScaleFigures {
     long serverEchoed;
     /** The server process's cores (CPU time over wall time), one value per measured round. */
     final List<Double> serverCores = new ArrayList<>();
-    /** The server's used heap after full collections, with every connection open less before, per connection. */
+    /** The server's live heap with every connection open less before, per connection. */
     long heapPerConnection = NOT_MEASURED;
     /** The same with the server's resident set (VmRSS); not measured where the system does not say. */
     long rssPerConnection = NOT_MEASURED;

@@ -28,7 +28,7 @@ final class ScaleRun implements ScaleDriver {
     private final ScaleLoad load;
     private final int count;
     private String connectLine = "";
-    /** The server's used heap before connecting, after full collections. */
+    /** The server's live heap before connecting. */
     private long heapBefore;
 
     private ScaleRun(ScaleServerProcess server, ScaleLoad load, int count) {
@@ -112,9 +112,9 @@ final class ScaleRun implements ScaleDriver {
                         + "every connection started at once with connectAsync (client connect timeout 60 s, not 5 s, "
                         + "so that none of a storm is cut off); handshakes/s = connections / time to the last one "
                         + "open; server CPU per handshake from its process CPU time",
-                "server heap and RSS per connection: its used heap after System.gc() twice and its VmRSS, with "
-                        + "every connection open less before connecting, over the connections; heap per idle "
-                        + "connection the same at the end of the idle phase",
+                "server heap and RSS per connection: the bytes of its reachable objects (its class histogram) and "
+                        + "its VmRSS, with every connection open less before connecting, over the connections; heap "
+                        + "per idle connection the same at the end of the idle phase",
                 "idle phase (rounds of 2 s or more): 5 s quiet, then the server's cores over two keep-alive "
                         + "intervals (2 x " + ConnectionConfig.defaults().keepAliveNanos() / 1_000_000_000L
                         + " s), so that each connection's keep-alive exchanges fall in it; 5 s without a keep-alive "

@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code port N} on stdout, then answers one line per command read from stdin:
  * <ul>
  *   <li>{@code cpu}: {@code cpu <process CPU ns> connections <n> echoed <n>} (cheap: taken around measurements)</li>
- *   <li>{@code stats}: {@code heap <used bytes after System.gc() twice>} and the same as {@code cpu}, the CPU read
- *       before the collections</li>
+ *   <li>{@code stats}: {@code heap <bytes of the reachable objects>} ({@link #liveHeapBytes}) and the same as
+ *       {@code cpu}, the CPU read before the collection</li>
  *   <li>{@code quit}, or stdin closed: closes the server and exits, so the child never outlives the bench</li>
  * </ul>
  * Anything else is answered with {@code error ...}. Nothing but answers goes to stdout.
@@ -92,13 +92,33 @@ public final class ScaleServer {
         String counts = "cpu " + cpu + " connections " + server.stats().connections() + " echoed " + echoed.get();
         return switch (command) {
             case "cpu" -> counts;
-            case "stats" -> {
-                System.gc();
-                System.gc();
-                yield "heap " + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + " " + counts;
-            }
+            case "stats" -> "heap " + liveHeapBytes() + " " + counts;
             default -> "error unknown command '" + command + "' (cpu, stats, quit)";
         };
+    }
+
+    /**
+     * Bytes of the objects still reachable, from the JVM's own class histogram (taken after a full collection):
+     * exact, where the used heap after {@code System.gc()} moves by a megabyte or more with the collector's
+     * bookkeeping. Falls back to that where the diagnostic command is missing.
+     */
+    static long liveHeapBytes() {
+        try {
+            String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            for (String line : histogram.split("\n")) {
+                String[] p = line.trim().split("\\s+");
+                if (p.length == 3 && p[0].equals("Total")) {
+                    return Long.parseLong(p[2]);
+                }
+            }
+        } catch (javax.management.JMException | RuntimeException e) {
+            // below
+        }
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Echoes every message on its connection, on the server's I/O thread. */

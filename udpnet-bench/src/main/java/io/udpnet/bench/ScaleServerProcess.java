@@ -124,7 +124,7 @@ final class ScaleServerProcess implements AutoCloseable {
         return parse(ask("cpu"), -1);
     }
 
-    /** As {@link #cpu}, plus the used heap after two full collections (which the CPU figure does not include). */
+    /** As {@link #cpu}, plus the live heap (its full collection not in the CPU figure). */
     Stats stats() throws IOException {
         String a = ask("stats");
         String[] w = a.split(" ");

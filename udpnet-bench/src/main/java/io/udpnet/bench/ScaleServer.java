@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server of the {@code scale} scenario, in a JVM of its own so that its CPU time, heap and memory are its own:
- * one SHARED {@link MessageServer} on 127.0.0.1 echoing every message with {@code trySend}. Started by
+ * one SHARDED {@link MessageServer} on 127.0.0.1 (a socket and I/O thread per core, as a server of many clients
+ * runs) echoing every message with {@code trySend}. Started by
  * {@link ScaleServerProcess} with {@code nio} or {@code native} and the most connections; prints
  * {@code port N} on stdout, then answers one line per command read from stdin:
  * <ul>
@@ -71,11 +72,11 @@ public final class ScaleServer {
         System.exit(0);
     }
 
-    /** The server as the scenario has always run it; {@code echoed} counts the messages echoed. */
+    /** The scenario's server; {@code echoed} counts the messages echoed. */
     static MessageServer open(DatagramIo io, int maxConnections, AtomicLong echoed) throws IOException {
         ConnectionConfig config = connectionConfig();
         return MessageServer.open(MessageServerConfig.builder()
-                .bindAddress(new InetSocketAddress("127.0.0.1", 0)).mode(ServerMode.SHARED).connection(config)
+                .bindAddress(new InetSocketAddress("127.0.0.1", 0)).mode(ServerMode.SHARDED).connection(config)
                 .server(ServerEndpointConfig.builder().maxConnections(Math.max(maxConnections, 1)).build())
                 .listener(new Echo(echoed)).io(io).build());
     }

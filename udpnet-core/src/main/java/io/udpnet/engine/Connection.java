@@ -194,7 +194,7 @@ public final class Connection {
         }
         int result = data.handleDatagram(datagram, now);
         if (result == DataPath.PROCESSED) {
-            data.trimIfIdle(now);   // an idle connection's keep-alive was just acknowledged: give back its records
+            trimIfIdle(now);   // an idle connection's keep-alive was just acknowledged: give back its records
             lastReceivedAt = now;
             unreachableAt = Long.MIN_VALUE;
             unconfirmed = false;
@@ -325,7 +325,7 @@ public final class Connection {
                             + config.idleTimeoutNanos() / 1_000_000 + " ms", false));
                     return 0;
                 }
-                data.trimIfIdle(now);
+                trimIfIdle(now);
                 if (now >= keepAliveDue()) {
                     data.requestPing();
                 }
@@ -371,6 +371,12 @@ public final class Connection {
      * answers) or a ping waits for the congestion window: the deadline must never stay in the past, or the
      * connection would be polled in a loop.
      */
+    private void trimIfIdle(long now) {
+        if (data.trimIfIdle(now)) {
+            listener.onIdle(this);
+        }
+    }
+
     private long keepAliveDue() {
         if (data.datagramsInFlight() > 0 || data.pingPending()) {
             return Long.MAX_VALUE;

@@ -18,6 +18,14 @@ public interface ConnectionListener extends MessageListener {
     default void onAddressChanged(Connection connection, InetSocketAddress previous) {
     }
 
+    /**
+     * The connection went quiet and let go of its buffers (nothing queued or received for half the keep-alive
+     * interval, nothing in flight): a layer above may let go of what it holds per connection too. Once per quiet
+     * spell; the next message makes what it needs again.
+     */
+    default void onIdle(Connection connection) {
+    }
+
     /** The connection ended (or, for a client, never came up); it sends and delivers nothing more. */
     default void onDisconnected(Connection connection, DisconnectReason reason) {
     }

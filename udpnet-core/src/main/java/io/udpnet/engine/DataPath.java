@@ -405,21 +405,24 @@ final class DataPath implements SentLog.Listener, MessageListener {
      * established connection and after every datagram it processes, so it needs no timer of its own: the first
      * keep-alive after the connection went quiet finds it idle, and each keep-alive's ack trims again what the ping
      * took. A busy connection never qualifies, so it never shrinks and grows again in turn.
+     *
+     * @return true when this call let go of the channels' storage: the connection has just gone idle
      */
-    void trimIfIdle(long nowNanos) {
+    boolean trimIfIdle(long nowNanos) {
         if (nowNanos - lastMessageAt < config.keepAliveNanos() / 2 || sent.inFlight() > 0) {
-            return;
+            return false;
         }
         // Again after each keep-alive exchange: the ping's record and samples go once it is acknowledged (cheap
         // when there is nothing to give back).
         sent.trim();
         congestion.onIdle();
         if (trimmed || !channels.quiet()) {
-            return;
+            return false;
         }
         channels.trim();
         scratch = null;
         trimmed = true;
+        return true;
     }
 
     /** The next time {@link #pollTransmit} must be called even if nothing arrives, or {@link Long#MAX_VALUE}. */

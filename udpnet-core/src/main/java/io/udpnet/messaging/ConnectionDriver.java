@@ -298,6 +298,12 @@ final class ConnectionDriver {
         }
 
         @Override
+        public void onIdle(Connection connection) {
+            view = null;   // it may hold on to a reassembly buffer the engine just gave up
+            facade.idle();
+        }
+
+        @Override
         public void onAddressChanged(Connection connection, InetSocketAddress previous) {
             remote = connection.remoteAddress();
             owner.addressChanged(ConnectionDriver.this, previous);

@@ -388,6 +388,16 @@ public final class MessageConnection implements AutoCloseable {
         }
     }
 
+    /** The engine let go of its buffers as the connection went idle: so do the empty staging queues. I/O thread. */
+    void idle() {
+        sendLock.lock();
+        try {
+            outbox.releaseEmpty();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     /** Whether messages handed over are still waiting or unacknowledged: a close lingers for them. */
     boolean unfinished(Connection engine) {
         sendLock.lock();

@@ -56,6 +56,24 @@ final class Outbox {
         return moved;
     }
 
+    /** Lets go of the queues that hold nothing (the connection went idle); the next message makes its queue again. */
+    void releaseEmpty() {
+        for (int ch = 0; ch < queues.length; ch++) {
+            if (queues[ch] != null && queues[ch].isEmpty()) {
+                queues[ch] = null;
+            }
+        }
+    }
+
+    /** Channels holding a queue (empty or not): what an idle connection still keeps here. */
+    int queuesHeld() {
+        int n = 0;
+        for (RecordQueue q : queues) {
+            n += q == null ? 0 : 1;
+        }
+        return n;
+    }
+
     boolean isEmpty() {
         for (RecordQueue q : queues) {
             if (q != null && !q.isEmpty()) {

@@ -91,4 +91,30 @@ class IdleCostTest {
         assertTrue(clientNode.polls - clientPolls <= 2 * intervals + 2,
                 "client polled " + (clientNode.polls - clientPolls) + " times in " + intervals + " intervals");
     }
+
+    @Test
+    void eachEndIsToldOnceWhenItGoesQuietAndAgainAfterTheNextMessages() {
+        ConnectionConfig config = ConnectionConfig.defaults();
+        Simulation sim = new Simulation(SEED);
+        Recorder serverSide = new Recorder(sim::nowNanos);
+        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
+                (from, payload) -> Admission.accept(serverSide), new SplittableRandom(SEED));
+        sim.addNode(SERVER, new ServerEndpointNode(server));
+        Recorder client = new Recorder(sim::nowNanos);
+        Connection c = Connection.connect(config, ByteBuffer.allocate(0), client, new SplittableRandom(~SEED), 0);
+        sim.addNode(CLIENT, new ConnectionNode(c, SERVER));
+        sim.linkBoth(SERVER, CLIENT, LinkConfig.builder().latency(Duration.ofMillis(20)).build());
+        assertTrue(sim.runUntil(() -> serverSide.connected != null && client.connected != null,
+                Duration.ofSeconds(2).toNanos()), "seed " + SEED);
+        for (int round = 1; round <= 2; round++) {
+            for (int i = 0; i < 50; i++) {
+                sim.schedule(sim.nowNanos() + i * 20_000_000L, () -> c.send(0, ByteBuffer.wrap(new byte[] {1, 2})));
+            }
+            sim.runFor(Duration.ofSeconds(2).toNanos());
+            assertEquals(round - 1, client.idles, "busy: not idle again yet, seed " + SEED);
+            sim.runFor(Duration.ofMinutes(2).toNanos());
+            assertEquals(round, client.idles, "client, round " + round + ", seed " + SEED);
+            assertEquals(round, serverSide.idles, "server, round " + round + ", seed " + SEED);
+        }
+    }
 }

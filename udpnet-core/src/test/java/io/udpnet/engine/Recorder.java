@@ -13,6 +13,8 @@ final class Recorder implements ConnectionListener {
     /** Runs after each change of address is recorded. */
     Runnable onAddressChange = () -> { };
     Connection connected;
+    /** Times {@link #onIdle} was called. */
+    int idles;
     DisconnectReason disconnected;
     long connectedAt = -1;
     long disconnectedAt = -1;
@@ -27,6 +29,11 @@ final class Recorder implements ConnectionListener {
         byte[] b = new byte[length];
         buffer.get(offset, b);
         messages.add(channel + ":" + new String(b, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void onIdle(Connection connection) {
+        idles++;
     }
 
     @Override

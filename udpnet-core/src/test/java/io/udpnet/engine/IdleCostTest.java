@@ -53,22 +53,37 @@ class IdleCostTest {
         }
     }
 
+    /** A client connected to a server endpoint over a 20 ms link in the simulator, both ends' polls counted. */
+    record Pair(Simulation sim, Recorder serverSide, Recorder clientSide, Connection client, CountingNode serverNode,
+                CountingNode clientNode) {
+        static Pair connected(ConnectionConfig config) {
+            Simulation sim = new Simulation(SEED);
+            Recorder serverSide = new Recorder(sim::nowNanos);
+            ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
+                    (from, payload) -> Admission.accept(serverSide), new SplittableRandom(SEED));
+            CountingNode serverNode = new CountingNode(new ServerEndpointNode(server));
+            sim.addNode(SERVER, serverNode);
+            Recorder clientSide = new Recorder(sim::nowNanos);
+            Connection c = Connection.connect(config, ByteBuffer.allocate(0), clientSide, new SplittableRandom(~SEED),
+                    0);
+            CountingNode clientNode = new CountingNode(new ConnectionNode(c, SERVER));
+            sim.addNode(CLIENT, clientNode);
+            sim.linkBoth(SERVER, CLIENT, LinkConfig.builder().latency(Duration.ofMillis(20)).build());
+            assertTrue(sim.runUntil(() -> serverSide.connected != null && clientSide.connected != null,
+                    Duration.ofSeconds(2).toNanos()), "seed " + SEED);
+            return new Pair(sim, serverSide, clientSide, c, serverNode, clientNode);
+        }
+    }
+
     @Test
     void anIdleConnectionExchangesOneKeepAliveAndOneAckPerInterval() {
         ConnectionConfig config = ConnectionConfig.defaults();
-        Simulation sim = new Simulation(SEED);
-        Recorder serverSide = new Recorder(sim::nowNanos);
-        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
-                (from, payload) -> Admission.accept(serverSide), new SplittableRandom(SEED));
-        CountingNode serverNode = new CountingNode(new ServerEndpointNode(server));
-        sim.addNode(SERVER, serverNode);
-        Recorder client = new Recorder(sim::nowNanos);
-        Connection c = Connection.connect(config, ByteBuffer.allocate(0), client, new SplittableRandom(~SEED), 0);
-        CountingNode clientNode = new CountingNode(new ConnectionNode(c, SERVER));
-        sim.addNode(CLIENT, clientNode);
-        sim.linkBoth(SERVER, CLIENT, LinkConfig.builder().latency(Duration.ofMillis(20)).build());
-        assertTrue(sim.runUntil(() -> serverSide.connected != null && client.connected != null,
-                Duration.ofSeconds(2).toNanos()), "seed " + SEED);
+        Pair p = Pair.connected(config);
+        Simulation sim = p.sim();
+        Recorder serverSide = p.serverSide();
+        Connection c = p.client();
+        CountingNode serverNode = p.serverNode();
+        CountingNode clientNode = p.clientNode();
         sim.schedule(sim.nowNanos(), () -> c.send(0, ByteBuffer.wrap(new byte[] {1})));
         sim.runFor(Duration.ofSeconds(1).toNanos());
 
@@ -94,18 +109,11 @@ class IdleCostTest {
 
     @Test
     void eachEndIsToldOnceWhenItGoesQuietAndAgainAfterTheNextMessages() {
-        ConnectionConfig config = ConnectionConfig.defaults();
-        Simulation sim = new Simulation(SEED);
-        Recorder serverSide = new Recorder(sim::nowNanos);
-        ServerEndpoint server = new ServerEndpoint(config, ServerEndpointConfig.defaults(),
-                (from, payload) -> Admission.accept(serverSide), new SplittableRandom(SEED));
-        sim.addNode(SERVER, new ServerEndpointNode(server));
-        Recorder client = new Recorder(sim::nowNanos);
-        Connection c = Connection.connect(config, ByteBuffer.allocate(0), client, new SplittableRandom(~SEED), 0);
-        sim.addNode(CLIENT, new ConnectionNode(c, SERVER));
-        sim.linkBoth(SERVER, CLIENT, LinkConfig.builder().latency(Duration.ofMillis(20)).build());
-        assertTrue(sim.runUntil(() -> serverSide.connected != null && client.connected != null,
-                Duration.ofSeconds(2).toNanos()), "seed " + SEED);
+        Pair p = Pair.connected(ConnectionConfig.defaults());
+        Simulation sim = p.sim();
+        Recorder serverSide = p.serverSide();
+        Recorder client = p.clientSide();
+        Connection c = p.client();
         for (int round = 1; round <= 2; round++) {
             for (int i = 0; i < 50; i++) {
                 sim.schedule(sim.nowNanos() + i * 20_000_000L, () -> c.send(0, ByteBuffer.wrap(new byte[] {1, 2})));

@@ -4,7 +4,6 @@ import io.udpnet.ConnectionConfig;
 import io.udpnet.wire.Crc;
 import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
-import io.udpnet.wire.StatelessReset;
 import io.udpnet.wire.WireFormat;
 
 import java.net.InetSocketAddress;
@@ -26,8 +25,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Not thread-safe: one thread drives a connection. In steady state no method allocates.
  *
- * <p>Long because it is the engine's public state machine, documented method by method; the data path, handshake,
- * path validation and timers it drives live in their own classes.
+ * <p>This class is the public state machine, documented method by method: the states, what moves a connection from
+ * one to the next, and where datagrams go. The work lives in package-private classes it drives: {@link DataPath}
+ * (messages, acks, loss, congestion), {@link Liveness} (time-outs and keep-alives), {@link ClientSide} (the
+ * client's handshake and reset proof) and {@link PathValidation} (a server connection's address change).
  */
 public final class Connection {
     /** Where a connection is in its life. */
@@ -42,36 +43,20 @@ public final class Connection {
         CLOSED
     }
 
-    private final ConnectionConfig config;
+    // The configuration is the data path's (data.config()): one reference per connection, not two.
     private final ConnectionListener listener;
     private final DataPath data;
-    /** The client's handshake while it runs; dropped once connected. Null on the server side. */
-    private ClientHandshake handshake;
-    private final boolean client;
-    private final long createdAt;
+    private final Liveness liveness;
+    /** The client's handshake and reset proof; null on the server side. */
+    private final ClientSide clientSide;
     private State state;
     private DisconnectReason reason;
-    private long connectedAt = Long.MIN_VALUE;
-    private long lastReceivedAt;
-    /** When the network first reported the peer unreachable with nothing valid received since; MIN_VALUE if not. */
-    private long unreachableAt = Long.MIN_VALUE;
     /** The scheduler of the endpoint that drives this connection, if any: told when the application sends. */
     Scheduler scheduler;
     InetSocketAddress remote;
     /** Validation of a new peer address; server side only, made when a datagram first comes from another address. */
     private PathValidation path;
     long handshakeNonce;
-    /** Client side: the stateless reset proof from the server's ACCEPT (docs/PROTOCOL.md, section 8.5). */
-    private long resetHigh;
-    private long resetLow;
-    /**
-     * Server side: no valid data datagram has come from the client since ACCEPT. A client sends one at once when
-     * accepted; the server pings one that has not halfway through the connect time-out, and drops it at the end (it
-     * gave up, or never received the ACCEPT).
-     */
-    private boolean unconfirmed;
-    /** Whether this is a server's connection, made by {@link #accepted}. */
-    private boolean accepted;
     int heapIndex = -1;
     boolean ready;
     /** Datagrams sent in a row in the current turn; see {@link Scheduler#TRAIN}. */
@@ -79,18 +64,13 @@ public final class Connection {
     private Object attachment;
 
     private Connection(ConnectionConfig config, long token, ConnectionListener listener, ClientHandshake handshake,
-                       State state, long now, ByteBudget sharedReceive, Crc crc) {
-        this.config = Objects.requireNonNull(config, "config");
+                       boolean accepted, long now, ByteBudget sharedReceive, Crc crc) {
+        Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.data = new DataPath(config, token, listener, sharedReceive, crc);
-        this.handshake = handshake;
-        this.client = handshake != null;
-        this.state = state;
-        this.createdAt = now;
-        this.lastReceivedAt = now;
-        if (state == State.CONNECTED) {
-            connectedAt = now;
-        }
+        this.clientSide = handshake == null ? null : new ClientSide(handshake);
+        this.state = handshake == null ? State.CONNECTED : State.CONNECTING;
+        this.liveness = new Liveness(now, handshake == null, accepted);
     }
 
     /**
@@ -106,7 +86,7 @@ public final class Connection {
     static Connection connect(ConnectionConfig config, ByteBuffer payload, ConnectionListener listener,
                               RandomGenerator random, long now, Crc crc) {
         ClientHandshake h = new ClientHandshake(config, random.nextLong(), payload, now);
-        return new Connection(config, 0, listener, h, State.CONNECTING, now, null, crc);
+        return new Connection(config, 0, listener, h, false, now, null, crc);
     }
 
     /**
@@ -115,7 +95,7 @@ public final class Connection {
      */
     public static Connection established(ConnectionConfig config, long token, MessageListener handler) {
         ConnectionListener l = handler instanceof ConnectionListener cl ? cl : handler::onMessage;
-        return new Connection(config, token, l, null, State.CONNECTED, 0, null, new Crc());
+        return new Connection(config, token, l, null, false, 0, null, new Crc());
     }
 
     /**
@@ -124,10 +104,7 @@ public final class Connection {
      */
     static Connection accepted(ConnectionConfig config, long token, ConnectionListener listener, long now,
                                ByteBudget sharedReceive, Crc crc) {
-        Connection c = new Connection(config, token, listener, null, State.CONNECTED, now, sharedReceive, crc);
-        c.unconfirmed = true;
-        c.accepted = true;
-        return c;
+        return new Connection(config, token, listener, null, true, now, sharedReceive, crc);
     }
 
     /**
@@ -143,8 +120,8 @@ public final class Connection {
             throw new IllegalStateException("connection is " + state + ": " + reason);
         }
         boolean queued = data.send(channel, message);
-        if (queued && scheduler != null) {
-            scheduler.wake(this);
+        if (queued) {
+            wake();
         }
         return queued;
     }
@@ -162,7 +139,7 @@ public final class Connection {
 
     /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
     public boolean canSend(int channel, int length) {
-        return (state == State.CONNECTING || state == State.CONNECTED) && data.canSend(channel, length);
+        return (state == State.CONNECTING || state == State.CONNECTED) && data.channels.canSend(channel, length);
     }
 
     /**
@@ -195,12 +172,10 @@ public final class Connection {
         int result = data.handleDatagram(datagram, now);
         if (result == DataPath.PROCESSED) {
             trimIfIdle(now);   // an idle connection's keep-alive was just acknowledged: give back its records
-            lastReceivedAt = now;
-            unreachableAt = Long.MIN_VALUE;
-            unconfirmed = false;
-            if (data.control().peerDisconnectCode() >= 0) {
-                end(new DisconnectReason(DisconnectCode.fromWire(data.control().peerDisconnectCode()),
-                        data.control().peerDisconnectText(), true));
+            liveness.onReceived(now);
+            DisconnectReason byPeer = data.control().peerDisconnect();
+            if (byPeer != null) {
+                end(byPeer);
             }
         } else if (result == DataPath.VIOLATION) {
             close(DisconnectCode.PROTOCOL_VIOLATION, "malformed datagram");
@@ -219,15 +194,15 @@ public final class Connection {
         int length = datagram.remaining();
         data.control().clearPathResponse();
         int result = receive(datagram, now);
-        if (client || state != State.CONNECTED) {
+        if (clientSide != null || state != State.CONNECTED) {
             return false;
         }
         if (path == null) {
             path = new PathValidation();
         }
-        path.onDatagram(from, length, result == DataPath.PROCESSED, now, pathTimeout(), random);
-        if (result != DataPath.PROCESSED || !data.control().pathResponseSeen()
-                || !path.onResponse(from, data.control().pathResponseReceived())) {
+        // A challenge waits one probe time-out for its answer before the next is sent (doubling).
+        if (!path.answered(from, length, result == DataPath.PROCESSED, data.control(), now, data.probeTimeout(),
+                random)) {
             return false;
         }
         InetSocketAddress previous = remote;
@@ -241,47 +216,19 @@ public final class Connection {
      * go to, or returns null. Checked before {@link #pollTransmit}, which sends everything else to {@link #remote}.
      */
     InetSocketAddress pollPathChallenge(ByteBuffer out, long now) {
-        if (path == null || state != State.CONNECTED || !path.due(now)) {
-            return null;
-        }
-        int n = data.writePathChallenge(out, path.challenge(), now);
-        path.onChallengeSent(n, now);
-        return path.candidate();
-    }
-
-    /** How long a challenge waits for its answer before the next is sent (doubling): one probe time-out. */
-    private long pathTimeout() {
-        return data.rtt().probeTimeoutNanos(config.maxAckDelayNanos());
+        return path == null || state != State.CONNECTED ? null : path.pollChallenge(data, out, now);
     }
 
     private void handleControl(ByteBuffer datagram, long now) {
-        if (client && state == State.CONNECTED
-                && datagram.get(datagram.position() + DataHeader.KIND_OFFSET) == StatelessReset.KIND_RESET) {
-            ByteBuffer b = datagram.position() == 0 ? datagram : datagram.slice();
-            boolean reset = StatelessReset.matches(b, b.limit(), data.token(), resetHigh, resetLow);
-            datagram.position(datagram.limit());
-            if (reset) {
-                // Only the server that accepted us can make this proof without state: it no longer knows us.
-                end(new DisconnectReason(DisconnectCode.RESET, "the server no longer knows this connection", true));
-            }
-            return;
-        }
-        if (handshake == null || state != State.CONNECTING) {
-            data.handleDatagram(datagram, now);   // a handshake datagram has no business here: counted as foreign
-            return;
-        }
-        ByteBuffer b = datagram.position() == 0 ? datagram : datagram.slice();
-        int length = b.limit();
-        datagram.position(datagram.limit());
-        switch (handshake.onControl(b, length, now)) {
+        switch (clientSide == null ? ClientSide.FOREIGN : clientSide.onControl(datagram, state, data.token(), now)) {
+            // A handshake datagram has no business here: counted as foreign.
+            case ClientSide.FOREIGN -> data.handleDatagram(datagram, now);
+            case ClientSide.RESET ->
+                    end(new DisconnectReason(DisconnectCode.RESET, "the server no longer knows this connection", true));
             case ClientHandshake.ACCEPTED -> {
-                data.token(handshake.token());
-                resetHigh = handshake.resetHigh();
-                resetLow = handshake.resetLow();
+                data.token(clientSide.accept());
                 state = State.CONNECTED;
-                connectedAt = now;
-                lastReceivedAt = now;
-                handshake = null;
+                liveness.onConnected(now);
                 listener.onConnected(this);
                 // The server holds a slot for us only until it hears from us: what the application queued goes now,
                 // or a PING if nothing is queued.
@@ -289,7 +236,7 @@ public final class Connection {
                     data.requestPing();
                 }
             }
-            case ClientHandshake.REJECTED -> end(handshake.rejection());
+            case ClientHandshake.REJECTED -> end(clientSide.rejection());
             default -> { }
         }
     }
@@ -303,40 +250,20 @@ public final class Connection {
     public int pollTransmit(ByteBuffer out, long now) {
         switch (state) {
             case CONNECTING -> {
-                if (now - createdAt >= config.connectTimeoutNanos()) {
+                if (liveness.connectTimedOut(data.config(), now)) {
                     end(new DisconnectReason(DisconnectCode.CONNECT_TIMED_OUT, "no answer from the server", false));
                     return 0;
                 }
-                return handshake.poll(out, now);
+                return clientSide.pollHandshake(out, now);
             }
             case CONNECTED -> {
-                if (unreachableAt != Long.MIN_VALUE && now - unreachableAt >= unreachableGrace()) {
-                    end(new DisconnectReason(DisconnectCode.UNREACHABLE, "the network reports the peer unreachable",
-                            false));
-                    return 0;
-                }
-                if (unconfirmed && now - createdAt >= config.connectTimeoutNanos()) {
-                    end(new DisconnectReason(DisconnectCode.TIMED_OUT, "no datagram from the client within "
-                            + config.connectTimeoutNanos() / 1_000_000 + " ms of accepting it", false));
-                    return 0;
-                }
-                if (now - lastReceivedAt >= config.idleTimeoutNanos()) {
-                    end(new DisconnectReason(DisconnectCode.TIMED_OUT, "nothing received for "
-                            + config.idleTimeoutNanos() / 1_000_000 + " ms", false));
+                DisconnectReason expired = liveness.expired(data, now);
+                if (expired != null) {
+                    end(expired);
                     return 0;
                 }
                 trimIfIdle(now);
-                if (now >= keepAliveDue()) {
-                    data.requestPing();
-                }
-                int n = data.pollTransmit(out, now);
-                if (n == 0 && now >= keepAliveDue()) {
-                    // The data path's timers just declared the last datagram in flight lost: the keep-alive that
-                    // the flight was standing in for is due now.
-                    data.requestPing();
-                    n = data.pollTransmit(out, now);
-                }
-                return n;
+                return liveness.pollTransmit(data, out, now);
             }
             case CLOSING -> {
                 int n = data.pollTransmit(out, now);
@@ -354,41 +281,22 @@ public final class Connection {
     /** When {@link #pollTransmit} must be called next even if nothing arrives: {@link Long#MAX_VALUE} for never. */
     public long nextDeadline() {
         return switch (state) {
-            case CONNECTING -> Math.min(handshake.nextDeadline(), createdAt + config.connectTimeoutNanos());
+            case CONNECTING -> Math.min(clientSide.handshakeDeadline(), liveness.connectDeadline(data.config()));
             case CONNECTED -> Math.min(Math.min(data.nextDeadline(), path == null ? Long.MAX_VALUE : path.deadline()),
-                    Math.min(Math.min(lastReceivedAt + config.idleTimeoutNanos(), keepAliveDue()),
-                            Math.min(unconfirmed ? createdAt + config.connectTimeoutNanos() : Long.MAX_VALUE,
-                                    unreachableAt == Long.MIN_VALUE ? Long.MAX_VALUE
-                                            : unreachableAt + unreachableGrace())));
+                    liveness.deadline(data));
             case CLOSING -> Long.MIN_VALUE;
             case CLOSED -> Long.MAX_VALUE;
         };
     }
 
     /**
-     * A keep-alive is due when neither end has sent anything to acknowledge for the keep-alive interval (one and a
-     * half on the server side). Not while datagrams are in flight (the probe time-out already makes sure the peer
-     * answers) or a ping waits for the congestion window: the deadline must never stay in the past, or the
-     * connection would be polled in a loop.
+     * Gives back what an idle connection does not need ({@link DataPath#trimIfIdle}), and tells the listener when the
+     * connection has just gone idle, so a layer above can let go of its own per-connection storage too.
      */
     private void trimIfIdle(long now) {
         if (data.trimIfIdle(now)) {
             listener.onIdle(this);
         }
-    }
-
-    private long keepAliveDue() {
-        if (data.datagramsInFlight() > 0 || data.pingPending()) {
-            return Long.MAX_VALUE;
-        }
-        long last = Math.max(connectedAt, Math.max(data.lastElicitingSentAt(), data.lastElicitingReceivedAt()));
-        // The client keeps an idle connection alive; the server waits half an interval more, so it pings only when
-        // the client has gone quiet. With equal intervals each end's timer would fire just as the other's keep-alive
-        // arrives, and both would send one.
-        long due = last + (accepted ? config.keepAliveNanos() / 2 * 3 : config.keepAliveNanos());
-        // A client that has not confirmed is asked halfway through the connect time-out: its ack confirms it, or the
-        // network reports it unreachable, before the time-out would drop it.
-        return unconfirmed ? Math.min(due, createdAt + config.connectTimeoutNanos() / 2) : due;
     }
 
     /** Closes the connection with {@link DisconnectCode#APPLICATION} and {@code text} (up to 255 UTF-8 bytes). */
@@ -405,7 +313,7 @@ public final class Connection {
         if (state == State.CLOSING || state == State.CLOSED) {
             return;
         }
-        byte[] bytes = utf8(text, PacketHeader.MAX_DISCONNECT_TEXT);
+        byte[] bytes = DisconnectReason.utf8(text, PacketHeader.MAX_DISCONNECT_TEXT);
         DisconnectReason r = new DisconnectReason(code, new String(bytes, StandardCharsets.UTF_8), false);
         if (state == State.CONNECTING) {
             end(r);
@@ -414,9 +322,7 @@ public final class Connection {
         reason = r;
         state = State.CLOSING;
         data.control().queueDisconnect(code.wire(), bytes);
-        if (scheduler != null) {
-            scheduler.wake(this);
-        }
+        wake();
     }
 
     /**
@@ -429,11 +335,8 @@ public final class Connection {
     public void peerUnreachable(long now) {
         if (state == State.CONNECTING) {
             abort(DisconnectCode.UNREACHABLE, "the network reports the server unreachable");
-        } else if (state == State.CONNECTED && unreachableAt == Long.MIN_VALUE) {
-            unreachableAt = now;
-            if (scheduler != null) {
-                scheduler.wake(this);
-            }
+        } else if (state == State.CONNECTED && liveness.onUnreachable(now)) {
+            wake();
         }
     }
 
@@ -451,13 +354,7 @@ public final class Connection {
             return;
         }
         data.pathTooBig(largestDatagram, now);
-        if (scheduler != null) {
-            scheduler.wake(this);
-        }
-    }
-
-    private long unreachableGrace() {
-        return 2 * data.rtt().probeTimeoutNanos(config.maxAckDelayNanos());
+        wake();
     }
 
     /**
@@ -469,6 +366,11 @@ public final class Connection {
             return;
         }
         end(new DisconnectReason(code, text, false));
+        wake();
+    }
+
+    /** Tells the endpoint's scheduler, if any, that this connection has something to do now. */
+    private void wake() {
         if (scheduler != null) {
             scheduler.wake(this);
         }
@@ -479,19 +381,6 @@ public final class Connection {
         state = State.CLOSED;
         data.releaseReceiveMemory();   // it may count against a budget that other connections share
         listener.onDisconnected(this, r);
-    }
-
-    /** {@code text} as UTF-8, cut to at most {@code max} bytes without splitting a character. */
-    static byte[] utf8(String text, int max) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= max) {
-            return bytes;
-        }
-        int n = max;
-        while (n > 0 && (bytes[n] & 0xC0) == 0x80) {
-            n--;
-        }
-        return java.util.Arrays.copyOf(bytes, n);
     }
 
     /** Where the connection is in its life: connecting, connected or closed. */
@@ -506,7 +395,7 @@ public final class Connection {
 
     /** Time from {@link #connect} to the handshake's completion, or -1 (server side, or not connected yet). */
     public long handshakeNanos() {
-        return !client || connectedAt == Long.MIN_VALUE ? -1 : connectedAt - createdAt;
+        return clientSide == null ? -1 : liveness.handshakeNanos();
     }
 
     /** The token this connection's data datagrams carry (0 while a client is still connecting). */
@@ -530,17 +419,17 @@ public final class Connection {
 
     /** Round-trip time estimates (package-private: {@link #stats()} carries them for everyone else). */
     RttEstimator rtt() {
-        return data.rtt();
+        return data.rtt;
     }
 
     /** The settings this connection was made with. */
     public ConnectionConfig config() {
-        return config;
+        return data.config();
     }
 
     /** Messages accepted on {@code channel} and not yet acknowledged (reliable) or sent (unreliable). */
     public int queuedMessages(int channel) {
-        return data.queuedMessages(channel);
+        return data.channels.queuedMessages(channel);
     }
 
     /** The datagram size in use now: 1200 bytes, or more once path MTU discovery has found a larger one. */
@@ -550,32 +439,32 @@ public final class Connection {
 
     /** Datagrams declared lost so far: {@link #stats()}{@code .datagramsLost()} without making a snapshot. */
     public long datagramsLost() {
-        return data.datagramsLost();
+        return data.sent.declaredLost();
     }
 
     /** Bytes the congestion controller currently allows in flight. */
     public long congestionWindow() {
-        return data.congestion().congestionWindow();
+        return data.congestion.congestionWindow();
     }
 
     /** The congestion controller's current pacing rate, bytes per second. */
     public long pacingRate() {
-        return data.congestion().pacingRate();
+        return data.congestion.pacingRate();
     }
 
     /** Bytes of ack-eliciting datagrams in flight. */
     public int bytesInFlight() {
-        return data.bytesInFlight();
+        return data.sent.bytesInFlight();
     }
 
     /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */
     public int datagramsInFlight() {
-        return data.datagramsInFlight();
+        return data.sent.inFlight();
     }
 
     /** Bytes currently held in reassembly and reorder buffers for messages not yet delivered. */
     public long receiveBufferedBytes() {
-        return data.receiveBufferedBytes();
+        return data.channels.receiveBufferedBytes();
     }
 
     /** Attaches an object of the application's or transport's (e.g. the socket it reads this connection from). */

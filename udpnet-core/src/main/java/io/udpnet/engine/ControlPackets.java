@@ -109,13 +109,10 @@ final class ControlPackets {
         return pathResponseReceived;
     }
 
-    /** The reason code of a DISCONNECT received from the peer, or -1. */
-    int peerDisconnectCode() {
-        return peerDisconnectCode;
-    }
-
-    String peerDisconnectText() {
-        return peerDisconnectText;
+    /** Why the peer ended the connection, if a DISCONNECT came from it; otherwise null. */
+    DisconnectReason peerDisconnect() {
+        return peerDisconnectCode < 0 ? null
+                : new DisconnectReason(DisconnectCode.fromWire(peerDisconnectCode), peerDisconnectText, true);
     }
 
     /** Queues the DISCONNECT copies; {@code text} is UTF-8, at most 255 bytes. */

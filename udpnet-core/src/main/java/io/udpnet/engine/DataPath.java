@@ -18,12 +18,14 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one thread drives a connection. In steady state no method allocates.
  *
- * <p>Its length is one datagram's whole way out and in (window and pacing checks, packing, the ack fields, validation
- * before any packet acts, loss and BUSY handling), kept together because each step reads the state the others
- * write; everything that stands alone already has a class of its own (Channels, SentLog, AckTracker,
- * ControlPackets, BusyPeer, PathMtu).
+ * <p>This class holds the state both directions share (sequence numbers, the sent log, channels, estimators,
+ * congestion control, control packets) and does the send half: one datagram's way out (window and pacing checks,
+ * packing, the ack fields, CRC), the loss and probe timers, what the sent log's verdicts mean (loss, BUSY, path MTU
+ * probes), and giving memory back when idle. The way in is {@link ReceiveSide}'s, which reads the shared state
+ * through this class's final fields; everything that stands alone has a class of its own (Channels, SentLog,
+ * AckTracker, ControlPackets, BusyPeer, PathMtu).
  */
-final class DataPath implements SentLog.Listener, MessageListener {
+final class DataPath implements SentLog.Listener {
     /** {@link #handleDatagram} result: the datagram was valid and processed. */
     static final int PROCESSED = 0;
     /** {@link #handleDatagram} result: dropped (foreign, corrupted, wrong token, duplicate or too old). */
@@ -35,29 +37,27 @@ final class DataPath implements SentLog.Listener, MessageListener {
     /** Longest wait between probes, however long the idle time-out (PROTOCOL.md section 5). */
     static final long MAX_PROBE_INTERVAL = 2_500_000_000L;
 
+    // The parts are package-private final fields: ReceiveSide works on the ones both halves share, and Connection
+    // reads its figures (in flight, lost, queued, window) from them directly.
     private final ConnectionConfig config;
     private long token;
-    private final MessageListener handler;
-    private final Counters stats = new Counters();
+    final Counters stats = new Counters();
     /** Shared by the connections of one endpoint, which all run on its thread. */
-    private final Crc crc;
-    private final PacketValidator validator;
-    private final AckTracker acks;
-    private final SentLog sent = new SentLog(this);
-    private final Channels channels;
-    private final CongestionController congestion;
+    final Crc crc;
+    final AckTracker acks;
+    final SentLog sent = new SentLog(this);
+    final Channels channels;
+    final CongestionController congestion;
     private final PathMtu pathMtu;
     /** The time passed to the current handleDatagram or pollTransmit call, for the listener callbacks. */
-    private long now;
-    private final RttEstimator rtt;
+    long now;
+    final RttEstimator rtt;
     private int nextSeq;
     private boolean pingPending;
-    private boolean receivingPaused;
-    private final ControlPackets control = new ControlPackets();
-    private final BusyPeer busyPeer = new BusyPeer();
+    final ControlPackets control = new ControlPackets();
+    final BusyPeer busyPeer = new BusyPeer();
+    private final ReceiveSide receive;
     private int probeCredit;
-    private ByteBuffer scratch;
-    private long lastElicitingReceivedAt = Long.MIN_VALUE;
     /** When a message was last queued or received. */
     private long lastMessageAt;
     /** Whether the storage has been trimmed since the last message (a new connection's is at its smallest). */
@@ -70,12 +70,11 @@ final class DataPath implements SentLog.Listener, MessageListener {
     DataPath(ConnectionConfig config, long token, MessageListener handler, ByteBudget sharedReceive, Crc crc) {
         this.config = Objects.requireNonNull(config, "config");
         this.crc = crc;
-        this.handler = Objects.requireNonNull(handler, "handler");
         this.token = token;
-        this.validator = new PacketValidator(config);
+        this.receive = new ReceiveSide(this, Objects.requireNonNull(handler, "handler"));
         this.acks = new AckTracker(config.ackFrequency(), config.maxAckDelayNanos());
         this.rtt = new RttEstimator(config.initialRttNanos());
-        this.channels = new Channels(config, stats, this, sharedReceive);
+        this.channels = new Channels(config, stats, receive, sharedReceive);
         this.congestion = CongestionControllers.create(config.congestion());
         this.pathMtu = PathMtu.of(config.maxDatagramSize(), config.pathMtuDiscovery(), Long.MIN_VALUE);
     }
@@ -83,7 +82,7 @@ final class DataPath implements SentLog.Listener, MessageListener {
     /**
      * Queues a message: the bytes between {@code message}'s position and limit are copied, the position is left
      * unchanged. Returns false, queuing nothing, when the channel's window or the connection's send buffer is full:
-     * try again after datagrams have been acknowledged ({@link #canSend} tells without trying).
+     * try again after datagrams have been acknowledged ({@link Channels#canSend} tells without trying).
      *
      * @throws IllegalArgumentException for a channel that does not exist, a message over the maximum size, or one
      *                                  that needs more fragments than an unreliable channel allows
@@ -92,139 +91,23 @@ final class DataPath implements SentLog.Listener, MessageListener {
         if (!channels.send(channel, message)) {
             return false;
         }
-        lastMessageAt = now;
-        trimmed = false;
+        onMessageActivity();
         return true;
     }
 
-    /** Whether {@link #send} would accept a message of {@code length} bytes on {@code channel} now. */
-    boolean canSend(int channel, int length) {
-        return channels.canSend(channel, length);
+    /** A message was queued or received: the connection is in use, and the next idle spell may trim again. */
+    void onMessageActivity() {
+        lastMessageAt = now;
+        trimmed = false;
     }
 
     /**
      * Processes one received datagram: the bytes between position and limit (consumed: position moves to limit).
      * Anything not a valid datagram of this connection is dropped and counted in {@link #stats()}; nothing throws.
+     * Returns {@link #PROCESSED}, {@link #DROPPED} or {@link #VIOLATION}.
      */
     int handleDatagram(ByteBuffer datagram, long nowNanos) {
-        ByteBuffer b = datagram;
-        if (b.position() != 0) {
-            b = copyToScratch(datagram);
-        }
-        int len = b.limit();
-        datagram.position(datagram.limit());
-        if (len < DataHeader.OVERHEAD || DataHeader.protocolId(b) != (WireFormat.PROTOCOL_ID & 0xFFFF)
-                || DataHeader.version(b) != WireFormat.VERSION || DataHeader.kind(b) != WireFormat.KIND_DATA) {
-            stats.foreignDatagrams++;
-            return DROPPED;
-        }
-        if (!crc.verify(b, len)) {
-            stats.badChecksums++;
-            return DROPPED;
-        }
-        if (DataHeader.token(b) != token) {
-            stats.wrongToken++;
-            return DROPPED;
-        }
-        int seq = DataHeader.sequence(b);
-        int seen = acks.classify(seq);
-        if (seen != AckTracker.NEW) {
-            if (seen == AckTracker.DUPLICATE) {
-                stats.duplicateDatagrams++;
-            } else {
-                stats.tooOldDatagrams++;
-            }
-            return DROPPED;
-        }
-        int end = len - WireFormat.CRC_SIZE;
-        int eliciting = validator.validate(b, DataHeader.LENGTH, end);
-        if (eliciting < 0) {
-            stats.malformedDatagrams++;
-            return VIOLATION;
-        }
-        stats.datagramsReceived++;
-        stats.bytesReceived += len;
-        this.now = nowNanos;
-        busyPeer.onBusy(validator.busySequence(), nextSeq, nowNanos);
-        processAcks(b, nowNanos);
-        int result = processPackets(b, end);
-        if (result == ChannelReceiver.REFUSED) {
-            stats.refusedDatagrams++;
-            control.onRefused(seq);
-        }
-        acks.onReceived(seq, result == ChannelReceiver.ACCEPTED, eliciting == 1, nowNanos);
-        if (eliciting == 1) {
-            lastElicitingReceivedAt = nowNanos;
-        }
-        return result == ChannelReceiver.MALFORMED ? VIOLATION : PROCESSED;
-    }
-
-    private void processAcks(ByteBuffer b, long now) {
-        int delayField = DataHeader.ackDelay(b);
-        int ack = DataHeader.ack(b);
-        // Ignore ack fields naming a sequence not sent yet: only a broken or hostile peer does that.
-        if (delayField == WireFormat.ACK_DELAY_NONE || !Seq.newer(nextSeq, ack)) {
-            return;
-        }
-        this.now = now;
-        long sentAt = sent.onAck(ack, DataHeader.ackBits(b), now);
-        channels.releaseAcknowledged();
-        // A saturated ack delay (over about a second) cannot be subtracted: such a sample would measure the peer's
-        // wait, not the path.
-        if (sentAt != SentLog.NO_SAMPLE && delayField != WireFormat.ACK_DELAY_NONE - 1) {
-            rtt.update(now - sentAt, (long) delayField * WireFormat.ACK_DELAY_UNIT_NANOS);
-        }
-        sent.detectLosses(now, rtt.lossReferenceNanos(), rtt.lossFloorNanos());
-        congestion.onAckProcessed(rtt, sent.bytesInFlight(), now);
-    }
-
-    /**
-     * Hands every packet to its channel. Returns ACCEPTED, REFUSED when one was refused (the datagram must not be
-     * acknowledged) or MALFORMED when one contradicted what came before.
-     */
-    private int processPackets(ByteBuffer b, int end) {
-        int outcome = ChannelReceiver.ACCEPTED;
-        int at = DataHeader.LENGTH;
-        while (at < end) {
-            int type = PacketHeader.type(b, at);
-            if (type == PacketHeader.TYPE_PADDING) {
-                break;
-            }
-            int next = control.read(b, at, type);
-            if (next >= 0) {
-                at = next;
-                continue;
-            }
-            int channel = PacketHeader.channel(b, at);
-            int seq = PacketHeader.sequence(b, at);
-            int len = PacketHeader.payloadLength(b, at);
-            lastMessageAt = now;
-            trimmed = false;
-            int result;
-            if (receivingPaused) {
-                result = ChannelReceiver.REFUSED;
-                at += (type == PacketHeader.TYPE_MESSAGE ? PacketHeader.MESSAGE_HEADER : PacketHeader.FRAGMENT_HEADER)
-                        + len;
-            } else if (type == PacketHeader.TYPE_MESSAGE) {
-                result = channels.receiver(channel).onMessage(seq, b, at + PacketHeader.MESSAGE_HEADER, len);
-                at += PacketHeader.MESSAGE_HEADER + len;
-            } else {
-                result = channels.receiver(channel).onFragment(seq, PacketHeader.fragmentIndex(b, at),
-                        PacketHeader.fragmentCount(b, at), (int) PacketHeader.messageLength(b, at),
-                        b, at + PacketHeader.FRAGMENT_HEADER, len);
-                at += PacketHeader.FRAGMENT_HEADER + len;
-            }
-            switch (result) {
-                case ChannelReceiver.DUPLICATE -> stats.duplicatePackets++;
-                case ChannelReceiver.REFUSED -> outcome = Math.max(outcome, ChannelReceiver.REFUSED);
-                case ChannelReceiver.MALFORMED -> {
-                    stats.malformedDatagrams++;
-                    outcome = ChannelReceiver.MALFORMED;
-                }
-                default -> { }
-            }
-        }
-        return outcome;
+        return receive.handleDatagram(datagram, nowNanos);
     }
 
     /**
@@ -315,12 +198,12 @@ final class DataPath implements SentLog.Listener, MessageListener {
         return finish(out, seq, size - WireFormat.CRC_SIZE, now, true, true);
     }
 
-    /** The datagram size in use now (path MTU discovery may raise it above 1200 bytes). */
     /** The path carries datagrams of at most {@code largest} bytes (an ICMP report, or the local stack's). */
     void pathTooBig(int largest, long now) {
         pathMtu.tooBig(largest, now);
     }
 
+    /** The datagram size in use now (path MTU discovery may raise it above 1200 bytes). */
     int datagramSize() {
         return pathMtu.current();
     }
@@ -360,7 +243,7 @@ final class DataPath implements SentLog.Listener, MessageListener {
 
     /** When an ack-eliciting datagram was last received, or Long.MIN_VALUE. */
     long lastElicitingReceivedAt() {
-        return lastElicitingReceivedAt;
+        return receive.lastElicitingReceivedAt();
     }
 
     void token(long token) {
@@ -369,6 +252,11 @@ final class DataPath implements SentLog.Listener, MessageListener {
 
     long token() {
         return token;
+    }
+
+    /** The sequence number the next datagram sent takes. */
+    int nextSeq() {
+        return nextSeq;
     }
 
     /** Fills the datagram: a pending PING first, then packets from the channels. */
@@ -420,7 +308,7 @@ final class DataPath implements SentLog.Listener, MessageListener {
             return false;
         }
         channels.trim();
-        scratch = null;
+        receive.trim();
         trimmed = true;
         return true;
     }
@@ -466,7 +354,8 @@ final class DataPath implements SentLog.Listener, MessageListener {
         return Math.min(config.idleTimeoutNanos() / 4, MAX_PROBE_INTERVAL);
     }
 
-    private long probeTimeout() {
+    /** One probe time-out: the RTT estimate's, with the peer's maximum ack delay. */
+    long probeTimeout() {
         return rtt.probeTimeoutNanos(config.maxAckDelayNanos());
     }
 
@@ -475,12 +364,7 @@ final class DataPath implements SentLog.Listener, MessageListener {
         return channels.anyPending();
     }
 
-    /** Datagrams declared lost so far. */
-    long datagramsLost() {
-        return sent.declaredLost();
-    }
-
-    /** A snapshot of this connection's counters. */
+    /** A snapshot of this connection's counters and estimates. */
     ConnectionStats stats() {
         ConnectionStats s = ConnectionStats.of(stats);
         s.datagramsLost = sent.declaredLost();
@@ -498,37 +382,17 @@ final class DataPath implements SentLog.Listener, MessageListener {
         return s;
     }
 
-    /** Round-trip time estimates. */
-    RttEstimator rtt() {
-        return rtt;
-    }
-
     /** The connection's configuration. */
     ConnectionConfig config() {
         return config;
     }
 
-    /** Messages accepted by {@link #send} on {@code channel} and not yet acknowledged (or sent, if unreliable). */
-    int queuedMessages(int channel) {
-        return channels.queuedMessages(channel);
-    }
-
-    /** Bytes currently held in reassembly and reorder buffers. */
-    long receiveBufferedBytes() {
-        return channels.receiveBufferedBytes();
-    }
-
     void pauseReceiving(boolean paused) {
-        receivingPaused = paused;
+        receive.pause(paused);
     }
 
     void releaseReceiveMemory() {
         channels.clearReceivers();
-    }
-
-    /** Ack-eliciting datagrams sent and not yet acknowledged or declared lost. */
-    int datagramsInFlight() {
-        return sent.inFlight();
     }
 
     @Override
@@ -566,34 +430,7 @@ final class DataPath implements SentLog.Listener, MessageListener {
         }
     }
 
-    /** Bytes of ack-eliciting datagrams in flight. */
-    int bytesInFlight() {
-        return sent.bytesInFlight();
-    }
-
     boolean pingPending() {
         return pingPending;
-    }
-
-    CongestionController congestion() {
-        return congestion;
-    }
-
-    /** Counts and forwards every delivered message. */
-    @Override
-    public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
-        stats.messagesDelivered++;
-        handler.onMessage(channel, buffer, offset, length);
-    }
-
-    private ByteBuffer copyToScratch(ByteBuffer datagram) {
-        int n = datagram.remaining();
-        if (scratch == null || scratch.capacity() < n) {
-            scratch = ByteBuffer.allocate(Math.max(n, WireFormat.MAX_DATAGRAM_SIZE_IPV4));
-        }
-        scratch.clear();
-        scratch.put(0, datagram, datagram.position(), n);
-        scratch.limit(n);
-        return scratch;
     }
 }

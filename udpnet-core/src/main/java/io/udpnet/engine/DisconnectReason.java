@@ -1,5 +1,7 @@
 package io.udpnet.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -14,6 +16,22 @@ public record DisconnectReason(DisconnectCode code, String text, boolean remote)
     public DisconnectReason {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(text, "text");
+    }
+
+    /**
+     * {@code text} as UTF-8, cut to at most {@code max} bytes without splitting a character: a reason's text as it
+     * goes on the wire (DISCONNECT, REJECT).
+     */
+    static byte[] utf8(String text, int max) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= max) {
+            return bytes;
+        }
+        int n = max;
+        while (n > 0 && (bytes[n] & 0xC0) == 0x80) {
+            n--;
+        }
+        return Arrays.copyOf(bytes, n);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.udpnet.wire.DataHeader;
 import io.udpnet.wire.PacketHeader;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -67,6 +68,18 @@ final class PathValidation {
         return true;
     }
 
+    /**
+     * The connection handled a datagram of {@code length} bytes from {@code from}, not its address, with
+     * {@code processed} its verdict and {@code control} what the datagram carried: starts a validation as
+     * {@link #onDatagram} does, and returns whether the datagram answered the pending challenge from the candidate,
+     * so that the connection moves there.
+     */
+    boolean answered(InetSocketAddress from, int length, boolean processed, ControlPackets control, long now,
+                     long timeout, RandomGenerator random) {
+        onDatagram(from, length, processed, now, timeout, random);
+        return processed && control.pathResponseSeen() && onResponse(from, control.pathResponseReceived());
+    }
+
     /** Whether the candidate has had all its challenges and the wait for the last one is over. */
     private boolean expired(long now) {
         return challengesSent >= MAX_CHALLENGES && now >= nextSendAt;
@@ -84,6 +97,18 @@ final class PathValidation {
 
     private boolean budgetAllows() {
         return bytesSent + CHALLENGE_DATAGRAM <= AMPLIFICATION * bytesReceived;
+    }
+
+    /**
+     * Writes the challenge due at {@code now}, if any, into {@code out} through the connection's {@code data} path
+     * and returns the candidate it must go to; returns null when none is due.
+     */
+    InetSocketAddress pollChallenge(DataPath data, ByteBuffer out, long now) {
+        if (!due(now)) {
+            return null;
+        }
+        onChallengeSent(data.writePathChallenge(out, challenge, now), now);
+        return candidate;
     }
 
     /** A challenge of {@code length} bytes went to the candidate at {@code now}; the next waits twice as long. */

@@ -332,7 +332,7 @@ public final class ServerEndpoint {
         ByteBuffer r = reply(to);
         if (r != null) {
             r.limit(Handshake.writeReject(r, code.wire(), WireFormat.VERSION, WireFormat.VERSION, nonce,
-                    Connection.utf8(text, Handshake.MAX_REASON_TEXT), crc));
+                    DisconnectReason.utf8(text, Handshake.MAX_REASON_TEXT), crc));
             stats.rejected++;
         }
     }

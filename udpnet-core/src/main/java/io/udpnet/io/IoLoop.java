@@ -105,8 +105,8 @@ public final class IoLoop implements Runnable {
 
     /**
      * Makes the loop take a turn soon (it flushes its driver). Any thread. On the loop's own thread it only marks
-     * that the next turn must not sleep: the loop is awake, and going through the poller's wake-up (a write and a
-     * read of its wake-up file) would cost a listener that sends from inside a poll two system calls per message.
+     * that the next turn must not sleep: the loop is awake, so the poller's wake-up (a write and a later read of its
+     * wake-up file) would be two system calls for nothing.
      */
     public void wakeup() {
         if (Thread.currentThread() == thread) {

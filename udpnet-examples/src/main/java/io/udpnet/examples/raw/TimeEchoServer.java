@@ -92,11 +92,12 @@ public final class TimeEchoServer implements AutoCloseable {
         } else {
             reply = UNKNOWN;
         }
+        // Counted before the reply leaves, so that a client holding the answer never sees a count without it.
+        answered.incrementAndGet();
         try {
             session.send(ByteBuffer.wrap(reply));
-            answered.incrementAndGet();
         } catch (IOException e) {
-            // the peer is unreachable: the session closes itself; nothing to answer
+            answered.decrementAndGet();   // the peer is unreachable: the session closes itself; nothing answered
         }
     }
 

@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * GSO and GRO, ICMP errors from the error queue on every socket, kernel drop counts, epoll and eventfd.
  *
  * <p>Constructing it checks that it can run (Linux on x86_64 or aarch64, native access enabled for this module,
- * every system call present) and throws {@link UnsupportedOperationException} otherwise, which makes
+ * every system call present) and throws {@link NativeIoUnavailableException} otherwise, which makes
  * {@link DatagramIo#defaultIo()} fall back to NIO. Native access must be granted with
  * {@code --enable-native-access=io.udpnet.nativeio} (or {@code ALL-UNNAMED} on the class path): without it this
  * implementation declines rather than have the JDK print a warning.
@@ -31,23 +31,23 @@ public final class LinuxDatagramIo implements DatagramIo {
     /**
      * Checks the platform and links the system calls.
      *
-     * @throws UnsupportedOperationException where this implementation cannot run
+     * @throws NativeIoUnavailableException where this implementation cannot run
      */
     public LinuxDatagramIo() {
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
         if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
-            throw new UnsupportedOperationException("native I/O needs Linux on x86_64 or aarch64, not " + os + "/"
+            throw new NativeIoUnavailableException("native I/O needs Linux on x86_64 or aarch64, not " + os + "/"
                     + arch);
         }
         if (!LinuxDatagramIo.class.getModule().isNativeAccessEnabled()) {
-            throw new UnsupportedOperationException("native access is not enabled for "
+            throw new NativeIoUnavailableException("native access is not enabled for "
                     + LinuxDatagramIo.class.getModule() + " (--enable-native-access)");
         }
         try {
             Syscalls.link();
         } catch (LinkageError | RuntimeException e) {
-            throw new UnsupportedOperationException("native I/O cannot link: " + e, e);
+            throw new NativeIoUnavailableException("native I/O cannot link: " + e, e);
         }
         this.ipv6 = probeIpv6();
     }

@@ -60,7 +60,7 @@ final class Syscalls {
     @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, ValueLayout result, ValueLayout... args) {
         MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsupportedOperationException("no " + name + " in the C library"));
+                .orElseThrow(() -> new NativeIoUnavailableException("no " + name + " in the C library"));
         return LINKER.downcallHandle(symbol, FunctionDescriptor.of(result, args),
                 Linker.Option.captureCallState("errno"));
     }

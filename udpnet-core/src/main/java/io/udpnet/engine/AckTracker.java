@@ -138,6 +138,13 @@ final class AckTracker {
         }
     }
 
+    /** Acknowledges what has been received without waiting for the delay (after {@link #onReceived}). */
+    void ackAtOnce() {
+        if (anyAcked) {
+            ackNow = true;
+        }
+    }
+
     /** Whether an ack should go out now even if there is no data to carry it. */
     boolean ackDue(long now) {
         return ackNow || now >= ackDeadline;

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 final class PacketValidator {
     private final ConnectionConfig config;
     private int busySequence = -1;
+    private boolean onlyPing;
 
     PacketValidator(ConnectionConfig config) {
         this.config = config;
@@ -27,6 +28,15 @@ final class PacketValidator {
     }
 
     /**
+     * Whether the datagram just validated asked for an acknowledgement with a PING and nothing else: a keep-alive or a
+     * probe, whose sender waits for the answer. Holding that ack back would cost the receiver a second wake-up and the
+     * sender a later answer, for nothing to ride on.
+     */
+    boolean onlyPing() {
+        return onlyPing;
+    }
+
+    /**
      * Validates the packets in {@code [from, end)}. Returns 1 when they carry something to acknowledge,
      * 0 when only padding (or nothing), -1 when malformed.
      */
@@ -34,14 +44,18 @@ final class PacketValidator {
         int eliciting = 0;
         int at = from;
         busySequence = -1;
+        boolean ping = false;
+        boolean other = false;
+        onlyPing = false;
         while (at < end) {
             int type = PacketHeader.type(b, at);
             if (type == PacketHeader.TYPE_PADDING) {
-                return eliciting;
+                break;
             }
             if (type == PacketHeader.TYPE_PING) {
                 at += PacketHeader.PING_SIZE;
                 eliciting = 1;
+                ping = true;
                 continue;
             }
             if (type == PacketHeader.TYPE_PATH_CHALLENGE || type == PacketHeader.TYPE_PATH_RESPONSE) {
@@ -50,6 +64,7 @@ final class PacketValidator {
                 }
                 at += PacketHeader.PATH_SIZE;
                 eliciting = 1;
+                other = true;
                 continue;
             }
             if (type == PacketHeader.TYPE_BUSY) {
@@ -83,7 +98,9 @@ final class PacketValidator {
             }
             at += header + len;
             eliciting = 1;
+            other = true;
         }
+        onlyPing = ping && !other;
         return eliciting;
     }
 

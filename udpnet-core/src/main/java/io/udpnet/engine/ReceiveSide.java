@@ -86,6 +86,9 @@ final class ReceiveSide implements MessageListener {
             path.control.onRefused(seq);
         }
         acks.onReceived(seq, result == ChannelReceiver.ACCEPTED, eliciting == 1, nowNanos);
+        if (validator.onlyPing()) {
+            acks.ackAtOnce();
+        }
         if (eliciting == 1) {
             lastElicitingReceivedAt = nowNanos;
         }

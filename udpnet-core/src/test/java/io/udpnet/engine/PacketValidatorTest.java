@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every malformed case of PROTOCOL.md sections 4 and 6, and the valid cases next to them. */
 class PacketValidatorTest {
@@ -62,6 +64,32 @@ class PacketValidatorTest {
         assertEquals(1, validate());
         message(0, 0).message(1, 20).message(2, 1);
         assertEquals(1, validate());
+    }
+
+    @Test
+    void aDatagramWhoseOnlyAckElicitingPacketIsAPingIsToldApart() {
+        raw(PacketHeader.TYPE_PING);
+        validate();
+        assertTrue(v.onlyPing(), "a keep-alive");
+        raw(0, 0, 0);
+        validate();
+        assertTrue(v.onlyPing(), "a padded probe");
+        at = FROM;
+        raw(PacketHeader.TYPE_PING).message(0, 4);
+        validate();
+        assertFalse(v.onlyPing(), "a ping with a message");
+        at = FROM;
+        message(1, 4);
+        validate();
+        assertFalse(v.onlyPing(), "a message alone");
+        at = FROM;
+        raw(PacketHeader.TYPE_PING, PacketHeader.TYPE_PATH_CHALLENGE, 1, 2, 3, 4, 5, 6, 7, 8);
+        validate();
+        assertFalse(v.onlyPing(), "a ping with a path challenge");
+        at = FROM;
+        raw(PacketHeader.TYPE_PING, 99);
+        assertEquals(MALFORMED, validate());
+        assertFalse(v.onlyPing(), "a malformed datagram");
     }
 
     @Test

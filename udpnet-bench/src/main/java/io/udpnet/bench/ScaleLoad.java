@@ -25,13 +25,17 @@ import java.util.concurrent.locks.LockSupport;
  * The load generator of the {@code scale} scenario, in the bench's JVM: {@code count} connections over
  * {@value #CLIENT_THREADS} {@link MessageClient}s (one I/O thread each), all connecting at once, then one thread
  * sending {@value #PER_SECOND} messages per second per connection, round-robin on a fixed schedule. The thread parks
- * until the next message is due and then sends every message due by then; each echo's round trip counts from when
- * its message was due, so a late wake-up or a queue shows in the figures (no coordinated omission).
+ * until the next message is due, but at least {@value #TICK_NANOS} ns, and then sends every message due by then: at
+ * thousands of messages a second, a wake-up of its own and of the clients' I/O threads per message would cost more
+ * CPU than the messages. Each echo's round trip counts from when its message was due, so the tick, a late wake-up
+ * or a queue shows in the figures (no coordinated omission).
  */
 final class ScaleLoad implements AutoCloseable {
     static final int PER_SECOND = 20;
-    static final int CLIENT_THREADS = 4;
+    static final int CLIENT_THREADS = System.getenv("XP_CT") != null ? Integer.parseInt(System.getenv("XP_CT")) : 4;
     static final int SIZE = 32;
+    /** The sender's shortest sleep: messages due within it go out together. */
+    static final long TICK_NANOS = 1_000_000;
     /** How long a round waits for its last echoes; an echo that comes later counts as lost for its round. */
     private static final long WAIT_NANOS = 10_000_000_000L;
     private static final long CONNECT_NANOS = 120_000_000_000L;
@@ -157,7 +161,8 @@ final class ScaleLoad implements AutoCloseable {
                 i++;
             }
             if (i < count) {
-                LockSupport.parkNanos(start + i * 1_000_000_000L / rate - System.nanoTime());
+                long next = Math.max(now + TICK_NANOS, start + i * 1_000_000_000L / rate);
+                LockSupport.parkNanos(next - System.nanoTime());
             }
         }
         long deadline = System.nanoTime() + WAIT_NANOS;

@@ -81,9 +81,20 @@ public final class ScaleServer {
                 .listener(new Echo(echoed)).io(io).build());
     }
 
-    /** The connection settings of both ends: one reliable-ordered channel, the rest the library's defaults. */
+    /**
+     * A connection's acks wait up to this long for a message to ride on: a little more than the
+     * {@value ScaleLoad#PER_SECOND}-per-second gap between one connection's messages, so that a client's ack of an
+     * echo goes out with its next message rather than in a datagram of its own (which the server would have to read
+     * too). Both ends use it, so that neither side's probe time-out fires before the ack it waits for.
+     */
+    static final java.time.Duration MAX_ACK_DELAY = java.time.Duration.ofMillis(1000 / ScaleLoad.PER_SECOND + 10);
+
+    /**
+     * The connection settings of both ends: one reliable-ordered channel, acks held up to {@link #MAX_ACK_DELAY},
+     * the rest the library's defaults.
+     */
     static ConnectionConfig connectionConfig() {
-        return ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).build();
+        return ConnectionConfig.builder().channels(Delivery.RELIABLE_ORDERED).maxAckDelay(MAX_ACK_DELAY).build();
     }
 
     private static String answer(String command, MessageServer server, AtomicLong echoed) {

@@ -335,6 +335,16 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     }
 
     @Override
+    public IoLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public ConnectionConfig config() {
+        return config;
+    }
+
+    @Override
     public void established(ConnectionDriver c) {
     }
 

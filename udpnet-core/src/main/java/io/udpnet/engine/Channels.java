@@ -28,9 +28,14 @@ final class Channels {
     private final ByteBudget receiveBudget;
     /** Buffers for the receivers; made with the first receiver, let go with them by {@link #trim}. */
     private BufferPool pool;
-    private final SendQueue[] queues;
-    private final ChannelReceiver[] receivers;
-    private final int[] live;
+    /**
+     * Send queues by channel, and the channels that have one ({@link #liveCount} of them): both null while none has
+     * (as {@link #trim} leaves an idle connection; 64 bytes less), made with the first queue.
+     */
+    private SendQueue[] queues;
+    private int[] live;
+    /** Receivers by channel; null while none has one. */
+    private ChannelReceiver[] receivers;
     private int liveCount;
     private int roundRobin;
     /**
@@ -49,9 +54,6 @@ final class Channels {
         this.deliver = deliver;
         this.sendBudget = new ByteBudget(config.sendBufferBytes());
         this.receiveBudget = new ByteBudget(config.receiveBufferBytes(), sharedReceive);
-        this.queues = new SendQueue[config.channelCount()];
-        this.receivers = new ChannelReceiver[config.channelCount()];
-        this.live = new int[config.channelCount()];
     }
 
     /** Queues a message; see {@link Connection#send}. */
@@ -161,6 +163,9 @@ final class Channels {
 
     /** The receiver of a channel that exists (the validator has checked). */
     ChannelReceiver receiver(int channel) {
+        if (receivers == null) {
+            receivers = new ChannelReceiver[config.channelCount()];
+        }
         ChannelReceiver r = receivers[channel];
         if (r == null) {
             if (pool == null) {
@@ -181,7 +186,8 @@ final class Channels {
     }
 
     int queuedMessages(int channel) {
-        SendQueue q = queues[check(channel)];
+        check(channel);
+        SendQueue q = queues == null ? null : queues[channel];
         return q == null ? 0 : q.queuedMessages();
     }
 
@@ -192,9 +198,9 @@ final class Channels {
 
     /** Drops every message held for reassembly or reordering, giving its bytes back to the budgets. */
     void clearReceivers() {
-        for (ChannelReceiver r : receivers) {
-            if (r != null) {
-                r.clear();
+        for (int channel = 0; receivers != null && channel < receivers.length; channel++) {
+            if (receivers[channel] != null) {
+                receivers[channel].clear();
             }
         }
         if (pool != null) {
@@ -203,15 +209,21 @@ final class Channels {
     }
 
     private int check(int channel) {
-        if (channel < 0 || channel >= queues.length) {
+        int channels = config.channelCount();
+        if (channel < 0 || channel >= channels) {
             throw new IllegalArgumentException("channel " + channel + " does not exist; this connection has "
-                    + queues.length + " channels (0.." + (queues.length - 1) + ")");
+                    + channels + " channels (0.." + (channels - 1) + ")");
         }
         return channel;
     }
 
     private SendQueue queue(int channel) {
-        SendQueue q = queues[check(channel)];
+        check(channel);
+        if (queues == null) {
+            queues = new SendQueue[config.channelCount()];
+            live = new int[queues.length];
+        }
+        SendQueue q = queues[channel];
         if (q == null) {
             q = new SendQueue(channel, config.delivery(channel), config.sendWindow(), config.maxWholePayload(),
                     config.maxFragmentPayload(), config.maxUnreliableFragments(), sendBudget, stats);
@@ -237,7 +249,7 @@ final class Channels {
             SendQueue q = queues[channel];
             if (q.queuedMessages() == 0) {
                 if (resume == null) {
-                    resume = new long[queues.length];
+                    resume = new long[config.channelCount()];
                 }
                 resume[channel] = resume[channel] & RECEIVE_MASK | (long) q.nextMessageSeq() << SEND_SHIFT;
                 queues[channel] = null;
@@ -247,15 +259,19 @@ final class Channels {
         }
         liveCount = kept;
         roundRobin = 0;
-        for (int channel = 0; channel < receivers.length; channel++) {
+        if (kept == 0) {
+            queues = null;
+            live = null;
+        }
+        for (int channel = 0; receivers != null && channel < receivers.length; channel++) {
             if (receivers[channel] != null) {
                 if (resume == null) {
-                    resume = new long[receivers.length];
+                    resume = new long[config.channelCount()];
                 }
                 resume[channel] = resume[channel] & ~RECEIVE_MASK | receivers[channel].release();
-                receivers[channel] = null;
             }
         }
+        receivers = null;
         if (pool != null) {
             pool.shed();   // gives its bytes back to the receive budget
         }
@@ -272,8 +288,8 @@ final class Channels {
                 return false;
             }
         }
-        for (ChannelReceiver r : receivers) {
-            if (r != null && !r.idle()) {
+        for (int channel = 0; receivers != null && channel < receivers.length; channel++) {
+            if (receivers[channel] != null && !receivers[channel].idle()) {
                 return false;
             }
         }

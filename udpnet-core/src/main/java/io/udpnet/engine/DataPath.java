@@ -55,7 +55,8 @@ final class DataPath implements SentLog.Listener {
     private int nextSeq;
     private boolean pingPending;
     final ControlPackets control = new ControlPackets();
-    final BusyPeer busyPeer = new BusyPeer();
+    /** What the peer's BUSY packets said; made with the first that names one of our datagrams. */
+    private BusyPeer busyPeer;
     private final ReceiveSide receive;
     private int probeCredit;
     /** When a message was last queued or received. */
@@ -152,12 +153,25 @@ final class DataPath implements SentLog.Listener {
         return finish(out, seq, at, nowNanos, data || respond, true);
     }
 
+    /** A datagram from the peer arrived at {@code now} with a BUSY naming our datagram {@code seq} (-1: none). */
+    void onBusy(int seq, long now) {
+        if (seq < 0) {
+            return;   // the common case: no BUSY, nothing to make
+        }
+        if (busyPeer == null) {
+            busyPeer = new BusyPeer();
+        }
+        busyPeer.onBusy(seq, nextSeq, now);
+    }
+
     /** Starts a datagram in {@code out}: clears it and takes the next sequence number. */
     private int open(ByteBuffer out) {
         out.clear();
         int seq = nextSeq;
         nextSeq = Seq.add(nextSeq, 1);
-        busyPeer.onSend(seq);
+        if (busyPeer != null) {
+            busyPeer.onSend(seq);
+        }
         return seq;
     }
 
@@ -397,14 +411,16 @@ final class DataPath implements SentLog.Listener {
 
     @Override
     public void onEntryAcked(long entry) {
-        busyPeer.onMessageAcked();
+        if (busyPeer != null) {
+            busyPeer.onMessageAcked();
+        }
         channels.onEntryAcked(entry);
     }
 
     @Override
     public boolean holdProbeBackoff() {
         // A busy peer answers each probe interval's data probe with a BUSY; quiet for two intervals, it is not busy.
-        return busyPeer.busy(now, 2 * maxProbeInterval());
+        return busyPeer != null && busyPeer.busy(now, 2 * maxProbeInterval());
     }
 
     @Override
@@ -423,7 +439,7 @@ final class DataPath implements SentLog.Listener {
         if (pathMtu.onLost(seq, bytes, now)) {
             return;
         }
-        if (busyPeer.refused(seq)) {
+        if (busyPeer != null && busyPeer.refused(seq)) {
             stats.refusedByPeer++;   // the path did not lose it: no reason to slow down
         } else {
             congestion.onLost(seq, bytes, now);

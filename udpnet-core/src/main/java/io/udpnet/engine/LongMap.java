@@ -93,6 +93,16 @@ final class LongMap<V> {
         }
     }
 
+    /** Every value, in no particular order, into {@code into}. */
+    @SuppressWarnings("unchecked")
+    void addValuesTo(java.util.Collection<? super V> into) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != 0) {
+                into.add((V) values[i]);
+            }
+        }
+    }
+
     void clear() {
         Arrays.fill(keys, 0);
         Arrays.fill(values, null);

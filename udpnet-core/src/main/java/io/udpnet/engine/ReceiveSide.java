@@ -78,7 +78,7 @@ final class ReceiveSide implements MessageListener {
         stats.datagramsReceived++;
         stats.bytesReceived += len;
         path.now = nowNanos;
-        path.busyPeer.onBusy(validator.busySequence(), path.nextSeq(), nowNanos);
+        path.onBusy(validator.busySequence(), nowNanos);
         processAcks(b, nowNanos);
         int result = processPackets(b, end);
         if (result == ChannelReceiver.REFUSED) {

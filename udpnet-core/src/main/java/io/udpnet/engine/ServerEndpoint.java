@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -421,6 +422,13 @@ public final class ServerEndpoint {
         for (Connection c : byAddress.values().toArray(new Connection[0])) {
             c.close(DisconnectCode.SHUTDOWN, "server shutting down");
         }
+    }
+
+    /** The connections open now (including those still sending their goodbye), as a copy. */
+    public List<Connection> connections() {
+        List<Connection> all = new java.util.ArrayList<>(byToken.size());
+        byToken.addValuesTo(all);
+        return all;
     }
 
     /** Connections open (including those still sending their goodbye). */

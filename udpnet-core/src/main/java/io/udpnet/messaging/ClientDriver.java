@@ -45,12 +45,11 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     private final ConnectionConfig config;
     private final MessageClientConfig clientConfig;
     private final ClientEndpoint endpoint = new ClientEndpoint(new SecureRandom());
-    private final Map<ConnectionDriver, UdpSocket> sockets = new HashMap<>();
     private final Housekeeping housekeeping = new Housekeeping();
     private final DrainQueue drains;
     /** Sockets of connections that just ended, closed after the flush that sent their last goodbye. */
     private final Map<ConnectionDriver, UdpSocket> retired = new HashMap<>();
-    /** What each socket is registered with: the connection now using it, null while it is a spare. */
+    /** Each connection's socket, with what it is registered with (one map entry per connection). */
     private final Map<ConnectionDriver, Port> ports = new HashMap<>();
     /** Sockets of attempts that timed out, by server, oldest first. */
     private final Map<InetSocketAddress, Spare> spares = new java.util.LinkedHashMap<>();
@@ -112,19 +111,18 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         if (spare != null && System.nanoTime() - spare.since < SPARE_NANOS) {
             spare.port.owner = c;
             ports.put(c, spare.port);
-            sockets.put(c, spare.socket);
             secure(c, server, spare.socket);
             return;
         } else if (spare != null) {
             spare.socket.close();
         }
         try {
-            sockets.put(c, open(c, server, local));
+            open(c, server, local);
         } catch (IOException | RuntimeException e) {
             engine.abort(DisconnectCode.UNREACHABLE, "no socket: " + e.getMessage());
             return;
         }
-        secure(c, server, sockets.get(c));
+        secure(c, server, socketOf(c));
         if (c.connection().state() == MessageConnection.State.CLOSING) {
             engine.close("closed while connecting");
         }
@@ -146,7 +144,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             in.clear();
             s.connect(server, in);
             in.clear();
-            Port port = new Port(c);
+            Port port = new Port(c, s);
             loop.register(s, port);
             ports.put(c, port);
             return s;
@@ -158,17 +156,17 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
 
     /** Moves {@code c} to a new local port. I/O thread. */
     void rebind(ConnectionDriver c) {
-        UdpSocket old = sockets.get(c);
+        UdpSocket old = socketOf(c);
         if (old == null) {
             return;
         }
         try {
             InetSocketAddress local = old.localAddress();
-            sockets.put(c, open(c, c.remoteAddress(), new InetSocketAddress(local.getAddress(), 0)));
+            open(c, c.remoteAddress(), new InetSocketAddress(local.getAddress(), 0));
             SecureLink link = links == null ? null : links.get(c);
             if (link != null) {
                 // DTLS 1.2 without a connection id is bound to the address: the server will not know the new one.
-                link.socket(sockets.get(c));
+                link.socket(socketOf(c));
             }
             if (old == out.socket()) {
                 out.flush();
@@ -187,7 +185,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
             drainSpare(port);
             return;
         }
-        UdpSocket s = sockets.get(c);
+        UdpSocket s = socketOf(c);
         if (s == null) {
             return;
         }
@@ -276,7 +274,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         Connection engine;
         while ((engine = endpoint.pollTransmit(plain != null ? plain.clear() : out.slot(), now)) != null) {
             ConnectionDriver c = (ConnectionDriver) engine.attachment();
-            UdpSocket s = sockets.get(c);
+            UdpSocket s = socketOf(c);
             if (s == null) {
                 s = retired.get(c);
             }
@@ -335,6 +333,16 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
     }
 
     @Override
+    public IoLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public ConnectionConfig config() {
+        return config;
+    }
+
+    @Override
     public void established(ConnectionDriver c) {
     }
 
@@ -343,8 +351,8 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
         if (links != null) {
             links.closed(c);   // close_notify after the last datagrams, before the socket closes
         }
-        UdpSocket s = sockets.remove(c);
         Port port = ports.remove(c);
+        UdpSocket s = port == null ? null : port.socket;
         if (s != null && port != null && c.engine() != null && c.engine().disconnectReason() != null
                 && c.engine().disconnectReason().code() == DisconnectCode.CONNECT_TIMED_OUT) {
             spare(c.remoteAddress(), s, port);
@@ -391,7 +399,7 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
 
     /** Closes every connection, sends their goodbyes and stops the loop. I/O thread. */
     void shutdown() {
-        for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
+        for (ConnectionDriver c : List.copyOf(ports.keySet())) {
             c.engine().close(DisconnectCode.APPLICATION, "client closed");
         }
         flush(System.nanoTime());
@@ -400,26 +408,35 @@ final class ClientDriver implements IoLoop.Driver, ConnectionDriver.Owner, PathE
 
     @Override
     public void stopped() {
-        for (ConnectionDriver c : List.copyOf(sockets.keySet())) {
+        for (ConnectionDriver c : List.copyOf(ports.keySet())) {
             c.terminate("the client's I/O thread stopped");
         }
         if (links != null) {
             links.closeAll();
             out.flush();
         }
-        sockets.values().forEach(UdpSocket::close);
-        sockets.clear();
+        ports.values().forEach(port -> port.socket.close());
+        ports.clear();
         spares.values().forEach(spare -> spare.socket.close());
         spares.clear();
     }
 
     /** What a socket is registered with, so that a spare can pass to a new connection without registering again. */
     private static final class Port {
+        /** The connection now using the socket; null while it is a spare. */
         ConnectionDriver owner;
+        final UdpSocket socket;
 
-        Port(ConnectionDriver owner) {
+        Port(ConnectionDriver owner, UdpSocket socket) {
             this.owner = owner;
+            this.socket = socket;
         }
+    }
+
+    /** The socket of connection {@code c}, or null when it has none (it ended, or never got one). */
+    private UdpSocket socketOf(ConnectionDriver c) {
+        Port port = ports.get(c);
+        return port == null ? null : port.socket;
     }
 
     private record Spare(UdpSocket socket, Port port, long since) {

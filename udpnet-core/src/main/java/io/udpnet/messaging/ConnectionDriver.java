@@ -15,15 +15,22 @@ import java.nio.ByteBuffer;
 /**
  * The I/O side of one {@link MessageConnection}: its engine, the engine's events, moving staged messages into the
  * engine, the graceful close, and delivery to the inbox or the listener. Everything here runs on the connection's I/O
- * thread, except {@link #requestDrain()}, which the facade calls from any thread.
+ * thread, except {@link #requestDrain()}, which the facade calls from any thread. It is the engine's listener
+ * itself (an object less per connection); its {@code on...} methods are for the engine only.
  */
-final class ConnectionDriver {
+final class ConnectionDriver implements ConnectionListener {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
     /** How long a close waits for messages handed over earlier to be sent and acknowledged. */
     static final long CLOSE_LINGER_NANOS = 2_000_000_000L;
 
     /** What the transport under a connection does when it changes. Called on the I/O thread. */
     interface Owner {
+        /** The I/O thread of every connection this owner has. */
+        IoLoop loop();
+
+        /** The settings of every connection this owner has. */
+        ConnectionConfig config();
+
         void established(ConnectionDriver c);
 
         void closed(ConnectionDriver c);
@@ -40,31 +47,28 @@ final class ConnectionDriver {
         void requestDrain(ConnectionDriver c);
     }
 
-    private final IoLoop loop;
     private final Owner owner;
     private final MessageConnectionListener listener;
     private final MessageConnection facade;
-    private final Events events = new Events();
     private volatile InetSocketAddress remote;
     private Connection engine;
     private ByteBuffer view;
     /** Whether the owner has this connection on its list of stalled ones. */
     private boolean stalled;
-    private String closeText;
-    private long lingerUntil;
+    /** Set by {@link #beginClose}: the goodbye's text and how long it waits for messages handed over earlier. */
+    private Closing closing;
     /** Whether the owner has this connection on its list to {@link #observe} at the end of the I/O turn. */
     private boolean watched;
     /** What the last path events reported: datagrams declared lost, the datagram size. */
     private long lostReported;
     private int sizeReported;
 
-    ConnectionDriver(IoLoop loop, Owner owner, ConnectionConfig config, MessageConnectionListener listener, int inboxLimit,
-                     InboxBudget inboxBudget, InetSocketAddress remote, MessageConnection.State initial) {
-        this.loop = loop;
+    ConnectionDriver(Owner owner, MessageConnectionListener listener, int inboxLimit, InboxBudget inboxBudget,
+                     InetSocketAddress remote, MessageConnection.State initial) {
         this.owner = owner;
         this.listener = listener;
         this.remote = remote;
-        this.facade = new MessageConnection(this, config, listener,
+        this.facade = new MessageConnection(this,
                 listener == null ? new Inbox(inboxLimit, inboxBudget) : null, initial);
     }
 
@@ -73,15 +77,20 @@ final class ConnectionDriver {
     }
 
     IoLoop loop() {
-        return loop;
+        return owner.loop();
+    }
+
+    ConnectionConfig config() {
+        return owner.config();
     }
 
     InetSocketAddress remoteAddress() {
         return remote;
     }
 
+    /** What the engine reports this connection's events to. */
     ConnectionListener events() {
-        return events;
+        return this;
     }
 
     void engine(Connection c) {
@@ -140,7 +149,7 @@ final class ConnectionDriver {
 
     /** Asks for {@link #drain} on the I/O thread: at once when already there. Any thread. */
     void requestDrain() {
-        if (loop.inLoop()) {
+        if (owner.loop().inLoop()) {
             drain();
         } else {
             owner.requestDrain(this);
@@ -172,8 +181,7 @@ final class ConnectionDriver {
         if (engine == null) {
             return;   // a client's connect task has not run yet: it sees CLOSING and closes at once
         }
-        closeText = text;
-        lingerUntil = System.nanoTime() + CLOSE_LINGER_NANOS;
+        closing = new Closing(text, System.nanoTime() + CLOSE_LINGER_NANOS);
         drain();
         if (!finishClose(System.nanoTime())) {
             owner.lingering(this);
@@ -189,11 +197,11 @@ final class ConnectionDriver {
         if (s == Connection.State.CLOSING || s == Connection.State.CLOSED) {
             return true;
         }
-        if (now - lingerUntil < 0 && s == Connection.State.CONNECTED && facade.unfinished(engine)) {
+        if (now - closing.lingerUntil() < 0 && s == Connection.State.CONNECTED && facade.unfinished(engine)) {
             drain();
             return false;
         }
-        engine.close(closeText);
+        engine.close(closing.text());
         return true;
     }
 
@@ -271,50 +279,51 @@ final class ConnectionDriver {
         return facade.toString();
     }
 
-    /** The engine's events for this connection. */
-    private final class Events implements ConnectionListener {
-        @Override
-        public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
-            deliver(channel, buffer, offset, length);
-        }
+    // ---- the engine's events for this connection ------------------------------------------------------------------
 
-        @Override
-        public void onConnected(Connection connection) {
-            if (engine == null) {
-                engine(connection);
-            }
-            facade.published(connection.stats());
-            facade.opened();
-            UdpnetEvents.connectionOpened(remote, serverSide());
-            owner.established(ConnectionDriver.this);
-            drain();
-            if (listener != null) {
-                try {
-                    listener.onConnected(facade);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "message listener threw in onConnected for " + remote, e);
-                }
+    @Override
+    public void onMessage(int channel, ByteBuffer buffer, int offset, int length) {
+        deliver(channel, buffer, offset, length);
+    }
+
+    @Override
+    public void onConnected(Connection connection) {
+        if (engine == null) {
+            engine(connection);
+        }
+        facade.opened();
+        UdpnetEvents.connectionOpened(remote, serverSide());
+        owner.established(this);
+        drain();
+        if (listener != null) {
+            try {
+                listener.onConnected(facade);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "message listener threw in onConnected for " + remote, e);
             }
         }
+    }
 
-        @Override
-        public void onIdle(Connection connection) {
-            view = null;   // it may hold on to a reassembly buffer the engine just gave up
-            facade.idle();
-        }
+    @Override
+    public void onIdle(Connection connection) {
+        view = null;   // it may hold on to a reassembly buffer the engine just gave up
+        facade.idle();
+    }
 
-        @Override
-        public void onAddressChanged(Connection connection, InetSocketAddress previous) {
-            remote = connection.remoteAddress();
-            owner.addressChanged(ConnectionDriver.this, previous);
-        }
+    @Override
+    public void onAddressChanged(Connection connection, InetSocketAddress previous) {
+        remote = connection.remoteAddress();
+        owner.addressChanged(this, previous);
+    }
 
-        @Override
-        public void onDisconnected(Connection connection, DisconnectReason r) {
-            if (engine == null) {
-                engine(connection);
-            }
-            ended(r);
+    @Override
+    public void onDisconnected(Connection connection, DisconnectReason r) {
+        if (engine == null) {
+            engine(connection);
         }
+        ended(r);
+    }
+
+    private record Closing(String text, long lingerUntil) {
     }
 }

@@ -6,10 +6,16 @@ import java.nio.ByteBuffer;
  * Received messages waiting for {@code MessageConnection.receive()}. It holds at most its limit plus what one
  * datagram completes: while it is {@linkplain #full() full} the I/O thread has the engine refuse the peer's messages
  * ({@code Connection.pauseReceiving}), and it is full too while a server's inboxes together hold the server's limit
- * ({@link InboxBudget}). Not thread-safe (guarded by the connection's lock), except {@link #full()}.
+ * ({@link InboxBudget}). Its queue is made with the first message and let go of when the connection goes idle
+ * empty. Not thread-safe (guarded by its own monitor, see {@code MessageConnection}), except {@link #full()}.
  */
 final class Inbox {
-    private final RecordQueue queue = new RecordQueue(4096);
+    private static final int INITIAL_BYTES = 4096;
+
+    /** Null while empty and idle. */
+    private RecordQueue queue;
+    /** Receivers parked until a message arrives; null while none is. */
+    Waiters waiters;
     private final int limit;
     private final InboxBudget shared;
     private boolean counted;
@@ -23,13 +29,16 @@ final class Inbox {
     }
 
     void add(int channel, ByteBuffer buffer, int offset, int length) {
+        if (queue == null) {
+            queue = new RecordQueue(INITIAL_BYTES);
+        }
         queue.add(channel, buffer, offset, length);
         recount();
     }
 
     /** The oldest message, copied out, or null when empty. */
     Message take() {
-        if (queue.isEmpty()) {
+        if (isEmpty()) {
             return null;
         }
         Message m = new Message(queue.peekTag(), queue.peekCopy());
@@ -39,7 +48,19 @@ final class Inbox {
     }
 
     boolean isEmpty() {
-        return queue.isEmpty();
+        return queue == null || queue.isEmpty();
+    }
+
+    /** The connection went idle: an empty queue goes (the next message makes one again). */
+    void releaseIfEmpty() {
+        if (queue != null && queue.isEmpty()) {
+            queue = null;
+        }
+    }
+
+    /** Whether a queue is held, empty or not. */
+    boolean queueHeld() {
+        return queue != null;
     }
 
     /**
@@ -65,7 +86,7 @@ final class Inbox {
     }
 
     private void recount() {
-        int now = queue.bytes();
+        int now = queue == null ? 0 : queue.bytes();
         if (counted) {
             shared.add(now - bytes);
         }

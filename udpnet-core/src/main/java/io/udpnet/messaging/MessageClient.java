@@ -126,10 +126,12 @@ public final class MessageClient implements AutoCloseable {
             throw new ClosedChannelException();
         }
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
-        ConnectionDriver c = new ConnectionDriver(loop, driver, config, listener, clientConfig.inboxBytes(), null,
-                server, MessageConnection.State.CONNECTING);
+        ConnectionDriver c = new ConnectionDriver(driver, listener, clientConfig.inboxBytes(), null, server,
+                MessageConnection.State.CONNECTING);
+        // Taken before the I/O thread can complete it (the connection lets go of it then).
+        CompletableFuture<MessageConnection> opened = c.connection().openedFuture();
         loop.execute(() -> driver.start(c, server, localFor(server), copy));
-        return c.connection().openedFuture().thenCompose(m -> {
+        return opened.thenCompose(m -> {
             if (m.state() == MessageConnection.State.OPEN || m.state() == MessageConnection.State.CLOSING) {
                 return CompletableFuture.completedFuture(m);
             }

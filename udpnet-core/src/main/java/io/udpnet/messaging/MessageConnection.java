@@ -12,9 +12,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One udpnet connection on real sockets, from a {@link MessageServer} or a {@link MessageClient}. All public
@@ -32,10 +32,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * piling up here, while acknowledgements and keep-alives still flow: an application may stop reading for as long
  * as it likes without losing the connection. Unreliable messages that arrive meanwhile are lost.
  *
- * <p><b>Threads.</b> This class is the application's side only: senders, receivers and threads waiting for the
- * connection to open or close each wait on their own condition, and none of them ever runs the engine. The engine
- * and everything that touches it live on the I/O thread ({@code ConnectionDriver}). {@link #stats()} never waits.
- * (The class is long for its public API's documentation; its logic is the locking above.)
+ * <p><b>Threads.</b> This class is the application's side only: senders and receivers wait for room or a message
+ * (parked, each side on its own list), threads waiting for the connection to open or close on a future, and none of
+ * them ever runs the engine. The engine and everything that touches it live on the I/O thread ({@code
+ * ConnectionDriver}). {@link #stats()} waits at most for its first snapshot.
+ *
+ * <p><b>Memory.</b> An idle connection holds no lock, future, snapshot or buffer of its own here: monitors guard the
+ * state (the outbox's for sending and the connection's life, the inbox's for receiving; they guard memory only, no
+ * thread waits holding one), and what waiting threads, {@link #closeFuture()} or {@link #stats()} need is made when
+ * they first need it. (The class is long for its public API's documentation; its logic is the locking above.)
  */
 public final class MessageConnection implements AutoCloseable {
 
@@ -51,36 +56,59 @@ public final class MessageConnection implements AutoCloseable {
         CLOSED
     }
 
+    /** How long the first {@link #stats()} call waits for the I/O thread's snapshot at most. */
+    private static final long FIRST_STATS_NANOS = 5_000_000_000L;
+    private static final long STATS_SLICE_NANOS = 20_000_000L;
+
     private final ConnectionDriver driver;
-    private final ConnectionConfig config;
-    private final MessageConnectionListener listener;
-    /** Guards the staging queues and the move to CLOSING; senders wait on {@link #room}. */
-    private final ReentrantLock sendLock = new ReentrantLock();
-    private final Condition room = sendLock.newCondition();
+    /** The staging queues; its monitor guards them, {@link #drainRequested}, {@link #extra} and changes of state. */
     private final Outbox outbox;
     private boolean drainRequested;
-    /** Guards the inbox; receivers wait on {@link #arrived}. Null inbox: messages go to the listener. */
-    private final ReentrantLock receiveLock = new ReentrantLock();
-    private final Condition arrived = receiveLock.newCondition();
+    /** Received messages (its monitor guards it and its waiters); null: messages go to the listener. */
     private final Inbox inbox;
-    private final CompletableFuture<MessageConnection> opened = new CompletableFuture<>();
-    private final CompletableFuture<DisconnectReason> closed = new CompletableFuture<>();
-    private final AtomicBoolean refreshWanted = new AtomicBoolean();
     private volatile State state;
     private volatile DisconnectReason reason;
-    private volatile ConnectionStats stats;
+    /** Waiting senders, futures and the stats snapshot, while anyone needs them; null while no one does. */
+    private volatile OnDemand extra;
 
-    MessageConnection(ConnectionDriver driver, ConnectionConfig config, MessageConnectionListener listener, Inbox inbox,
-                      State initial) {
+    MessageConnection(ConnectionDriver driver, Inbox inbox, State initial) {
         this.driver = driver;
-        this.config = config;
-        this.listener = listener;
         this.inbox = inbox;
         this.state = initial;
-        this.outbox = new Outbox(config.channelCount());
-        if (initial == State.OPEN) {
-            opened.complete(this);
+        this.outbox = new Outbox();
+        if (initial == State.CONNECTING) {
+            extra().opened = new CompletableFuture<>();
         }
+    }
+
+    /** The on-demand part, made if missing. Under the outbox's monitor (or before the connection is shared). */
+    private OnDemand extra() {
+        OnDemand e = extra;
+        if (e == null) {
+            extra = e = new OnDemand();
+        }
+        return e;
+    }
+
+    /** Lets go of the on-demand part when nothing in it is needed. Under the outbox's monitor. */
+    private void trimExtra() {
+        OnDemand e = extra;
+        if (e != null && e.unused()) {
+            extra = null;
+        }
+    }
+
+    /** Wakes the parked senders, if any. Under the outbox's monitor. */
+    private void wakeSenders() {
+        OnDemand e = extra;
+        if (e != null) {
+            Waiters.wakeAll(e.senders);
+        }
+    }
+
+    private ConnectionStats lastStats() {
+        OnDemand e = extra;
+        return e == null ? null : e.stats;
     }
 
     // ---- sending -------------------------------------------------------------------------------------------------
@@ -96,14 +124,13 @@ public final class MessageConnection implements AutoCloseable {
     public boolean trySend(int channel, ByteBuffer message) throws ConnectionClosedException {
         Objects.requireNonNull(message, "message");
         int length = message.remaining();
-        int max = config.maxMessageSize(channel);
+        int max = config().maxMessageSize(channel);
         if (length > max) {
             throw new IllegalArgumentException("message of " + length + " bytes is over channel " + channel
                     + "'s limit of " + max);
         }
         boolean wake;
-        sendLock.lock();
-        try {
+        synchronized (outbox) {
             if (state == State.CLOSING || state == State.CLOSED) {
                 throw new ConnectionClosedException(reason);
             }
@@ -112,8 +139,6 @@ public final class MessageConnection implements AutoCloseable {
             }
             wake = !drainRequested;
             drainRequested = true;
-        } finally {
-            sendLock.unlock();
         }
         if (wake) {
             driver.requestDrain();
@@ -157,25 +182,30 @@ public final class MessageConnection implements AutoCloseable {
         }
         long deadline = System.nanoTime() + nanos;
         while (!trySend(channel, message)) {
-            sendLock.lock();
+            long left = -1;
+            synchronized (outbox) {
+                // Re-check under the monitor: the I/O thread wakes the senders listed after draining, under it too.
+                if (!isOpen() || outbox.hasRoom(channel, message.remaining())) {
+                    continue;
+                }
+                if (nanos >= 0 && (left = deadline - System.nanoTime()) <= 0) {
+                    return false;
+                }
+                OnDemand e = extra();
+                e.senders = Waiters.add(e.senders);
+            }
             try {
-                // Re-check under the lock: the I/O thread signals after draining, and must not be missed.
-                if (isOpen() && !outbox.hasRoom(channel, message.remaining())) {
-                    if (nanos < 0) {
-                        room.await();
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            return false;
-                        }
-                        room.awaitNanos(left);
+                if (Waiters.park(this, left)) {
+                    throw new InterruptedIOException("interrupted while waiting to send");
+                }
+            } finally {
+                synchronized (outbox) {
+                    OnDemand e = extra;
+                    if (e != null) {
+                        e.senders = Waiters.remove(e.senders);
+                        trimExtra();
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting to send");
-            } finally {
-                sendLock.unlock();
             }
         }
         return true;
@@ -202,29 +232,30 @@ public final class MessageConnection implements AutoCloseable {
         if (inbox == null) {
             throw new IllegalStateException("this connection delivers to its MessageConnectionListener");
         }
-        receiveLock.lock();
-        try {
-            long deadline = System.nanoTime() + nanos;
-            while (inbox.isEmpty()) {
+        long deadline = System.nanoTime() + nanos;
+        while (true) {
+            long left = -1;
+            synchronized (inbox) {
+                if (!inbox.isEmpty()) {
+                    return inbox.take();
+                }
                 if (state == State.CLOSED) {
                     throw new ConnectionClosedException(reason);
                 }
-                if (nanos < 0) {
-                    arrived.await();
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return null;
-                    }
-                    arrived.awaitNanos(left);
+                if (nanos >= 0 && (left = deadline - System.nanoTime()) <= 0) {
+                    return null;
+                }
+                inbox.waiters = Waiters.add(inbox.waiters);
+            }
+            try {
+                if (Waiters.park(this, left)) {
+                    throw new InterruptedIOException("interrupted while waiting for a message");
+                }
+            } finally {
+                synchronized (inbox) {
+                    inbox.waiters = Waiters.remove(inbox.waiters);
                 }
             }
-            return inbox.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a message");
-        } finally {
-            receiveLock.unlock();
         }
     }
 
@@ -244,15 +275,12 @@ public final class MessageConnection implements AutoCloseable {
      */
     public void close(String reason) {
         Objects.requireNonNull(reason, "reason");
-        sendLock.lock();
-        try {
+        synchronized (outbox) {
             if (state == State.CLOSING || state == State.CLOSED) {
                 return;
             }
             state = State.CLOSING;
-            room.signalAll();
-        } finally {
-            sendLock.unlock();
+            wakeSenders();
         }
         driver.loop().execute(() -> driver.beginClose(reason));
     }
@@ -264,7 +292,21 @@ public final class MessageConnection implements AutoCloseable {
      * @return a future of the reason
      */
     public CompletableFuture<DisconnectReason> closeFuture() {
-        return closed.copy();
+        return closedFuture().copy();
+    }
+
+    /** The future {@link #ended} completes: made on first use, or already complete when the connection ended. */
+    private CompletableFuture<DisconnectReason> closedFuture() {
+        synchronized (outbox) {
+            if (state == State.CLOSED) {
+                return CompletableFuture.completedFuture(reason);
+            }
+            OnDemand e = extra();
+            if (e.closed == null) {
+                e.closed = new CompletableFuture<>();
+            }
+            return e.closed;
+        }
     }
 
     public State state() {
@@ -288,24 +330,70 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     public ConnectionConfig config() {
-        return config;
+        return driver.config();
     }
 
     /**
-     * The connection's counters and estimates (RTT, congestion window, loss), as last published by its I/O thread;
-     * never waits. Each call asks for a fresh snapshot, so polling sees values at most one call old; on the I/O thread
-     * (in a listener) the values are current. After the connection ended, its final counters.
+     * The connection's counters and estimates (RTT, congestion window, loss), as last published by its I/O thread.
+     * Each call asks for a fresh snapshot, so polling sees values at most one call old; on the I/O thread (in a
+     * listener) the values are current. After the connection ended, its final counters. A connection keeps no
+     * snapshot until its application first asks, so the first call from another thread waits for one (a turn of the
+     * I/O thread, five seconds at most); later calls never wait.
+     *
+     * @return the snapshot; null only when none could be had (a client's connection whose I/O thread has not started
+     *         it yet, an I/O thread that did not answer, or an interrupt while waiting for the first)
      */
     public ConnectionStats stats() {
         if (driver.loop().inLoop()) {
             driver.publishStats();
-        } else if (state != State.CLOSED && !refreshWanted.getAndSet(true)) {
+            return lastStats();
+        }
+        ConnectionStats s = lastStats();
+        if (s == null && state != State.CLOSED) {
+            return firstStats();
+        }
+        boolean ask;
+        synchronized (outbox) {
+            OnDemand e = extra();
+            ask = state != State.CLOSED && !e.refreshWanted;
+            e.refreshWanted = true;
+        }
+        if (ask) {
             driver.loop().execute(() -> {
-                refreshWanted.set(false);
                 driver.publishStats();
+                synchronized (outbox) {
+                    extra().refreshWanted = false;
+                }
             });
         }
-        return stats;
+        return s;
+    }
+
+    /**
+     * Waits for the I/O thread's first snapshot, in short slices so that a loop that stopped (and so runs no more
+     * tasks) ends the wait, without leaving anything on the connection for later.
+     */
+    private ConnectionStats firstStats() {
+        CompletableFuture<ConnectionStats> f = new CompletableFuture<>();
+        driver.loop().execute(() -> {
+            driver.publishStats();
+            f.complete(lastStats());
+        });
+        long deadline = System.nanoTime() + FIRST_STATS_NANOS;
+        try {
+            while (state != State.CLOSED && !driver.loop().isStopped() && System.nanoTime() - deadline < 0) {
+                try {
+                    return f.get(STATS_SLICE_NANOS, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    // again, unless the connection or its loop ended meanwhile
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());   // the task completes normally only
+        }
+        return lastStats();
     }
 
     /**
@@ -316,14 +404,14 @@ public final class MessageConnection implements AutoCloseable {
     public CompletableFuture<ConnectionStats> statsAsync() {
         CompletableFuture<ConnectionStats> f = new CompletableFuture<>();
         if (state == State.CLOSED) {
-            f.complete(stats);
+            f.complete(lastStats());
         } else {
             driver.loop().execute(() -> {
                 driver.publishStats();
-                f.complete(stats);
+                f.complete(lastStats());
             });
             // A loop that stopped runs no task: the connection ended, and its final snapshot stands.
-            closed.thenRun(() -> f.complete(stats));
+            closedFuture().thenRun(() -> f.complete(lastStats()));
         }
         return f;
     }
@@ -347,9 +435,15 @@ public final class MessageConnection implements AutoCloseable {
 
     // ---- for the I/O side (ConnectionDriver) ---------------------------------------------------------------------
 
-    /** Completes when a client's handshake is done (with this connection) or failed (with its reason). */
+    /**
+     * Completes when a client's handshake is done (with this connection) or failed (with its reason); null on a
+     * server. Taken before the connect task is handed to the I/O thread, which lets go of it once it completes.
+     */
     CompletableFuture<MessageConnection> openedFuture() {
-        return opened;
+        synchronized (outbox) {
+            OnDemand e = extra;
+            return e == null ? null : e.opened;
+        }
     }
 
     ConnectionDriver driver() {
@@ -362,98 +456,119 @@ public final class MessageConnection implements AutoCloseable {
 
     /** A drain found no engine yet: the next request must reach the I/O thread again. */
     void drained() {
-        sendLock.lock();
-        try {
+        synchronized (outbox) {
             drainRequested = false;
-        } finally {
-            sendLock.unlock();
         }
     }
 
     /**
-     * Moves staged messages into the engine (or discards them when it no longer takes any). Done under the send lock,
-     * which costs one copy less than taking them out first; senders wait at most one drain pass for it, receivers
-     * not at all. Returns true when messages still wait for the engine's window.
+     * Moves staged messages into the engine (or discards them when it no longer takes any). Done under the outbox's
+     * monitor, which costs one copy less than taking them out first; senders wait at most one drain pass for it,
+     * receivers not at all. Returns true when messages still wait for the engine's window.
      */
     boolean moveStaged(Connection engine, boolean discard) {
-        sendLock.lock();
-        try {
+        synchronized (outbox) {
             drainRequested = false;
             if (outbox.moveTo(engine, discard)) {
-                room.signalAll();
+                wakeSenders();
             }
             return !outbox.isEmpty();
-        } finally {
-            sendLock.unlock();
         }
     }
 
-    /** The engine let go of its buffers as the connection went idle: so do the empty staging queues. I/O thread. */
+    /** The engine let go of its buffers as the connection went idle: so do the empty queues here. I/O thread. */
     void idle() {
-        sendLock.lock();
-        try {
+        synchronized (outbox) {
             outbox.releaseEmpty();
-        } finally {
-            sendLock.unlock();
+            trimExtra();
         }
+        if (inbox != null) {
+            synchronized (inbox) {
+                inbox.releaseIfEmpty();
+            }
+        }
+    }
+
+    /** Staging and inbox queues held (empty or not): none once an idle connection let go of them. Any thread. */
+    int buffersHeld() {
+        int n;
+        synchronized (outbox) {
+            n = outbox.queuesHeld();
+        }
+        if (inbox != null) {
+            synchronized (inbox) {
+                n += inbox.queueHeld() ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     /** Whether messages handed over are still waiting or unacknowledged: a close lingers for them. */
     boolean unfinished(Connection engine) {
-        sendLock.lock();
-        try {
+        synchronized (outbox) {
             return !outbox.isEmpty() || outbox.engineBusy(engine);
-        } finally {
-            sendLock.unlock();
         }
     }
 
     void arrived(int channel, ByteBuffer buffer, int offset, int length) {
-        receiveLock.lock();
-        try {
+        synchronized (inbox) {
             inbox.add(channel, buffer, offset, length);
-            arrived.signalAll();
-        } finally {
-            receiveLock.unlock();
+            Waiters.wakeAll(inbox.waiters);
         }
     }
 
+    /** A snapshot the application asked for (or the final one). I/O thread. */
     void published(ConnectionStats snapshot) {
-        this.stats = snapshot;
+        synchronized (outbox) {
+            extra().stats = snapshot;
+        }
     }
 
     void opened() {
-        sendLock.lock();
-        try {
+        CompletableFuture<MessageConnection> f;
+        synchronized (outbox) {
             if (state == State.CONNECTING) {
                 state = State.OPEN;
             }
-        } finally {
-            sendLock.unlock();
+            OnDemand e = extra;
+            f = e == null ? null : e.opened;
+            if (e != null) {
+                e.opened = null;
+                trimExtra();
+            }
         }
-        opened.complete(this);
+        if (f != null) {
+            f.complete(this);
+        }
     }
 
     void ended(DisconnectReason r) {
         reason = r;
-        sendLock.lock();
-        try {
+        CompletableFuture<MessageConnection> open;
+        CompletableFuture<DisconnectReason> end;
+        synchronized (outbox) {
             state = State.CLOSED;
             outbox.clear();
-            room.signalAll();
-        } finally {
-            sendLock.unlock();
-        }
-        receiveLock.lock();
-        try {
-            if (inbox != null) {
-                inbox.detach();
+            wakeSenders();
+            OnDemand e = extra;
+            open = e == null ? null : e.opened;
+            end = e == null ? null : e.closed;
+            if (e != null) {
+                e.opened = null;
+                e.closed = null;
             }
-            arrived.signalAll();
-        } finally {
-            receiveLock.unlock();
         }
-        opened.complete(this);
-        closed.complete(r);
+        if (inbox != null) {
+            synchronized (inbox) {
+                inbox.detach();
+                Waiters.wakeAll(inbox.waiters);
+            }
+        }
+        if (open != null) {
+            open.complete(this);
+        }
+        if (end != null) {
+            end.complete(r);
+        }
     }
 }

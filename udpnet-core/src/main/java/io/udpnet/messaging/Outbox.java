@@ -3,6 +3,7 @@ package io.udpnet.messaging;
 import io.udpnet.engine.Connection;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Messages an application handed to a connection that its I/O thread has not yet given to the engine: one queue
@@ -12,15 +13,20 @@ import java.nio.ByteBuffer;
 final class Outbox {
     static final int CHANNEL_LIMIT = 64 * 1024;
 
-    private final RecordQueue[] queues;
+    private static final RecordQueue[] NONE = new RecordQueue[0];
 
-    Outbox(int channels) {
-        this.queues = new RecordQueue[channels];
-    }
+    /**
+     * A queue for each channel up to the highest used since the connection was last idle (null for a channel not
+     * used); {@link #NONE} while none is.
+     */
+    private RecordQueue[] queues = NONE;
 
     /** Queues a copy of {@code message} (position..limit) unless the channel's queue is full. */
     boolean offer(int channel, ByteBuffer message) {
         int length = message.remaining();
+        if (channel >= queues.length) {
+            queues = Arrays.copyOf(queues, channel + 1);
+        }
         RecordQueue q = queues[channel];
         if (q == null) {
             q = queues[channel] = new RecordQueue(Math.min(CHANNEL_LIMIT, 1024 + length));
@@ -33,7 +39,7 @@ final class Outbox {
     }
 
     boolean hasRoom(int channel, int length) {
-        RecordQueue q = queues[channel];
+        RecordQueue q = channel < queues.length ? queues[channel] : null;
         return q == null || q.isEmpty() || q.bytes() + length <= CHANNEL_LIMIT;
     }
 
@@ -58,10 +64,15 @@ final class Outbox {
 
     /** Lets go of the queues that hold nothing (the connection went idle); the next message makes its queue again. */
     void releaseEmpty() {
+        boolean any = false;
         for (int ch = 0; ch < queues.length; ch++) {
             if (queues[ch] != null && queues[ch].isEmpty()) {
                 queues[ch] = null;
             }
+            any |= queues[ch] != null;
+        }
+        if (!any) {
+            queues = NONE;
         }
     }
 

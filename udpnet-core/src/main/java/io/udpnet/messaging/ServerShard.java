@@ -1,5 +1,6 @@
 package io.udpnet.messaging;
 
+import io.udpnet.ConnectionConfig;
 import io.udpnet.engine.AdmissionPolicy;
 import io.udpnet.engine.Admission;
 import io.udpnet.engine.Connection;
@@ -7,6 +8,7 @@ import io.udpnet.engine.DisconnectCode;
 import io.udpnet.engine.EndpointStats;
 import io.udpnet.engine.ServerEndpoint;
 import io.udpnet.engine.ServerLimits;
+import io.udpnet.io.IoLoop;
 import io.udpnet.io.PathError;
 import io.udpnet.io.SocketGroup;
 import io.udpnet.jfr.UdpnetEvents;
@@ -16,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,11 +50,12 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     private final int idBits;
     private final Housekeeping housekeeping = new Housekeeping();
     private final DrainQueue drains;
-    /** Established connections not yet closed, ended by {@link #stopped()} should the loop stop with them open. */
-    private final Set<ConnectionDriver> live = new HashSet<>();
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
-    /** Tokens of this shard's open connections, read by the other shards' threads to decide on forwarding. */
-    private final Set<Long> tokens = ConcurrentHashMap.newKeySet();
+    /**
+     * Tokens of this shard's open connections, read by the other shards' threads to decide on forwarding; null with
+     * one shard, where nothing is forwarded (an entry is about 60 bytes per connection).
+     */
+    private final Set<Long> tokens;
     /** Connections that received or sent this turn, observed at its end while path events are recorded. */
     private final List<ConnectionDriver> watched = new ArrayList<>();
     /** Where datagrams go: the group, or a DTLS layer in front of it. */
@@ -67,6 +69,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         this.endpoint = new ServerEndpoint(config.connection(), config.server(), this, new SecureRandom(), limits);
         this.idBits = config.serverIdBits();
         this.tokenBits = idBits + (shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1));
+        this.tokens = shardCount == 1 ? null : ConcurrentHashMap.newKeySet();
         endpoint.tokenTag(tokenBits, config.serverId() | group.index() << idBits);
         this.outlet = Outlet.of(group);
     }
@@ -108,7 +111,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
 
     /** Whether one of this shard's open connections has {@code token}. Any thread. */
     private boolean owns(long token) {
-        return tokens.contains(token);
+        return tokens != null && tokens.contains(token);
     }
 
     /** A datagram for one of this shard's connections arrived on another shard's socket. Any thread. */
@@ -202,8 +205,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
             server.releaseConnection();
             return refuse(client, DisconnectCode.REJECTED, "accept backlog full");
         }
-        ConnectionDriver c = new ConnectionDriver(group.loop(), this, config.connection(), config.listener(),
-                config.inboxBytes(), server.inboxBudget(), client, MessageConnection.State.OPEN);
+        ConnectionDriver c = new ConnectionDriver(this, config.listener(), config.inboxBytes(), server.inboxBudget(), client, MessageConnection.State.OPEN);
         return Admission.accept(c.events());
     }
 
@@ -213,9 +215,20 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     }
 
     @Override
+    public IoLoop loop() {
+        return group.loop();
+    }
+
+    @Override
+    public ConnectionConfig config() {
+        return config.connection();
+    }
+
+    @Override
     public void established(ConnectionDriver c) {
-        live.add(c);
-        tokens.add(c.engine().token());
+        if (tokens != null) {
+            tokens.add(c.engine().token());
+        }
         group.attach(c.remoteAddress());
         outlet.opened(c.remoteAddress(), c);
         server.opened(c.connection());
@@ -223,8 +236,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
 
     @Override
     public void closed(ConnectionDriver c) {
-        live.remove(c);
-        if (c.engine() != null) {
+        if (tokens != null && c.engine() != null) {
             tokens.remove(c.engine().token());
         }
         group.detach(c.remoteAddress());
@@ -291,8 +303,11 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
 
     @Override
     public void stopped() {
-        for (ConnectionDriver c : List.copyOf(live)) {
-            c.terminate("the server's I/O thread stopped");
+        // Every connection the endpoint still has (a server's is established as it is made) ends here.
+        for (Connection engine : endpoint.connections()) {
+            if (engine.attachment() instanceof ConnectionDriver c) {
+                c.terminate("the server's I/O thread stopped");
+            }
         }
     }
 }

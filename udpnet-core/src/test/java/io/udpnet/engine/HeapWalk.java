@@ -18,10 +18,11 @@ import java.util.Set;
  * heaps under 32 GiB): a 12-byte object header, 16 bytes for an array header, fields packed densely, every object
  * rounded up to 8 bytes. Objects in {@link #exclude}d sets, {@code Class} objects and enum constants are shared, not
  * owned, and are neither counted nor followed. JDK classes whose fields the module system hides are counted by
- * what their public methods reveal (a {@code ByteBuffer}'s array, an address's parts); any other such object with
- * references fails the walk rather than being under-counted.
+ * what their public methods reveal (a {@code ByteBuffer}'s array, an address's parts, a lock's queue, a future's
+ * value and dependents); any other such object with references fails the walk rather than being under-counted.
+ * Public so that the messaging tests measure with it too.
  */
-final class HeapWalk {
+public final class HeapWalk {
     private final Set<Object> excluded = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Class<?>> excludedClasses = new java.util.HashSet<>();
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -30,7 +31,7 @@ final class HeapWalk {
     private final java.util.Map<Class<?>, Long> perClass = new java.util.HashMap<>();
 
     /** Objects not to count or follow (shared configuration, the application's listener...). */
-    HeapWalk exclude(Object... objects) {
+    public HeapWalk exclude(Object... objects) {
         for (Object o : objects) {
             if (o != null) {
                 excluded.add(o);
@@ -40,13 +41,13 @@ final class HeapWalk {
     }
 
     /** Instances of {@code type} (and its subclasses) are not counted or followed. */
-    HeapWalk exclude(Class<?> type) {
+    public HeapWalk exclude(Class<?> type) {
         excludedClasses.add(type);
         return this;
     }
 
     /** Adds everything reachable from {@code root} not counted yet; returns the total so far. */
-    long add(Object root) {
+    public long add(Object root) {
         push(root);
         while (!pending.isEmpty()) {
             visit(pending.pop());
@@ -54,7 +55,7 @@ final class HeapWalk {
         return bytes;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
@@ -71,10 +72,25 @@ final class HeapWalk {
     }
 
     /** Bytes counted per class so far, largest first: where the memory is, for a failing test's message. */
-    String byClass() {
+    public String byClass() {
         StringBuilder b = new StringBuilder();
         perClass.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
                 .forEach(e -> b.append(e.getKey().getSimpleName()).append(' ').append(e.getValue()).append(", "));
+        return b.toString();
+    }
+
+    /**
+     * Bytes per class more than {@code base} counted, divided by {@code n}, largest first: where each of {@code n}
+     * connections added since the base walk keeps its memory.
+     */
+    public String byClassSince(HeapWalk base, int n) {
+        StringBuilder b = new StringBuilder();
+        java.util.Map<Class<?>, Long> diff = new java.util.HashMap<>(perClass);
+        base.perClass.forEach((k, v) -> diff.merge(k, -v, Long::sum));
+        diff.entrySet().stream().filter(e -> e.getValue() != 0)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .forEach(e -> b.append(e.getKey().getSimpleName()).append(' ')
+                        .append(String.format("%.1f", e.getValue() / (double) n)).append(", "));
         return b.toString();
     }
 
@@ -125,10 +141,28 @@ final class HeapWalk {
         } else if (o instanceof InetSocketAddress a) {
             // InetSocketAddress -> holder -> InetAddress -> holder (and an IPv6 address's own holder and bytes).
             bytes += 24 + 16 + 32 + (a.getAddress() instanceof java.net.Inet6Address ? 24 + 32 : 0);
+        } else if (o instanceof java.util.concurrent.locks.ReentrantLock l) {
+            // Its Sync (an AbstractQueuedSynchronizer): head, tail, state, owner; a waiting thread's node is not seen.
+            bytes += SYNC;
+            if (l.hasQueuedThreads()) {
+                throw new AssertionError("a lock with waiting threads: measure when nothing waits");
+            }
+        } else if (o instanceof java.util.concurrent.locks.Condition) {
+            // A ConditionObject: its lock (counted above) and its waiters, of which an idle connection has none.
+            return;
+        } else if (o instanceof java.util.concurrent.CompletableFuture<?> f) {
+            // The value once completed normally, and each dependent stage (a Completion of about 40 bytes).
+            bytes += 40L * f.getNumberOfDependents();
+            if (f.isDone() && !f.isCompletedExceptionally() && !f.isCancelled()) {
+                push(f.getNow(null));
+            }
+        } else if (o instanceof java.util.Set<?> s && !(o instanceof java.util.SortedSet<?>)) {
+            // HashSet (a HashMap inside) or a ConcurrentHashMap's key set: a table and a 32-byte node per element.
+            bytes += 48 + table(s.size()) + 32L * s.size();
+            s.forEach(this::push);
         } else if (o instanceof java.util.Map<?, ?> m) {
             // HashMap: a table of at least size / 0.75 slots (a power of two), a 32-byte node per entry.
-            bytes += align(16 + 4L * Math.max(16, Integer.highestOneBit(Math.max(1, m.size() * 4 / 3)) * 2))
-                    + 32L * m.size();
+            bytes += table(m.size()) + 32L * m.size();
             m.forEach((k, v) -> {
                 push(k);
                 push(v);
@@ -150,8 +184,23 @@ final class HeapWalk {
         }
     }
 
+    /** A hash table's array for {@code size} entries: at least size / 0.75 slots, a power of two, 16 at least. */
+    private static long table(int size) {
+        return align(16 + 4L * Math.max(16, Integer.highestOneBit(Math.max(1, size * 4 / 3)) * 2));
+    }
+
+    private static final long SYNC;
+
+    static {
+        try {
+            SYNC = shallow(Class.forName("java.util.concurrent.locks.ReentrantLock$NonfairSync"));
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Size of an instance of {@code c}: header and every instance field of it and its superclasses, aligned. */
-    static long shallow(Class<?> c) {
+    public static long shallow(Class<?> c) {
         long n = 12;
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {
             for (Field f : k.getDeclaredFields()) {

@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The non-blocking side of the messaging API: connectAsync, closeFuture, statsAsync and a stats() that never waits. */
+/**
+ * The non-blocking side of the messaging API: connectAsync, closeFuture, statsAsync, and stats() (only its first call
+ * waits, for the snapshot a connection does not keep until asked).
+ */
 @Timeout(60)
 class AsyncApiTest {
     private static final Duration WAIT = Duration.ofSeconds(10);

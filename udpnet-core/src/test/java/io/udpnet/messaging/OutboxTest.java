@@ -16,7 +16,7 @@ class OutboxTest {
 
     @Test
     void anIdleConnectionLetsGoOfItsEmptyQueuesAndKeepsTheOnesStillHoldingMessages() {
-        Outbox outbox = new Outbox(2);
+        Outbox outbox = new Outbox();
         assertEquals(0, outbox.queuesHeld(), "no queue before the first message");
         assertTrue(outbox.offer(0, ByteBuffer.wrap(new byte[] {1, 2, 3})));
         assertTrue(outbox.offer(1, ByteBuffer.wrap(new byte[] {4})));

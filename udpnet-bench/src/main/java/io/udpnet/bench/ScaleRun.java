@@ -104,7 +104,7 @@ final class ScaleRun implements ScaleDriver {
     static List<String> configuration(DatagramIo io) {
         return List.of("server: MessageServer SHARDED (a SO_REUSEPORT socket and an I/O thread per core) echoing with "
                         + "trySend, in a child JVM (same java and class path, " + ScaleServerProcess.HEAP + ", I/O " + io.name() + ")",
-                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClients on " + io.name()
+                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClient (one I/O thread) on " + io.name()
                         + ", channel RELIABLE_ORDERED, "
                         + ScaleLoad.SIZE + "-byte messages, " + PER_SECOND + " per second per connection, sent "
                         + "round-robin by one thread that parks until the next is due but at least "

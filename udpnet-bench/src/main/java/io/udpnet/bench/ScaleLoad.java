@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The load generator of the {@code scale} scenario, in the bench's JVM: {@code count} connections over
- * {@value #CLIENT_THREADS} {@link MessageClient}s (one I/O thread each), all connecting at once, then one thread
+ * {@link #clientThreads} {@link MessageClient}s (one I/O thread each), all connecting at once, then one thread
  * sending {@value #PER_SECOND} messages per second per connection, round-robin on a fixed schedule. The thread parks
  * until the next message is due, but at least {@value #TICK_NANOS} ns, and then sends every message due by then: at
  * thousands of messages a second, a wake-up of its own and of the clients' I/O threads per message would cost more
@@ -33,10 +33,12 @@ import java.util.concurrent.locks.LockSupport;
 final class ScaleLoad implements AutoCloseable {
     static final int PER_SECOND = 20;
     /**
-     * One client I/O thread, as ENet's load runs on one host thread: on two cores shared with the server's two
-     * threads, more client threads only contend (2,000 clients: p99 15 ms with one, 36 ms with two, 78 ms with four).
+     * Connections per client I/O thread: 50,000 messages a second each way. Below that, one thread, as ENet's load
+     * runs on one host thread: on two cores shared with the server's two threads, more client threads only contend
+     * (2,000 clients: p99 15 ms with one, 36 ms with two, 78 ms with four); above it one thread cannot keep up (10,000
+     * clients: 0.8 cores and 1,400 handshakes/s with one, against 5,700 with four).
      */
-    static final int CLIENT_THREADS = 1;
+    static final int CONNECTIONS_PER_THREAD = 2_500;
     static final int SIZE = 32;
     /** The sender's shortest sleep: messages due within it go out together. */
     static final long TICK_NANOS = 1_000_000;
@@ -72,7 +74,7 @@ final class ScaleLoad implements AutoCloseable {
         ConnectionConfig config = ScaleServer.connectionConfig().toBuilder()
                 .connectTimeout(java.time.Duration.ofNanos(CONNECT_NANOS / 2)).build();
         try {
-            for (int c = 0; c < Math.min(CLIENT_THREADS, count); c++) {
+            for (int c = 0; c < clientThreads(count); c++) {
                 l.clients.add(MessageClient.open(MessageClientConfig.builder().connection(config).io(io).build()));
             }
         } catch (IOException | RuntimeException e) {
@@ -130,6 +132,11 @@ final class ScaleLoad implements AutoCloseable {
             connections[i] = fs[i].join();
         }
         return Math.max(1, t1 - t0);
+    }
+
+    /** Client I/O threads for {@code count} connections: one per {@value #CONNECTIONS_PER_THREAD}, at least one. */
+    static int clientThreads(int count) {
+        return Math.max(1, (count + CONNECTIONS_PER_THREAD - 1) / CONNECTIONS_PER_THREAD);
     }
 
     int count() {

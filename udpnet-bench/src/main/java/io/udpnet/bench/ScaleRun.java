@@ -104,13 +104,14 @@ final class ScaleRun implements ScaleDriver {
     static List<String> configuration(DatagramIo io) {
         return List.of("server: MessageServer SHARDED (a SO_REUSEPORT socket and an I/O thread per core) echoing with "
                         + "trySend, in a child JVM (same java and class path, " + ScaleServerProcess.HEAP + ", I/O " + io.name() + ")",
-                "load, in the bench's JVM: " + ScaleLoad.CLIENT_THREADS + " MessageClient (one I/O thread) on " + io.name()
+                "load, in the bench's JVM: a MessageClient (one I/O thread) per "
+                        + ScaleLoad.CONNECTIONS_PER_THREAD + " connections on " + io.name()
                         + ", channel RELIABLE_ORDERED, "
                         + ScaleLoad.SIZE + "-byte messages, " + PER_SECOND + " per second per connection, sent "
                         + "round-robin by one thread that parks until the next is due but at least "
                         + ScaleLoad.TICK_NANOS / 1000 + " us, then sends all that are due (no busy-spinning); "
-                        + "round trips from each message's due time; max ack delay " + ScaleServer.MAX_ACK_DELAY.toMillis()
-                        + " ms at both ends (a client's ack of an echo rides on its next message)",
+                        + "round trips from each message's due time; max ack delay "
+                        + ScaleServer.MAX_ACK_DELAY.toMillis() + " ms at both ends (a client's ack of an echo rides on its next message)",
                 "connect: first min(N, " + WARM_UP + ") connections opened and closed again (JIT warm-up), then "
                         + "every connection started at once with connectAsync (client connect timeout 60 s, not 5 s, "
                         + "so that none of a storm is cut off); handshakes/s = connections / time to the last one "

@@ -45,4 +45,12 @@ class ScaleScenarioTest {
         assertEquals(30_000_000_000L, ScaleScenario.idleNanos(600));
         assertEquals(5_000_000_000L, ScaleScenario.settleNanos(2));
     }
+
+    @Test
+    void theLoadTakesAClientThreadPer2500Connections() {
+        assertEquals(1, ScaleLoad.clientThreads(1));
+        assertEquals(1, ScaleLoad.clientThreads(2_500));
+        assertEquals(2, ScaleLoad.clientThreads(2_501));
+        assertEquals(4, ScaleLoad.clientThreads(10_000));
+    }
 }

@@ -19,8 +19,6 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,11 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>SHARDED: the kernel routes a client to a socket by its address, so a client that moves (a NAT rebinding) may
  * land on another shard. Every endpoint tags its tokens with its shard index (above the server id, if any), and
- * every shard publishes the tokens of its open connections in a concurrent set. A shard that receives a data datagram
- * tagged for another forwards it there only if that shard has the token, so the connection keeps working, one hop longer, on the shard that owns
- * it; a datagram whose token no shard has (forged, or from before a restart) is handled where it arrived, answered at
- * most with a stateless reset, and never crosses threads. The shards share one {@link ServerLimits}, so the challenge
- * and reset rates and the receive memory hold for the server as configured.
+ * every shard publishes the tokens of its open connections in a {@link ConcurrentLongSet}. A shard that receives a
+ * data datagram tagged for another forwards it there only if that shard has the token, so the connection keeps
+ * working, one hop longer, on the shard that owns it; a datagram whose token no shard has (forged, or from before a
+ * restart) is handled where it arrived, answered at most with a stateless reset, and never crosses threads. A token
+ * is published when the connection is made, before the ACCEPT that tells the client its token is sent, and taken
+ * back when the connection ends. The shards share one {@link ServerLimits}, so the challenge and reset rates and the
+ * receive memory hold for the server as configured.
  */
 final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, AdmissionPolicy {
     private static final System.Logger LOG = System.getLogger("io.udpnet.messaging");
@@ -52,10 +52,10 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
     private final DrainQueue drains;
     private final AtomicInteger forwardedWaiting = new AtomicInteger();
     /**
-     * Tokens of this shard's open connections, read by the other shards' threads to decide on forwarding; null with
-     * one shard, where nothing is forwarded (an entry is about 60 bytes per connection).
+     * Tokens of this shard's open connections, written on this shard's thread and read by the other shards' threads
+     * to decide on forwarding (12 to 24 bytes a connection); null with one shard, where nothing is forwarded.
      */
-    private final Set<Long> tokens;
+    private final ConcurrentLongSet tokens;
     /** Connections that received or sent this turn, observed at its end while path events are recorded. */
     private final List<ConnectionDriver> watched = new ArrayList<>();
     /** Where datagrams go: the group, or a DTLS layer in front of it. */
@@ -69,7 +69,7 @@ final class ServerShard implements SocketGroup.Handler, ConnectionDriver.Owner, 
         this.endpoint = new ServerEndpoint(config.connection(), config.server(), this, new SecureRandom(), limits);
         this.idBits = config.serverIdBits();
         this.tokenBits = idBits + (shardCount == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(shardCount - 1));
-        this.tokens = shardCount == 1 ? null : ConcurrentHashMap.newKeySet();
+        this.tokens = shardCount == 1 ? null : new ConcurrentLongSet();
         endpoint.tokenTag(tokenBits, config.serverId() | group.index() << idBits);
         this.outlet = Outlet.of(group);
     }

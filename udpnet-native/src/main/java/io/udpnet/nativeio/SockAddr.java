@@ -14,18 +14,18 @@ import java.nio.ByteOrder;
 
 /**
  * Socket addresses between Java and the kernel: {@code sockaddr_in6} for a dual-stack socket (IPv4 peers as
- * {@code ::ffff:a.b.c.d}) or {@code sockaddr_in} for an IPv4-only one. Each socket has its own instance, which
- * remembers the addresses it converted both ways, so a repeat peer costs no allocation and no conversion: a server's
- * socket sees the same thousands of peers again and again, and sends to the very {@link InetSocketAddress} objects
- * it handed out.
+ * {@code ::ffff:a.b.c.d}) or {@code sockaddr_in} for an IPv4-only one. Each socket has its own instance. A server's
+ * socket sees the same thousands of peers again and again and sends to the very {@link InetSocketAddress} objects it
+ * handed out, so a repeat peer costs no allocation and no conversion either way, and a peer costs about 20 to 30 bytes
+ * here (an IPv6 peer about three times that).
  *
- * <p>Addresses are kept as two longs (the 16 bytes of the IPv6 form, IPv4 mapped) plus port and scope. Each direction
- * has an open-addressing table (linear probing over at most {@value #PROBES} slots): received addresses placed by a
- * hash of their bytes and handed out again as the same object, addresses to send to placed by their own hash and
- * found by reference first. Nothing is ever removed, so an empty slot ends a search. A
- * table starts small and doubles while it is more than half full or a probe run is full, up to {@value #MAX_TABLE}
- * entries, so its memory stays bounded whatever sources a hostile peer makes up; at the cap a new address replaces
- * one of its run. Used by the socket's one I/O thread.
+ * <p>Receiving: an {@link AddressTable} maps an address's numbers to the object handed out for it, one long per
+ * IPv4 peer (address and port), three per IPv6 peer (the two halves of the address, port and scope) in a second table
+ * made at the first IPv6 peer. Sending to an IPv4 address needs no table: {@link Inet4Address#hashCode()} is the
+ * address in OpenJDK, checked on known addresses when this class is loaded (the contract does not promise it; when
+ * it does not hold, IPv4 addresses take the IPv6 path). Sending to an IPv6 address: its bytes cannot be read without
+ * a copy, so a third table, found by the object's hash code and then by reference, keeps its numbers. Every table
+ * stops growing at {@value #MAX_TABLE} entries. Used by the socket's one I/O thread.
  */
 final class SockAddr {
     /** struct sockaddr_in6. */
@@ -43,26 +43,40 @@ final class SockAddr {
             MemoryLayout.paddingLayout(8));
     /** Room for either, rounded up for alignment. */
     static final int MAX_BYTES = 32;
-    /** Most entries of each table: room for 16,384 peers at half load; a full one holds about 4 MB. */
+    /**
+     * Most entries of each table: room for 24,576 peers at the load limit; a full IPv4 table holds 384 KiB of
+     * numbers and references (plus the addresses, about 80 B each), a full IPv6 one 896 KiB (plus about 136 B each).
+     */
     static final int MAX_TABLE = 1 << 15;
-    /** Slots looked at for one address. */
-    static final int PROBES = 8;
-    private static final int MIN_TABLE = 8;
+    /** True when an Inet4Address's hash code is its address, as OpenJDK's is (checked on load). */
+    static final boolean INET4_HASH_IS_ADDRESS = inet4HashIsAddress();
 
     private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final long V4_MAPPED = 0xffffL << 32;
+    /** Set in every entry's last long, so that a free slot (0) is never an entry. */
+    private static final long PRESENT = 1L << 48;
 
     private final boolean v6;
-    /** Addresses received, at the slot their bytes hash to. */
-    private final Table in = new Table();
-    /** Addresses sent to, at the slot their hash code leads to. */
-    private final Table out = new Table();
+    /** Whether IPv4 addresses are written straight from their hash code, without a table. */
+    private final boolean v4Direct;
+    /** IPv4 addresses received (IPv4-mapped ones on a dual-stack socket): address and port in one long. */
+    private final AddressTable in4 = new AddressTable(1, false, MAX_TABLE);
+    /** IPv6 addresses received; made at the first. */
+    private AddressTable in6;
+    /** Addresses sent to that are not written directly (IPv6 ones); made at the first. */
+    private AddressTable out;
 
     /** @param v6 true for a dual-stack AF_INET6 socket */
     SockAddr(boolean v6) {
+        this(v6, INET4_HASH_IS_ADDRESS);
+    }
+
+    /** For tests: {@code v4Direct} false sends to IPv4 addresses through the table, as when the check fails. */
+    SockAddr(boolean v6, boolean v4Direct) {
         this.v6 = v6;
+        this.v4Direct = v4Direct;
     }
 
     /** @return the size of this socket's sockaddr */
@@ -77,21 +91,36 @@ final class SockAddr {
      * @throws IOException when the address cannot be used on this socket (unresolved, or IPv6 on an IPv4 socket)
      */
     int write(InetSocketAddress a, MemorySegment seg, long at) throws IOException {
-        Table t = out;
-        int i = t.findAddress(a.hashCode(), a);
-        if (i < 0) {
-            i = remember(a);
+        InetAddress ip = a.getAddress();
+        if (ip instanceof Inet4Address && v4Direct) {
+            return write(seg, at, 0, V4_MAPPED | (ip.hashCode() & 0xffffffffL), a.getPort(), 0, a);
         }
-        long h = t.hi(i);
-        long l = t.lo(i);
-        int port = t.port(i);
+        if (ip == null) {
+            throw new IOException("unresolved address " + a);
+        }
+        AddressTable t = out;
+        if (t == null) {
+            t = out = new AddressTable(3, true, MAX_TABLE);
+        }
+        long hash = AddressTable.mix(a);
+        int i = t.findObject(hash, a);
+        if (i < 0) {
+            i = remember(t, hash, a, ip);
+        }
+        long[] n = t.num;
+        long ps = n[3 * i + 2];
+        return write(seg, at, n[3 * i], n[3 * i + 1], (int) (ps >>> 32) & 0xffff, (int) ps, a);
+    }
+
+    private int write(MemorySegment seg, long at, long h, long l, int port, int scope, InetSocketAddress a)
+            throws IOException {
         if (v6) {
             seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) Linux.AF_INET6);
             seg.set(PORT, at + 2, (short) port);
             seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 4, 0);
             seg.set(BE_LONG, at + 8, h);
             seg.set(BE_LONG, at + 16, l);
-            seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 24, t.scope(i));
+            seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 24, scope);
             return (int) SOCKADDR_IN6.byteSize();
         }
         if (h != 0 || (l >>> 32) != 0xffff) {
@@ -125,23 +154,35 @@ final class SockAddr {
             return null;
         }
         int port = seg.get(PORT, at + 2) & 0xffff;
-        Table t = in;
-        int hash = hash(h, l, port, scope);
-        int i = t.findEqual(hash, h, l, port, scope);
+        if (h == 0 && (l >>> 32) == 0xffff && scope == 0) {
+            long key = PRESENT | (l & 0xffffffffL) << 16 | port;
+            long hash = AddressTable.mix(key);
+            AddressTable t = in4;
+            int i = t.find(hash, key);
+            if (i >= 0) {
+                return t.addr[i];
+            }
+            InetSocketAddress a = new InetSocketAddress(toInet(h, l, 0), port);
+            t.put(hash, a, key);
+            return a;
+        }
+        AddressTable t = in6;
+        if (t == null) {
+            t = in6 = new AddressTable(3, false, MAX_TABLE);
+        }
+        long ps = portScope(port, scope);
+        long hash = AddressTable.mix(h, l, ps);
+        int i = t.find(hash, h, l, ps);
         if (i >= 0) {
             return t.addr[i];
         }
         InetSocketAddress a = new InetSocketAddress(toInet(h, l, scope), port);
-        t.put(hash, a, h, l, port, scope);
+        t.put(hash, a, h, l, ps);
         return a;
     }
 
     /** Converts {@code a} and keeps it in the send table. Returns its slot. */
-    private int remember(InetSocketAddress a) throws IOException {
-        InetAddress ip = a.getAddress();
-        if (ip == null) {
-            throw new IOException("unresolved address " + a);
-        }
+    private static int remember(AddressTable t, long hash, InetSocketAddress a, InetAddress ip) {
         byte[] b = ip.getAddress();
         long h;
         long l;
@@ -154,165 +195,42 @@ final class SockAddr {
             l = bytesToLong(b, 8);
             scope = ((Inet6Address) ip).getScopeId();
         }
-        return out.put(a.hashCode(), a, h, l, a.getPort(), scope);
+        return t.put(hash, a, h, l, portScope(a.getPort(), scope));
     }
 
-    private static int hash(long h, long l, int port, int scope) {
-        long x = (h * 0x9E3779B97F4A7C15L) ^ l ^ ((long) port << 32 | scope & 0xffffffffL);
-        x *= 0xC2B2AE3D27D4EB4FL;
-        return (int) (x ^ x >>> 32);
+    private static long portScope(int port, int scope) {
+        return PRESENT | (long) port << 32 | scope & 0xffffffffL;
+    }
+
+    /**
+     * Whether {@link Inet4Address#hashCode()} is the address as a big-endian int, on addresses whose every byte and
+     * sign differ. Inet4Address is final, so what holds for these holds for every instance.
+     */
+    static boolean inet4HashIsAddress() {
+        int[] samples = {0, 1, 0x7f000001, 0x80000000, 0xffffffff, 0xc0a80102, 0x0a000001, 0x01020304, 0xfedcba98,
+                0x00ff00ff, 0x7fffffff};
+        try {
+            for (int v : samples) {
+                InetAddress ip = InetAddress.getByAddress(
+                        new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+                if (!(ip instanceof Inet4Address) || ip.hashCode() != v) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** @return how many received addresses are remembered (for tests of the bound) */
     int receivedKnown() {
-        return in.used;
+        return in4.size() + (in6 == null ? 0 : in6.size());
     }
 
     /** @return how many addresses sent to are remembered (for tests of the bound) */
     int sentToKnown() {
-        return out.used;
-    }
-
-    /**
-     * An open-addressing table of converted addresses. An entry's numbers lie together in one array, {@value #STRIDE}
-     * longs each (address high and low, port and scope, the hash that placed it, to move it on growth), so a lookup
-     * touches two cache lines, not one per field.
-     */
-    private static final class Table {
-        private static final int STRIDE = 4;
-        InetSocketAddress[] addr = new InetSocketAddress[MIN_TABLE];
-        long[] num = new long[STRIDE * MIN_TABLE];
-        int used;
-        /** Which slot of a full run the next address replaces, at the cap. */
-        int victim;
-
-        private int home(int hash) {
-            int x = hash * 0x9E3779B9;
-            return x ^ x >>> 15;
-        }
-
-        /**
-         * The slot holding {@code a}, or -1. Found by reference on the hot path; an equal address found otherwise
-         * takes the entry over, so that a sender making a new object per datagram never fills the table.
-         */
-        int findAddress(int hash, InetSocketAddress a) {
-            int mask = addr.length - 1;
-            for (int k = 0, i = home(hash) & mask; k < PROBES; k++, i = (i + 1) & mask) {
-                InetSocketAddress e = addr[i];
-                if (e == a) {
-                    return i;
-                }
-                if (e == null) {
-                    return -1;
-                }
-                if (e.equals(a) && sameScope(e, a)) {
-                    addr[i] = a;
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        /** Inet6Address.equals ignores the scope, which the kernel needs (a link-local peer). */
-        private static boolean sameScope(InetSocketAddress e, InetSocketAddress a) {
-            return !(a.getAddress() instanceof Inet6Address x)
-                    || x.getScopeId() == ((Inet6Address) e.getAddress()).getScopeId();
-        }
-
-        /** The slot holding the address with these bytes, port and scope, or -1. */
-        int findEqual(int hash, long h, long l, int p, int s) {
-            int mask = addr.length - 1;
-            for (int k = 0, i = home(hash) & mask; k < PROBES; k++, i = (i + 1) & mask) {
-                if (addr[i] == null) {
-                    return -1;
-                }
-                int at = STRIDE * i;
-                if (num[at + 1] == l && num[at] == h && num[at + 2] == portScope(p, s)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        /** Stores an entry that is not in the table; returns its slot. */
-        int put(int hash, InetSocketAddress a, long h, long l, int p, int s) {
-            if (2 * (used + 1) > addr.length && addr.length < MAX_TABLE) {
-                grow();
-            }
-            int i = freeSlot(hash);
-            while (i < 0 && addr.length < MAX_TABLE) {
-                grow();
-                i = freeSlot(hash);
-            }
-            if (i < 0) {
-                // At the cap with the run full: replace one of the run, in turn.
-                i = (home(hash) + victim) & (addr.length - 1);
-                victim = (victim + 1) % PROBES;
-            } else {
-                used++;
-            }
-            set(i, a, h, l, p, s, hash);
-            return i;
-        }
-
-        private int freeSlot(int hash) {
-            int mask = addr.length - 1;
-            for (int k = 0, i = home(hash) & mask; k < PROBES; k++, i = (i + 1) & mask) {
-                if (addr[i] == null) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private void set(int i, InetSocketAddress a, long h, long l, int p, int s, int hash) {
-            addr[i] = a;
-            int at = STRIDE * i;
-            num[at] = h;
-            num[at + 1] = l;
-            num[at + 2] = portScope(p, s);
-            num[at + 3] = hash;
-        }
-
-        private static long portScope(int p, int s) {
-            return (long) p << 32 | s & 0xffffffffL;
-        }
-
-        long hi(int i) {
-            return num[STRIDE * i];
-        }
-
-        long lo(int i) {
-            return num[STRIDE * i + 1];
-        }
-
-        int port(int i) {
-            return (int) (num[STRIDE * i + 2] >>> 32);
-        }
-
-        int scope(int i) {
-            return (int) num[STRIDE * i + 2];
-        }
-
-        /** Doubles the table; an entry that finds its run full in the larger one is dropped (converted again if seen). */
-        private void grow() {
-            InetSocketAddress[] a0 = addr;
-            long[] n0 = num;
-            addr = new InetSocketAddress[a0.length * 2];
-            num = new long[STRIDE * a0.length * 2];
-            used = 0;
-            for (int k = 0; k < a0.length; k++) {
-                if (a0[k] != null) {
-                    int at = STRIDE * k;
-                    int i = freeSlot((int) n0[at + 3]);
-                    if (i >= 0) {
-                        used++;
-                        addr[i] = a0[k];
-                        System.arraycopy(n0, at, num, STRIDE * i, STRIDE);
-                    }
-                }
-            }
-        }
+        return out == null ? 0 : out.size();
     }
 
     private static long bytesToLong(byte[] b, int from) {

@@ -11,20 +11,26 @@ import java.net.InetSocketAddress;
  *
  * <p>Two-choice hashing: an entry lives in one of two buckets of {@value #BUCKET} slots picked by the two halves of
  * a 64-bit hash, the emptier one when it is stored. Nothing is ever removed, so a bucket fills from its first slot
- * and a free slot ends the search of that bucket. Linear probing with a cap on the probes, used before, had a full
- * run long before the table was full and doubled it at a fifth full; with two choices a table fills to its
- * load limit of three quarters before it grows, and a bucket pair is full only at the cap. At the cap of
- * {@code max} entries a new entry replaces one of its sixteen slots, in turn, so memory stays bounded whatever
- * sources a hostile peer makes up. Used by one thread.
+ * and a free slot ends the search of that bucket. Why two choices: linear probing with a cap on the probes finds a
+ * full run long before the table is full (with 8 probes it doubled at a fifth full), while with two buckets to
+ * choose from a table fills to its load limit of three quarters before it grows, and both buckets are full well
+ * before that only for sources made up to share them. At the cap of {@code max} entries a new entry replaces one
+ * of its sixteen slots, in turn, so memory stays bounded whatever sources a hostile peer makes up. Used by one
+ * thread.
  */
 final class AddressTable {
     static final int BUCKET = 8;
     private static final int MIN = 2 * BUCKET;
 
     private final int stride;
-    /** True when entries are placed by their address object's hash code (sending), false by their numbers. */
+    /** True when entries are placed by their object's address hash code and port, false by their numbers. */
     private final boolean byObject;
     private final int max;
+    /**
+     * Mixed into every hash, so that where an address lands differs from socket to socket: a source cannot be made
+     * up to land next to a given peer (except one whose address hash code and port are that peer's, by object).
+     */
+    private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     InetSocketAddress[] addr = new InetSocketAddress[MIN];
     long[] num;
     private int used;
@@ -49,23 +55,33 @@ final class AddressTable {
     }
 
     /** A well-mixed 64-bit hash of one long: both halves pick a bucket. */
-    static long mix(long x) {
+    private static long mix(long x) {
         x = (x ^ x >>> 33) * 0xff51afd7ed558ccdL;
         x = (x ^ x >>> 33) * 0xc4ceb9fe1a85ec53L;
         return x ^ x >>> 33;
     }
 
-    /**
-     * The hash of a resolved address object, read without allocating: its IP address's hash code and its port apart
-     * (their sum, {@link InetSocketAddress#hashCode()}, collides for IPv6 peers whose address and port both count up).
-     */
-    static long mix(InetSocketAddress a) {
-        return mix((long) a.getAddress().hashCode() << 32 | a.getPort());
+    /** The hash of a one-long entry. */
+    long hash(long key) {
+        return mix(key ^ seed);
     }
 
-    /** The hash of an IPv6 entry's numbers. */
-    static long mix(long h, long l, long portScope) {
-        return mix(mix(h ^ portScope) ^ l);
+    /** The hash of a three-long entry placed by its numbers. */
+    long hash(long h, long l, long portScope) {
+        return mix(mix(h ^ portScope ^ seed) ^ l);
+    }
+
+    /**
+     * The hash of an entry placed by its object: its IP address's hash code and its port apart (their sum,
+     * {@link InetSocketAddress#hashCode()}, collides for IPv6 peers whose address and port both count up).
+     */
+    long hash(int ipHashCode, int port) {
+        return mix(((long) ipHashCode << 32 | port) ^ seed);
+    }
+
+    /** {@link #hash(int, int)} of a resolved address, read without allocating. */
+    long hash(InetSocketAddress a) {
+        return hash(a.getAddress().hashCode(), a.getPort());
     }
 
     private int first(long hash) {
@@ -222,8 +238,8 @@ final class AddressTable {
         used = 0;
         for (int k = 0; k < a0.length; k++) {
             if (n0[stride * k + stride - 1] != 0) {
-                long hash = byObject ? mix(a0[k])
-                        : stride == 1 ? mix(n0[k]) : mix(n0[3 * k], n0[3 * k + 1], n0[3 * k + 2]);
+                long hash = byObject ? hash(a0[k])
+                        : stride == 1 ? hash(n0[k]) : hash(n0[3 * k], n0[3 * k + 1], n0[3 * k + 2]);
                 int i = freeSlot(hash);
                 if (i >= 0) {
                     used++;

@@ -16,16 +16,20 @@ import java.nio.ByteOrder;
  * Socket addresses between Java and the kernel: {@code sockaddr_in6} for a dual-stack socket (IPv4 peers as
  * {@code ::ffff:a.b.c.d}) or {@code sockaddr_in} for an IPv4-only one. Each socket has its own instance. A server's
  * socket sees the same thousands of peers again and again and sends to the very {@link InetSocketAddress} objects it
- * handed out, so a repeat peer costs no allocation and no conversion either way, and a peer costs about 20 to 30 bytes
- * here (an IPv6 peer about three times that).
+ * handed out, so a known peer costs no allocation and no conversion either way.
  *
- * <p>Receiving: an {@link AddressTable} maps an address's numbers to the object handed out for it, one long per
- * IPv4 peer (address and port), three per IPv6 peer (the two halves of the address, port and scope) in a second table
- * made at the first IPv6 peer. Sending to an IPv4 address needs no table: {@link Inet4Address#hashCode()} is the
- * address in OpenJDK, checked on known addresses when this class is loaded (the contract does not promise it; when
- * it does not hold, IPv4 addresses take the IPv6 path). Sending to an IPv6 address: its bytes cannot be read without
- * a copy, so a third table, found by the object's hash code and then by reference, keeps its numbers. Every table
- * stops growing at {@value #MAX_TABLE} entries. Used by the socket's one I/O thread.
+ * <p>IPv4: received addresses are kept in an {@link AddressTable} of one long per entry (address and port), which
+ * hands out the same object for the same source; sending needs no table, since {@link Inet4Address#hashCode()} is
+ * the address in OpenJDK. About 16 to 32 bytes per peer. IPv6: one table of three longs per entry (the two halves of
+ * the address, port and scope), made at the first IPv6 peer, serves both ways: an address's bytes cannot be read
+ * without a copy, so an entry is placed by a hash that both its numbers and its object give without allocating (the
+ * address's hash code, computed from the numbers as OpenJDK's {@link Inet6Address#hashCode()} does, and the port),
+ * and found by its numbers when receiving, by reference when sending. About 37 to 75 bytes per peer.
+ *
+ * <p>Both hash codes are unspecified, so each is checked on known addresses when this class is loaded; when a check
+ * fails, the addresses it concerns are sent to through a table of their own, as three longs. Every table stops
+ * growing at {@value #MAX_TABLE} entries, so memory stays bounded whatever sources a hostile peer makes up. Used by
+ * the socket's one I/O thread.
  */
 final class SockAddr {
     /** struct sockaddr_in6. */
@@ -44,12 +48,14 @@ final class SockAddr {
     /** Room for either, rounded up for alignment. */
     static final int MAX_BYTES = 32;
     /**
-     * Most entries of each table: room for 24,576 peers at the load limit; a full IPv4 table holds 384 KiB of
-     * numbers and references (plus the addresses, about 80 B each), a full IPv6 one 896 KiB (plus about 136 B each).
+     * Most entries of each table: room for 24,576 peers at the load limit. A full IPv4 table holds 384 KiB of numbers
+     * and references, a full IPv6 one 896 KiB, plus the address objects.
      */
     static final int MAX_TABLE = 1 << 15;
     /** True when an Inet4Address's hash code is its address, as OpenJDK's is (checked on load). */
     static final boolean INET4_HASH_IS_ADDRESS = inet4HashIsAddress();
+    /** True when an Inet6Address's hash code is {@link #inet6Hash} of its bytes, as OpenJDK's is (checked on load). */
+    static final boolean INET6_HASH_KNOWN = inet6HashIsKnown();
 
     private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -61,22 +67,25 @@ final class SockAddr {
     private final boolean v6;
     /** Whether IPv4 addresses are written straight from their hash code, without a table. */
     private final boolean v4Direct;
+    /** Whether IPv6 addresses sent to are found in {@link #in6}, placed by a hash both directions can compute. */
+    private final boolean v6Shared;
     /** IPv4 addresses received (IPv4-mapped ones on a dual-stack socket): address and port in one long. */
     private final AddressTable in4 = new AddressTable(1, false, MAX_TABLE);
-    /** IPv6 addresses received; made at the first. */
+    /** IPv6 addresses received, and sent to when {@link #v6Shared}; made at the first. */
     private AddressTable in6;
-    /** Addresses sent to that are not written directly (IPv6 ones); made at the first. */
+    /** Addresses sent to that have no other way (only when a hash code check failed); made at the first. */
     private AddressTable out;
 
     /** @param v6 true for a dual-stack AF_INET6 socket */
     SockAddr(boolean v6) {
-        this(v6, INET4_HASH_IS_ADDRESS);
+        this(v6, INET4_HASH_IS_ADDRESS, INET6_HASH_KNOWN);
     }
 
-    /** For tests: {@code v4Direct} false sends to IPv4 addresses through the table, as when the check fails. */
-    SockAddr(boolean v6, boolean v4Direct) {
+    /** For tests: either flag false takes the way this class takes when the corresponding check fails. */
+    SockAddr(boolean v6, boolean v4Direct, boolean v6Shared) {
         this.v6 = v6;
         this.v4Direct = v4Direct;
+        this.v6Shared = v6Shared;
     }
 
     /** @return the size of this socket's sockaddr */
@@ -98,11 +107,8 @@ final class SockAddr {
         if (ip == null) {
             throw new IOException("unresolved address " + a);
         }
-        AddressTable t = out;
-        if (t == null) {
-            t = out = new AddressTable(3, true, MAX_TABLE);
-        }
-        long hash = AddressTable.mix(a);
+        AddressTable t = ip instanceof Inet6Address && v6Shared ? in6() : out();
+        long hash = t.hash(a);
         int i = t.findObject(hash, a);
         if (i < 0) {
             i = remember(t, hash, a, ip);
@@ -156,8 +162,8 @@ final class SockAddr {
         int port = seg.get(PORT, at + 2) & 0xffff;
         if (h == 0 && (l >>> 32) == 0xffff && scope == 0) {
             long key = PRESENT | (l & 0xffffffffL) << 16 | port;
-            long hash = AddressTable.mix(key);
             AddressTable t = in4;
+            long hash = t.hash(key);
             int i = t.find(hash, key);
             if (i >= 0) {
                 return t.addr[i];
@@ -166,12 +172,9 @@ final class SockAddr {
             t.put(hash, a, key);
             return a;
         }
-        AddressTable t = in6;
-        if (t == null) {
-            t = in6 = new AddressTable(3, false, MAX_TABLE);
-        }
+        AddressTable t = in6();
         long ps = portScope(port, scope);
-        long hash = AddressTable.mix(h, l, ps);
+        long hash = v6Shared ? t.hash(inet6Hash(h, l), port) : t.hash(h, l, ps);
         int i = t.find(hash, h, l, ps);
         if (i >= 0) {
             return t.addr[i];
@@ -179,6 +182,16 @@ final class SockAddr {
         InetSocketAddress a = new InetSocketAddress(toInet(h, l, scope), port);
         t.put(hash, a, h, l, ps);
         return a;
+    }
+
+    private AddressTable in6() {
+        AddressTable t = in6;
+        return t != null ? t : (in6 = new AddressTable(3, v6Shared, MAX_TABLE));
+    }
+
+    private AddressTable out() {
+        AddressTable t = out;
+        return t != null ? t : (out = new AddressTable(3, true, MAX_TABLE));
     }
 
     /** Converts {@code a} and keeps it in the send table. Returns its slot. */
@@ -214,6 +227,47 @@ final class SockAddr {
                 InetAddress ip = InetAddress.getByAddress(
                         new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
                 if (!(ip instanceof Inet4Address) || ip.hashCode() != v) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What OpenJDK's {@link Inet6Address#hashCode()} gives for the address with these halves: the sum of its four
+     * 32-bit words, each built from signed bytes (so less twice its bytes' top bits).
+     */
+    static int inet6Hash(long h, long l) {
+        return word((int) (h >>> 32)) + word((int) h) + word((int) (l >>> 32)) + word((int) l);
+    }
+
+    private static int word(int w) {
+        return w - ((w & 0x80808080) << 1);
+    }
+
+    /**
+     * Whether {@link #inet6Hash} is {@link Inet6Address#hashCode()}: on sixteen addresses that hold every byte value
+     * once (each position seeing both signs), and on random ones.
+     */
+    static boolean inet6HashIsKnown() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(6);
+        try {
+            for (int k = 0; k < 48; k++) {
+                byte[] b = new byte[16];
+                for (int i = 0; i < 16; i++) {
+                    b[i] = (byte) (k < 16 ? 16 * k + i : random.nextInt());
+                }
+                b[0] |= 1;   // never ::ffff:a.b.c.d, which is an IPv4 address in Java
+                long h = 0;
+                long l = 0;
+                for (int i = 0; i < 8; i++) {
+                    h = h << 8 | (b[i] & 0xff);
+                    l = l << 8 | (b[8 + i] & 0xff);
+                }
+                if (InetAddress.getByAddress(b).hashCode() != inet6Hash(h, l)) {
                     return false;
                 }
             }

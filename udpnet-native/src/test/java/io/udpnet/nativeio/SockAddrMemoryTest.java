@@ -10,6 +10,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,8 +55,9 @@ class SockAddrMemoryTest {
         }
         HeapWalk w = new HeapWalk().exclude(InetSocketAddress.class);
         double perPeer = (w.add(s) - empty) / (double) n;
-        System.out.printf("%,d %s peers on %s socket: %.1f B per peer (%s)%n", n, v6Peers ? "IPv6" : "IPv4",
-                s.size() > 16 ? "a dual-stack" : "an IPv4", perPeer, w.byClass());
+        System.out.printf("%,d %s peers on %s socket (%s): %.1f B per peer (%s)%n", n, v6Peers ? "IPv6" : "IPv4",
+                s.size() > 16 ? "a dual-stack" : "an IPv4", s.sentToKnown() > 0 ? "send table" : "no send table",
+                perPeer, w.byClass());
         return perPeer;
     }
 
@@ -67,9 +69,12 @@ class SockAddrMemoryTest {
         assertTrue(v4 <= 32, v4 + " B per IPv4 peer on an IPv4 socket");
         double mapped = bytesPerPeer(new SockAddr(true), n, false);
         assertTrue(mapped <= 32, mapped + " B per IPv4 peer on a dual-stack socket");
-        // Three longs and a reference per slot, in the receive table and in the send table.
+        // Three longs and a reference per slot, one table for both ways.
         double v6 = bytesPerPeer(new SockAddr(true), n, true);
-        assertTrue(v6 <= 100, v6 + " B per IPv6 peer");
+        assertTrue(v6 <= 64, v6 + " B per IPv6 peer");
+        // A send table of its own too, when the hash code checks fail.
+        double separate = bytesPerPeer(new SockAddr(true, false, false), n, true);
+        assertTrue(separate <= 128, separate + " B per IPv6 peer with a send table of its own");
     }
 
     @Test
@@ -99,6 +104,25 @@ class SockAddrMemoryTest {
                 // The measuring call itself may allocate a little; one allocation per conversion would be megabytes.
                 assertTrue(allocated < 4096, allocated + " bytes allocated for " + 50 * peers.length
                         + " sends and receives on a " + (v6 ? "dual-stack" : "IPv4") + " socket");
+            }
+        }
+    }
+
+    @Test
+    void twentyThousandPeersAreAllKept() throws Exception {
+        // 61% of the cap: a server with that many peers sends and receives without converting any of them again.
+        int n = 20_000;
+        for (boolean v6Peers : new boolean[] {false, true}) {
+            SockAddr s = new SockAddr(true);
+            InetSocketAddress[] peers = new InetSocketAddress[n];
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
+                for (int i = 0; i < n; i++) {
+                    peers[i] = s.read(seg, 0, s.write(v6Peers ? v6Peer(i) : v4Peer(i), seg, 0));
+                }
+                convert(s, peers, seg, 2);
+                assertEquals(n, s.receivedKnown());
+                assertEquals(0, s.sentToKnown());
             }
         }
     }

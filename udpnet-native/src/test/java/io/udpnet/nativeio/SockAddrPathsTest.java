@@ -88,10 +88,21 @@ class SockAddrPathsTest {
     }
 
     @Test
+    void inet6HashCodeIsKnownWheneverTheCheckPasses() throws Exception {
+        assertEquals(SockAddr.inet6HashIsKnown(), SockAddr.INET6_HASH_KNOWN);
+        assumeTrue(SockAddr.INET6_HASH_KNOWN, "this JDK's Inet6Address.hashCode() is another function");
+        for (int i = 0; i < 100_000; i++) {
+            InetSocketAddress a = randomV6(i % 2 == 0);
+            ByteBuffer b = ByteBuffer.wrap(a.getAddress().getAddress());
+            assertEquals(a.getAddress().hashCode(), SockAddr.inet6Hash(b.getLong(), b.getLong()), "" + a);
+        }
+    }
+
+    @Test
     void ipv4IsWrittenTheSameDirectlyAndThroughTheTable() throws Exception {
         for (boolean v6 : new boolean[] {false, true}) {
-            SockAddr direct = new SockAddr(v6, true);
-            SockAddr table = new SockAddr(v6, false);
+            SockAddr direct = new SockAddr(v6, true, true);
+            SockAddr table = new SockAddr(v6, false, false);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
                 int n = 20_000;
@@ -117,26 +128,32 @@ class SockAddrPathsTest {
 
     @Test
     void ipv6WithAndWithoutScopeRoundTripsOnADualStackSocket() throws Exception {
-        SockAddr s = new SockAddr(true);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
-            InetSocketAddress[] peers = new InetSocketAddress[5000];
-            InetSocketAddress[] read = new InetSocketAddress[peers.length];
-            for (int i = 0; i < peers.length; i++) {
-                peers[i] = randomV6(i % 2 == 0);
-                byte[] want = expected(peers[i], true);
-                assertArrayEquals(want, written(s, peers[i], seg), "" + peers[i]);
-                read[i] = s.read(seg, 0, want.length);
-                assertEquals(peers[i], read[i]);
-                assertEquals(((Inet6Address) peers[i].getAddress()).getScopeId(),
-                        ((Inet6Address) read[i].getAddress()).getScopeId());
-            }
-            for (int i = 0; i < peers.length; i++) {
-                // A fresh equal object and the object read: both written right, both read as the first object.
-                assertArrayEquals(expected(peers[i], true), written(s, peers[i], seg));
-                assertSame(read[i], s.read(seg, 0, 28));
-                assertArrayEquals(expected(peers[i], true), written(s, read[i], seg));
-                assertSame(read[i], s.read(seg, 0, 28));
+        // Sent to through the receive table (shared), or through a send table of its own as when the check fails.
+        for (boolean shared : new boolean[] {true, false}) {
+            SockAddr s = new SockAddr(true, true, shared);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
+                InetSocketAddress[] peers = new InetSocketAddress[5000];
+                InetSocketAddress[] read = new InetSocketAddress[peers.length];
+                for (int i = 0; i < peers.length; i++) {
+                    peers[i] = randomV6(i % 2 == 0);
+                    byte[] want = expected(peers[i], true);
+                    assertArrayEquals(want, written(s, peers[i], seg), "" + peers[i]);
+                    read[i] = s.read(seg, 0, want.length);
+                    assertEquals(peers[i], read[i]);
+                    assertEquals(((Inet6Address) peers[i].getAddress()).getScopeId(),
+                            ((Inet6Address) read[i].getAddress()).getScopeId());
+                }
+                assertEquals(shared ? 0 : peers.length, s.sentToKnown());
+                for (int i = 0; i < peers.length; i++) {
+                    // The first object sent to and the one read (the same when shared): both written right, and
+                    // every read after gives the one read first.
+                    assertArrayEquals(expected(peers[i], true), written(s, peers[i], seg));
+                    assertSame(read[i], s.read(seg, 0, 28), "shared " + shared);
+                    assertArrayEquals(expected(peers[i], true), written(s, read[i], seg));
+                    assertSame(read[i], s.read(seg, 0, 28), "shared " + shared);
+                }
+                assertEquals(peers.length, s.receivedKnown());
             }
         }
     }
@@ -146,13 +163,13 @@ class SockAddrPathsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
             for (boolean direct : new boolean[] {true, false}) {
-                SockAddr v4 = new SockAddr(false, direct);
+                SockAddr v4 = new SockAddr(false, direct, direct);
                 InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 9);
                 assertThrows(IOException.class, () -> v4.write(v6, seg, 0));
                 assertThrows(IOException.class, () -> v4.write(v6, seg, 0), "and again, once remembered");
                 InetSocketAddress unresolved = InetSocketAddress.createUnresolved("example.invalid", 9);
                 assertThrows(IOException.class, () -> v4.write(unresolved, seg, 0));
-                assertThrows(IOException.class, () -> new SockAddr(true, direct).write(unresolved, seg, 0));
+                assertThrows(IOException.class, () -> new SockAddr(true, direct, direct).write(unresolved, seg, 0));
                 // Still fine for an IPv4 peer afterwards.
                 InetSocketAddress ok = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9);
                 assertEquals(ok, v4.read(seg, 0, v4.write(ok, seg, 0)));

@@ -69,8 +69,11 @@ final class SockAddr {
     private final boolean v4Direct;
     /** Whether IPv6 addresses sent to are found in {@link #in6}, placed by a hash both directions can compute. */
     private final boolean v6Shared;
-    /** IPv4 addresses received (IPv4-mapped ones on a dual-stack socket): address and port in one long. */
-    private final AddressTable in4 = new AddressTable(1, false, MAX_TABLE);
+    /**
+     * IPv4 addresses received (IPv4-mapped ones on a dual-stack socket): address and port in one long. Made at the
+     * first, like the others, so that an instance made to send one datagram ({@code sendTo}) makes no table.
+     */
+    private AddressTable in4;
     /** IPv6 addresses received, and sent to when {@link #v6Shared}; made at the first. */
     private AddressTable in6;
     /** Addresses sent to that have no other way (only when a hash code check failed); made at the first. */
@@ -163,6 +166,9 @@ final class SockAddr {
         if (h == 0 && (l >>> 32) == 0xffff && scope == 0) {
             long key = PRESENT | (l & 0xffffffffL) << 16 | port;
             AddressTable t = in4;
+            if (t == null) {
+                t = in4 = new AddressTable(1, false, MAX_TABLE);
+            }
             long hash = t.hash(key);
             int i = t.find(hash, key);
             if (i >= 0) {
@@ -279,7 +285,7 @@ final class SockAddr {
 
     /** @return how many received addresses are remembered (for tests of the bound) */
     int receivedKnown() {
-        return in4.size() + (in6 == null ? 0 : in6.size());
+        return (in4 == null ? 0 : in4.size()) + (in6 == null ? 0 : in6.size());
     }
 
     /** @return how many addresses sent to are remembered (for tests of the bound) */

@@ -19,7 +19,7 @@ import java.net.InetSocketAddress;
  * thread.
  */
 final class AddressTable {
-    static final int BUCKET = 8;
+    private static final int BUCKET = 8;
     private static final int MIN = 2 * BUCKET;
 
     private final int stride;
@@ -47,11 +47,6 @@ final class AddressTable {
     /** @return how many entries are stored */
     int size() {
         return used;
-    }
-
-    /** @return how many entries the table has room for now */
-    int capacity() {
-        return addr.length;
     }
 
     /** A well-mixed 64-bit hash of one long: both halves pick a bucket. */

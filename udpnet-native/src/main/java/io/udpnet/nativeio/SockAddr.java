@@ -14,18 +14,22 @@ import java.nio.ByteOrder;
 
 /**
  * Socket addresses between Java and the kernel: {@code sockaddr_in6} for a dual-stack socket (IPv4 peers as
- * {@code ::ffff:a.b.c.d}) or {@code sockaddr_in} for an IPv4-only one. Each socket has its own instance, which
- * remembers the addresses it converted both ways, so a repeat peer costs no allocation and no conversion: a server's
- * socket sees the same thousands of peers again and again, and sends to the very {@link InetSocketAddress} objects
- * it handed out.
+ * {@code ::ffff:a.b.c.d}) or {@code sockaddr_in} for an IPv4-only one. Each socket has its own instance. A server's
+ * socket sees the same thousands of peers again and again and sends to the very {@link InetSocketAddress} objects it
+ * handed out, so a known peer costs no allocation and no conversion either way.
  *
- * <p>Addresses are kept as two longs (the 16 bytes of the IPv6 form, IPv4 mapped) plus port and scope. Each direction
- * has an open-addressing table (linear probing over at most {@value #PROBES} slots): received addresses placed by a
- * hash of their bytes and handed out again as the same object, addresses to send to placed by their own hash and
- * found by reference first. Nothing is ever removed, so an empty slot ends a search. A
- * table starts small and doubles while it is more than half full or a probe run is full, up to {@value #MAX_TABLE}
- * entries, so its memory stays bounded whatever sources a hostile peer makes up; at the cap a new address replaces
- * one of its run. Used by the socket's one I/O thread.
+ * <p>IPv4: received addresses are kept in an {@link AddressTable} of one long per entry (address and port), which
+ * hands out the same object for the same source; sending needs no table, since {@link Inet4Address#hashCode()} is
+ * the address in OpenJDK. About 16 to 32 bytes per peer. IPv6: one table of three longs per entry (the two halves of
+ * the address, port and scope), made at the first IPv6 peer, serves both ways: an address's bytes cannot be read
+ * without a copy, so an entry is placed by a hash that both its numbers and its object give without allocating (the
+ * address's hash code, computed from the numbers as OpenJDK's {@link Inet6Address#hashCode()} does, and the port),
+ * and found by its numbers when receiving, by reference when sending. About 37 to 75 bytes per peer.
+ *
+ * <p>Both hash codes are unspecified, so each is checked on known addresses when this class is loaded; when a check
+ * fails, the addresses it concerns are sent to through a table of their own, as three longs. Every table stops
+ * growing at {@value #MAX_TABLE} entries, so memory stays bounded whatever sources a hostile peer makes up. Used by
+ * the socket's one I/O thread.
  */
 final class SockAddr {
     /** struct sockaddr_in6. */
@@ -43,26 +47,48 @@ final class SockAddr {
             MemoryLayout.paddingLayout(8));
     /** Room for either, rounded up for alignment. */
     static final int MAX_BYTES = 32;
-    /** Most entries of each table: room for 16,384 peers at half load; a full one holds about 4 MB. */
+    /**
+     * Most entries of each table: room for 24,576 peers at the load limit. A full IPv4 table holds 384 KiB of numbers
+     * and references, a full IPv6 one 896 KiB, plus the address objects.
+     */
     static final int MAX_TABLE = 1 << 15;
-    /** Slots looked at for one address. */
-    static final int PROBES = 8;
-    private static final int MIN_TABLE = 8;
+    /** True when an Inet4Address's hash code is its address, as OpenJDK's is (checked on load). */
+    static final boolean INET4_HASH_IS_ADDRESS = inet4HashIsAddress();
+    /** True when an Inet6Address's hash code is {@link #inet6Hash} of its bytes, as OpenJDK's is (checked on load). */
+    static final boolean INET6_HASH_KNOWN = inet6HashIsKnown();
 
     private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final long V4_MAPPED = 0xffffL << 32;
+    /** Set in every entry's last long, so that a free slot (0) is never an entry. */
+    private static final long PRESENT = 1L << 48;
 
     private final boolean v6;
-    /** Addresses received, at the slot their bytes hash to. */
-    private final Table in = new Table();
-    /** Addresses sent to, at the slot their hash code leads to. */
-    private final Table out = new Table();
+    /** Whether IPv4 addresses are written straight from their hash code, without a table. */
+    private final boolean v4Direct;
+    /** Whether IPv6 addresses sent to are found in {@link #in6}, placed by a hash both directions can compute. */
+    private final boolean v6Shared;
+    /**
+     * IPv4 addresses received (IPv4-mapped ones on a dual-stack socket): address and port in one long. Made at the
+     * first, like the others, so that an instance made to send one datagram ({@code sendTo}) makes no table.
+     */
+    private AddressTable in4;
+    /** IPv6 addresses received, and sent to when {@link #v6Shared}; made at the first. */
+    private AddressTable in6;
+    /** Addresses sent to that have no other way (only when a hash code check failed); made at the first. */
+    private AddressTable out;
 
     /** @param v6 true for a dual-stack AF_INET6 socket */
     SockAddr(boolean v6) {
+        this(v6, INET4_HASH_IS_ADDRESS, INET6_HASH_KNOWN);
+    }
+
+    /** For tests: either flag false takes the way this class takes when the corresponding check fails. */
+    SockAddr(boolean v6, boolean v4Direct, boolean v6Shared) {
         this.v6 = v6;
+        this.v4Direct = v4Direct;
+        this.v6Shared = v6Shared;
     }
 
     /** @return the size of this socket's sockaddr */
@@ -77,21 +103,33 @@ final class SockAddr {
      * @throws IOException when the address cannot be used on this socket (unresolved, or IPv6 on an IPv4 socket)
      */
     int write(InetSocketAddress a, MemorySegment seg, long at) throws IOException {
-        Table t = out;
-        int i = t.findAddress(a.hashCode(), a);
-        if (i < 0) {
-            i = remember(a);
+        InetAddress ip = a.getAddress();
+        if (ip instanceof Inet4Address && v4Direct) {
+            return write(seg, at, 0, V4_MAPPED | (ip.hashCode() & 0xffffffffL), a.getPort(), 0, a);
         }
-        long h = t.hi(i);
-        long l = t.lo(i);
-        int port = t.port(i);
+        if (ip == null) {
+            throw new IOException("unresolved address " + a);
+        }
+        AddressTable t = ip instanceof Inet6Address && v6Shared ? in6() : out();
+        long hash = t.hash(a);
+        int i = t.findObject(hash, a);
+        if (i < 0) {
+            i = remember(t, hash, a, ip);
+        }
+        long[] n = t.num;
+        long ps = n[3 * i + 2];
+        return write(seg, at, n[3 * i], n[3 * i + 1], (int) (ps >>> 32) & 0xffff, (int) ps, a);
+    }
+
+    private int write(MemorySegment seg, long at, long h, long l, int port, int scope, InetSocketAddress a)
+            throws IOException {
         if (v6) {
             seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) Linux.AF_INET6);
             seg.set(PORT, at + 2, (short) port);
             seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 4, 0);
             seg.set(BE_LONG, at + 8, h);
             seg.set(BE_LONG, at + 16, l);
-            seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 24, t.scope(i));
+            seg.set(ValueLayout.JAVA_INT_UNALIGNED, at + 24, scope);
             return (int) SOCKADDR_IN6.byteSize();
         }
         if (h != 0 || (l >>> 32) != 0xffff) {
@@ -125,23 +163,45 @@ final class SockAddr {
             return null;
         }
         int port = seg.get(PORT, at + 2) & 0xffff;
-        Table t = in;
-        int hash = hash(h, l, port, scope);
-        int i = t.findEqual(hash, h, l, port, scope);
+        if (h == 0 && (l >>> 32) == 0xffff && scope == 0) {
+            long key = PRESENT | (l & 0xffffffffL) << 16 | port;
+            AddressTable t = in4;
+            if (t == null) {
+                t = in4 = new AddressTable(1, false, MAX_TABLE);
+            }
+            long hash = t.hash(key);
+            int i = t.find(hash, key);
+            if (i >= 0) {
+                return t.addr[i];
+            }
+            InetSocketAddress a = new InetSocketAddress(toInet(h, l, 0), port);
+            t.put(hash, a, key);
+            return a;
+        }
+        AddressTable t = in6();
+        long ps = portScope(port, scope);
+        long hash = v6Shared ? t.hash(inet6Hash(h, l), port) : t.hash(h, l, ps);
+        int i = t.find(hash, h, l, ps);
         if (i >= 0) {
             return t.addr[i];
         }
         InetSocketAddress a = new InetSocketAddress(toInet(h, l, scope), port);
-        t.put(hash, a, h, l, port, scope);
+        t.put(hash, a, h, l, ps);
         return a;
     }
 
+    private AddressTable in6() {
+        AddressTable t = in6;
+        return t != null ? t : (in6 = new AddressTable(3, v6Shared, MAX_TABLE));
+    }
+
+    private AddressTable out() {
+        AddressTable t = out;
+        return t != null ? t : (out = new AddressTable(3, true, MAX_TABLE));
+    }
+
     /** Converts {@code a} and keeps it in the send table. Returns its slot. */
-    private int remember(InetSocketAddress a) throws IOException {
-        InetAddress ip = a.getAddress();
-        if (ip == null) {
-            throw new IOException("unresolved address " + a);
-        }
+    private static int remember(AddressTable t, long hash, InetSocketAddress a, InetAddress ip) {
         byte[] b = ip.getAddress();
         long h;
         long l;
@@ -154,165 +214,83 @@ final class SockAddr {
             l = bytesToLong(b, 8);
             scope = ((Inet6Address) ip).getScopeId();
         }
-        return out.put(a.hashCode(), a, h, l, a.getPort(), scope);
+        return t.put(hash, a, h, l, portScope(a.getPort(), scope));
     }
 
-    private static int hash(long h, long l, int port, int scope) {
-        long x = (h * 0x9E3779B97F4A7C15L) ^ l ^ ((long) port << 32 | scope & 0xffffffffL);
-        x *= 0xC2B2AE3D27D4EB4FL;
-        return (int) (x ^ x >>> 32);
+    private static long portScope(int port, int scope) {
+        return PRESENT | (long) port << 32 | scope & 0xffffffffL;
+    }
+
+    /**
+     * Whether {@link Inet4Address#hashCode()} is the address as a big-endian int, on addresses whose every byte and
+     * sign differ. Inet4Address is final, so what holds for these holds for every instance.
+     */
+    static boolean inet4HashIsAddress() {
+        int[] samples = {0, 1, 0x7f000001, 0x80000000, 0xffffffff, 0xc0a80102, 0x0a000001, 0x01020304, 0xfedcba98,
+                0x00ff00ff, 0x7fffffff};
+        try {
+            for (int v : samples) {
+                InetAddress ip = InetAddress.getByAddress(
+                        new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+                if (!(ip instanceof Inet4Address) || ip.hashCode() != v) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What OpenJDK's {@link Inet6Address#hashCode()} gives for the address with these halves: the sum of its four
+     * 32-bit words, each built from signed bytes (so less twice its bytes' top bits).
+     */
+    static int inet6Hash(long h, long l) {
+        return word((int) (h >>> 32)) + word((int) h) + word((int) (l >>> 32)) + word((int) l);
+    }
+
+    private static int word(int w) {
+        return w - ((w & 0x80808080) << 1);
+    }
+
+    /**
+     * Whether {@link #inet6Hash} is {@link Inet6Address#hashCode()}: on sixteen addresses that hold every byte value
+     * once (each position seeing both signs), and on random ones.
+     */
+    static boolean inet6HashIsKnown() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(6);
+        try {
+            for (int k = 0; k < 48; k++) {
+                byte[] b = new byte[16];
+                for (int i = 0; i < 16; i++) {
+                    b[i] = (byte) (k < 16 ? 16 * k + i : random.nextInt());
+                }
+                b[0] |= 1;   // never ::ffff:a.b.c.d, which is an IPv4 address in Java
+                long h = 0;
+                long l = 0;
+                for (int i = 0; i < 8; i++) {
+                    h = h << 8 | (b[i] & 0xff);
+                    l = l << 8 | (b[8 + i] & 0xff);
+                }
+                if (InetAddress.getByAddress(b).hashCode() != inet6Hash(h, l)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** @return how many received addresses are remembered (for tests of the bound) */
     int receivedKnown() {
-        return in.used;
+        return (in4 == null ? 0 : in4.size()) + (in6 == null ? 0 : in6.size());
     }
 
     /** @return how many addresses sent to are remembered (for tests of the bound) */
     int sentToKnown() {
-        return out.used;
-    }
-
-    /**
-     * An open-addressing table of converted addresses. An entry's numbers lie together in one array, {@value #STRIDE}
-     * longs each (address high and low, port and scope, the hash that placed it, to move it on growth), so a lookup
-     * touches two cache lines, not one per field.
-     */
-    private static final class Table {
-        private static final int STRIDE = 4;
-        InetSocketAddress[] addr = new InetSocketAddress[MIN_TABLE];
-        long[] num = new long[STRIDE * MIN_TABLE];
-        int used;
-        /** Which slot of a full run the next address replaces, at the cap. */
-        int victim;
-
-        private int home(int hash) {
-            int x = hash * 0x9E3779B9;
-            return x ^ x >>> 15;
-        }
-
-        /**
-         * The slot holding {@code a}, or -1. Found by reference on the hot path; an equal address found otherwise
-         * takes the entry over, so that a sender making a new object per datagram never fills the table.
-         */
-        int findAddress(int hash, InetSocketAddress a) {
-            int mask = addr.length - 1;
-            for (int k = 0, i = home(hash) & mask; k < PROBES; k++, i = (i + 1) & mask) {
-                InetSocketAddress e = addr[i];
-                if (e == a) {
-                    return i;
-                }
-                if (e == null) {
-                    return -1;
-                }
-                if (e.equals(a) && sameScope(e, a)) {
-                    addr[i] = a;
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        /** Inet6Address.equals ignores the scope, which the kernel needs (a link-local peer). */
-        private static boolean sameScope(InetSocketAddress e, InetSocketAddress a) {
-            return !(a.getAddress() instanceof Inet6Address x)
-                    || x.getScopeId() == ((Inet6Address) e.getAddress()).getScopeId();
-        }
-
-        /** The slot holding the address with these bytes, port and scope, or -1. */
-        int findEqual(int hash, long h, long l, int p, int s) {
-            int mask = addr.length - 1;
-            for (int k = 0, i = home(hash) & mask; k < PROBES; k++, i = (i + 1) & mask) {
-                if (addr[i] == null) {
-                    return -1;
-                }
-                int at = STRIDE * i;
-                if (num[at + 1] == l && num[at] == h && num[at + 2] == portScope(p, s)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        /** Stores an entry that is not in the table; returns its slot. */
-        int put(int hash, InetSocketAddress a, long h, long l, int p, int s) {
-            if (2 * (used + 1) > addr.length && addr.length < MAX_TABLE) {
-                grow();
-            }
-            int i = freeSlot(hash);
-            while (i < 0 && addr.length < MAX_TABLE) {
-                grow();
-                i = freeSlot(hash);
-            }
-            if (i < 0) {
-                // At the cap with the run full: replace one of the run, in turn.
-                i = (home(hash) + victim) & (addr.length - 1);
-                victim = (victim + 1) % PROBES;
-            } else {
-                used++;
-            }
-            set(i, a, h, l, p, s, hash);
-            return i;
-        }
-
-        private int freeSlot(int hash) {
-            int mask = addr.length - 1;
-            for (int k = 0, i = home(hash) & mask; k < PROBES; k++, i = (i + 1) & mask) {
-                if (addr[i] == null) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private void set(int i, InetSocketAddress a, long h, long l, int p, int s, int hash) {
-            addr[i] = a;
-            int at = STRIDE * i;
-            num[at] = h;
-            num[at + 1] = l;
-            num[at + 2] = portScope(p, s);
-            num[at + 3] = hash;
-        }
-
-        private static long portScope(int p, int s) {
-            return (long) p << 32 | s & 0xffffffffL;
-        }
-
-        long hi(int i) {
-            return num[STRIDE * i];
-        }
-
-        long lo(int i) {
-            return num[STRIDE * i + 1];
-        }
-
-        int port(int i) {
-            return (int) (num[STRIDE * i + 2] >>> 32);
-        }
-
-        int scope(int i) {
-            return (int) num[STRIDE * i + 2];
-        }
-
-        /** Doubles the table; an entry that finds its run full in the larger one is dropped (converted again if seen). */
-        private void grow() {
-            InetSocketAddress[] a0 = addr;
-            long[] n0 = num;
-            addr = new InetSocketAddress[a0.length * 2];
-            num = new long[STRIDE * a0.length * 2];
-            used = 0;
-            for (int k = 0; k < a0.length; k++) {
-                if (a0[k] != null) {
-                    int at = STRIDE * k;
-                    int i = freeSlot((int) n0[at + 3]);
-                    if (i >= 0) {
-                        used++;
-                        addr[i] = a0[k];
-                        System.arraycopy(n0, at, num, STRIDE * i, STRIDE);
-                    }
-                }
-            }
-        }
+        return out == null ? 0 : out.size();
     }
 
     private static long bytesToLong(byte[] b, int from) {

@@ -73,15 +73,21 @@ class SockAddrTest {
 
     @Test
     void aNewButEqualObjectPerSendTakesNoNewEntry() throws Exception {
-        SockAddr s = new SockAddr(false);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
-            for (int i = 0; i < 10_000; i++) {
-                InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 7000 + i % 3);
-                assertEquals(a, s.read(seg, 0, s.write(a, seg, 0)));
+        // IPv4 addresses are sent to without a table, IPv6 ones through the receive table; both through a send table
+        // of their own when the hash code checks fail (false, false).
+        for (boolean checksHold : new boolean[] {true, false}) {
+            for (String host : new String[] {"::1", "127.0.0.1"}) {
+                SockAddr s = new SockAddr(true, checksHold, checksHold);
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment seg = arena.allocate(SockAddr.MAX_BYTES, 8);
+                    for (int i = 0; i < 10_000; i++) {
+                        InetSocketAddress a = new InetSocketAddress(InetAddress.getByName(host), 7000 + i % 3);
+                        assertEquals(a, s.read(seg, 0, s.write(a, seg, 0)));
+                    }
+                    assertEquals(checksHold ? 0 : 3, s.sentToKnown(), host);
+                    assertEquals(3, s.receivedKnown(), host);
+                }
             }
-            assertEquals(3, s.sentToKnown());
-            assertEquals(3, s.receivedKnown());
         }
     }
 

@@ -11,42 +11,49 @@ import java.nio.ByteBuffer;
  * limits. A datagram that fails is dropped whole, so a malformed packet never leaves half its datagram applied.
  */
 final class PacketValidator {
-    private final ConnectionConfig config;
-    private int busySequence = -1;
-    private boolean onlyPing;
+    /** {@link #validate}'s answer for a malformed datagram. */
+    static final int MALFORMED = -1;
+    private static final int ELICITING = 1;
+    private static final int ONLY_PING = 2;
+    private static final int BUSY = 4;
+    private static final int BUSY_SHIFT = 8;
 
-    PacketValidator(ConnectionConfig config) {
-        this.config = config;
+    private PacketValidator() {
+    }
+
+    /** Whether a datagram with verdict {@code v} carries something to acknowledge (never when malformed). */
+    static boolean eliciting(int v) {
+        return v > 0 && (v & ELICITING) != 0;
     }
 
     /**
-     * The datagram sequence named by the last BUSY packet of the datagram just validated, or -1 if it had none. Read
-     * before the datagram's acks are acted on: they may declare losses that the BUSY explains.
+     * Whether the datagram asked for an acknowledgement with a PING and nothing else: a keep-alive or a probe, whose
+     * sender waits for the answer. Holding that ack back would cost the receiver a second wake-up and the sender a
+     * later answer, for nothing to ride on.
      */
-    int busySequence() {
-        return busySequence;
+    static boolean onlyPing(int v) {
+        return v > 0 && (v & ONLY_PING) != 0;
     }
 
     /**
-     * Whether the datagram just validated asked for an acknowledgement with a PING and nothing else: a keep-alive or a
-     * probe, whose sender waits for the answer. Holding that ack back would cost the receiver a second wake-up and the
-     * sender a later answer, for nothing to ride on.
+     * The datagram sequence named by the datagram's last BUSY packet, or -1 if it had none. Read before the
+     * datagram's acks are acted on: they may declare losses that the BUSY explains.
      */
-    boolean onlyPing() {
-        return onlyPing;
+    static int busySequence(int v) {
+        return v < 0 || (v & BUSY) == 0 ? -1 : v >>> BUSY_SHIFT;
     }
 
     /**
-     * Validates the packets in {@code [from, end)}. Returns 1 when they carry something to acknowledge,
-     * 0 when only padding (or nothing), -1 when malformed.
+     * Validates the packets in {@code [from, end)} against {@code config}. Returns {@link #MALFORMED}, or a verdict
+     * that {@link #eliciting}, {@link #onlyPing} and {@link #busySequence} read. Stateless, so that a connection holds
+     * no validator of its own.
      */
-    int validate(ByteBuffer b, int from, int end) {
-        int eliciting = 0;
+    static int validate(ConnectionConfig config, ByteBuffer b, int from, int end) {
+        boolean eliciting = false;
         int at = from;
-        busySequence = -1;
+        int busy = 0;
         boolean ping = false;
         boolean other = false;
-        onlyPing = false;
         while (at < end) {
             int type = PacketHeader.type(b, at);
             if (type == PacketHeader.TYPE_PADDING) {
@@ -54,7 +61,7 @@ final class PacketValidator {
             }
             if (type == PacketHeader.TYPE_PING) {
                 at += PacketHeader.PING_SIZE;
-                eliciting = 1;
+                eliciting = true;
                 ping = true;
                 continue;
             }
@@ -63,7 +70,7 @@ final class PacketValidator {
                     return -1;
                 }
                 at += PacketHeader.PATH_SIZE;
-                eliciting = 1;
+                eliciting = true;
                 other = true;
                 continue;
             }
@@ -71,7 +78,7 @@ final class PacketValidator {
                 if (end - at < PacketHeader.BUSY_SIZE) {
                     return -1;
                 }
-                busySequence = PacketHeader.busySequence(b, at);
+                busy = BUSY | PacketHeader.busySequence(b, at) << BUSY_SHIFT;
                 at += PacketHeader.BUSY_SIZE;
                 continue;
             }
@@ -93,18 +100,18 @@ final class PacketValidator {
             if (channel >= config.channelCount() || end - at - header < len) {
                 return -1;
             }
-            if (type == PacketHeader.TYPE_MESSAGE ? len > config.maxMessageSize() : !validFragment(b, at, channel, len)) {
+            if (type == PacketHeader.TYPE_MESSAGE ? len > config.maxMessageSize()
+                    : !validFragment(config, b, at, channel, len)) {
                 return -1;
             }
             at += header + len;
-            eliciting = 1;
+            eliciting = true;
             other = true;
         }
-        onlyPing = ping && !other;
-        return eliciting;
+        return (eliciting ? ELICITING : 0) | (ping && !other ? ONLY_PING : 0) | busy;
     }
 
-    private boolean validFragment(ByteBuffer b, int at, int channel, int len) {
+    private static boolean validFragment(ConnectionConfig config, ByteBuffer b, int at, int channel, int len) {
         int index = PacketHeader.fragmentIndex(b, at);
         int count = PacketHeader.fragmentCount(b, at);
         long messageLength = PacketHeader.messageLength(b, at);

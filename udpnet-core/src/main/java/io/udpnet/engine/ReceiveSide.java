@@ -21,7 +21,6 @@ import java.nio.ByteBuffer;
 final class ReceiveSide implements MessageListener {
     private final DataPath path;
     private final MessageListener handler;
-    private final PacketValidator validator;
     /** A copy of a datagram that does not start at index 0 (the flyweights read from 0); made on first need. */
     private ByteBuffer scratch;
     private long lastElicitingReceivedAt = Long.MIN_VALUE;
@@ -30,7 +29,6 @@ final class ReceiveSide implements MessageListener {
     ReceiveSide(DataPath path, MessageListener handler) {
         this.path = path;
         this.handler = handler;
-        this.validator = new PacketValidator(path.config());
     }
 
     /**
@@ -70,26 +68,27 @@ final class ReceiveSide implements MessageListener {
             return DataPath.DROPPED;
         }
         int end = len - WireFormat.CRC_SIZE;
-        int eliciting = validator.validate(b, DataHeader.LENGTH, end);
-        if (eliciting < 0) {
+        int verdict = PacketValidator.validate(path.config(), b, DataHeader.LENGTH, end);
+        if (verdict == PacketValidator.MALFORMED) {
             stats.malformedDatagrams++;
             return DataPath.VIOLATION;
         }
         stats.datagramsReceived++;
         stats.bytesReceived += len;
         path.now = nowNanos;
-        path.onBusy(validator.busySequence(), nowNanos);
+        path.onBusy(PacketValidator.busySequence(verdict), nowNanos);
         processAcks(b, nowNanos);
         int result = processPackets(b, end);
         if (result == ChannelReceiver.REFUSED) {
             stats.refusedDatagrams++;
             path.control.onRefused(seq);
         }
-        acks.onReceived(seq, result == ChannelReceiver.ACCEPTED, eliciting == 1, nowNanos);
-        if (validator.onlyPing()) {
+        boolean eliciting = PacketValidator.eliciting(verdict);
+        acks.onReceived(seq, result == ChannelReceiver.ACCEPTED, eliciting, nowNanos);
+        if (PacketValidator.onlyPing(verdict)) {
             acks.ackAtOnce();
         }
-        if (eliciting == 1) {
+        if (eliciting) {
             lastElicitingReceivedAt = nowNanos;
         }
         return result == ChannelReceiver.MALFORMED ? DataPath.VIOLATION : DataPath.PROCESSED;

@@ -24,7 +24,7 @@ class PacketValidatorTest {
             .build();
     private static final int FROM = 26;
 
-    private final PacketValidator v = new PacketValidator(CONFIG);
+    private int last;
     private final ByteBuffer b = ByteBuffer.allocate(1500);
     private int at = FROM;
 
@@ -47,8 +47,14 @@ class PacketValidatorTest {
         return this;
     }
 
+    /** Validates what was written: MALFORMED, 1 when something is to be acknowledged, else 0. */
     private int validate() {
-        return v.validate(b, FROM, at);
+        return validate(CONFIG);
+    }
+
+    private int validate(ConnectionConfig config) {
+        last = PacketValidator.validate(config, b, FROM, at);
+        return last == PacketValidator.MALFORMED ? MALFORMED : PacketValidator.eliciting(last) ? 1 : 0;
     }
 
     @Test
@@ -70,26 +76,26 @@ class PacketValidatorTest {
     void aDatagramWhoseOnlyAckElicitingPacketIsAPingIsToldApart() {
         raw(PacketHeader.TYPE_PING);
         validate();
-        assertTrue(v.onlyPing(), "a keep-alive");
+        assertTrue(PacketValidator.onlyPing(last), "a keep-alive");
         raw(0, 0, 0);
         validate();
-        assertTrue(v.onlyPing(), "a padded probe");
+        assertTrue(PacketValidator.onlyPing(last), "a padded probe");
         at = FROM;
         raw(PacketHeader.TYPE_PING).message(0, 4);
         validate();
-        assertFalse(v.onlyPing(), "a ping with a message");
+        assertFalse(PacketValidator.onlyPing(last), "a ping with a message");
         at = FROM;
         message(1, 4);
         validate();
-        assertFalse(v.onlyPing(), "a message alone");
+        assertFalse(PacketValidator.onlyPing(last), "a message alone");
         at = FROM;
         raw(PacketHeader.TYPE_PING, PacketHeader.TYPE_PATH_CHALLENGE, 1, 2, 3, 4, 5, 6, 7, 8);
         validate();
-        assertFalse(v.onlyPing(), "a ping with a path challenge");
+        assertFalse(PacketValidator.onlyPing(last), "a ping with a path challenge");
         at = FROM;
         raw(PacketHeader.TYPE_PING, 99);
         assertEquals(MALFORMED, validate());
-        assertFalse(v.onlyPing(), "a malformed datagram");
+        assertFalse(PacketValidator.onlyPing(last), "a malformed datagram");
     }
 
     @Test
@@ -109,7 +115,7 @@ class PacketValidatorTest {
     void busyNamesASequenceElicitsNoAckAndMustBeWhole() {
         raw(PacketHeader.TYPE_BUSY, 0xAB, 0xCD);
         assertEquals(0, validate());
-        assertEquals(0xABCD, v.busySequence());
+        assertEquals(0xABCD, PacketValidator.busySequence(last));
         message(0, 3);
         assertEquals(1, validate(), "with a message");
         at -= PacketHeader.MESSAGE_HEADER + 3 + 1;
@@ -117,7 +123,7 @@ class PacketValidatorTest {
         at = FROM;
         message(0, 3);
         assertEquals(1, validate());
-        assertEquals(-1, v.busySequence(), "none in this datagram");
+        assertEquals(-1, PacketValidator.busySequence(last), "none in this datagram");
     }
 
     @Test
@@ -171,12 +177,11 @@ class PacketValidatorTest {
     @Test
     void wholeMessageOverTheMaximumSizeIsMalformed() {
         ConnectionConfig small = ConnectionConfig.builder().maxMessageSize(100).build();
-        PacketValidator sv = new PacketValidator(small);
         message(0, 100);
-        assertEquals(1, sv.validate(b, FROM, at));
+        assertEquals(1, validate(small));
         at = FROM;
         message(0, 101);
-        assertEquals(MALFORMED, sv.validate(b, FROM, at));
+        assertEquals(MALFORMED, validate(small));
     }
 
     @Test

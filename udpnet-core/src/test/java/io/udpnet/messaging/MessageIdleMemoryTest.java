@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class MessageIdleMemoryTest {
     static final int CONNECTIONS = 200;
-    /** Measured: 2,035 B on the server, 2,024 B on the client (the engine's own: 1,895 and 1,793 B, IdleMemoryTest). */
+    /** Measured: 2,011 B on the server, 2,000 B on the client (the engine's own: 1,871 and 1,765 B, IdleMemoryTest). */
     static final long IDLE_BOUND = 2048;
     /** The most a SHARDED server's published token costs per connection (ConcurrentLongSet, 8 B a slot, 1/3 full). */
     static final long TOKEN_BOUND = 24;
@@ -51,14 +51,12 @@ class MessageIdleMemoryTest {
 
     /**
      * Two shards: each also publishes its connections' tokens for the other's forwarding, in a set that takes 12 to
-     * 24 bytes a token, depending on where its table is between two doublings. Measured: 2,049 to 2,052 B as the
-     * kernel splits the connections (about 100 a shard: both tables just doubled to 256 slots, 19 B a token), over
-     * the 2 KiB target; the bound here is the SHARED one plus the set's worst case, and the set's own share is
-     * checked against that worst case.
+     * 24 bytes a token, depending on where its table is between two doublings (19 B at about 100 a shard). Measured:
+     * 2,028 B. The set's own share is checked against its worst case.
      */
     @Test
-    void anIdleConnectionOnAShardedServerHoldsTheSharedBoundPlusItsToken() throws Exception {
-        long[] perConnection = measure(ServerMode.SHARDED, 2, IDLE_BOUND + TOKEN_BOUND);
+    void anIdleConnectionOnAShardedServerHoldsAtMostTwoKibibytesWithItsToken() throws Exception {
+        long[] perConnection = measure(ServerMode.SHARDED, 2, IDLE_BOUND);
         assertTrue(perConnection[2] <= TOKEN_BOUND, "token sets: " + perConnection[2] + " B per connection");
     }
 

@@ -1,5 +1,7 @@
 package io.udpnet.messaging;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -91,5 +93,40 @@ final class Inbox {
             shared.add(now - bytes);
         }
         bytes = now;
+    }
+
+    /**
+     * {@link MessageConnection#receive}: takes the next message, waiting at most {@code nanos} (forever when negative)
+     * for one; null if none came in time.
+     *
+     * @throws ConnectionClosedException when {@code c} is closed and every message was taken
+     * @throws InterruptedIOException    when the thread is interrupted while waiting
+     */
+    Message await(MessageConnection c, long nanos) throws IOException {
+        long deadline = System.nanoTime() + nanos;
+        while (true) {
+            long left = -1;
+            synchronized (this) {
+                if (!isEmpty()) {
+                    return take();
+                }
+                if (c.state() == MessageConnection.State.CLOSED) {
+                    throw new ConnectionClosedException(c.disconnectReason());
+                }
+                if (nanos >= 0 && (left = deadline - System.nanoTime()) <= 0) {
+                    return null;
+                }
+                waiters = Waiters.add(waiters);
+            }
+            try {
+                if (Waiters.park(c, left)) {
+                    throw new InterruptedIOException("interrupted while waiting for a message");
+                }
+            } finally {
+                synchronized (this) {
+                    waiters = Waiters.remove(waiters);
+                }
+            }
+        }
     }
 }

@@ -12,9 +12,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One udpnet connection on real sockets, from a {@link MessageServer} or a {@link MessageClient}. All public
@@ -40,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Memory.</b> An idle connection holds no lock, future, snapshot or buffer of its own here: monitors guard the
  * state (the outbox's for sending and the connection's life, the inbox's for receiving; they guard memory only, no
  * thread waits holding one), and what waiting threads, {@link #closeFuture()} or {@link #stats()} need is made when
- * they first need it. (The class is long for its public API's documentation; its logic is the locking above.)
+ * they first need it. Receivers wait in {@code Inbox.await}; statistics come through {@code StatsRequests}.
  */
 public final class MessageConnection implements AutoCloseable {
 
@@ -55,10 +52,6 @@ public final class MessageConnection implements AutoCloseable {
         /** Over: {@link #disconnectReason()} says why. */
         CLOSED
     }
-
-    /** How long the first {@link #stats()} call waits for the I/O thread's snapshot at most. */
-    private static final long FIRST_STATS_NANOS = 5_000_000_000L;
-    private static final long STATS_SLICE_NANOS = 20_000_000L;
 
     private final ConnectionDriver driver;
     /** The staging queues; its monitor guards them, {@link #drainRequested}, {@link #extra} and changes of state. */
@@ -106,7 +99,8 @@ public final class MessageConnection implements AutoCloseable {
         }
     }
 
-    private ConnectionStats lastStats() {
+    /** The last snapshot published for the application, or null. */
+    ConnectionStats lastStats() {
         OnDemand e = extra;
         return e == null ? null : e.stats;
     }
@@ -173,7 +167,7 @@ public final class MessageConnection implements AutoCloseable {
      * @throws ConnectionClosedException when the connection is or gets closed
      */
     public boolean send(int channel, ByteBuffer message, Duration timeout) throws IOException {
-        return send(channel, message, nanos(timeout));
+        return send(channel, message, Waiters.nanos(timeout));
     }
 
     private boolean send(int channel, ByteBuffer message, long nanos) throws IOException {
@@ -225,38 +219,14 @@ public final class MessageConnection implements AutoCloseable {
 
     /** Waits at most {@code timeout} for the next message; null if none came in time. See {@link #receive()}. */
     public Message receive(Duration timeout) throws IOException {
-        return receive(nanos(timeout));
+        return receive(Waiters.nanos(timeout));
     }
 
     private Message receive(long nanos) throws IOException {
         if (inbox == null) {
             throw new IllegalStateException("this connection delivers to its MessageConnectionListener");
         }
-        long deadline = System.nanoTime() + nanos;
-        while (true) {
-            long left = -1;
-            synchronized (inbox) {
-                if (!inbox.isEmpty()) {
-                    return inbox.take();
-                }
-                if (state == State.CLOSED) {
-                    throw new ConnectionClosedException(reason);
-                }
-                if (nanos >= 0 && (left = deadline - System.nanoTime()) <= 0) {
-                    return null;
-                }
-                inbox.waiters = Waiters.add(inbox.waiters);
-            }
-            try {
-                if (Waiters.park(this, left)) {
-                    throw new InterruptedIOException("interrupted while waiting for a message");
-                }
-            } finally {
-                synchronized (inbox) {
-                    inbox.waiters = Waiters.remove(inbox.waiters);
-                }
-            }
-        }
+        return inbox.await(this, nanos);
     }
 
     // ---- life ----------------------------------------------------------------------------------------------------
@@ -296,7 +266,7 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     /** The future {@link #ended} completes: made on first use, or already complete when the connection ended. */
-    private CompletableFuture<DisconnectReason> closedFuture() {
+    CompletableFuture<DisconnectReason> closedFuture() {
         synchronized (outbox) {
             if (state == State.CLOSED) {
                 return CompletableFuture.completedFuture(reason);
@@ -344,56 +314,7 @@ public final class MessageConnection implements AutoCloseable {
      *         it yet, an I/O thread that did not answer, or an interrupt while waiting for the first)
      */
     public ConnectionStats stats() {
-        if (driver.loop().inLoop()) {
-            driver.publishStats();
-            return lastStats();
-        }
-        ConnectionStats s = lastStats();
-        if (s == null && state != State.CLOSED) {
-            return firstStats();
-        }
-        boolean ask;
-        synchronized (outbox) {
-            OnDemand e = extra();
-            ask = state != State.CLOSED && !e.refreshWanted;
-            e.refreshWanted = true;
-        }
-        if (ask) {
-            driver.loop().execute(() -> {
-                driver.publishStats();
-                synchronized (outbox) {
-                    extra().refreshWanted = false;
-                }
-            });
-        }
-        return s;
-    }
-
-    /**
-     * Waits for the I/O thread's first snapshot, in short slices so that a loop that stopped (and so runs no more
-     * tasks) ends the wait, without leaving anything on the connection for later.
-     */
-    private ConnectionStats firstStats() {
-        CompletableFuture<ConnectionStats> f = new CompletableFuture<>();
-        driver.loop().execute(() -> {
-            driver.publishStats();
-            f.complete(lastStats());
-        });
-        long deadline = System.nanoTime() + FIRST_STATS_NANOS;
-        try {
-            while (state != State.CLOSED && !driver.loop().isStopped() && System.nanoTime() - deadline < 0) {
-                try {
-                    return f.get(STATS_SLICE_NANOS, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    // again, unless the connection or its loop ended meanwhile
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());   // the task completes normally only
-        }
-        return lastStats();
+        return StatsRequests.latest(this);
     }
 
     /**
@@ -402,35 +323,12 @@ public final class MessageConnection implements AutoCloseable {
      * @return a future of the snapshot (the final one, once the connection ended)
      */
     public CompletableFuture<ConnectionStats> statsAsync() {
-        CompletableFuture<ConnectionStats> f = new CompletableFuture<>();
-        if (state == State.CLOSED) {
-            f.complete(lastStats());
-        } else {
-            driver.loop().execute(() -> {
-                driver.publishStats();
-                f.complete(lastStats());
-            });
-            // A loop that stopped runs no task: the connection ended, and its final snapshot stands.
-            closedFuture().thenRun(() -> f.complete(lastStats()));
-        }
-        return f;
+        return StatsRequests.fresh(this);
     }
 
     @Override
     public String toString() {
         return "MessageConnection{" + remoteAddress() + ", " + state + (reason == null ? "" : ", " + reason) + '}';
-    }
-
-    private static long nanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            return 0;
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 
     // ---- for the I/O side (ConnectionDriver) ---------------------------------------------------------------------
@@ -514,6 +412,26 @@ public final class MessageConnection implements AutoCloseable {
         synchronized (inbox) {
             inbox.add(channel, buffer, offset, length);
             Waiters.wakeAll(inbox.waiters);
+        }
+    }
+
+    /**
+     * Marks a fresh snapshot as asked for; false when one is asked already or the connection ended (no new request
+     * is needed then).
+     */
+    boolean askRefresh() {
+        synchronized (outbox) {
+            OnDemand e = extra();
+            boolean ask = state != State.CLOSED && !e.refreshWanted;
+            e.refreshWanted = true;
+            return ask;
+        }
+    }
+
+    /** The snapshot asked for by {@link #askRefresh} is published. I/O thread. */
+    void refreshed() {
+        synchronized (outbox) {
+            extra().refreshWanted = false;
         }
     }
 

@@ -1,6 +1,8 @@
 package io.udpnet.messaging;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -61,5 +63,18 @@ final class Waiters {
             LockSupport.parkNanos(blocker, nanos);
         }
         return Thread.currentThread().isInterrupted();
+    }
+
+    /** A caller's time-out in nanoseconds: 0 for a negative one, capped where it would overflow a deadline. */
+    static long nanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 }

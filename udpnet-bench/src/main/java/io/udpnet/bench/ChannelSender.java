@@ -1,0 +1,79 @@
+package io.udpnet.bench;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * The sending end of the Netty-based peers (netty, quic, kcp) during a throughput iteration: on the channel's event
+ * loop it writes up to a fixed number of writes per turn while the channel is writable, flushes them together, and
+ * goes on in the next turn; when the channel stops being writable it waits for the writability change, which this
+ * handler receives, so back-pressure is obeyed the same way by every such peer. Each peer says only how one write
+ * looks ({@link #write}).
+ *
+ * <p>Compiled against Netty 4.2 but uses only members that Netty 4.1 has as well: {@link KcpLoader} defines its own
+ * copy of this class next to {@link KcpPeer}, linked to kcp-netty's Netty 4.1.
+ */
+abstract class ChannelSender extends ChannelInboundHandlerAdapter {
+    private final int writesPerTurn;
+    /** The iteration in progress; touched only on the event loop. */
+    private Blast blast;
+
+    ChannelSender(int writesPerTurn) {
+        this.writesPerTurn = writesPerTurn;
+    }
+
+    /** Starts sending for {@code window} on {@code channel}'s event loop; the window's sender closes it when due. */
+    final void start(Channel channel, SendWindow window) {
+        Blast b = new Blast(channel, window);
+        channel.eventLoop().execute(() -> {
+            blast = b;
+            b.run();
+        });
+    }
+
+    /**
+     * Writes (without flushing) one buffer holding the message numbered {@code n}, or several packed from
+     * {@code n} on.
+     *
+     * @return the number the next message takes
+     */
+    abstract long write(Channel channel, long n);
+
+    /** Resumes an iteration held back by back-pressure. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Blast b = blast;
+        if (b != null && ctx.channel().isWritable()) {
+            b.run();
+        }
+    }
+
+    /** Sending for one iteration, on the channel's event loop. */
+    private final class Blast implements Runnable {
+        final Channel channel;
+        final SendWindow window;
+
+        Blast(Channel channel, SendWindow window) {
+            this.channel = channel;
+            this.window = window;
+        }
+
+        @Override
+        public void run() {
+            long n = window.next();
+            for (int i = 0; i < writesPerTurn && channel.isWritable(); i++) {
+                n = write(channel, n);
+            }
+            window.sentUpTo(n);
+            channel.flush();
+            if (window.isDue()) {
+                blast = null;
+                window.close();
+            } else if (channel.isWritable()) {
+                channel.eventLoop().execute(this);
+            }
+            // Otherwise channelWritabilityChanged resumes sending.
+        }
+    }
+}

@@ -102,7 +102,10 @@ final class KcpLoader extends URLClassLoader {
         }
     }
 
-    /** Defines {@code KcpPeer} or {@code ChannelSender} (or a nested class) here from the parent's class file, so it links to Netty 4.1. */
+    /**
+     * Defines {@code KcpPeer} or {@code ChannelSender} (or a nested class) here from the parent's class file, so it
+     * links to Netty 4.1.
+     */
     private Class<?> defineOwn(String name) throws ClassNotFoundException {
         try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
             if (in == null) {

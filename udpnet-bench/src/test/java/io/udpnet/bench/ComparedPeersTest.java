@@ -73,13 +73,18 @@ class ComparedPeersTest {
         }
     }
 
-    /** Netty's peer loses what the kernel drops, so only bounds are certain; loopback delivers some of it. */
+    /**
+     * Netty's peer loses what the kernel drops, so only bounds are certain; loopback delivers some of it. Only the
+     * first iteration is bounded by what it sent: a later one also counts stragglers of the one before that arrive
+     * after its drain gave up (a receiver descheduled for longer than the quiet period, on a busy machine).
+     */
     @Test
     void nettyCountsWhatArrivesInEachIterationAndEchoesPings() throws Exception {
         try (ComparedPeer p = openOrSkip("netty", 64)) {
             for (int i = 0; i < 2; i++) {
                 ComparedPeer.Throughput t = p.throughput(100_000_000L);
-                assertTrue(t.sent() > 0 && t.delivered() > 0 && t.delivered() <= t.sent(), t.toString());
+                assertTrue(t.sent() > 0 && t.delivered() > 0, t.toString());
+                assertTrue(i > 0 || t.delivered() <= t.sent(), t.toString());
                 assertEquals(t.messagesPerSecond() * 64, t.bytesPerSecond(), 1e-6 * t.bytesPerSecond(),
                         t.toString());
             }

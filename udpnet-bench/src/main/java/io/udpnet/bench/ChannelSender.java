@@ -1,5 +1,6 @@
 package io.udpnet.bench;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,7 +10,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * loop it writes up to a fixed number of writes per turn while the channel is writable, flushes them together, and
  * goes on in the next turn; when the channel stops being writable it waits for the writability change, which this
  * handler receives, so back-pressure is obeyed the same way by every such peer. Each peer says only how one write
- * looks ({@link #write}).
+ * looks ({@link #write}). During ping-pong it holds the schedule the pongs are counted in ({@link #pingPong},
+ * {@link #takePong}).
  *
  * <p>Compiled against Netty 4.2 but uses only members that Netty 4.1 has as well: {@link KcpLoader} defines its own
  * copy of this class next to {@link KcpPeer}, linked to kcp-netty's Netty 4.1.
@@ -18,6 +20,8 @@ abstract class ChannelSender extends ChannelInboundHandlerAdapter {
     private final int writesPerTurn;
     /** The iteration in progress; touched only on the event loop. */
     private Blast blast;
+    /** The ping-pong in progress, if any: set by the measuring thread, read on the event loop as pongs arrive. */
+    private volatile PingSchedule schedule;
 
     ChannelSender(int writesPerTurn) {
         this.writesPerTurn = writesPerTurn;
@@ -39,6 +43,27 @@ abstract class ChannelSender extends ChannelInboundHandlerAdapter {
      * @return the number the next message takes
      */
     abstract long write(Channel channel, long n);
+
+    /** Runs ping-pong {@code s} with pings sent by {@code send}; the peer hands the pongs to {@link #takePong}. */
+    final PingSchedule.Result pingPong(PingSchedule s, PingSchedule.Sender send, long waitNanos) throws Exception {
+        schedule = s;
+        try {
+            return s.run(send, waitNanos);
+        } finally {
+            schedule = null;
+        }
+    }
+
+    /**
+     * Counts a pong during ping-pong: the message of {@code length} bytes at index {@code at} of {@code b}, whose
+     * bytes 8..15 are its ping's due time. Outside ping-pong, or too short to be a pong, it is ignored.
+     */
+    final void takePong(ByteBuf b, int at, int length) {
+        PingSchedule s = schedule;
+        if (s != null && length >= PingSchedule.HEADER) {
+            s.onPong(b.getLong(at + 8));
+        }
+    }
 
     /** Resumes an iteration held back by back-pressure. */
     @Override

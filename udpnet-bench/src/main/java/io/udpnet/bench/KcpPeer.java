@@ -44,7 +44,6 @@ public final class KcpPeer implements ComparedPeer {
     private final AtomicLong received = new AtomicLong();
     private final AtomicReference<String> error = new AtomicReference<>();
     private volatile boolean echo;
-    private volatile PingSchedule schedule;
     private Channel server;
     private Channel client;
     private final ClientSide clientSide = new ClientSide();
@@ -108,16 +107,11 @@ public final class KcpPeer implements ComparedPeer {
     @Override
     public PingSchedule.Result pingPong(PingSchedule s) throws Exception {
         echo = true;
-        schedule = s;
-        try {
-            return s.run((number, due) -> {
-                ByteBuf ping = client.alloc().buffer(size);
-                ping.writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
-                client.writeAndFlush(ping);
-            }, PeerSettings.TIMEOUT_NANOS);
-        } finally {
-            schedule = null;
-        }
+        return clientSide.pingPong(s, (number, due) -> {
+            ByteBuf ping = client.alloc().buffer(size);
+            ping.writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
+            client.writeAndFlush(ping);
+        }, PeerSettings.TIMEOUT_NANOS);
     }
 
     /** The server's side of the KCP connection: counts and checks messages, or echoes them. */
@@ -163,10 +157,7 @@ public final class KcpPeer implements ComparedPeer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf m = (ByteBuf) msg;
-            PingSchedule s = schedule;
-            if (s != null && m.readableBytes() >= PingSchedule.HEADER) {
-                s.onPong(m.getLong(m.readerIndex() + 8));
-            }
+            takePong(m, m.readerIndex(), m.readableBytes());
             m.release();
         }
 

@@ -34,7 +34,6 @@ final class NettyPeer implements ComparedPeer {
     private final EventLoopGroup group = new EpollEventLoopGroup(2);
     private final AtomicLong received = new AtomicLong();
     private volatile boolean echo;
-    private volatile PingSchedule schedule;
     private Channel receiver;
     private Channel sender;
     private final Sending sending = new Sending();
@@ -96,16 +95,11 @@ final class NettyPeer implements ComparedPeer {
     @Override
     public PingSchedule.Result pingPong(PingSchedule s) throws Exception {
         echo = true;
-        schedule = s;
-        try {
-            return s.run((number, due) -> {
-                ByteBuf ping = sender.alloc().directBuffer(datagramSize);
-                ping.writeLong(number).writeLong(due).writeZero(datagramSize - PingSchedule.HEADER);
-                sender.writeAndFlush(ping);
-            }, 1_000_000_000L);
-        } finally {
-            schedule = null;
-        }
+        return sending.pingPong(s, (number, due) -> {
+            ByteBuf ping = sender.alloc().directBuffer(datagramSize);
+            ping.writeLong(number).writeLong(due).writeZero(datagramSize - PingSchedule.HEADER);
+            sender.writeAndFlush(ping);
+        }, 1_000_000_000L);
     }
 
     /** The receiving channel: counts datagrams, or echoes them to their sender. */
@@ -146,10 +140,7 @@ final class NettyPeer implements ComparedPeer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             DatagramPacket p = (DatagramPacket) msg;
-            PingSchedule s = schedule;
-            if (s != null && p.content().readableBytes() >= PingSchedule.HEADER) {
-                s.onPong(p.content().getLong(p.content().readerIndex() + 8));
-            }
+            takePong(p.content(), p.content().readerIndex(), p.content().readableBytes());
             p.release();
         }
     }

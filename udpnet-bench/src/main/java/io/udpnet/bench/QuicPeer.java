@@ -59,7 +59,6 @@ final class QuicPeer implements ComparedPeer {
     private final AtomicReference<String> error = new AtomicReference<>();
     private final CountDownLatch serverStream = new CountDownLatch(1);
     private volatile boolean echo;
-    private volatile PingSchedule schedule;
     private volatile QuicStreamChannel toClient;
     private Channel serverSocket;
     private Channel clientSocket;
@@ -186,23 +185,21 @@ final class QuicPeer implements ComparedPeer {
     @Override
     public PingSchedule.Result pingPong(PingSchedule s) throws Exception {
         echo = true;
-        schedule = s;
-        try {
-            PingSchedule.Result r = s.run((number, due) -> {
-                ByteBuf ping = toServer.alloc().directBuffer(4 + size);
-                ping.writeInt(size).writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
-                toServer.writeAndFlush(ping, toServer.voidPromise());
-            }, PeerSettings.TIMEOUT_NANOS);
-            if (error.get() != null) {
-                throw new IllegalStateException("quic: " + error.get());
-            }
-            return r;
-        } finally {
-            schedule = null;
+        PingSchedule.Result r = writing.pingPong(s, (number, due) -> {
+            ByteBuf ping = toServer.alloc().directBuffer(4 + size);
+            ping.writeInt(size).writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
+            toServer.writeAndFlush(ping, toServer.voidPromise());
+        }, PeerSettings.TIMEOUT_NANOS);
+        if (error.get() != null) {
+            throw new IllegalStateException("quic: " + error.get());
         }
+        return r;
     }
 
-    /** The client's stream: packs as many length-prefixed messages as fit in one write. */
+    /**
+     * The client's stream: packs as many length-prefixed messages as fit in one write. Pongs come back on the
+     * server's stream, whose {@link Messages} hands them to it.
+     */
     private final class Writing extends ChannelSender {
         private final int perWrite = Math.max(1, WRITE_BYTES / (4 + size));
 
@@ -249,10 +246,7 @@ final class QuicPeer implements ComparedPeer {
                 }
                 long seq = in.getLong(in.readerIndex() + 4);
                 if (!server) {
-                    PingSchedule s = schedule;
-                    if (s != null && length >= PingSchedule.HEADER) {
-                        s.onPong(in.getLong(in.readerIndex() + 12));
-                    }
+                    writing.takePong(in, in.readerIndex() + 4, length);
                     in.skipBytes(4 + length);
                 } else if (echo) {
                     toClient.write(in.readRetainedSlice(4 + length), toClient.voidPromise());

@@ -86,6 +86,11 @@ abstract class ChannelSender extends ChannelInboundHandlerAdapter {
 
         @Override
         public void run() {
+            if (blast != this) {
+                // A turn queued before the window closed: a flush can resume sending re-entrantly (writability
+                // changes fire inside it), so two turns may be queued; the later one must not send after closing.
+                return;
+            }
             long n = window.next();
             for (int i = 0; i < writesPerTurn && channel.isWritable(); i++) {
                 n = write(channel, n);

@@ -7,11 +7,8 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Eclipse Californium 3.14 in the same JVM: its client against the udpnet server, and the udpnet client against its
  * server.
  */
-@Timeout(60)
-class CoapCaliforniumInteropTest {
+class CoapCaliforniumInteropTest extends CaliforniumInteropTestBase {
     private static Configuration config;
-    private TestResources res;
-    private CaliforniumSide californium;
 
     @BeforeAll
     static void configure() {
@@ -40,17 +34,9 @@ class CoapCaliforniumInteropTest {
         Configuration.setStandard(config);
     }
 
-    @BeforeEach
-    void start() {
-        californium = new CaliforniumSide(config);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        californium.close();
-        if (res != null) {
-            res.server.close();
-        }
+    @Override
+    Configuration config() {
+        return config;
     }
 
     private String startUdpnetServer() throws Exception {

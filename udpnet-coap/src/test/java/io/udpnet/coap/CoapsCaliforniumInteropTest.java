@@ -18,11 +18,8 @@ import org.eclipse.californium.scandium.dtls.CertificateType;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVerifier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,11 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * client against the udpnet server on a DTLS UdpServer, and the udpnet client over {@link DtlsDatagramPipe} against
  * a Californium server on a Scandium {@code DTLSConnector}.
  */
-@Timeout(60)
-class CoapsCaliforniumInteropTest {
+class CoapsCaliforniumInteropTest extends CaliforniumInteropTestBase {
     private static Configuration config;
-    private TestResources res;
-    private CaliforniumSide californium;
 
     @BeforeAll
     static void configure() {
@@ -51,17 +45,9 @@ class CoapsCaliforniumInteropTest {
         config = Configuration.createStandardWithoutFile(); // in memory: no Californium3.properties written
     }
 
-    @BeforeEach
-    void start() {
-        californium = new CaliforniumSide(config);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        californium.close();
-        if (res != null) {
-            res.server.close();
-        }
+    @Override
+    Configuration config() {
+        return config;
     }
 
     // --- Californium's client, udpnet's server ---

@@ -15,12 +15,14 @@ import java.util.stream.Stream;
  * Runs {@link KcpPeer} on its own copy of Netty 4.1. kcp-netty 1.5.0 is compiled against Netty 4.1, where
  * {@code AbstractNioChannel.eventLoop()} returns a {@code NioEventLoop}; Netty 4.2, which the other Netty peers need
  * (the QUIC codec exists only for 4.2), dropped that method, and kcp-netty fails on it with a
- * {@code NoSuchMethodError}. So this loader takes {@code io.netty.*}, {@code io.jpower.*} and {@code KcpPeer} itself
- * from the jars the build copies to {@code target/kcp-lib} (see the module's pom), child first, and everything else
- * (the JDK, this package's interfaces) from its parent.
+ * {@code NoSuchMethodError}. So this loader takes {@code io.netty.*}, {@code io.jpower.*}, {@code KcpPeer} itself and
+ * the {@link ChannelSender} it extends from the jars the build copies to {@code target/kcp-lib} (see the module's
+ * pom), child first, and everything else (the JDK, this package's interfaces) from its parent.
  */
 final class KcpLoader extends URLClassLoader {
     private static final String PEER = "io.udpnet.bench.KcpPeer";
+    /** Classes of this package compiled against Netty, which must link to the 4.1 copy too. */
+    private static final List<String> OWN = List.of(PEER, "io.udpnet.bench.ChannelSender");
     private static KcpLoader instance;
 
     static {
@@ -84,7 +86,7 @@ final class KcpLoader extends URLClassLoader {
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        boolean own = name.equals(PEER) || name.startsWith(PEER + "$");
+        boolean own = OWN.stream().anyMatch(c -> name.equals(c) || name.startsWith(c + "$"));
         if (!own && !name.startsWith("io.netty.") && !name.startsWith("io.jpower.")) {
             return super.loadClass(name, resolve);
         }
@@ -100,7 +102,10 @@ final class KcpLoader extends URLClassLoader {
         }
     }
 
-    /** Defines {@code KcpPeer} (or a nested class) here from the parent's class file, so it links to Netty 4.1. */
+    /**
+     * Defines {@code KcpPeer} or {@code ChannelSender} (or a nested class) here from the parent's class file, so it
+     * links to Netty 4.1.
+     */
     private Class<?> defineOwn(String name) throws ClassNotFoundException {
         try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
             if (in == null) {

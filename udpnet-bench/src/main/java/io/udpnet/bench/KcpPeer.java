@@ -17,7 +17,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,10 +44,9 @@ public final class KcpPeer implements ComparedPeer {
     private final AtomicLong received = new AtomicLong();
     private final AtomicReference<String> error = new AtomicReference<>();
     private volatile boolean echo;
-    private volatile PingSchedule schedule;
     private Channel server;
     private Channel client;
-    private Blast blast;
+    private final ClientSide clientSide = new ClientSide();
     private long sent;
 
     private KcpPeer(int size) {
@@ -67,7 +65,7 @@ public final class KcpPeer implements ComparedPeer {
                     .childOption(UkcpChannelOption.UKCP_RCV_WND, WINDOW);
             p.server = sb.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             Bootstrap cb = new Bootstrap().group(p.group).channel(UkcpClientChannel.class)
-                    .handler(p.new ClientSide());
+                    .handler(p.clientSide);
             ChannelOptionHelper.nodelay(cb, true, INTERVAL_MS, 2, true)
                     .option(UkcpChannelOption.UKCP_MTU, MTU)
                     .option(UkcpChannelOption.UKCP_SND_WND, WINDOW)
@@ -101,68 +99,19 @@ public final class KcpPeer implements ComparedPeer {
     @Override
     public Throughput throughput(long nanos) throws Exception {
         echo = false;
-        long first = sent;
-        long r0 = received.get();
-        long t0 = System.nanoTime();
-        Blast b = new Blast(first, t0 + nanos);
-        client.eventLoop().execute(() -> {
-            blast = b;
-            b.run();
-        });
-        if (!b.done.await(nanos / 1_000_000 + PeerSettings.TIMEOUT_NANOS / 1_000_000, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("kcp: the sender did not stop");
-        }
-        long t1 = System.nanoTime();
-        long r1 = received.get();
-        sent = b.seq;
-        Drain.untilAll("kcp", received, sent, error);
-        double rate = (r1 - r0) * 1e9 / (t1 - t0);
-        return new Throughput(rate, rate * size, sent - first, sent - first);
+        SendWindow w = SendWindow.run("kcp", sent, nanos, received, window -> clientSide.start(client, window));
+        sent = w.next();
+        return w.allDelivered("kcp", received, error, size);
     }
 
     @Override
     public PingSchedule.Result pingPong(PingSchedule s) throws Exception {
         echo = true;
-        schedule = s;
-        try {
-            return s.run((number, due) -> {
-                ByteBuf ping = client.alloc().buffer(size);
-                ping.writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
-                client.writeAndFlush(ping);
-            }, PeerSettings.TIMEOUT_NANOS);
-        } finally {
-            schedule = null;
-        }
-    }
-
-    /** Sending for one iteration, on the client's event loop. */
-    private final class Blast implements Runnable {
-        final long deadline;
-        final CountDownLatch done = new CountDownLatch(1);
-        volatile long seq;
-
-        Blast(long first, long deadline) {
-            this.seq = first;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public void run() {
-            long n = seq;
-            for (int i = 0; i < BATCH && client.isWritable(); i++) {
-                ByteBuf b = client.alloc().buffer(size);
-                b.writeLong(n++).writeZero(size - 8);
-                client.write(b, client.voidPromise());
-            }
-            seq = n;
-            client.flush();
-            if (System.nanoTime() >= deadline) {
-                blast = null;
-                done.countDown();
-            } else if (client.isWritable()) {
-                client.eventLoop().execute(this);
-            }
-        }
+        return clientSide.pingPong(s, (number, due) -> {
+            ByteBuf ping = client.alloc().buffer(size);
+            ping.writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
+            client.writeAndFlush(ping);
+        }, PeerSettings.TIMEOUT_NANOS);
     }
 
     /** The server's side of the KCP connection: counts and checks messages, or echoes them. */
@@ -191,23 +140,24 @@ public final class KcpPeer implements ComparedPeer {
         }
     }
 
-    /** The client's side: resumes a held-back {@link Blast}, takes pongs. */
-    private final class ClientSide extends ChannelInboundHandlerAdapter {
+    /** The client's side: sends a message per write, {@value #BATCH} per event-loop turn; takes pongs. */
+    private final class ClientSide extends ChannelSender {
+        ClientSide() {
+            super(BATCH);
+        }
+
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            Blast b = blast;
-            if (b != null && ctx.channel().isWritable()) {
-                b.run();
-            }
+        long write(Channel channel, long n) {
+            ByteBuf b = channel.alloc().buffer(size);
+            b.writeLong(n).writeZero(size - 8);
+            channel.write(b, channel.voidPromise());
+            return n + 1;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf m = (ByteBuf) msg;
-            PingSchedule s = schedule;
-            if (s != null && m.readableBytes() >= PingSchedule.HEADER) {
-                s.onPong(m.getLong(m.readerIndex() + 8));
-            }
+            takePong(m, m.readerIndex(), m.readableBytes());
             m.release();
         }
 

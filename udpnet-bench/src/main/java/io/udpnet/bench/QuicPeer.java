@@ -59,17 +59,17 @@ final class QuicPeer implements ComparedPeer {
     private final AtomicReference<String> error = new AtomicReference<>();
     private final CountDownLatch serverStream = new CountDownLatch(1);
     private volatile boolean echo;
-    private volatile PingSchedule schedule;
     private volatile QuicStreamChannel toClient;
     private Channel serverSocket;
     private Channel clientSocket;
     private QuicChannel connection;
     private QuicStreamChannel toServer;
-    private Blast blast;
+    private final Writing writing;
     private long sent;
 
     private QuicPeer(int size) {
         this.size = size;
+        this.writing = new Writing(); // after size: it sizes its writes by it
     }
 
     static QuicPeer open(PeerSettings settings) throws Exception {
@@ -121,7 +121,7 @@ final class QuicPeer implements ComparedPeer {
         connection = QuicChannel.newBootstrap(clientSocket).handler(new ChannelInboundHandlerAdapter())
                 .streamHandler(initializer(false)).remoteAddress(serverSocket.localAddress())
                 .connect().get(PeerSettings.TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
-        toServer = connection.createStream(QuicStreamType.UNIDIRECTIONAL, new Writability()).sync().getNow();
+        toServer = connection.createStream(QuicStreamType.UNIDIRECTIONAL, writing).sync().getNow();
         toServer.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 << 10, 1 << 20));
         if (!serverStream.await(PeerSettings.TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
             throw new IllegalStateException("quic: the server did not open its stream; " + error.get());
@@ -177,86 +177,44 @@ final class QuicPeer implements ComparedPeer {
     @Override
     public Throughput throughput(long nanos) throws Exception {
         echo = false;
-        long first = sent;
-        long r0 = received.get();
-        long t0 = System.nanoTime();
-        Blast b = new Blast(first, t0 + nanos);
-        toServer.eventLoop().execute(() -> {
-            blast = b;
-            b.run();
-        });
-        if (!b.done.await(nanos + PeerSettings.TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException("quic: the sender did not stop");
-        }
-        long t1 = System.nanoTime();
-        long r1 = received.get();
-        sent = b.seq;
-        Drain.untilAll("quic", received, sent, error);
-        double rate = (r1 - r0) * 1e9 / (t1 - t0);
-        return new Throughput(rate, rate * size, sent - first, sent - first);
+        SendWindow w = SendWindow.run("quic", sent, nanos, received, window -> writing.start(toServer, window));
+        sent = w.next();
+        return w.allDelivered("quic", received, error, size);
     }
 
     @Override
     public PingSchedule.Result pingPong(PingSchedule s) throws Exception {
         echo = true;
-        schedule = s;
-        try {
-            PingSchedule.Result r = s.run((number, due) -> {
-                ByteBuf ping = toServer.alloc().directBuffer(4 + size);
-                ping.writeInt(size).writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
-                toServer.writeAndFlush(ping, toServer.voidPromise());
-            }, PeerSettings.TIMEOUT_NANOS);
-            if (error.get() != null) {
-                throw new IllegalStateException("quic: " + error.get());
-            }
-            return r;
-        } finally {
-            schedule = null;
+        PingSchedule.Result r = writing.pingPong(s, (number, due) -> {
+            ByteBuf ping = toServer.alloc().directBuffer(4 + size);
+            ping.writeInt(size).writeLong(number).writeLong(due).writeZero(size - PingSchedule.HEADER);
+            toServer.writeAndFlush(ping, toServer.voidPromise());
+        }, PeerSettings.TIMEOUT_NANOS);
+        if (error.get() != null) {
+            throw new IllegalStateException("quic: " + error.get());
         }
+        return r;
     }
 
-    /** Sending for one iteration, on the client stream's event loop. */
-    private final class Blast implements Runnable {
-        final long deadline;
-        final CountDownLatch done = new CountDownLatch(1);
-        final int perWrite = Math.max(1, WRITE_BYTES / (4 + size));
-        volatile long seq;
+    /**
+     * The client's stream: packs as many length-prefixed messages as fit in one write. Pongs come back on the
+     * server's stream, whose {@link Messages} hands them to it.
+     */
+    private final class Writing extends ChannelSender {
+        private final int perWrite = Math.max(1, WRITE_BYTES / (4 + size));
 
-        Blast(long first, long deadline) {
-            this.seq = first;
-            this.deadline = deadline;
+        Writing() {
+            super(WRITES_PER_TURN);
         }
 
         @Override
-        public void run() {
-            long n = seq;
-            for (int w = 0; w < WRITES_PER_TURN && toServer.isWritable(); w++) {
-                ByteBuf b = toServer.alloc().directBuffer(perWrite * (4 + size));
-                for (int i = 0; i < perWrite; i++) {
-                    b.writeInt(size).writeLong(n++).writeZero(size - 8);
-                }
-                toServer.write(b, toServer.voidPromise());
+        long write(Channel channel, long n) {
+            ByteBuf b = channel.alloc().directBuffer(perWrite * (4 + size));
+            for (int i = 0; i < perWrite; i++) {
+                b.writeInt(size).writeLong(n++).writeZero(size - 8);
             }
-            seq = n;
-            toServer.flush();
-            if (System.nanoTime() >= deadline) {
-                blast = null;
-                done.countDown();
-            } else if (toServer.isWritable()) {
-                toServer.eventLoop().execute(this);
-            }
-            // Otherwise the stream's writability change resumes sending.
-        }
-    }
-
-    /** On the client's stream: resumes a held-back {@link Blast}. */
-    private final class Writability extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            Blast b = blast;
-            if (b != null && ctx.channel().isWritable()) {
-                b.run();
-            }
+            channel.write(b, channel.voidPromise());
+            return n;
         }
     }
 
@@ -288,10 +246,7 @@ final class QuicPeer implements ComparedPeer {
                 }
                 long seq = in.getLong(in.readerIndex() + 4);
                 if (!server) {
-                    PingSchedule s = schedule;
-                    if (s != null && length >= PingSchedule.HEADER) {
-                        s.onPong(in.getLong(in.readerIndex() + 12));
-                    }
+                    writing.takePong(in, in.readerIndex() + 4, length);
                     in.skipBytes(4 + length);
                 } else if (echo) {
                     toClient.write(in.readRetainedSlice(4 + length), toClient.voidPromise());

@@ -112,7 +112,8 @@ final class EnetPeer implements ComparedPeer {
     private volatile boolean running = true;
     private volatile boolean echo;
     private volatile PingSchedule schedule;
-    private volatile Blast blast;
+    /** The throughput iteration the client's thread sends for, if any. */
+    private volatile SendWindow blast;
     private MemorySegment server = MemorySegment.NULL;
     private MemorySegment client = MemorySegment.NULL;
     private Thread serverThread;
@@ -198,20 +199,9 @@ final class EnetPeer implements ComparedPeer {
     @Override
     public Throughput throughput(long nanos) throws Exception {
         echo = false;
-        long first = sent;
-        long r0 = received.get();
-        long t0 = System.nanoTime();
-        Blast b = new Blast(first, t0 + nanos);
-        blast = b;
-        if (!b.done.await(nanos + PeerSettings.TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException("enet: the sender did not stop");
-        }
-        long t1 = System.nanoTime();
-        long r1 = received.get();
-        sent = b.seq;
-        Drain.untilAll("enet", received, sent, error);
-        double rate = (r1 - r0) * 1e9 / (t1 - t0);
-        return new Throughput(rate, rate * size, sent - first, sent - first);
+        SendWindow w = SendWindow.run("enet", sent, nanos, received, window -> blast = window);
+        sent = w.next();
+        return w.allDelivered("enet", received, error, size);
     }
 
     @Override
@@ -227,18 +217,6 @@ final class EnetPeer implements ComparedPeer {
             return r;
         } finally {
             schedule = null;
-        }
-    }
-
-    /** One throughput iteration, run by the client's thread. */
-    private static final class Blast {
-        final long deadline;
-        final CountDownLatch done = new CountDownLatch(1);
-        volatile long seq;
-
-        Blast(long first, long deadline) {
-            this.seq = first;
-            this.deadline = deadline;
         }
     }
 
@@ -287,7 +265,7 @@ final class EnetPeer implements ComparedPeer {
         }
     }
 
-    /** The client host's thread: sends a {@link Blast} or queued pings, takes pongs. */
+    /** The client host's thread: sends for a {@link SendWindow} or queued pings, takes pongs. */
     private void runClient(MemorySegment peer) {
         IdleStrategy idle = settings.idle().create();
         MemorySegment event = arena.allocate(EVENT_SIZE, 8);
@@ -296,18 +274,19 @@ final class EnetPeer implements ComparedPeer {
         try {
             while (running) {
                 int work = 0;
-                Blast b = blast;
+                SendWindow b = blast;
                 if (b != null) {
-                    long n = b.seq;
+                    long n = b.next();
                     for (int i = 0; i < 64 && n - received.get() < outstandingLimit; i++) {
                         out.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, n++);
                         send(peer, out);
                         work++;
                     }
-                    b.seq = n;
-                    if (System.nanoTime() >= b.deadline) {
+                    b.sentUpTo(n);
+                    if (b.isDue()) {
+                        // Cleared before closing, so that it cannot overwrite the next iteration's window.
                         blast = null;
-                        b.done.countDown();
+                        b.close();
                     }
                 }
                 long[] ping;

@@ -1,5 +1,6 @@
 package io.udpnet.bench;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code udpnet bench}: argument errors, the JSON shape, and one short run of each scenario with raw and udpnet. */
 class BenchCommandTest {
     private static final Pattern RESULT = Pattern.compile("\\{\"peer\": \"([a-z-]+)\".*}");
+    private static final Pattern LOSS_CELL = Pattern.compile("\\{\"lossProbability\": ([0-9.]+), \"fragments\": "
+            + "(\\d+), \"sent\": (\\d+), \"delivered\": (\\d+)[^}]*}");
 
     private record Run(int status, String out, String err) {
     }
@@ -28,6 +31,13 @@ class BenchCommandTest {
         StringWriter err = new StringWriter();
         int status = BenchCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(status, out.toString(), err.toString());
+    }
+
+    /** A run that must succeed. */
+    private static Run succeeded(String... args) {
+        Run r = run(args);
+        assertEquals(0, r.status(), r.err());
+        return r;
     }
 
     private static void assertArgumentError(String option, String... args) {
@@ -65,8 +75,9 @@ class BenchCommandTest {
         }
     }
 
-    /** The results of a JSON run, by peer, each as its JSON line. */
-    private static List<String> results(String json, String scenario) {
+    /** The results of a JSON run, by peer, each as its JSON line; there must be one per peer asked for. */
+    private static List<String> results(Run r, String scenario, int peers) {
+        String json = r.out();
         assertTrue(json.startsWith("{\"scenario\": \"" + scenario + "\", \"machine\": \""), json);
         assertTrue(json.contains("\"results\": ["), json);
         List<String> rows = new ArrayList<>();
@@ -74,7 +85,40 @@ class BenchCommandTest {
         while (m.find()) {
             rows.add(m.group());
         }
+        assertEquals(peers, rows.size(), json);
         return rows;
+    }
+
+    /** The one row of a JSON run of ENet alone; skips the test where ENet cannot run. */
+    private static String enetResult(Run r, String scenario) {
+        String row = results(r, scenario, 1).get(0);
+        Assumptions.assumeFalse(row.contains("notApplicable"), "ENet cannot run here: " + row);
+        return row;
+    }
+
+    /** A cell of a loss row: what was sent and delivered at one loss probability and fragment count. */
+    private record LossCell(double loss, int fragments, long sent, long delivered, String json) {
+    }
+
+    /**
+     * The cells of a loss row at {@code --rate 100}, each checked: 100 messages sent and no more delivered, most of
+     * them where one datagram carries a message (at 1% or 5% loss); and one cell for every loss and fragment count.
+     */
+    private static List<LossCell> lossCells(String row) {
+        Matcher m = LOSS_CELL.matcher(row);
+        List<LossCell> cells = new ArrayList<>();
+        while (m.find()) {
+            LossCell c = new LossCell(Double.parseDouble(m.group(1)), Integer.parseInt(m.group(2)),
+                    Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), m.group());
+            assertEquals(100, c.sent(), c.json());
+            assertTrue(c.delivered() <= c.sent(), c.json());
+            if (c.fragments() == 1) {
+                assertTrue(c.delivered() >= 80, c.json());
+            }
+            cells.add(c);
+        }
+        assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells.size(), row);
+        return cells;
     }
 
     private static double number(String row, String field) {
@@ -85,11 +129,9 @@ class BenchCommandTest {
 
     @Test
     void throughputWithRawAndUdpnetPrintsOneJsonObject() {
-        Run r = run("throughput", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations", "1",
-                "--json");
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = results(r.out(), "throughput");
-        assertEquals(2, rows.size(), r.out());
+        Run r = succeeded("throughput", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0",
+                "--iterations", "1", "--json");
+        List<String> rows = results(r, "throughput", 2);
         assertTrue(rows.get(0).startsWith("{\"peer\": \"raw\""), rows.get(0));
         assertTrue(rows.get(1).startsWith("{\"peer\": \"udpnet\""), rows.get(1));
         for (String row : rows) {
@@ -108,8 +150,8 @@ class BenchCommandTest {
 
     @Test
     void bulkWithRawAndUdpnetPrintsATable() {
-        Run r = run("bulk", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations", "1");
-        assertEquals(0, r.status(), r.err());
+        Run r = succeeded("bulk", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations",
+                "1");
         assertTrue(r.out().startsWith("bulk: 1 MiB messages"), r.out());
         assertTrue(r.out().contains("| peer | messages/s (mean ± sd) | MB/s |"), r.out());
         assertTrue(Pattern.compile("(?m)^\\| raw \\| [0-9,]+ ± ").matcher(r.out()).find(), r.out());
@@ -118,11 +160,9 @@ class BenchCommandTest {
 
     @Test
     void pingpongWithRawAndUdpnetWritesAReportWithAChart(@TempDir Path dir) throws Exception {
-        Run r = run("pingpong", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations", "1",
-                "--rate", "200", "--json", "--report", dir.toString());
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = results(r.out(), "pingpong");
-        assertEquals(2, rows.size(), r.out());
+        Run r = succeeded("pingpong", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations",
+                "1", "--rate", "200", "--json", "--report", dir.toString());
+        List<String> rows = results(r, "pingpong", 2);
         for (String row : rows) {
             double p50 = number(row, "p50Micros");
             assertTrue(p50 > 0 && p50 <= number(row, "p99Micros") && number(row, "p99Micros")
@@ -142,50 +182,30 @@ class BenchCommandTest {
     @Test
     void aPeerThatCannotRunIsListedAsNotApplicable() {
         // KCP's message mode numbers fragments in one byte: 400,000-byte messages are beyond it, on any machine.
-        Run r = run("throughput", "--peers", "kcp", "--size", "400000", "--duration", "1", "--warmup", "0",
+        Run r = succeeded("throughput", "--peers", "kcp", "--size", "400000", "--duration", "1", "--warmup", "0",
                 "--iterations", "1", "--json");
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = results(r.out(), "throughput");
-        assertEquals(1, rows.size(), r.out());
+        List<String> rows = results(r, "throughput", 1);
         assertTrue(rows.get(0).matches("\\{\"peer\": \"kcp\", \"notApplicable\": \".*at most.+\"}"), rows.get(0));
         assertTrue(r.err().contains("kcp: skipped"), r.err());
     }
 
     @Test
     void lossWithRawAndUdpnetComparesEveryCellWithTheTheory() {
-        Run r = run("loss", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations", "1",
+        Run r = succeeded("loss", "--peers", "raw,udpnet", "--duration", "1", "--warmup", "0", "--iterations", "1",
                 "--rate", "100", "--json");
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = results(r.out(), "loss");
-        assertEquals(2, rows.size(), r.out());
+        List<String> rows = results(r, "loss", 2);
         assertTrue(rows.get(0).matches("\\{\"peer\": \"raw\", \"notApplicable\": \".+\"}"), rows.get(0));
-        Matcher cell = Pattern.compile("\\{\"lossProbability\": ([0-9.]+), \"fragments\": (\\d+), \"sent\": (\\d+), "
-                + "\"delivered\": (\\d+), \"deliveryRate\": ([0-9.]+), \"theory\": ([0-9.]+)}").matcher(rows.get(1));
-        int cells = 0;
-        while (cell.find()) {
-            cells++;
-            double p = Double.parseDouble(cell.group(1));
-            int n = Integer.parseInt(cell.group(2));
-            long sent = Long.parseLong(cell.group(3));
-            long delivered = Long.parseLong(cell.group(4));
-            assertEquals(100, sent, cell.group());
-            assertTrue(delivered <= sent, cell.group());
-            assertEquals(Math.pow(1 - p, n), Double.parseDouble(cell.group(6)), 1e-5, cell.group());
-            if (n == 1) {
-                // One datagram per message: at 1% or 5% loss, most of 100 arrive.
-                assertTrue(delivered >= 80, cell.group());
-            }
+        for (LossCell c : lossCells(rows.get(1))) {
+            assertTrue(c.json().contains(", \"deliveryRate\": "), c.json());
+            assertEquals(Math.pow(1 - c.loss(), c.fragments()), number(c.json(), "theory"), 1e-5, c.json());
         }
-        assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells, rows.get(1));
     }
 
     @Test
     void scaleWithRawAndUdpnetEchoesEveryMessageAndMeasuresTheServerProcess() {
-        Run r = run("scale", "--peers", "raw,udpnet", "--clients", "50", "--duration", "1", "--warmup", "0",
+        Run r = succeeded("scale", "--peers", "raw,udpnet", "--clients", "50", "--duration", "1", "--warmup", "0",
                 "--iterations", "1", "--json");
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = results(r.out(), "scale");
-        assertEquals(2, rows.size(), r.out());
+        List<String> rows = results(r, "scale", 2);
         assertTrue(rows.get(0).matches("\\{\"peer\": \"raw\", \"notApplicable\": \".+\"}"), rows.get(0));
         String u = rows.get(1);
         assertEquals(50, number(u, "clients"), u);
@@ -222,9 +242,8 @@ class BenchCommandTest {
 
     @Test
     void modesWithRawAndUdpnetMeasuresBothLevelsPerMode() {
-        Run r = run("modes", "--peers", "raw,udpnet", "--modes", "shared,connected:2", "--connections", "4",
+        Run r = succeeded("modes", "--peers", "raw,udpnet", "--modes", "shared,connected:2", "--connections", "4",
                 "--duration", "1", "--warmup", "0", "--iterations", "1", "--json");
-        assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("{\"scenario\": \"modes\", \"machine\": \""), r.out());
         Matcher m = Pattern.compile("\\{\"peer\": \"([^\"]+)\".*}").matcher(r.out());
         List<String> peers = new ArrayList<>();
@@ -246,47 +265,23 @@ class BenchCommandTest {
 
     @Test
     void lossWithEnetComparesItsUnreliableFragmentsWithTheTheory() {
-        Run r = run("loss", "--peers", "enet", "--duration", "1", "--warmup", "0", "--iterations", "1", "--rate",
-                "100", "--json");
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = results(r.out(), "loss");
-        assertEquals(1, rows.size(), r.out());
-        org.junit.jupiter.api.Assumptions.assumeFalse(rows.get(0).contains("notApplicable"),
-                "ENet cannot run here: " + rows.get(0));
-        Matcher cell = Pattern.compile("\\{\"lossProbability\": ([0-9.]+), \"fragments\": (\\d+), \"sent\": (\\d+), "
-                + "\"delivered\": (\\d+)").matcher(rows.get(0));
-        int cells = 0;
-        while (cell.find()) {
-            cells++;
-            long sent = Long.parseLong(cell.group(3));
-            long delivered = Long.parseLong(cell.group(4));
-            assertEquals(100, sent, cell.group());
-            assertTrue(delivered <= sent, cell.group());
-            if (Integer.parseInt(cell.group(2)) == 1) {
-                assertTrue(delivered >= 80, cell.group());
-            }
-        }
-        assertEquals(LossRun.LOSS.length * LossRun.FRAGMENTS.length, cells, rows.get(0));
+        Run r = succeeded("loss", "--peers", "enet", "--duration", "1", "--warmup", "0", "--iterations", "1",
+                "--rate", "100", "--json");
+        lossCells(enetResult(r, "loss"));
     }
 
     @Test
     void scaleWithEnetEchoesEveryPeersMessagesWithinItsPeerCap() {
-        Run r = run("scale", "--peers", "enet", "--clients", "20", "--duration", "1", "--warmup", "0",
+        Run r = succeeded("scale", "--peers", "enet", "--clients", "20", "--duration", "1", "--warmup", "0",
                 "--iterations", "1", "--json");
-        assertEquals(0, r.status(), r.err());
-        List<String> rows = results(r.out(), "scale");
-        assertEquals(1, rows.size(), r.out());
-        org.junit.jupiter.api.Assumptions.assumeFalse(rows.get(0).contains("notApplicable"),
-                "ENet cannot run here: " + rows.get(0));
-        String e = rows.get(0);
+        String e = enetResult(r, "scale");
         assertEquals(400, number(e, "sent"), e);
         assertTrue(number(e, "delivered") > 0 && number(e, "delivered") <= 400, e);
         assertTrue(!e.contains("heapBytesPerConnection"), "ENet's peers are not on the heap: " + e);
         assertTrue(number(e, "p50Micros") > 0 && number(e, "p50Micros") <= number(e, "maxMicros"), e);
 
-        Run over = run("scale", "--peers", "enet", "--clients", "5000", "--duration", "1", "--warmup", "0",
+        Run over = succeeded("scale", "--peers", "enet", "--clients", "5000", "--duration", "1", "--warmup", "0",
                 "--iterations", "1", "--json");
-        assertEquals(0, over.status(), over.err());
         assertTrue(over.out().contains("\"notApplicable\": \""), over.out());
     }
 }

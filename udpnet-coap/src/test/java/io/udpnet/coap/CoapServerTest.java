@@ -36,6 +36,25 @@ class CoapServerTest {
         }
     }
 
+    /** Binds {@code s} on loopback (closed after the test) and returns a raw peer that talks to it. */
+    private RawPeer rawPeerTo(CoapServer s) throws Exception {
+        server = s;
+        return new RawPeer(s.bind(TestResources.loopback()).localAddress());
+    }
+
+    /** Registers {@code peer} as an observer of {@code /counter} and returns the first response. */
+    private static CoapMessage observeCounter(RawPeer peer) throws Exception {
+        peer.send(get(MessageType.CON, 1, "/counter").toBuilder()
+                .option(CoapOption.ofUint(OptionNumber.OBSERVE, 0)).build());
+        return peer.receive(5000);
+    }
+
+    /** Sends a GET for {@code path} and returns the first message that comes back. */
+    private static CoapMessage request(RawPeer peer, MessageType type, int mid, String path) throws Exception {
+        peer.send(get(type, mid, path));
+        return peer.receive(5000);
+    }
+
     private static CoapMessage get(MessageType type, int mid, String path) {
         return CoapMessage.builder().type(type).code(CoapCode.GET).messageId(mid).token(new byte[] {1, 2, 3})
                 .uriPath(path).build();
@@ -46,9 +65,7 @@ class CoapServerTest {
         // No amplification limit: this tiny request would otherwise get its answer in 16-byte blocks
         // (CoapBoundsTest covers that).
         TestResources res = new TestResources(CoapConfig.DEFAULT.withAmplificationFactor(0));
-        server = res.server;
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
+        try (RawPeer peer = rawPeerTo(res.server)) {
             CoapMessage req = get(MessageType.CON, 0x4242, "/hello");
             peer.send(req);
             byte[] first = peer.receiveRaw(5000);
@@ -64,8 +81,7 @@ class CoapServerTest {
             assertEquals(1, res.helloCalls.get(), "the handler ran once");
             assertEquals(3, server.stats().duplicates());
             // A new message ID is a new request.
-            peer.send(get(MessageType.CON, 0x4243, "/hello"));
-            peer.receive(5000);
+            request(peer, MessageType.CON, 0x4243, "/hello");
             assertEquals(2, res.helloCalls.get());
         }
     }
@@ -73,15 +89,11 @@ class CoapServerTest {
     @Test
     void nonRequestGetsNonResponseAndIsAlsoDeduplicated() throws Exception {
         TestResources res = new TestResources(CoapConfig.DEFAULT);
-        server = res.server;
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
-            peer.send(get(MessageType.NON, 7, "/hello"));
-            CoapMessage r = peer.receive(5000);
+        try (RawPeer peer = rawPeerTo(res.server)) {
+            CoapMessage r = request(peer, MessageType.NON, 7, "/hello");
             assertEquals(MessageType.NON, r.type());
             assertEquals(CoapCode.CONTENT, r.code());
-            peer.send(get(MessageType.NON, 7, "/hello"));
-            peer.receive(5000);
+            request(peer, MessageType.NON, 7, "/hello");
             assertEquals(1, res.helloCalls.get());
         }
     }
@@ -89,22 +101,17 @@ class CoapServerTest {
     @Test
     void dedupCacheIsBounded() throws Exception {
         TestResources res = new TestResources(CoapConfig.DEFAULT.withDedupCacheSize(4));
-        server = res.server;
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
+        try (RawPeer peer = rawPeerTo(res.server)) {
             for (int mid = 0; mid < 10; mid++) {
-                peer.send(get(MessageType.CON, mid, "/hello"));
-                peer.receive(5000);
+                request(peer, MessageType.CON, mid, "/hello");
             }
             CoapServerStats s = server.stats();
             assertEquals(4, s.dedupEntries());
             assertEquals(6, s.dedupEvictions());
             // The newest ones are still remembered; the oldest is forgotten and processed again.
-            peer.send(get(MessageType.CON, 9, "/hello"));
-            peer.receive(5000);
+            request(peer, MessageType.CON, 9, "/hello");
             assertEquals(10, res.helloCalls.get());
-            peer.send(get(MessageType.CON, 0, "/hello"));
-            peer.receive(5000);
+            request(peer, MessageType.CON, 0, "/hello");
             assertEquals(11, res.helloCalls.get());
         }
     }
@@ -112,9 +119,7 @@ class CoapServerTest {
     @Test
     void malformedDatagramsAreCountedAndConfirmableOnesReset() throws Exception {
         TestResources res = new TestResources(CoapConfig.DEFAULT);
-        server = res.server;
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
+        try (RawPeer peer = rawPeerTo(res.server)) {
             peer.sendRaw(new byte[] {0x40, 0x01});                               // too short: ignored
             peer.sendRaw(new byte[] {(byte) 0x80, 0x01, 0, 1});                  // version 2: ignored
             peer.sendRaw(new byte[] {0x59, 0x01, 0, 2});                         // NON, token length 9: ignored
@@ -130,19 +135,15 @@ class CoapServerTest {
             assertEquals(MessageType.RST, pong.type());
             assertEquals(0x0101, pong.messageId());
             // The server still works.
-            peer.send(get(MessageType.CON, 5, "/hello"));
-            assertEquals(CoapCode.CONTENT, peer.receive(5000).code());
+            assertEquals(CoapCode.CONTENT, request(peer, MessageType.CON, 5, "/hello").code());
         }
     }
 
     @Test
     void errorCodes() throws Exception {
         TestResources res = new TestResources(CoapConfig.DEFAULT);
-        server = res.server;
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
-            peer.send(get(MessageType.CON, 1, "/nope"));
-            assertEquals(CoapCode.NOT_FOUND, peer.receive(5000).code());
+        try (RawPeer peer = rawPeerTo(res.server)) {
+            assertEquals(CoapCode.NOT_FOUND, request(peer, MessageType.CON, 1, "/nope").code());
             peer.send(CoapMessage.builder().code(CoapCode.DELETE).messageId(2).uriPath("/hello").build());
             assertEquals(CoapCode.METHOD_NOT_ALLOWED, peer.receive(5000).code());
             // An unknown critical option (If-Match is not implemented) gets 4.02 Bad Option.
@@ -170,7 +171,8 @@ class CoapServerTest {
     void slowHandlerGetsEmptyAckThenSeparateConResponse() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
-        server = CoapServer.builder().config(CoapConfig.DEFAULT.withSeparateResponseAfter(Duration.ofMillis(50)))
+        CoapConfig config = CoapConfig.DEFAULT.withSeparateResponseAfter(Duration.ofMillis(50));
+        CoapServer slow = CoapServer.builder().config(config)
                 .resource(CoapResource.builder("/slow").get(r -> {
                     calls.incrementAndGet();
                     try {
@@ -180,10 +182,8 @@ class CoapServerTest {
                     }
                     return CoapResponse.text("done");
                 }).build()).build();
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
-            peer.send(get(MessageType.CON, 0x77, "/slow"));
-            CoapMessage ack = peer.receive(5000);
+        try (RawPeer peer = rawPeerTo(slow)) {
+            CoapMessage ack = request(peer, MessageType.CON, 0x77, "/slow");
             assertEquals(MessageType.ACK, ack.type());
             assertTrue(ack.isEmpty());
             assertEquals(0x77, ack.messageId());
@@ -204,7 +204,7 @@ class CoapServerTest {
 
     @Test
     void unacknowledgedSeparateResponseIsRetransmittedWithBackOff() throws Exception {
-        server = CoapServer.builder().config(CoapConfig.DEFAULT.withSeparateResponseAfter(Duration.ZERO)
+        CoapServer slow = CoapServer.builder().config(CoapConfig.DEFAULT.withSeparateResponseAfter(Duration.ZERO)
                         .withRetransmission(Duration.ofMillis(100), 2))
                 .resource(CoapResource.builder("/x").get(r -> {
                     try {
@@ -214,8 +214,7 @@ class CoapServerTest {
                     }
                     return CoapResponse.text("x");
                 }).build()).build();
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
+        try (RawPeer peer = rawPeerTo(slow)) {
             peer.send(get(MessageType.CON, 1, "/x"));
             assertTrue(peer.receive(5000).isEmpty());
             CoapMessage first = peer.receive(5000);
@@ -249,12 +248,8 @@ class CoapServerTest {
     @Test
     void observeRegisterNotifyAndResetCancels() throws Exception {
         TestResources res = new TestResources(CoapConfig.DEFAULT);
-        server = res.server;
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
-            peer.send(get(MessageType.CON, 1, "/counter").toBuilder()
-                    .option(CoapOption.ofUint(OptionNumber.OBSERVE, 0)).build());
-            CoapMessage first = peer.receive(5000);
+        try (RawPeer peer = rawPeerTo(res.server)) {
+            CoapMessage first = observeCounter(peer);
             assertTrue(first.option(OptionNumber.OBSERVE) != null, "registered: " + first);
             assertEquals(1, server.stats().observers());
             long prev = first.uintOption(OptionNumber.OBSERVE);
@@ -285,12 +280,8 @@ class CoapServerTest {
     @Test
     void everyTenthNotificationIsConfirmable() throws Exception {
         TestResources res = new TestResources(CoapConfig.DEFAULT);
-        server = res.server;
-        UdpServer udp = server.bind(TestResources.loopback());
-        try (RawPeer peer = new RawPeer(udp.localAddress())) {
-            peer.send(get(MessageType.CON, 1, "/counter").toBuilder()
-                    .option(CoapOption.ofUint(OptionNumber.OBSERVE, 0)).build());
-            peer.receive(5000);
+        try (RawPeer peer = rawPeerTo(res.server)) {
+            observeCounter(peer);
             StringBuilder types = new StringBuilder();
             for (int i = 1; i <= 20; i++) {
                 res.tick();

@@ -11,9 +11,7 @@ import io.udpnet.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -46,7 +44,7 @@ public final class ServerEndpoint {
     private final CookieJar cookies;
     private final EndpointStats stats = new EndpointStats();
     private final LongMap<Connection> byToken = new LongMap<>();
-    private final Map<InetSocketAddress, Connection> byAddress = new HashMap<>();
+    private final AddressMap<Connection> byAddress = new AddressMap<>();
     private final Scheduler scheduler = new Scheduler();
     private final ByteBudget receiveMemory;
     private final byte[] cookie = new byte[Handshake.COOKIE_SIZE];
@@ -419,7 +417,9 @@ public final class ServerEndpoint {
 
     /** Closes every connection with {@link DisconnectCode#SHUTDOWN}; they say goodbye in the next polls. */
     public void close() {
-        for (Connection c : byAddress.values().toArray(new Connection[0])) {
+        List<Connection> all = new java.util.ArrayList<>(byAddress.size());
+        byAddress.addValuesTo(all);
+        for (Connection c : all) {
             c.close(DisconnectCode.SHUTDOWN, "server shutting down");
         }
     }

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class MessageIdleMemoryTest {
     static final int CONNECTIONS = 200;
-    /** Measured: 2,011 B on the server, 2,000 B on the client (the engine's own: 1,871 and 1,765 B, IdleMemoryTest). */
+    /** Measured: 1,990 B on the server, 2,000 B on the client (the engine's own: 1,849 and 1,765 B, IdleMemoryTest). */
     static final long IDLE_BOUND = 2048;
     /** The most a SHARDED server's published token costs per connection (ConcurrentLongSet, 8 B a slot, 1/3 full). */
     static final long TOKEN_BOUND = 24;
@@ -52,7 +52,7 @@ class MessageIdleMemoryTest {
     /**
      * Two shards: each also publishes its connections' tokens for the other's forwarding, in a set that takes 12 to
      * 24 bytes a token, depending on where its table is between two doublings (19 B at about 100 a shard). Measured:
-     * 2,028 B. The set's own share is checked against its worst case.
+     * 2,006 B. The set's own share is checked against its worst case.
      */
     @Test
     void anIdleConnectionOnAShardedServerHoldsAtMostTwoKibibytesWithItsToken() throws Exception {

@@ -11,6 +11,7 @@ import io.udpnet.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -417,7 +418,7 @@ public final class ServerEndpoint {
 
     /** Closes every connection with {@link DisconnectCode#SHUTDOWN}; they say goodbye in the next polls. */
     public void close() {
-        List<Connection> all = new java.util.ArrayList<>(byAddress.size());
+        List<Connection> all = new ArrayList<>(byAddress.size());
         byAddress.addValuesTo(all);
         for (Connection c : all) {
             c.close(DisconnectCode.SHUTDOWN, "server shutting down");
